@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Parley",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "parley", targets: ["parley"]),
+        .library(name: "GGUFRuntime", targets: ["GGUFRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Values, the backend seam, context fitting, terminal sanitising. Foundation only.
+        .target(name: "ParleyCore"),
+        // Crash-safe JSON persistence: conversations, index, locks, quarantine, trash.
+        .target(name: "ParleyStore", dependencies: ["ParleyCore"]),
+        // The conversation engine: runs a turn, checkpoints the reply as it streams.
+        .target(name: "ParleyEngine", dependencies: ["ParleyCore", "ParleyStore"]),
+        // The config file: backends and defaults, validated on load.
+        .target(name: "ParleyConfig", dependencies: ["ParleyCore", "TOMLKit"]),
+        // OpenAI-compatible HTTP backend over URLSession.
+        .target(name: "ParleyHTTP", dependencies: ["ParleyCore"]),
+        // The in-process GGUF runtime; knows nothing of Parley.
+        .target(name: "CGGUFKernels"),
+        .target(name: "GGUFRuntime", dependencies: ["CGGUFKernels"]),
+        // Argument parsing and wiring only.
+        .executableTarget(
+            name: "parley",
+            dependencies: [
+                "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Test doubles and tools shared by the tests: never linked into the product.
+        .target(name: "ParleyTestSupport", dependencies: ["ParleyCore"], path: "Tests/ParleyTestSupport"),
+        .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
+        .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig"]),
+        .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
+        .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"]),
+        .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
+    ]
+)

@@ -1,0 +1,3 @@
+#ifndef CGGUFKERNELS_H
+#define CGGUFKERNELS_H
+#endif

@@ -1,0 +1,1 @@
+// The GGUFRuntime module; see Package.swift for its role.

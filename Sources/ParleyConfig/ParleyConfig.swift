@@ -1,0 +1,1 @@
+// The ParleyConfig module; see Package.swift for its role.

@@ -1,0 +1,97 @@
+import Foundation
+
+/// One message as a backend sees it: a role and its text.
+public struct ChatMessage: Sendable, Equatable, Codable {
+    public var role: Role
+    public var content: String
+
+    public init(role: Role, content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// Sampling settings for one reply. `nil` means "the backend's default".
+public struct SamplingOptions: Sendable, Equatable {
+    public var temperature: Double?
+    public var topP: Double?
+    public var maxTokens: Int?
+    public var seed: UInt64?
+    public var stop: [String]
+
+    public init(
+        temperature: Double? = nil, topP: Double? = nil, maxTokens: Int? = nil, seed: UInt64? = nil,
+        stop: [String] = []
+    ) {
+        self.temperature = temperature
+        self.topP = topP
+        self.maxTokens = maxTokens
+        self.seed = seed
+        self.stop = stop
+    }
+}
+
+/// What the engine asks a backend for: the messages (already fitted to the context) and sampling.
+public struct ChatRequest: Sendable, Equatable {
+    public var messages: [ChatMessage]
+    public var sampling: SamplingOptions
+
+    public init(messages: [ChatMessage], sampling: SamplingOptions = SamplingOptions()) {
+        self.messages = messages
+        self.sampling = sampling
+    }
+}
+
+/// Why a reply ended.
+public enum FinishReason: String, Sendable, Equatable, Codable {
+    /// The model ended its turn (EOS, end-of-turn token, a stop string).
+    case stop
+    /// The token limit was reached.
+    case length
+    /// The stream ended without saying it was complete (no `[DONE]`, no finish reason).
+    case truncated
+    /// The backend reported an error inside the stream.
+    case error
+}
+
+/// One event of a streamed reply.
+public enum ReplyEvent: Sendable, Equatable {
+    /// A piece of the answer.
+    case text(String)
+    /// A piece of reasoning text, kept apart from the answer.
+    case reasoning(String)
+    /// Token counts, when the backend knows them.
+    case usage(TokenUsage)
+    /// The reply is complete; nothing follows.
+    case finish(FinishReason)
+    /// Something the user should know that is not part of the reply (a retry, a fallback).
+    case notice(String)
+}
+
+/// What a backend is, for the status line and for the stored message.
+public struct BackendDescriptor: Sendable, Equatable {
+    /// The configured name (`local`, `openai`, ...).
+    public var name: String
+    /// The implementation (`local`, `openai`).
+    public var kind: String
+    public var model: String
+
+    public init(name: String, kind: String, model: String) {
+        self.name = name
+        self.kind = kind
+        self.model = model
+    }
+}
+
+/// The seam between the conversation engine and a model.
+///
+/// `reply(to:)` streams events and must finish the stream on every path; cancelling the consuming
+/// task (or dropping the stream) must stop the work promptly.
+public protocol ChatBackend: Sendable {
+    var descriptor: BackendDescriptor { get }
+    /// The context window in tokens, used to fit the history.
+    var contextSize: Int { get }
+    /// Tokens a message takes in this backend's prompt format: exact where the tokenizer is known.
+    func tokenCount(of message: ChatMessage) -> Int
+    func reply(to request: ChatRequest) -> AsyncThrowingStream<ReplyEvent, Error>
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Who said a message.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case system, user, assistant
+}
+
+/// Where a message stands. A reply is `streaming` while it arrives and ends in one of the others.
+public enum MessageStatus: String, Codable, Sendable, CaseIterable {
+    case complete, streaming, interrupted, failed
+}
+
+/// Token counts reported by a backend (exact for local models, as the server says for HTTP ones).
+public struct TokenUsage: Codable, Sendable, Equatable {
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public var totalTokens: Int { promptTokens + completionTokens }
+
+    public init(promptTokens: Int, completionTokens: Int) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+    }
+
+    enum CodingKeys: String, CodingKey { case promptTokens, completionTokens }
+}
+
+/// One message of a conversation, as stored on disk.
+public struct Message: Codable, Sendable, Equatable, Identifiable {
+    public var id: String
+    public var role: Role
+    public var content: String
+    public var createdAt: Date
+    public var status: MessageStatus
+    /// Backend name and model that produced an assistant message.
+    public var backend: String?
+    public var model: String?
+    public var usage: TokenUsage?
+    /// Why generation ended (`stop`, `length`, `truncated`, ...), when known.
+    public var finishReason: String?
+    /// Reasoning text some models send apart from the answer; never part of `content`.
+    public var reasoning: String?
+    /// The one-line reason a reply failed or was cut short.
+    public var error: String?
+
+    public init(
+        id: String = Identifier.make(), role: Role, content: String, createdAt: Date = Date(),
+        status: MessageStatus = .complete, backend: String? = nil, model: String? = nil,
+        usage: TokenUsage? = nil, finishReason: String? = nil, reasoning: String? = nil,
+        error: String? = nil
+    ) {
+        self.id = id
+        self.role = role
+        self.content = content
+        self.createdAt = createdAt
+        self.status = status
+        self.backend = backend
+        self.model = model
+        self.usage = usage
+        self.finishReason = finishReason
+        self.reasoning = reasoning
+        self.error = error
+    }
+}

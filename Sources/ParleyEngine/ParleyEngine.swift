@@ -1,0 +1,1 @@
+// The ParleyEngine module; see Package.swift for its role.

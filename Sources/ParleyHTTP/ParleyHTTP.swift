@@ -1,0 +1,1 @@
+// The ParleyHTTP module; see Package.swift for its role.

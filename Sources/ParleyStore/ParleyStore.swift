@@ -1,0 +1,1 @@
+// The ParleyStore module; see Package.swift for its role.

@@ -37,7 +37,14 @@ let package = Package(
         // Test doubles and tools shared by the tests: never linked into the product.
         .target(name: "ParleyTestSupport", dependencies: ["ParleyCore"], path: "Tests/ParleyTestSupport"),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
-        .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "ParleyTestSupport"]),
+        .testTarget(
+            name: "ParleyStoreTests",
+            dependencies: ["ParleyStore", "ParleyTestSupport", "parley-store-crash-helper"]),
+        // A process the store tests start and SIGKILL mid-write; and the store benchmark.
+        .executableTarget(
+            name: "parley-store-crash-helper", dependencies: ["ParleyStore", "ParleyTestSupport"],
+            path: "Tests/StoreCrashHelper"),
+        .executableTarget(name: "parley-store-bench", dependencies: ["ParleyStore"], path: "Benchmarks/StoreBench"),
         .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),

@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Writes whole files so that a reader (or a crash) only ever sees the old or the new version:
+/// temp file in the same directory, write all, fsync, rename over the target, fsync the directory.
+struct AtomicFile: Sendable {
+    let fileSync: FileSync
+
+    /// Replaces (or creates) `target` with `data`, mode 0600. With `replacing: false` it fails with
+    /// `alreadyExists` instead of replacing an existing file (the final step is then a hard link).
+    func write(_ data: Data, to target: URL, replacing: Bool = true) throws {
+        let directory = target.deletingLastPathComponent()
+        let temp = directory.appendingPathComponent(
+            TempFileName.make(for: target.lastPathComponent, pid: Platform.currentPID), isDirectory: false)
+        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            throw StoreError.writeFailed(file: target.path, reason: "cannot create a temp file: \(Platform.describe(errno: errno))")
+        }
+        var closed = false
+        var committed = false
+        defer {
+            if !closed { close(fd) }
+            if !committed { Platform.removeFile(temp) }
+        }
+        func fail(_ step: String, _ code: Int32) -> StoreError {
+            StoreError.writeFailed(file: target.path, reason: "\(step) failed: \(Platform.describe(errno: code))")
+        }
+        if fchmod(fd, 0o600) != 0 { throw fail("chmod", errno) }
+        try writeAll(data, to: fd, target: target)
+        if fileSync.sync(fd) != 0 { throw fail("fsync", errno) }
+        closed = true
+        if close(fd) != 0 { throw fail("close", errno) }
+        if replacing {
+            if rename(temp.path, target.path) != 0 { throw fail("rename", errno) }
+        } else {
+            if link(temp.path, target.path) != 0 {
+                let code = errno
+                if code == EEXIST {
+                    let id = StoreLayout.conversationID(fromFileName: target.lastPathComponent) ?? target.lastPathComponent
+                    throw StoreError.alreadyExists(id: id)
+                }
+                throw fail("link", code)
+            }
+            Platform.removeFile(temp)
+        }
+        committed = true
+        try syncDirectory(directory, target: target)
+    }
+
+    /// Flushes a directory so a rename, link or unlink in it survives a power loss.
+    func syncDirectory(_ directory: URL, target: URL? = nil) throws {
+        let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let name = (target ?? directory).path
+        if fd < 0 {
+            throw StoreError.writeFailed(file: name, reason: "cannot open its directory to flush it: \(Platform.describe(errno: errno))")
+        }
+        defer { close(fd) }
+        if fileSync.sync(fd) != 0 {
+            throw StoreError.writeFailed(file: name, reason: "directory fsync failed: \(Platform.describe(errno: errno))")
+        }
+    }
+
+    private func writeAll(_ data: Data, to fd: Int32, target: URL) throws {
+        var failure: Int32 = 0
+        data.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let n = Platform.writeBytes(fd, base + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure != 0 {
+            throw StoreError.writeFailed(file: target.path, reason: "write failed: \(Platform.describe(errno: failure))")
+        }
+    }
+}
+
+/// Names of temp files: they start with a dot (hidden, never taken for a conversation) and carry the
+/// writer's pid, so a store opening later can tell a crashed writer's leftovers from live ones.
+enum TempFileName {
+    static let prefix = ".parley-tmp-"
+
+    /// `.parley-tmp-<pid>-<random>-<target name>`
+    static func make(for targetName: String, pid: Int32) -> String {
+        let random = UInt32.random(in: 0...UInt32.max)
+        return "\(prefix)\(pid)-\(String(random, radix: 16))-\(targetName)"
+    }
+
+    /// The pid in a temp file name, or nil when the name is not one of ours.
+    static func pid(in name: String) -> Int32? {
+        guard name.hasPrefix(prefix) else { return nil }
+        let rest = name.dropFirst(prefix.count)
+        guard let dash = rest.firstIndex(of: "-") else { return nil }
+        return Int32(rest[rest.startIndex..<dash])
+    }
+}

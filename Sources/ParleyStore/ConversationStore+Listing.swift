@@ -1,0 +1,110 @@
+import Foundation
+import ParleyCore
+
+extension ConversationStore {
+    /// Conversations, newest `updatedAt` first. Decodes only files that are new or changed since
+    /// `index.json` was written (by size, mtime and inode), and rewrites the index only when
+    /// something changed. Unreadable files are quarantined and left out.
+    public func list(limit: Int? = nil) throws -> [ConversationSummary] {
+        let names = Platform.fileNames(in: layout.conversations)
+        let ids = names.compactMap(StoreLayout.conversationID(fromFileName:))
+        let idSet = Set(ids)
+        var stamps: [String: FileStamp] = [:]
+        for id in ids {
+            if let stamp = Platform.stamp(ofPath: layout.conversationFile(id).path) { stamps[id] = stamp }
+        }
+        let previous = readIndex()
+        let plan = ConversationIndex.plan(stamps: stamps, previous: previous)
+        var entries: [String: ConversationIndex.Entry] = [:]
+        for entry in plan.reusable { entries[entry.summary.id] = entry }
+        var changed = previous == nil || plan.removedCount > 0
+        for id in plan.toDecode {
+            changed = true
+            if let entry = indexEntry(for: id) { entries[id] = entry }
+        }
+
+        // Replies that may have been left half-written: fold them in when their writer is gone.
+        let inflightIDs = names.compactMap(StoreLayout.conversationID(fromInflightName:)).filter(idSet.contains)
+        let suspects = Set(inflightIDs).union(entries.values.filter(\.hasStreamingMessage).map(\.summary.id))
+        for id in suspects.sorted() where entries[id] != nil && !isStreamingNow(id) {
+            _ = try? load(id: id)
+            entries[id] = indexEntry(for: id)
+            changed = true
+        }
+
+        if changed { writeIndex(ConversationIndex(entries: entries.values.sorted { $0.summary.id < $1.summary.id })) }
+        let summaries = entries.values.map(\.summary).sorted(by: ConversationSummary.newestFirst)
+        if let limit { return Array(summaries.prefix(max(limit, 0))) }
+        return summaries
+    }
+
+    /// The conversation updated last, if any.
+    public func mostRecent() throws -> ConversationSummary? {
+        try list(limit: 1).first
+    }
+
+    /// Case-insensitive search of titles and message contents (any script, CJK included). One hit
+    /// per matching title and per matching message, newest conversations first.
+    public func search(_ text: String) throws -> [SearchHit] {
+        guard !text.isEmpty else { return [] }
+        var hits: [SearchHit] = []
+        for summary in try list() {
+            guard let stored = try? load(id: summary.id) else { continue }
+            let conversation = stored.conversation
+            let current = ConversationSummary(conversation)
+            let title = conversation.displayTitle
+            if let range = title.range(of: text, options: [.caseInsensitive]) {
+                hits.append(SearchHit(conversation: current, messageID: nil, snippet: SearchSnippet.make(title, around: range)))
+            }
+            for message in conversation.messages {
+                if let range = message.content.range(of: text, options: [.caseInsensitive]) {
+                    hits.append(
+                        SearchHit(
+                            conversation: current, messageID: message.id,
+                            snippet: SearchSnippet.make(message.content, around: range)))
+                }
+            }
+        }
+        return hits
+    }
+
+    /// True when some process holds the conversation's stream lock (a reply is arriving).
+    func isStreamingNow(_ id: String) -> Bool {
+        guard let lock = try? FileLock.tryAcquire(layout.streamLock(id), diagnostics: diagnostics) else {
+            return true
+        }
+        lock.release()
+        return false
+    }
+
+    /// A fresh index entry for one file, or nil when it is gone or unreadable (then quarantined).
+    func indexEntry(for id: String) -> ConversationIndex.Entry? {
+        guard let (decoded, stamp) = try? readStamped(id, holdingLock: false) else { return nil }
+        switch decoded {
+        case .current(let conversation):
+            return ConversationIndex.Entry(
+                summary: ConversationSummary(conversation), stamp: stamp,
+                hasStreamingMessage: conversation.messages.contains { $0.status == .streaming })
+        case .newer(let conversation, _, _):
+            return ConversationIndex.Entry(
+                summary: ConversationSummary(conversation), stamp: stamp, hasStreamingMessage: false)
+        }
+    }
+
+    func readIndex() -> ConversationIndex? {
+        guard let (data, _) = try? Platform.readFile(layout.index) else { return nil }
+        guard let index = ConversationIndex.decode(data) else {
+            diagnostics("index.json was unreadable; rebuilding it from the conversation files")
+            return nil
+        }
+        return index
+    }
+
+    func writeIndex(_ index: ConversationIndex) {
+        do {
+            try atomicFile.write(try index.encoded(), to: layout.index)
+        } catch {
+            diagnostics("could not update index.json (listing still works, only slower): \(oneLineDescription(of: error))")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import ParleyCore
+
+extension ConversationStore {
+    /// Moves a conversation to `trash/` (a dead writer's half reply is folded in first).
+    public func trash(id: String) throws {
+        let id = try validated(id)
+        if Platform.fileExists(layout.inflightFile(id)) { _ = try? load(id: id) }
+        let lock = try FileLock.acquire(layout.conversationLock(id), diagnostics: diagnostics)
+        defer { lock.release() }
+        let moved: Bool
+        do {
+            moved = try Platform.moveNoReplace(from: layout.conversationFile(id), to: layout.trashFile(id))
+        } catch Platform.ReadFailure.missing {
+            throw StoreError.notFound(id: id)
+        } catch Platform.ReadFailure.system(let reason) {
+            throw StoreError.writeFailed(file: layout.conversationFile(id).path, reason: reason)
+        }
+        guard moved else { throw StoreError.trashSlotTaken(id: id) }
+        try atomicFile.syncDirectory(layout.trash)
+        try atomicFile.syncDirectory(layout.conversations)
+    }
+
+    /// Moves a conversation back from `trash/`; refuses when the id exists again.
+    public func restore(id: String) throws {
+        let id = try validated(id)
+        let lock = try FileLock.acquire(layout.conversationLock(id), diagnostics: diagnostics)
+        defer { lock.release() }
+        let moved: Bool
+        do {
+            moved = try Platform.moveNoReplace(from: layout.trashFile(id), to: layout.conversationFile(id))
+        } catch Platform.ReadFailure.missing {
+            throw StoreError.notInTrash(id: id)
+        } catch Platform.ReadFailure.system(let reason) {
+            throw StoreError.writeFailed(file: layout.trashFile(id).path, reason: reason)
+        }
+        guard moved else { throw StoreError.restoreConflict(id: id) }
+        try atomicFile.syncDirectory(layout.conversations)
+        try atomicFile.syncDirectory(layout.trash)
+    }
+
+    /// The conversations in the trash, newest first. Unreadable files there are skipped with a notice.
+    public func listTrash() throws -> [ConversationSummary] {
+        var summaries: [ConversationSummary] = []
+        for name in Platform.fileNames(in: layout.trash) {
+            guard StoreLayout.conversationID(fromFileName: name) != nil else { continue }
+            let file = layout.trash.appendingPathComponent(name, isDirectory: false)
+            do {
+                let (data, _) = try Platform.readFile(file)
+                switch try ConversationCoding.decode(data) {
+                case .current(let conversation), .newer(let conversation, _, _):
+                    summaries.append(ConversationSummary(conversation))
+                }
+            } catch let unreadable as ConversationCoding.Unreadable {
+                diagnostics("skipped unreadable file trash/\(name): \(unreadable.reason)")
+            } catch {
+                continue
+            }
+        }
+        return summaries.sorted(by: ConversationSummary.newestFirst)
+    }
+}

@@ -1,1 +1,0 @@
-// The ParleyStore module; see Package.swift for its role.

@@ -1,0 +1,16 @@
+import Foundation
+
+/// A fresh directory under the system temp directory, removed by `remove()`.
+public struct StoreTemporaryDirectory: Sendable {
+    public let url: URL
+
+    public init(_ label: String = "store") throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("parley-\(label)-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public func remove() {
+        try? FileManager.default.removeItem(at: url)
+    }
+}

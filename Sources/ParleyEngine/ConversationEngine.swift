@@ -1,0 +1,211 @@
+import Foundation
+import ParleyCore
+import ParleyStore
+
+/// Runs turns: saves the user's message, streams the reply from a backend while checkpointing it,
+/// and records how the reply ended. The same engine serves `parley ask` and the chat screen.
+public struct ConversationEngine: Sendable {
+    /// Where conversations are kept; nil only matters for `.unsaved` targets.
+    public let store: ConversationStore?
+
+    public init(store: ConversationStore?) {
+        self.store = store
+    }
+
+    public enum Failure: UserFacingError {
+        case noStore
+        case emptyMessage
+
+        public var description: String {
+            switch self {
+            case .noStore: return "this turn needs a storage directory"
+            case .emptyMessage: return "nothing to send: the message is empty"
+            }
+        }
+    }
+
+    /// Runs one turn. Events arrive on `onEvent` as they happen; the returned outcome holds the stored
+    /// reply. Cancelling the calling task stops the backend and keeps the partial reply, marked
+    /// `interrupted`. A backend error keeps what arrived and records the error on the reply.
+    /// Errors thrown are those that stop a turn before it streams (storage, context) — the reply's own
+    /// failures are in the outcome.
+    public func send(
+        _ text: String, to target: TurnTarget, using backend: any ChatBackend, settings: TurnSettings,
+        onEvent: @escaping @Sendable (TurnEvent) -> Void
+    ) async throws -> TurnOutcome {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw Failure.emptyMessage }
+        let descriptor = backend.descriptor
+        let user = Message(role: .user, content: text)
+        let placeholder = Message(
+            role: .assistant, content: "", status: .streaming, backend: descriptor.name, model: descriptor.model)
+
+        // 1. The user's message (and the reply's placeholder) reach the disk before anything is asked.
+        var conversation: Conversation
+        switch target {
+        case .newConversation(let persona, let mode):
+            guard let store else { throw Failure.noStore }
+            conversation = Conversation(
+                title: Conversation.suggestedTitle(from: text), persona: persona, mode: mode,
+                messages: [user, placeholder])
+            try store.create(conversation)
+        case .existing(let id):
+            guard let store else { throw Failure.noStore }
+            conversation = try store.update(id: id) { stored in
+                stored.messages.append(user)
+                stored.messages.append(placeholder)
+                stored.updatedAt = Date()
+            }
+        case .unsaved(let existing):
+            conversation = existing
+            conversation.messages.append(user)
+            conversation.messages.append(placeholder)
+            conversation.updatedAt = Date()
+        }
+        onEvent(.started(conversationID: conversation.id, messageID: placeholder.id))
+
+        // 2. The prompt: persona, examples, then the history that fits.
+        let history = conversation.messages.dropLast()  // everything but the placeholder
+        let prompt = PromptBuilder.messages(
+            systemPrompt: settings.systemPrompt, examples: settings.examples, history: Array(history))
+        let reserve = settings.sampling.maxTokens ?? min(1024, backend.contextSize / 4)
+        let fitter = ContextFitter(contextSize: backend.contextSize, reserveForReply: reserve)
+        let fitted: ContextFitter.Result
+        do {
+            fitted = try fitter.fit(prompt, count: backend.tokenCount(of:))
+        } catch {
+            let reason = oneLineDescription(of: error)
+            return try await finish(
+                conversation, placeholder: placeholder, recorder: recorder(for: target),
+                content: "", reasoning: nil, status: .failed, finishReason: nil, usage: nil, error: reason)
+        }
+        if fitted.droppedMessages > 0 {
+            onEvent(.contextTrimmed(
+                droppedMessages: fitted.droppedMessages, promptTokens: fitted.promptTokens,
+                contextSize: backend.contextSize))
+        }
+
+        // 3. Stream, checkpointing what has been shown.
+        let writer: CheckpointWriter?
+        if case .store(let store) = recorder(for: target) {
+            writer = CheckpointWriter(checkpoint: try store.beginReply(conversationID: conversation.id, messageID: placeholder.id))
+        } else {
+            writer = nil
+        }
+        let flusher = writer.map { writer in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: settings.checkpointInterval)
+                    if let notice = await writer.flushIfDirty() { onEvent(.notice(notice)) }
+                }
+            }
+        }
+        defer { flusher?.cancel() }
+
+        var content = ""
+        var reasoning: String?
+        var usage: TokenUsage?
+        var finishReason: FinishReason?
+        var streamError: String?
+        do {
+            for try await event in backend.reply(to: ChatRequest(messages: fitted.messages, sampling: settings.sampling)) {
+                switch event {
+                case .text(let piece):
+                    content += piece
+                    onEvent(.text(piece))
+                case .reasoning(let piece):
+                    reasoning = (reasoning ?? "") + piece
+                    onEvent(.reasoning(piece))
+                case .usage(let reported):
+                    usage = reported
+                case .finish(let reason):
+                    finishReason = reason
+                case .notice(let text):
+                    onEvent(.notice(text))
+                }
+                switch event {
+                case .text, .reasoning: await writer?.update(content: content, reasoning: reasoning)
+                default: break
+                }
+            }
+        } catch is CancellationError {
+            // Handled below through Task.isCancelled.
+        } catch {
+            streamError = oneLineDescription(of: error)
+        }
+        flusher?.cancel()
+
+        // 4. How it ended.
+        let status: MessageStatus
+        var recordedReason = finishReason?.rawValue
+        var errorText = streamError
+        if Task.isCancelled {
+            status = .interrupted
+            recordedReason = "cancelled"
+            errorText = "cancelled by the user"
+        } else if let streamError {
+            status = .failed
+            errorText = streamError
+        } else {
+            switch finishReason {
+            case .stop?, .length?:
+                status = .complete
+            case .error?:
+                status = .failed
+                errorText = "the backend reported an error during the reply"
+            case .truncated?, nil:
+                status = .interrupted
+                recordedReason = FinishReason.truncated.rawValue
+                errorText = "the reply stream ended before the reply was complete"
+            }
+        }
+        return try await finish(
+            conversation, placeholder: placeholder, recorder: writer.map(Recorder.checkpoint) ?? recorder(for: target),
+            content: content, reasoning: reasoning,
+            status: status, finishReason: recordedReason, usage: usage, error: errorText)
+    }
+
+    /// How the final state of a reply is recorded.
+    private enum Recorder {
+        /// Through the stream's checkpoint, which folds it into the stored file.
+        case checkpoint(CheckpointWriter)
+        /// Straight into the stored file (the reply never streamed).
+        case store(ConversationStore)
+        /// Nowhere: an unsaved conversation.
+        case memory
+    }
+
+    private func recorder(for target: TurnTarget) -> Recorder {
+        if case .unsaved = target { return .memory }
+        return store.map(Recorder.store) ?? .memory
+    }
+
+    /// Records the reply's final state and returns the conversation with it.
+    private func finish(
+        _ conversation: Conversation, placeholder: Message, recorder: Recorder, content: String,
+        reasoning: String?, status: MessageStatus, finishReason: String?, usage: TokenUsage?, error: String?
+    ) async throws -> TurnOutcome {
+        var reply = placeholder
+        reply.content = content
+        reply.reasoning = reasoning
+        reply.status = status
+        reply.finishReason = finishReason
+        reply.usage = usage
+        reply.error = error
+        let final = reply
+        var result = conversation
+        if let index = result.messages.lastIndex(where: { $0.id == final.id }) { result.messages[index] = final }
+        result.updatedAt = Date()
+        switch recorder {
+        case .checkpoint(let writer):
+            try await writer.finish { $0 = final }
+        case .store(let store):
+            result = try store.update(id: conversation.id) { stored in
+                if let index = stored.messages.lastIndex(where: { $0.id == final.id }) { stored.messages[index] = final }
+                stored.updatedAt = Date()
+            }
+        case .memory:
+            break
+        }
+        return TurnOutcome(conversation: result, reply: final)
+    }
+}

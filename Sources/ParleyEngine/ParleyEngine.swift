@@ -1,1 +1,0 @@
-// The ParleyEngine module; see Package.swift for its role.

@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import ParleyCore
+import ParleyEngine
+import ParleyStore
+
+/// `parley ask`: one turn, non-interactive; the reply streams to stdout, everything else to stderr.
+struct AskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ask",
+        abstract: "Ask one question and print the reply.",
+        discussion: """
+            Standard input, when it is not a terminal, is appended after the prompt (like other Unix \
+            tools), so `git diff | parley ask "write a commit message"` works. Only the reply goes to \
+            stdout; status and errors go to stderr.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var backendOptions: BackendOptions
+    @OptionGroup var sampling: SamplingFlags
+
+    @Argument(help: "The prompt. Words are joined with spaces.") var prompt: [String] = []
+
+    @Option(help: ArgumentHelp("Use this persona's prompt and examples.", valueName: "name")) var persona: String?
+    @Flag(name: .customLong("continue"), help: "Continue the most recently updated conversation.") var continueLast = false
+    @Option(help: ArgumentHelp("Continue this conversation (an id or a unique prefix).", valueName: "id")) var conversation: String?
+    @Flag(name: .customLong("no-save"), help: "Do not store this turn.") var noSave = false
+    @Flag(help: "Print one JSON object at the end (conversation id, reply, finish reason, usage) instead of streaming.") var json = false
+
+    func validate() throws {
+        if continueLast && conversation != nil { throw ValidationError("--continue and --conversation both choose a conversation; give one") }
+        if noSave && (continueLast || conversation != nil) {
+            throw ValidationError("--no-save cannot continue a stored conversation")
+        }
+    }
+
+    func run() async throws {
+        let context = try AppContext(global: global)
+        var text = prompt.joined(separator: " ")
+        if !Console.stdinIsTerminal {
+            let input = Console.readStandardInput()
+            if !input.isEmpty { text = text.isEmpty ? input : text + "\n\n" + input }
+        }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ValidationError("nothing to ask: give a prompt or pipe text on stdin")
+        }
+
+        let backend = try BackendFactory(context: context).make(backendOptions)
+        let store = noSave ? nil : try context.openStore()
+        let personaName = persona ?? context.config.persona
+        let target: TurnTarget
+        if let store, continueLast {
+            guard let last = try store.mostRecent() else {
+                throw ValidationError("--continue: there is no stored conversation yet")
+            }
+            target = .existing(id: last.id)
+        } else if let store, let conversation {
+            target = .existing(id: try store.resolve(conversation))
+        } else if noSave {
+            target = .unsaved(Conversation(persona: personaName))
+        } else {
+            target = .newConversation(persona: personaName, mode: .chat)
+        }
+        let settings = TurnSettings(sampling: SamplingOptions(
+            temperature: sampling.temperature ?? context.config.sampling.temperature,
+            topP: context.config.sampling.topP,
+            maxTokens: sampling.maxTokens ?? context.config.sampling.maxTokens,
+            seed: sampling.seed ?? context.config.sampling.seed))
+
+        let streamToStdout = !json
+        let printer = ReplyPrinter()
+        let engine = ConversationEngine(store: store)
+        let turn = Task {
+            try await engine.send(text, to: target, using: backend, settings: settings) { event in
+                switch event {
+                case .text(let piece):
+                    if streamToStdout { printer.text(piece) }
+                case .notice(let notice):
+                    Console.status(notice)
+                case .contextTrimmed(let dropped, let tokens, let size):
+                    Console.status("left the \(dropped) oldest messages out so the conversation fits the context (\(tokens) of \(size) tokens)")
+                case .started, .reasoning:
+                    break
+                }
+            }
+        }
+        let interrupt = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { turn.cancel() }
+        let outcome = try await turn.value
+        interrupt.stop()
+        if streamToStdout { printer.finish() }
+
+        if json {
+            Console.out(try JSONOutput.encode(AskResultJSON(outcome, saved: store != nil)) + "\n")
+        }
+        if let failure = outcome.failure {
+            Console.status(failure + (store != nil ? " (the reply so far is saved in conversation \(outcome.conversation.id))" : ""))
+            throw ExitCode(outcome.reply.status == .interrupted && outcome.reply.finishReason == "cancelled" ? 130 : 1)
+        }
+    }
+}
+
+/// Streams reply text to stdout and ends it with exactly one newline.
+final class ReplyPrinter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var endsWithNewline = true
+    private var wroteAnything = false
+
+    func text(_ piece: String) {
+        guard !piece.isEmpty else { return }
+        lock.withLock {
+            Console.out(piece)
+            wroteAnything = true
+            endsWithNewline = piece.hasSuffix("\n")
+        }
+    }
+
+    func finish() {
+        lock.withLock {
+            if wroteAnything && !endsWithNewline { Console.out("\n") }
+        }
+    }
+}
+
+/// The object `ask --json` prints.
+struct AskResultJSON: Encodable {
+    var conversationId: String?
+    var messageId: String
+    var reply: String
+    var reasoning: String?
+    var status: String
+    var finishReason: String?
+    var error: String?
+    var usage: TokenUsage?
+    var backend: String?
+    var model: String?
+
+    init(_ outcome: TurnOutcome, saved: Bool) {
+        conversationId = saved ? outcome.conversation.id : nil
+        messageId = outcome.reply.id
+        reply = outcome.reply.content
+        reasoning = outcome.reply.reasoning
+        status = outcome.reply.status.rawValue
+        finishReason = outcome.reply.finishReason
+        error = outcome.reply.error
+        usage = outcome.reply.usage
+        backend = outcome.reply.backend
+        model = outcome.reply.model
+    }
+}

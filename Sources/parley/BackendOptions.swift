@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+
+/// The options that choose and tune a backend, shared by every command that talks to a model.
+struct BackendOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A backend named in the config file (default: the config's default_backend, else local).", valueName: "name"))
+    var backend: String?
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp(
+        "Talk to this OpenAI-compatible endpoint without a config entry ($OPENAI_BASE_URL is the default for openai).",
+        valueName: "url"))
+    var baseURL: String?
+
+    @Option(help: ArgumentHelp("The model to ask for.", valueName: "name"))
+    var model: String?
+
+    @Option(name: .customLong("api-key-env"), help: ArgumentHelp(
+        "The environment variable that holds the API key (default OPENAI_API_KEY).", valueName: "var"))
+    var apiKeyEnv: String?
+
+    @Option(help: ArgumentHelp("Run this GGUF file with the local backend.", valueName: "path"))
+    var gguf: String?
+
+    @Option(help: ArgumentHelp("Threads for the local backend (default: all cores).", valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        if baseURL != nil && gguf != nil {
+            throw ValidationError("--base-url and --gguf choose different backends; give one of them")
+        }
+        if let baseURL {
+            guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(),
+                scheme == "http" || scheme == "https", url.host != nil
+            else { throw ValidationError("--base-url '\(baseURL)' is not an http:// or https:// URL") }
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let apiKeyEnv, apiKeyEnv.isEmpty || apiKeyEnv.contains("=") {
+            throw ValidationError("--api-key-env '\(apiKeyEnv)' is not an environment variable name")
+        }
+    }
+}
+
+/// Sampling options shared by the commands that generate text.
+struct SamplingFlags: ParsableArguments {
+    @Option(help: ArgumentHelp("Sampling temperature, 0 to 2 (0 = greedy).", valueName: "t"))
+    var temperature: Double?
+
+    @Option(name: .customLong("max-tokens"), help: ArgumentHelp("The longest reply, in tokens.", valueName: "n"))
+    var maxTokens: Int?
+
+    @Option(help: ArgumentHelp("Random seed: the same seed and settings give the same reply where the backend supports it.", valueName: "n"))
+    var seed: UInt64?
+
+    func validate() throws {
+        if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2") }
+        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import ParleyCore
+
+/// The process's standard streams. Text bound for a terminal is sanitised; text bound for a pipe or
+/// a file is passed through as it is (it is data there, and nothing interprets it).
+enum Console {
+    static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+    static let stdinIsTerminal = isatty(STDIN_FILENO) == 1
+
+    /// Writes reply text to stdout at once (no buffering: it is streamed).
+    static func out(_ text: String) {
+        write(STDOUT_FILENO, stdoutIsTerminal ? TerminalSanitizer.sanitize(text) : text)
+    }
+
+    /// A status or error line on stderr, always sanitised and always one line.
+    static func status(_ line: String) {
+        write(STDERR_FILENO, "parley: " + oneLine(line) + "\n")
+    }
+
+    static func oneLine(_ text: String) -> String {
+        TerminalSanitizer.sanitize(text.split(whereSeparator: \.isNewline).joined(separator: " "))
+    }
+
+    private static func write(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return  // a closed pipe: nothing more can be said there
+            }
+            offset += n
+        }
+        bytes.removeAll()
+    }
+
+    /// All of standard input, with invalid UTF-8 replaced.
+    static func readStandardInput() -> String {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

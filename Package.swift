@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // Values, the backend seam, context fitting, terminal sanitising. Foundation only.
@@ -21,6 +22,8 @@ let package = Package(
         .target(name: "ParleyEngine", dependencies: ["ParleyCore", "ParleyStore"]),
         // The config file: backends and defaults, validated on load.
         .target(name: "ParleyConfig", dependencies: ["ParleyCore", "TOMLKit"]),
+        // Persona files: YAML front matter, a system prompt and few-shot examples.
+        .target(name: "ParleyPersonas", dependencies: ["ParleyCore", "Yams"]),
         // OpenAI-compatible HTTP backend over URLSession.
         .target(name: "ParleyHTTP", dependencies: ["ParleyCore"]),
         // The in-process GGUF runtime; knows nothing of Parley.
@@ -30,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "parley",
             dependencies: [
-                "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP",
+                "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -47,6 +50,7 @@ let package = Package(
         .executableTarget(name: "parley-store-bench", dependencies: ["ParleyStore"], path: "Benchmarks/StoreBench"),
         .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig"]),
+        .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"]),
         .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),

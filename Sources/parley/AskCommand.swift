@@ -45,9 +45,10 @@ struct AskCommand: AsyncParsableCommand {
             throw ValidationError("nothing to ask: give a prompt or pipe text on stdin")
         }
 
-        let backend = try BackendFactory(context: context).make(backendOptions)
+        let personaName = persona ?? context.config.persona ?? "assistant"
+        let chosenPersona = try context.loadPersonas().persona(named: personaName)
+        let backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
         let store = noSave ? nil : try context.openStore()
-        let personaName = persona ?? context.config.persona
         let target: TurnTarget
         if let store, continueLast {
             guard let last = try store.mostRecent() else {
@@ -59,11 +60,13 @@ struct AskCommand: AsyncParsableCommand {
         } else if noSave {
             target = .unsaved(Conversation(persona: personaName))
         } else {
-            target = .newConversation(persona: personaName, mode: .chat)
+            target = .newConversation(persona: personaName, mode: chosenPersona.mode)
         }
-        let settings = TurnSettings(sampling: SamplingOptions(
-            temperature: sampling.temperature ?? context.config.sampling.temperature,
-            topP: context.config.sampling.topP,
+        let settings = TurnSettings(
+            systemPrompt: chosenPersona.systemPrompt, examples: chosenPersona.examples,
+            sampling: SamplingOptions(
+            temperature: sampling.temperature ?? chosenPersona.temperature ?? context.config.sampling.temperature,
+            topP: chosenPersona.topP ?? context.config.sampling.topP,
             maxTokens: sampling.maxTokens ?? context.config.sampling.maxTokens,
             seed: sampling.seed ?? context.config.sampling.seed))
 

@@ -10,7 +10,7 @@ struct BackendFactory {
         var description: String
     }
 
-    func make(_ options: BackendOptions) throws -> any ChatBackend {
+    func make(_ options: BackendOptions, preferred: String? = nil) throws -> any ChatBackend {
         throw Failure(description: "backends are not wired yet")
     }
 }

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Reads the API key from where the config says it is: an environment variable or a command.
+///
+/// The only place that ever holds the key as text besides the request header. Errors carry the
+/// variable name or the command's exit status, never anything the command printed.
+public struct APIKeyResolver: Sendable {
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// The key, or nil when none is configured or the variable is unset (local servers need none).
+    public func resolve(_ source: APIKeySource) throws -> String? {
+        switch source {
+        case .none:
+            return nil
+        case .environment(let variable):
+            guard let value = environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty
+            else { return nil }
+            return value
+        case .command(let command):
+            return try run(command)
+        }
+    }
+
+    /// Runs the command with `/bin/sh -c`; the key is the first line of its standard output.
+    /// Standard input and error stay the terminal's, so a password manager can prompt.
+    private func run(_ command: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        do {
+            try process.run()
+        } catch {
+            throw HTTPBackendError.apiKeyCommandFailed(command: command, status: 127)
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw HTTPBackendError.apiKeyCommandFailed(command: command, status: process.terminationStatus)
+        }
+        let firstLine = String(decoding: data, as: UTF8.self)
+            .split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).first
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard !firstLine.isEmpty else { throw HTTPBackendError.apiKeyCommandEmpty(command: command) }
+        return firstLine
+    }
+}

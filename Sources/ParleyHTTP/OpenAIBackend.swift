@@ -1,0 +1,301 @@
+import Foundation
+import ParleyCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A `ChatBackend` for any OpenAI-compatible server (OpenAI, llama.cpp's server, Ollama, vLLM, ...).
+///
+/// One reply is one streamed `POST /chat/completions`, retried (with a notice) only while nothing of
+/// the reply has arrived; a server that refuses streaming is asked once more without it. The stream
+/// of events ends with `.finish` on success, or throws an `HTTPBackendError` (text already streamed
+/// stays with the consumer, who records the error next to it). Cancelling the consuming task closes
+/// the connection at once.
+public struct OpenAIBackend: ChatBackend {
+    public let endpoint: OpenAIEndpoint
+    private let keyResolver: APIKeyResolver
+    private let cache = ResolvedValues()
+
+    public init(endpoint: OpenAIEndpoint, keyResolver: APIKeyResolver = APIKeyResolver()) {
+        self.endpoint = endpoint
+        self.keyResolver = keyResolver
+    }
+
+    public var descriptor: BackendDescriptor {
+        BackendDescriptor(name: endpoint.name, kind: "openai", model: endpoint.model ?? cache.model ?? "default")
+    }
+
+    public var contextSize: Int { endpoint.contextSize }
+
+    public func tokenCount(of message: ChatMessage) -> Int {
+        TokenEstimator.estimate(message)
+    }
+
+    public func reply(to request: ChatRequest) -> AsyncThrowingStream<ReplyEvent, Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await withDeadline(url: endpoint.chatCompletionsURL) {
+                        try await run(request, continuation: continuation)
+                    }
+                    continuation.finish()
+                } catch {
+                    // A consumer that cancelled is gone: just end.
+                    if Task.isCancelled || error is CancellationError {
+                        continuation.finish()
+                    } else {
+                        continuation.finish(throwing: error)
+                    }
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// The model names the server's `/models` lists, in its order.
+    public func listModels() async throws -> [String] {
+        let key = try resolveKey()
+        return try await withDeadline(url: endpoint.modelsURL) {
+            try await fetchModels(key: key)
+        }
+    }
+
+    // MARK: - One reply
+
+    private func run(_ request: ChatRequest, continuation: AsyncThrowingStream<ReplyEvent, Error>.Continuation) async throws {
+        let key = try resolveKey()
+        let model = try await resolveModel(key: key)
+        let policy = RetryPolicy(maxRetries: endpoint.maxRetries, baseDelay: endpoint.retryBaseDelay)
+        let started = ContinuousClock.now
+        let progress = ReplyProgress()
+        var retries = 0
+        var streaming = true
+        while true {
+            do {
+                try await attempt(request, model: model, key: key, streaming: streaming, progress: progress, continuation: continuation)
+                return
+            } catch let failure as AttemptFailure {
+                var error = failure.error
+                if case .streamingRefused = error, streaming {
+                    streaming = false
+                    continuation.yield(.notice("the server refused a streaming request; the reply will arrive all at once"))
+                    continue
+                }
+                if case .modelNotFound = error { error = await withAvailableModels(error, key: key) }
+                if case .notFound = error { error = await withAvailableModels(error, key: key) }
+                let elapsed = ContinuousClock.now - started
+                let timeLeft = endpoint.deadline - Double(elapsed.components.seconds) - Double(elapsed.components.attoseconds) / 1e18
+                let decision = policy.decide(
+                    after: error, status: failure.status, retryAfter: failure.retryAfter, retriesSoFar: retries,
+                    replyStarted: progress.replyStarted, timeLeft: timeLeft)
+                guard case .retry(let delay, let notice) = decision else { throw error }
+                continuation.yield(.notice(notice))
+                try await Task.sleep(for: .milliseconds(Int((delay * 1000).rounded())))
+                retries += 1
+            }
+        }
+    }
+
+    /// One HTTP exchange. Throws `AttemptFailure` for anything the retry policy should look at.
+    private func attempt(
+        _ request: ChatRequest, model: String, key: String?, streaming: Bool, progress: ReplyProgress,
+        continuation: AsyncThrowingStream<ReplyEvent, Error>.Continuation
+    ) async throws {
+        let urlRequest = try OpenAIRequestBuilder.chatRequest(
+            endpoint: endpoint, model: model, key: key, request: request, stream: streaming)
+        let url = OpenAIEndpoint.display(endpoint.chatCompletionsURL)
+        let context = errorContext(url: url, model: model, key: key)
+        var decoder = SSEDecoder()
+        var interpreter = OpenAIChunkInterpreter(url: url)
+        var status = 0
+        var headers: [String: String] = [:]
+        var body = Data()
+        var wholeBody = !streaming
+
+        func deliver(_ outputs: [SSEDecoder.Output]) throws {
+            for output in outputs {
+                switch output {
+                case .event(let event):
+                    let events: [ReplyEvent]
+                    do {
+                        events = try interpreter.interpret(event)
+                    } catch let error as HTTPBackendError {
+                        throw AttemptFailure(error: error)
+                    }
+                    for event in events { continuation.yield(event) }
+                    if interpreter.replyStarted { progress.replyStarted = true }
+                case .invalidLine(let line):
+                    let what = ServerErrorBody.looksLikeHTML(line) ? "an HTML page" : "a line that is not server-sent events"
+                    throw AttemptFailure(error: .malformedStream(url: url, detail: "\(what): \(line)"))
+                }
+            }
+        }
+
+        do {
+            for try await event in HTTPStreamTransport.stream(urlRequest) {
+                switch event {
+                case .response(let code, let received):
+                    status = code
+                    headers = received
+                    let type = received["content-type"]?.lowercased() ?? ""
+                    // A server that ignores `stream: true` answers with one JSON document.
+                    if type.contains("application/json") { wholeBody = true }
+                case .bytes(let data):
+                    if status >= 400 || wholeBody {
+                        if body.count < 16 << 20 { body.append(data) }
+                    } else {
+                        try deliver(decoder.feed(data))
+                    }
+                }
+            }
+        } catch let failure as AttemptFailure {
+            throw failure
+        } catch {
+            try Task.checkCancellation()
+            let nsError = error as NSError
+            throw AttemptFailure(
+                error: ErrorClassifier.classify(
+                    urlErrorCode: nsError.code, detail: nsError.localizedDescription, host: endpoint.baseURL.host ?? "",
+                    context: context, replyStarted: progress.replyStarted, idleTimeout: endpoint.idleTimeout))
+        }
+        try Task.checkCancellation()
+        if status >= 400 {
+            throw AttemptFailure(
+                error: ErrorClassifier.classify(status: status, headers: headers, body: body, context: context),
+                status: status, retryAfter: RetryAfter.delay(from: headers))
+        }
+        if wholeBody {
+            guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+                let server = ServerErrorBody.parse(body)
+                let what = server.isHTML ? "an HTML page" : "a body that is not JSON"
+                throw AttemptFailure(error: .malformedStream(url: url, detail: "\(what): \(server.message)"))
+            }
+            do {
+                for event in try interpreter.interpret(completion: object) { continuation.yield(event) }
+            } catch let error as HTTPBackendError {
+                throw AttemptFailure(error: error)
+            }
+        } else {
+            try deliver(decoder.finish())
+        }
+        if let usage = interpreter.fallbackUsage() { continuation.yield(.usage(usage)) }
+        continuation.yield(.finish(interpreter.endReason()))
+    }
+
+    // MARK: - Models, keys, deadlines
+
+    private func fetchModels(key: String?) async throws -> [String] {
+        let url = OpenAIEndpoint.display(endpoint.modelsURL)
+        let context = errorContext(url: url, model: endpoint.model ?? "", key: key)
+        var status = 0
+        var headers: [String: String] = [:]
+        var body = Data()
+        do {
+            for try await event in HTTPStreamTransport.stream(OpenAIRequestBuilder.modelsRequest(endpoint: endpoint, key: key)) {
+                switch event {
+                case .response(let code, let received):
+                    status = code
+                    headers = received
+                case .bytes(let data):
+                    if body.count < 16 << 20 { body.append(data) }
+                }
+            }
+        } catch {
+            try Task.checkCancellation()
+            let nsError = error as NSError
+            throw ErrorClassifier.classify(
+                urlErrorCode: nsError.code, detail: nsError.localizedDescription, host: endpoint.baseURL.host ?? "",
+                context: context, replyStarted: false, idleTimeout: endpoint.idleTimeout)
+        }
+        if status >= 400 {
+            let error = ErrorClassifier.classify(status: status, headers: headers, body: body, context: context)
+            if case .modelNotFound = error { throw HTTPBackendError.notFound(url: url) }
+            throw error
+        }
+        guard let names = OpenAIRequestBuilder.modelNames(fromModelsBody: body) else {
+            throw HTTPBackendError.malformedStream(url: url, detail: "a /models answer without a model list")
+        }
+        return names
+    }
+
+    /// Adds what `/models` offers to a not-found error; a 404 whose `/models` works means the
+    /// model name is wrong, not the URL.
+    private func withAvailableModels(_ error: HTTPBackendError, key: String?) async -> HTTPBackendError {
+        guard let models = try? await fetchModels(key: key) else { return error }
+        let model = endpoint.model ?? cache.model ?? ""
+        return .modelNotFound(model: model, url: OpenAIEndpoint.display(endpoint.chatCompletionsURL), available: models)
+    }
+
+    private func resolveKey() throws -> String? {
+        if let resolved = cache.key { return resolved.value }
+        let key = try keyResolver.resolve(endpoint.apiKey)
+        cache.key = ResolvedValues.Key(value: key)
+        return key
+    }
+
+    private func resolveModel(key: String?) async throws -> String {
+        if let model = endpoint.model { return model }
+        if let model = cache.model { return model }
+        guard let first = try await fetchModels(key: key).first else {
+            throw HTTPBackendError.noModels(url: OpenAIEndpoint.display(endpoint.modelsURL))
+        }
+        cache.model = first
+        return first
+    }
+
+    private func errorContext(url: String, model: String, key: String?) -> ErrorClassifier.Context {
+        ErrorClassifier.Context(
+            url: url, model: model,
+            keySource: key == nil ? endpoint.apiKey.missingKeyAdvice : endpoint.apiKey.sentKeyDescription,
+            keyWasSent: key != nil, secret: key)
+    }
+
+    /// Runs `body`, failing with `deadlineExceeded` when the endpoint's deadline passes first.
+    private func withDeadline<T: Sendable>(url: URL, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let deadline = endpoint.deadline
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(Int((deadline * 1000).rounded())))
+                throw HTTPBackendError.deadlineExceeded(url: OpenAIEndpoint.display(url), seconds: deadline)
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw CancellationError() }
+            return value
+        }
+    }
+}
+
+/// A failed attempt, with what the retry policy needs besides the error.
+struct AttemptFailure: Error {
+    var error: HTTPBackendError
+    var status: Int?
+    var retryAfter: Double?
+}
+
+/// Whether any of the reply reached the consumer; shared across the attempts of one reply.
+private final class ReplyProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var started = false
+    var replyStarted: Bool {
+        get { lock.withLock { started } }
+        set { lock.withLock { started = newValue } }
+    }
+}
+
+/// The key and model resolved once per backend, so a key command runs once, not per reply.
+private final class ResolvedValues: @unchecked Sendable {
+    struct Key { var value: String? }
+    private let lock = NSLock()
+    private var storedKey: Key?
+    private var storedModel: String?
+    var key: Key? {
+        get { lock.withLock { storedKey } }
+        set { lock.withLock { storedKey = newValue } }
+    }
+    var model: String? {
+        get { lock.withLock { storedModel } }
+        set { lock.withLock { storedModel = newValue } }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import ParleyCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Builds the HTTP requests for an endpoint: pure, so the exact JSON and headers are tested.
+public enum OpenAIRequestBuilder {
+    /// The JSON body of a chat completion request.
+    public static func chatBody(model: String, request: ChatRequest, stream: Bool) -> [String: Any] {
+        var body: [String: Any] = [
+            "model": model,
+            "messages": request.messages.map { ["role": $0.role.rawValue, "content": $0.content] },
+            "stream": stream,
+        ]
+        if stream { body["stream_options"] = ["include_usage": true] }
+        let sampling = request.sampling
+        if let temperature = sampling.temperature { body["temperature"] = temperature }
+        if let topP = sampling.topP { body["top_p"] = topP }
+        if let maxTokens = sampling.maxTokens { body["max_tokens"] = maxTokens }
+        if let seed = sampling.seed { body["seed"] = NSNumber(value: seed) }
+        if !sampling.stop.isEmpty { body["stop"] = sampling.stop }
+        return body
+    }
+
+    public static func chatRequest(
+        endpoint: OpenAIEndpoint, model: String, key: String?, request: ChatRequest, stream: Bool
+    ) throws -> URLRequest {
+        var urlRequest = base(endpoint: endpoint, url: endpoint.chatCompletionsURL, key: key)
+        urlRequest.httpMethod = "POST"
+        urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        urlRequest.setValue(stream ? "text/event-stream" : "application/json", forHTTPHeaderField: "Accept")
+        urlRequest.httpBody = try JSONSerialization.data(
+            withJSONObject: chatBody(model: model, request: request, stream: stream), options: [.sortedKeys])
+        return urlRequest
+    }
+
+    public static func modelsRequest(endpoint: OpenAIEndpoint, key: String?) -> URLRequest {
+        var urlRequest = base(endpoint: endpoint, url: endpoint.modelsURL, key: key)
+        urlRequest.httpMethod = "GET"
+        urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
+        return urlRequest
+    }
+
+    private static func base(endpoint: OpenAIEndpoint, url: URL, key: String?) -> URLRequest {
+        var urlRequest = URLRequest(url: url)
+        urlRequest.timeoutInterval = endpoint.idleTimeout
+        urlRequest.setValue("parley", forHTTPHeaderField: "User-Agent")
+        for (name, value) in endpoint.extraHeaders.sorted(by: { $0.key < $1.key }) {
+            urlRequest.setValue(value, forHTTPHeaderField: name)
+        }
+        if let key { urlRequest.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        return urlRequest
+    }
+
+    /// The model names of a `/models` answer: OpenAI's `data[].id`, or Ollama-style `models[].name`.
+    public static func modelNames(fromModelsBody body: Data) -> [String]? {
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return nil }
+        if let data = object["data"] as? [Any] {
+            return data.compactMap { ($0 as? [String: Any])?["id"] as? String }
+        }
+        if let models = object["models"] as? [Any] {
+            return models.compactMap { entry -> String? in
+                guard let entry = entry as? [String: Any] else { return nil }
+                return (entry["id"] as? String) ?? (entry["name"] as? String) ?? (entry["model"] as? String)
+            }
+        }
+        return nil
+    }
+}

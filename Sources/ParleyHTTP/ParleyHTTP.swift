@@ -1,1 +1,0 @@
-// The ParleyHTTP module; see Package.swift for its role.

@@ -1,0 +1,47 @@
+import Foundation
+import ParleyCore
+import ParleyHTTP
+import ParleyTestSupport
+
+/// The key the tests' fake environment holds; it must never show up in an error.
+let testKey = "sk-test-secret-4242"
+
+func makeBackend(
+    _ server: FaultServer, model: String? = "test-model", apiKey: APIKeySource = .environment("TEST_API_KEY"),
+    environment: [String: String] = ["TEST_API_KEY": testKey], idleTimeout: Double = 10, deadline: Double = 30,
+    maxRetries: Int = 3, baseURL: URL? = nil
+) -> OpenAIBackend {
+    let endpoint = OpenAIEndpoint(
+        name: "test", baseURL: baseURL ?? server.baseURL, model: model, apiKey: apiKey, idleTimeout: idleTimeout,
+        deadline: deadline, maxRetries: maxRetries, retryBaseDelay: 0.01)
+    return OpenAIBackend(endpoint: endpoint, keyResolver: APIKeyResolver(environment: environment))
+}
+
+/// Everything one reply produced: its events, and the error that ended it, if any.
+struct Outcome {
+    var events: [ReplyEvent]
+    var error: Error?
+
+    var text: String {
+        events.reduce(into: "") { if case .text(let t) = $1 { $0 += t } }
+    }
+    var notices: [String] {
+        events.compactMap { if case .notice(let n) = $0 { n } else { nil } }
+    }
+    var finish: FinishReason? {
+        events.compactMap { if case .finish(let f) = $0 { f } else { nil } }.last
+    }
+    var httpError: HTTPBackendError? { error as? HTTPBackendError }
+}
+
+func collect(_ backend: OpenAIBackend, _ request: ChatRequest = ChatRequest(messages: [ChatMessage(role: .user, content: "Hi")]))
+    async -> Outcome
+{
+    var events: [ReplyEvent] = []
+    do {
+        for try await event in backend.reply(to: request) { events.append(event) }
+        return Outcome(events: events, error: nil)
+    } catch {
+        return Outcome(events: events, error: error)
+    }
+}

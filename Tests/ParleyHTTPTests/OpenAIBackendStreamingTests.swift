@@ -1,0 +1,198 @@
+import Foundation
+import ParleyCore
+import ParleyTestSupport
+import Testing
+
+@testable import ParleyHTTP
+
+@Suite(.timeLimit(.minutes(1)))
+struct OpenAIBackendStreamingTests {
+    @Test func streamsTheReplyAndSendsTheRequestOpenAIExpects() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["Hel", "lo", " 世界"]))
+        let request = ChatRequest(
+            messages: [ChatMessage(role: .system, content: "Be brief."), ChatMessage(role: .user, content: "Hi")],
+            sampling: SamplingOptions(temperature: 0.5, topP: 0.9, maxTokens: 64, seed: 7, stop: ["END"]))
+        let outcome = await collect(makeBackend(server), request)
+        #expect(outcome.error == nil)
+        #expect(outcome.events == [
+            .text("Hel"), .text("lo"), .text(" 世界"), .usage(TokenUsage(promptTokens: 5, completionTokens: 2)), .finish(.stop),
+        ])
+        let sent = try #require(server.requests(to: "/v1/chat/completions").first)
+        #expect(sent.method == "POST")
+        #expect(sent.header("Authorization") == "Bearer \(testKey)")
+        #expect(sent.header("Content-Type") == "application/json")
+        let body = try #require(sent.jsonBody)
+        #expect(body["model"] as? String == "test-model")
+        #expect(body["stream"] as? Bool == true)
+        #expect((body["stream_options"] as? [String: Any])?["include_usage"] as? Bool == true)
+        #expect(body["temperature"] as? Double == 0.5)
+        #expect(body["top_p"] as? Double == 0.9)
+        #expect(body["max_tokens"] as? Int == 64)
+        #expect(body["seed"] as? Int == 7)
+        #expect(body["stop"] as? [String] == ["END"])
+        let messages = try #require(body["messages"] as? [[String: String]])
+        #expect(messages == [["role": "system", "content": "Be brief."], ["role": "user", "content": "Hi"]])
+    }
+
+    @Test func replaysARecordedLlamaCppStreamOneByteAtATime() async throws {
+        // The shape llama.cpp's server sends: CRLF-free, reasoning_content, timings, no usage chunk.
+        let recorded = """
+            data: {"choices":[{"finish_reason":null,"index":0,"delta":{"role":"assistant","content":null}}],"created":1,"id":"chatcmpl-x","model":"qwen","object":"chat.completion.chunk"}
+
+            data: {"choices":[{"finish_reason":null,"index":0,"delta":{"reasoning_content":"Let me think."}}],"object":"chat.completion.chunk"}
+
+            : keep-alive
+
+            data: {"choices":[{"finish_reason":null,"index":0,"delta":{"content":"Bonjour, "}}],"object":"chat.completion.chunk"}
+
+            data: {"choices":[{"finish_reason":null,"index":0,"delta":{"content":"ça va ? 😀"}}],"object":"chat.completion.chunk"}
+
+            data: {"choices":[{"finish_reason":"stop","index":0,"delta":{}}],"object":"chat.completion.chunk","timings":{"prompt_n":11,"prompt_ms":20.5,"predicted_n":6,"predicted_ms":80.1}}
+
+            data: [DONE]
+
+
+            """.replacingOccurrences(of: "\n", with: "\r\n")
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .rawStream(recorded, pieceSize: 1))
+        let outcome = await collect(makeBackend(server))
+        #expect(outcome.error == nil)
+        #expect(outcome.events == [
+            .reasoning("Let me think."), .text("Bonjour, "), .text("ça va ? 😀"),
+            .usage(TokenUsage(promptTokens: 11, completionTokens: 6)), .finish(.stop),
+        ])
+    }
+
+    @Test func aStreamWithoutDoneOrFinishReasonIsTruncated() async throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions",
+            .openAIStream(pieces: ["cut"], finishReason: nil, usage: nil, done: false, framing: .untilClose))
+        let outcome = await collect(makeBackend(server))
+        #expect(outcome.error == nil)
+        #expect(outcome.text == "cut")
+        #expect(outcome.finish == .truncated)
+    }
+
+    @Test func finishReasonLengthIsReported() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["a"], finishReason: "length"))
+        #expect(await collect(makeBackend(server)).finish == .length)
+    }
+
+    @Test func finishReasonErrorIsReported() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["a"], finishReason: "error", done: false))
+        #expect(await collect(makeBackend(server)).finish == .error)
+    }
+
+    @Test func anErrorObjectInsideA200StreamKeepsTheTextAndFails() async throws {
+        let server = try FaultServer()
+        var events = FaultResponse.openAIStreamEvents(pieces: ["partial"], finishReason: nil, usage: nil, done: false)
+        events.append(#"{"error":{"message":"the model crashed\u001b[2J","type":"server_error"}}"#)
+        server.route("POST", "/v1/chat/completions", .sse(events))
+        let outcome = await collect(makeBackend(server))
+        #expect(outcome.text == "partial")
+        let error = try #require(outcome.httpError)
+        guard case .streamError = error else {
+            Issue.record("expected streamError, got \(error)")
+            return
+        }
+        #expect(error.description.contains("the model crashed␛[2J"))
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func anHTMLPageInsteadOfAStreamIsAnError() async throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions",
+            .body("<html><head><title>Captive portal</title></head><body>Log in</body></html>\n", status: 200, contentType: "text/html"))
+        let outcome = await collect(makeBackend(server))
+        guard case .malformedStream = outcome.httpError else {
+            Issue.record("expected malformedStream, got \(String(describing: outcome.error))")
+            return
+        }
+        #expect(outcome.events.isEmpty)
+    }
+
+    @Test func aNonJSONDataLineIsAnError() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .sse(["{\"choices\":[{\"delta\":{\"content\":\"a\"}}]}", "oops"]))
+        let outcome = await collect(makeBackend(server))
+        #expect(outcome.text == "a")
+        guard case .malformedStream = outcome.httpError else {
+            Issue.record("expected malformedStream, got \(String(describing: outcome.error))")
+            return
+        }
+    }
+
+    @Test func fallsBackToNonStreamingWhenTheServerRefusesToStream() async throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions",
+            .openAIError(status: 400, message: "Streaming is not supported by this deployment"),
+            .completion("Hello whole"))
+        let outcome = await collect(makeBackend(server))
+        #expect(outcome.error == nil)
+        #expect(outcome.text == "Hello whole")
+        #expect(outcome.notices.count == 1)
+        #expect(outcome.finish == .stop)
+        let bodies = server.requests.compactMap { $0.jsonBody }
+        #expect(bodies.map { $0["stream"] as? Bool } == [true, false])
+    }
+
+    @Test func aServerThatIgnoresStreamingStillWorks() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .completion("Plain JSON"))
+        let outcome = await collect(makeBackend(server))
+        #expect(outcome.error == nil)
+        #expect(outcome.text == "Plain JSON")
+        #expect(outcome.finish == .stop)
+    }
+
+    @Test func withoutAModelTheFirstOfModelsIsUsed() async throws {
+        let server = try FaultServer()
+        server.route("GET", "/v1/models", .models(["first-model", "second-model"]))
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["ok"]))
+        let backend = makeBackend(server, model: nil)
+        let outcome = await collect(backend)
+        #expect(outcome.text == "ok")
+        #expect(server.requests(to: "/v1/chat/completions").first?.jsonBody?["model"] as? String == "first-model")
+        #expect(backend.descriptor.model == "first-model")
+        _ = await collect(backend)
+        #expect(server.requests(to: "/v1/models").count == 1)
+    }
+
+    @Test func listsModels() async throws {
+        let server = try FaultServer()
+        server.route("GET", "/v1/models", .models(["a", "b", "c"]))
+        #expect(try await makeBackend(server).listModels() == ["a", "b", "c"])
+        #expect(server.requests.first?.header("Authorization") == "Bearer \(testKey)")
+    }
+
+    @Test func theKeyCanComeFromACommand() async throws {
+        let server = try FaultServer()
+        server.route("GET", "/v1/models", .models(["a"]))
+        let backend = makeBackend(server, apiKey: .command("printf 'sk-from-command\\nsecond line\\n'"), environment: [:])
+        _ = try await backend.listModels()
+        #expect(server.requests.first?.header("Authorization") == "Bearer sk-from-command")
+    }
+
+    @Test func aFailingKeyCommandNamesItsExitStatusNotItsOutput() async throws {
+        let server = try FaultServer()
+        let backend = makeBackend(server, apiKey: .command("echo leaked-output; exit 3"), environment: [:])
+        let outcome = await collect(backend)
+        let error = try #require(outcome.httpError)
+        #expect(error == .apiKeyCommandFailed(command: "echo leaked-output; exit 3", status: 3))
+        #expect(error.description.contains("exit status 3"))
+        #expect(server.requests.isEmpty)
+    }
+
+    @Test func noKeyIsSentWhenTheVariableIsUnset() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["x"]))
+        _ = await collect(makeBackend(server, environment: [:]))
+        #expect(server.requests.first?.header("Authorization") == nil)
+    }
+}

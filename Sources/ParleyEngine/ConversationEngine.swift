@@ -161,7 +161,8 @@ public struct ConversationEngine: Sendable {
         return try await finish(
             conversation, placeholder: placeholder, recorder: writer.map(Recorder.checkpoint) ?? recorder(for: target),
             content: content, reasoning: reasoning,
-            status: status, finishReason: recordedReason, usage: usage, error: errorText)
+            status: status, finishReason: recordedReason, usage: usage, error: errorText,
+            backendModel: backend.descriptor.model)
     }
 
     /// How the final state of a reply is recorded.
@@ -182,9 +183,12 @@ public struct ConversationEngine: Sendable {
     /// Records the reply's final state and returns the conversation with it.
     private func finish(
         _ conversation: Conversation, placeholder: Message, recorder: Recorder, content: String,
-        reasoning: String?, status: MessageStatus, finishReason: String?, usage: TokenUsage?, error: String?
+        reasoning: String?, status: MessageStatus, finishReason: String?, usage: TokenUsage?, error: String?,
+        backendModel: String? = nil
     ) async throws -> TurnOutcome {
         var reply = placeholder
+        // A backend may learn its model only while replying (e.g. the server's first model).
+        reply.model = backendModel ?? reply.model
         reply.content = content
         reply.reasoning = reasoning
         reply.status = status

@@ -96,7 +96,13 @@ struct AskCommand: AsyncParsableCommand {
             Console.out(try JSONOutput.encode(AskResultJSON(outcome, saved: store != nil)) + "\n")
         }
         if let failure = outcome.failure {
-            Console.status(failure + (store != nil ? " (the reply so far is saved in conversation \(outcome.conversation.id))" : ""))
+            var where_ = ""
+            if store != nil {
+                where_ = outcome.reply.content.isEmpty
+                    ? " (your message is saved in conversation \(outcome.conversation.id))"
+                    : " (the reply so far is saved in conversation \(outcome.conversation.id))"
+            }
+            Console.status(failure + where_)
             throw ExitCode(outcome.reply.status == .interrupted && outcome.reply.finishReason == "cancelled" ? 130 : 1)
         }
     }

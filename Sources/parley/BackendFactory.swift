@@ -1,8 +1,12 @@
 import Foundation
 import ParleyConfig
 import ParleyCore
+import ParleyHTTP
 
 /// Builds the backend a command asked for, from the config and the command-line overrides.
+///
+/// The choice, most specific first: `--gguf` (local), `--base-url` (an ad-hoc OpenAI-compatible
+/// endpoint), `--backend NAME`, the persona's preferred backend, the config's `default_backend`.
 struct BackendFactory {
     let context: AppContext
 
@@ -10,7 +14,75 @@ struct BackendFactory {
         var description: String
     }
 
+    /// The default local model's file name under `<storage>/models/`.
+    static let defaultModelFile = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
     func make(_ options: BackendOptions, preferred: String? = nil) throws -> any ChatBackend {
-        throw Failure(description: "backends are not wired yet")
+        var config: BackendConfig
+        if options.gguf != nil {
+            config = BackendConfig(name: "local", kind: .local)
+        } else if options.baseURL != nil {
+            config = BackendConfig(name: "openai", kind: .openai)
+        } else {
+            let name = options.backend ?? preferred ?? context.config.defaultBackend
+            config = try context.config.backend(named: name)
+        }
+        if let model = options.model { config.model = model }
+        if let gguf = options.gguf { config.gguf = gguf }
+        if let threads = options.threads { config.threads = threads }
+        switch config.kind {
+        case .openai:
+            var environment = context.environment
+            if let inline = config.apiKey { environment[BackendFactory.inlineKeyVariable] = inline }
+            return OpenAIBackend(endpoint: try endpoint(config, options), keyResolver: APIKeyResolver(environment: environment))
+        case .local:
+            return try localBackend(config)
+        }
+    }
+
+    /// The OpenAI-compatible endpoint for a backend config and the ad-hoc flags.
+    func endpoint(_ config: BackendConfig, _ options: BackendOptions) throws -> OpenAIEndpoint {
+        let baseText = options.baseURL ?? config.baseURL?.absoluteString ?? context.environment["OPENAI_BASE_URL"]
+            ?? "https://api.openai.com/v1"
+        let key: APIKeySource
+        if let variable = options.apiKeyEnv {
+            key = .environment(variable)
+        } else if let command = config.apiKeyCommand {
+            key = .command(command)
+        } else if let variable = config.apiKeyEnv {
+            key = .environment(variable)
+        } else if config.apiKey != nil {
+            key = .environment(BackendFactory.inlineKeyVariable)
+        } else {
+            key = options.baseURL != nil ? .environment("OPENAI_API_KEY") : .none
+        }
+        var endpoint = OpenAIEndpoint(
+            name: config.name, baseURL: try OpenAIEndpoint.baseURL(from: baseText), model: config.model, apiKey: key)
+        if let size = config.contextSize { endpoint.contextSize = size }
+        if let idle = config.idleTimeout { endpoint.idleTimeout = idle }
+        if let timeout = config.timeout { endpoint.deadline = timeout }
+        return endpoint
+    }
+
+    /// A key written in the config file is handed to the HTTP client through this process-private
+    /// environment variable, so the client's single code path (and its error messages, which name
+    /// a variable, never a key) applies to it too.
+    static let inlineKeyVariable = "PARLEY_CONFIG_API_KEY"
+
+    private func localBackend(_ config: BackendConfig) throws -> any ChatBackend {
+        let path = config.gguf.map(expandTilde)
+            ?? context.storageDirectory.appendingPathComponent("models/\(BackendFactory.defaultModelFile)").path
+        guard FileManager.default.fileExists(atPath: path) else {
+            if config.gguf == nil {
+                throw Failure(description: "the default model is not installed at \(path); fetch it with: scripts/fetch-model.sh \(context.storageDirectory.path) (from the Parley source tree), or use --gguf FILE or --base-url URL")
+            }
+            throw Failure(description: "no GGUF file at \(path)")
+        }
+        throw Failure(description: "the local GGUF runtime is not part of this build yet; use --base-url URL (any OpenAI-compatible server) or a configured openai backend")
+    }
+
+    private func expandTilde(_ path: String) -> String {
+        guard path.hasPrefix("~/") else { return path }
+        return (context.environment["HOME"] ?? NSHomeDirectory()) + String(path.dropFirst())
     }
 }

@@ -1,0 +1,169 @@
+import Foundation
+import ParleyCore
+import ParleyStore
+import ParleyTestSupport
+import Testing
+
+/// `parley ask` end to end: the real binary against the fault-injection server.
+@Suite("parley ask")
+struct AskCommandTests {
+    func stored(_ runner: ParleyRunner) throws -> [Conversation] {
+        try runner.conversationFiles().map { try ParleyJSON.decoder().decode(Conversation.self, from: Data(contentsOf: $0)) }
+    }
+
+    @Test func streamsOnlyTheReplyToStdoutAndStoresTheTurn() throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["Par", "is", " 🇫🇷 巴黎"], usage: (20, 4)))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let result = try runner.run(["ask", "--base-url", server.baseURL.absoluteString, "--model", "m1", "Capital", "of", "France?"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "Paris 🇫🇷 巴黎\n")
+        #expect(result.stderr == "")
+        let conversations = try stored(runner)
+        #expect(conversations.count == 1)
+        let messages = try #require(conversations.first).messages
+        #expect(messages.map(\.content) == ["Capital of France?", "Paris 🇫🇷 巴黎"])
+        #expect(messages.map(\.status) == [.complete, .complete])
+        #expect(messages[1].usage == TokenUsage(promptTokens: 20, completionTokens: 4))
+        #expect(messages[1].model == "m1")
+        // The request carried the persona's system prompt first and the question last.
+        let body = try #require(server.requests(to: "/v1/chat/completions").first?.jsonBody)
+        let sent = try #require(body["messages"] as? [[String: String]])
+        #expect(sent.first?["role"] == "system")
+        #expect(sent.last == ["role": "user", "content": "Capital of France?"])
+        #expect(body["model"] as? String == "m1")
+        #expect(body["stream"] as? Bool == true)
+        // Private files whatever the umask.
+        #expect(permissions(runner.storage) == 0o700)
+        #expect(permissions(runner.storage.appendingPathComponent("conversations")) == 0o700)
+        #expect(permissions(try #require(runner.conversationFiles().first)) == 0o600)
+    }
+
+    @Test func standardInputIsAppendedAfterThePrompt() throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["ok"]))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let result = try runner.run(
+            ["ask", "--base-url", server.baseURL.absoluteString, "--model", "m", "--no-save", "Summarise:"],
+            stdin: "line one\nline \u{FFFD}two\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        let body = try #require(server.requests(to: "/v1/chat/completions").first?.jsonBody)
+        let sent = try #require(body["messages"] as? [[String: String]])
+        #expect(sent.last?["content"] == "Summarise:\n\nline one\nline \u{FFFD}two\n")
+        #expect(runner.conversationFiles().isEmpty)
+    }
+
+    @Test func jsonPrintsOneObjectAtTheEnd() throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["4"], finishReason: "length", usage: (9, 1)))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let result = try runner.run(["ask", "--json", "--base-url", server.baseURL.absoluteString, "--model", "m", "2+2?"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["reply"] as? String == "4")
+        #expect(object["finishReason"] as? String == "length")
+        #expect((object["usage"] as? [String: Int]) == ["promptTokens": 9, "completionTokens": 1])
+        let id = try #require(object["conversationId"] as? String)
+        #expect(try stored(runner).first?.id == id)
+    }
+
+    @Test func continueAndConversationSendTheHistory() throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["first answer"]), .openAIStream(pieces: ["second answer"]),
+                     .openAIStream(pieces: ["third answer"]))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let base = ["--base-url", server.baseURL.absoluteString, "--model", "m"]
+        #expect(try runner.run(["ask"] + base + ["first question"]).status == 0)
+        #expect(try runner.run(["ask", "--continue"] + base + ["second question"]).status == 0)
+        let id = try #require(try stored(runner).first?.id)
+        #expect(try runner.run(["ask", "--conversation", String(id.prefix(17))] + base + ["third question"]).status == 0)
+        let contents = try #require(try stored(runner).first).messages.map(\.content)
+        #expect(contents == ["first question", "first answer", "second question", "second answer", "third question", "third answer"])
+        let last = try #require(server.requests(to: "/v1/chat/completions").last?.jsonBody?["messages"] as? [[String: String]])
+        // System prompt and the persona's examples first, then the whole history.
+        #expect(last.suffix(5).map { $0["content"] ?? "" } == Array(contents.dropLast()))
+        #expect(last.first?["role"] == "system")
+    }
+
+    @Test func aFailedRequestKeepsTheQuestionAndSaysWhyOnOneLine() throws {
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        // Port 1 on loopback: nothing listens there.
+        let result = try runner.run(["ask", "--base-url", "http://127.0.0.1:1/v1", "--model", "m", "hello"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("connection refused"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        let messages = try #require(try stored(runner).first).messages
+        #expect(messages.first?.content == "hello")
+        #expect(messages.last?.status == .failed)
+    }
+
+    @Test func rejectedKeyNamesTheVariableNeverTheKey() throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIError(status: 401, message: "Incorrect API key provided: sk-sec***", code: "invalid_api_key"))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let secret = "sk-secret-1234567890"
+        let result = try runner.run(
+            ["ask", "--base-url", server.baseURL.absoluteString, "--model", "m", "--api-key-env", "MY_KEY", "hi"],
+            extraEnvironment: ["MY_KEY": secret])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("MY_KEY"))
+        #expect(!result.stderr.contains(secret))
+        #expect(server.requests.first?.header("Authorization") == "Bearer \(secret)")
+        for file in runner.conversationFiles() {
+            #expect(!(try String(contentsOf: file, encoding: .utf8)).contains(secret))
+        }
+    }
+
+    @Test func interruptKeepsThePartialReplyAndExits130() throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["partial ", "reply"], finishReason: nil, done: false, ending: .hang))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let running = try runner.start(["ask", "--base-url", server.baseURL.absoluteString, "--model", "m", "go"])
+        #expect(running.waitForStdout { $0 == "partial reply" })
+        running.signal(SIGINT)
+        let result = running.finish()
+        #expect(result.status == 130)
+        #expect(result.stderr.contains("cancelled"))
+        let reply = try #require(try stored(runner).first?.messages.last)
+        #expect(reply.content == "partial reply")
+        #expect(reply.status == .interrupted)
+    }
+
+    @Test(arguments: [
+        (["ask", "--bogus"], "Unknown option '--bogus'"),
+        (["ask", "--temperature", "7", "x"], "--temperature must be between 0 and 2"),
+        (["ask", "--continue", "--conversation", "x", "y"], "--continue and --conversation"),
+        (["ask", "--base-url", "ftp://x", "y"], "is not an http:// or https:// URL"),
+        (["ask", "--persona", "nobody", "y"], "unknown persona 'nobody'"),
+        (["ask", "--conversation", "nope", "--base-url", "http://127.0.0.1:1/v1", "y"], "nope"),
+        (["ask", "--backend", "mystery", "y"], "unknown backend 'mystery'"),
+        (["ask"], "nothing to ask"),
+        (["history", "show", "nope"], "nope"),
+        (["history", "export", "nope", "--format", "pdf"], "pdf"),
+        (["ask", "y"], "scripts/fetch-model.sh"),
+    ])
+    func badInputGivesOneLineAndChangesNothing(arguments: [String], expected: String) throws {
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let result = try runner.run(arguments)
+        #expect(result.status != 0)
+        #expect(!result.signalled)
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(runner.conversationFiles().isEmpty)
+    }
+}
+
+func permissions(_ url: URL) -> Int {
+    var info = stat()
+    guard stat(url.path, &info) == 0 else { return -1 }
+    return Int(info.st_mode) & 0o777
+}

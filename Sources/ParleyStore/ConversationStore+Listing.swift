@@ -44,7 +44,7 @@ extension ConversationStore {
     }
 
     /// Case-insensitive search of titles and message contents (any script, CJK included). One hit
-    /// per matching title and per matching message, newest conversations first.
+    /// per matching stored title and per matching message, newest conversations first.
     public func search(_ text: String) throws -> [SearchHit] {
         guard !text.isEmpty else { return [] }
         var hits: [SearchHit] = []
@@ -52,8 +52,9 @@ extension ConversationStore {
             guard let stored = try? load(id: summary.id) else { continue }
             let conversation = stored.conversation
             let current = ConversationSummary(conversation)
-            let title = conversation.displayTitle
-            if let range = title.range(of: text, options: [.caseInsensitive]) {
+            // An untitled conversation shows its first message as title: that message's hit covers it.
+            let title = conversation.title
+            if !title.isEmpty, let range = title.range(of: text, options: [.caseInsensitive]) {
                 hits.append(SearchHit(conversation: current, messageID: nil, snippet: SearchSnippet.make(title, around: range)))
             }
             for message in conversation.messages {

@@ -25,14 +25,21 @@ struct ConversationIndex: Codable, Sendable, Equatable {
     /// Decodes an index file; nil when it is missing a piece, of another version or not JSON, in
     /// which case the caller rebuilds it.
     static func decode(_ data: Data) -> ConversationIndex? {
-        guard let index = try? ConversationCoding.makeDecoder().decode(ConversationIndex.self, from: data),
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        guard let index = try? decoder.decode(ConversationIndex.self, from: data),
             index.version == currentVersion
         else { return nil }
         return index
     }
 
+    /// Dates are plain numbers here (exact, and much faster to read back than ISO-8601 text):
+    /// the index is a cache for listing, not a file for people.
     func encoded() throws -> Data {
-        try ConversationCoding.makeEncoder(pretty: false).encode(self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return try encoder.encode(self)
     }
 
     /// Which entries can be reused as they are and which files must be decoded, given the stamps of

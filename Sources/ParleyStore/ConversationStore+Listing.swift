@@ -10,8 +10,10 @@ extension ConversationStore {
         let ids = names.compactMap(StoreLayout.conversationID(fromFileName:))
         let idSet = Set(ids)
         var stamps: [String: FileStamp] = [:]
+        stamps.reserveCapacity(ids.count)
+        let directory = layout.conversations.path + "/"
         for id in ids {
-            if let stamp = Platform.stamp(ofPath: layout.conversationFile(id).path) { stamps[id] = stamp }
+            if let stamp = Platform.stamp(ofPath: directory + id + StoreLayout.conversationSuffix) { stamps[id] = stamp }
         }
         let previous = readIndex()
         let plan = ConversationIndex.plan(stamps: stamps, previous: previous)

@@ -11,9 +11,9 @@ extension ConversationStore {
         let idSet = Set(ids)
         var stamps: [String: FileStamp] = [:]
         stamps.reserveCapacity(ids.count)
-        let directory = layout.conversations.path + "/"
-        for id in ids {
-            if let stamp = Platform.stamp(ofPath: directory + id + StoreLayout.conversationSuffix) { stamps[id] = stamp }
+        let found = Platform.stamps(in: layout.conversations, names: ids.map { $0 + StoreLayout.conversationSuffix })
+        for (id, stamp) in zip(ids, found) {
+            if let stamp { stamps[id] = stamp }
         }
         let previous = readIndex()
         let plan = ConversationIndex.plan(stamps: stamps, previous: previous)

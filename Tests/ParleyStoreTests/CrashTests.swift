@@ -58,12 +58,15 @@ struct CrashTests {
         let fixture = try StoreFixture()
         defer { fixture.remove() }
         var runs: [Run] = []
-        for n in 0..<50 {
-            let id = "stream-\(n)"
-            let helper = try HelperProcess(["stream", fixture.root.path, id], stderrIn: fixture.root)
-            let (acks, last) = Self.runAndKill(helper, wanted: Int.random(in: 1...25), maxDelayMicroseconds: 3000)
-            #expect(acks >= 1, "run \(n) acknowledged nothing: \(helper.stderrText)")
-            runs.append(Run(id: id, ackedBytes: last, acks: acks, pid: helper.pid))
+        // Two writers at a time (different conversations, one root), each killed at its own moment.
+        for pair in 0..<25 {
+            let ids = ["stream-\(pair)-a", "stream-\(pair)-b"]
+            let helpers = try ids.map { try HelperProcess(["stream", fixture.root.path, $0], stderrIn: fixture.root) }
+            for (id, helper) in zip(ids, helpers) {
+                let (acks, last) = Self.runAndKill(helper, wanted: Int.random(in: 1...12), maxDelayMicroseconds: 3000)
+                #expect(acks >= 1, "\(id) acknowledged nothing: \(helper.stderrText)")
+                runs.append(Run(id: id, ackedBytes: last, acks: acks, pid: helper.pid))
+            }
         }
 
         let diagnostics = DiagnosticsRecorder()

@@ -89,6 +89,16 @@ struct LookupTests {
         #expect(throws: StoreError.notInTrash(id: "bin")) { try fixture.store.restore(id: "bin") }
     }
 
+    @Test func listTrashSkipsUnreadableFilesWithANotice() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        try fixture.store.create(sampleConversation(id: "ok", title: "fine"))
+        try fixture.store.trash(id: "ok")
+        try Data("not json".utf8).write(to: fixture.layout.trashFile("broken"))
+        #expect(try fixture.store.listTrash().map(\.id) == ["ok"])
+        #expect(fixture.diagnostics.contains("skipped unreadable file trash/broken.json"))
+    }
+
     @Test func restoreRefusesWhenTheIDExistsAgain() throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }

@@ -25,7 +25,9 @@ struct StreamingTests {
         #expect(live.messages[1].reasoning == "thinking")
         #expect(live.messages[1].status == .streaming)
         #expect(live.messages[1].role == .assistant)
-        _ = try reader.list()
+        let listed = try reader.list()
+        #expect(listed.map(\.messageCount) == [2])
+        #expect(try reader.search("Hel").map(\.messageID) == ["r1"])
         #expect(try fixture.bytes("c1") == conversationFile)
         #expect(FileManager.default.fileExists(atPath: fixture.layout.inflightFile("c1").path))
 

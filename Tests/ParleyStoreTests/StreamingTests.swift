@@ -111,6 +111,29 @@ struct StreamingTests {
         #expect(reply.content == "partial answer about zebras")
     }
 
+    @Test func aRecoveryThatCannotBeSavedStillShowsTheTextAndKeepsTheSideFile() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        try fixture.store.create(sampleConversation(id: "c1", messages: ["question"]))
+        do {
+            let checkpoint = try fixture.store.beginReply(conversationID: "c1", messageID: "r1")
+            try checkpoint.write(content: "partial", reasoning: nil)
+        }
+        let failing = SwitchableSync()
+        failing.failing = true
+        let broken = try fixture.reopen(fileSync: failing.fileSync)
+        let shown = try broken.load(id: "c1").conversation.messages[1]
+        #expect(shown.content == "partial")
+        #expect(shown.status == .interrupted)
+        #expect(fixture.diagnostics.contains("could not save the recovered reply in conversation c1"))
+        #expect(FileManager.default.fileExists(atPath: fixture.layout.inflightFile("c1").path))
+
+        let saved = try fixture.store.load(id: "c1").conversation.messages[1]
+        #expect(saved.content == "partial")
+        #expect(saved.status == .interrupted)
+        #expect(!FileManager.default.fileExists(atPath: fixture.layout.inflightFile("c1").path))
+    }
+
     @Test func finishAfterAStaleFinishedSideFileKeepsTheFinalText() {
         var conversation = sampleConversation(id: "c1", messages: ["q"])
         conversation.messages.append(Message(id: "r1", role: .assistant, content: "final text", status: .complete))

@@ -133,7 +133,7 @@ public struct OpenAIBackend: ChatBackend {
         }
 
         do {
-            for try await event in HTTPStreamTransport.stream(urlRequest) {
+            for try await event in HTTPStreamTransport.stream(urlRequest, idleTimeout: endpoint.idleTimeout) {
                 switch event {
                 case .response(let code, let received):
                     status = code
@@ -151,6 +151,8 @@ public struct OpenAIBackend: ChatBackend {
             }
         } catch let failure as AttemptFailure {
             throw failure
+        } catch is TransportIdleTimeout {
+            throw AttemptFailure(error: .idleTimeout(url: url, seconds: endpoint.idleTimeout))
         } catch {
             try Task.checkCancellation()
             let nsError = error as NSError
@@ -192,7 +194,8 @@ public struct OpenAIBackend: ChatBackend {
         var headers: [String: String] = [:]
         var body = Data()
         do {
-            for try await event in HTTPStreamTransport.stream(OpenAIRequestBuilder.modelsRequest(endpoint: endpoint, key: key)) {
+            for try await event in HTTPStreamTransport.stream(
+                OpenAIRequestBuilder.modelsRequest(endpoint: endpoint, key: key), idleTimeout: endpoint.idleTimeout) {
                 switch event {
                 case .response(let code, let received):
                     status = code
@@ -201,6 +204,8 @@ public struct OpenAIBackend: ChatBackend {
                     if body.count < 16 << 20 { body.append(data) }
                 }
             }
+        } catch is TransportIdleTimeout {
+            throw HTTPBackendError.idleTimeout(url: url, seconds: endpoint.idleTimeout)
         } catch {
             try Task.checkCancellation()
             let nsError = error as NSError

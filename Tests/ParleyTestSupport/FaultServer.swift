@@ -266,6 +266,11 @@ public final class FaultServer: @unchecked Sendable {
             let got = recv(fd, &chunk, chunk.count, 0)
             if got <= 0 { return nil }
             buffer += chunk[0..<got]
+            // Not HTTP at all (a TLS handshake, binary junk): hang up as a plain HTTP server does.
+            if let first = buffer.first, !(first >= 0x41 && first <= 0x5A) {
+                _ = write(Array("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n".utf8), to: fd)
+                return nil
+            }
             headEnd = Self.find(separator, in: buffer)
             if buffer.count > 1 << 20 { return nil }
         }

@@ -199,7 +199,7 @@ struct OpenAIBackendFaultTests {
         let outcome = await collect(makeBackend(server))
         #expect(outcome.error == nil)
         #expect(outcome.text == "second try")
-        #expect(outcome.notices.count == 1)
+        #expect(outcome.notices.count == 1, "\(outcome.notices) \(server.requests.map(\.path))")
         #expect(server.requests.count == 2)
     }
 
@@ -285,16 +285,16 @@ struct OpenAIBackendFaultTests {
         var steps: [FaultResponse.Step] = []
         for (index, event) in events.enumerated() {
             if index == 1 {
-                // 1.2 s of silence but for keep-alives, with an idle timeout of 0.5 s.
-                for _ in 0..<6 {
-                    steps.append(.pause(0.2))
+                // 2.5 s of silence but for keep-alives, with an idle timeout of 1.2 s.
+                for _ in 0..<10 {
+                    steps.append(.pause(0.25))
                     steps.append(.send(Array(": ping\n\n".utf8)))
                 }
             }
             steps.append(.send(Array("data: \(event)\n\n".utf8)))
         }
         server.route("POST", "/v1/chat/completions", FaultResponse(headers: [("Content-Type", "text/event-stream")], steps: steps, framing: .chunked))
-        let outcome = await collect(makeBackend(server, idleTimeout: 0.5))
+        let outcome = await collect(makeBackend(server, idleTimeout: 1.2))
         #expect(outcome.error == nil)
         #expect(outcome.text == "slow but alive")
         #expect(outcome.finish == .stop)

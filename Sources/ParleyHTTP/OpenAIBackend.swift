@@ -70,7 +70,7 @@ public struct OpenAIBackend: ChatBackend {
         let started = ContinuousClock.now
         let progress = ReplyProgress()
         var retries = 0
-        var streaming = true
+        var streaming = !cache.refusesStreaming
         while true {
             do {
                 try await attempt(request, model: model, key: key, streaming: streaming, progress: progress, continuation: continuation)
@@ -79,6 +79,7 @@ public struct OpenAIBackend: ChatBackend {
                 var error = failure.error
                 if case .streamingRefused = error, streaming {
                     streaming = false
+                    cache.refusesStreaming = true
                     continuation.yield(.notice("the server refused a streaming request; the reply will arrive all at once"))
                     continue
                 }
@@ -181,7 +182,10 @@ public struct OpenAIBackend: ChatBackend {
         } else {
             try deliver(decoder.finish())
         }
-        if let usage = interpreter.fallbackUsage() { continuation.yield(.usage(usage)) }
+        if !interpreter.replyStarted && decoder.ignoredLineCount > 0 {
+            throw AttemptFailure(error: .malformedStream(url: url, detail: "a body that is not server-sent events"))
+        }
+        for event in interpreter.finishEvents() { continuation.yield(event) }
         continuation.yield(.finish(interpreter.endReason()))
     }
 
@@ -289,12 +293,14 @@ private final class ReplyProgress: @unchecked Sendable {
     }
 }
 
-/// The key and model resolved once per backend, so a key command runs once, not per reply.
+/// What one backend learns once and keeps: the key (so a key command runs once, not per reply),
+/// the model, and whether the server streams.
 private final class ResolvedValues: @unchecked Sendable {
     struct Key { var value: String? }
     private let lock = NSLock()
     private var storedKey: Key?
     private var storedModel: String?
+    private var storedRefusesStreaming = false
     var key: Key? {
         get { lock.withLock { storedKey } }
         set { lock.withLock { storedKey = newValue } }
@@ -302,5 +308,10 @@ private final class ResolvedValues: @unchecked Sendable {
     var model: String? {
         get { lock.withLock { storedModel } }
         set { lock.withLock { storedModel = newValue } }
+    }
+    /// The server said no to `stream: true` once; later replies do not ask again.
+    var refusesStreaming: Bool {
+        get { lock.withLock { storedRefusesStreaming } }
+        set { lock.withLock { storedRefusesStreaming = newValue } }
     }
 }

@@ -139,9 +139,14 @@ public struct OpenAIBackend: ChatBackend {
                 case .response(let code, let received):
                     status = code
                     headers = received
+                    // Trust the content type over what was asked for: a server may ignore
+                    // `stream: true` (one JSON document) or stream when not asked to.
                     let type = received["content-type"]?.lowercased() ?? ""
-                    // A server that ignores `stream: true` answers with one JSON document.
-                    if type.contains("application/json") { wholeBody = true }
+                    if type.contains("text/event-stream") {
+                        wholeBody = false
+                    } else if type.contains("json") {
+                        wholeBody = true
+                    }
                 case .bytes(let data):
                     if status >= 400 || wholeBody {
                         if body.count < 16 << 20 { body.append(data) }
@@ -168,7 +173,11 @@ public struct OpenAIBackend: ChatBackend {
                 error: ErrorClassifier.classify(status: status, headers: headers, body: body, context: context),
                 status: status, retryAfter: RetryAfter.delay(from: headers))
         }
-        if wholeBody {
+        if wholeBody, body.starts(with: Data("data:".utf8)) {
+            // Server-sent events under a JSON content type.
+            try deliver(decoder.feed(body))
+            try deliver(decoder.finish())
+        } else if wholeBody {
             guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
                 let server = ServerErrorBody.parse(body)
                 let what = server.isHTML ? "an HTML page" : "a body that is not JSON"
@@ -185,8 +194,13 @@ public struct OpenAIBackend: ChatBackend {
         if !interpreter.replyStarted && decoder.ignoredLineCount > 0 {
             throw AttemptFailure(error: .malformedStream(url: url, detail: "a body that is not server-sent events"))
         }
+        let end = interpreter.endReason()
+        if end == .truncated && !interpreter.replyStarted {
+            // Cut off before any of the reply: a dropped connection, which may be retried.
+            throw AttemptFailure(error: .connectionDropped(url: url, partialReplyKept: false))
+        }
         for event in interpreter.finishEvents() { continuation.yield(event) }
-        continuation.yield(.finish(interpreter.endReason()))
+        continuation.yield(.finish(end))
     }
 
     // MARK: - Models, keys, deadlines

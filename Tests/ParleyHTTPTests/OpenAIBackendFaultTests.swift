@@ -203,6 +203,18 @@ struct OpenAIBackendFaultTests {
         #expect(server.requests.count == 2)
     }
 
+    @Test func aConnectionClosedCleanlyBeforeAnyTextIsRetried() async throws {
+        let server = try FaultServer()
+        let cut = FaultResponse.openAIStream(pieces: [], finishReason: nil, usage: nil, done: false, framing: .untilClose)
+        server.route("POST", "/v1/chat/completions", cut, cut, .openAIStream(pieces: ["third time"]))
+        let outcome = await collect(makeBackend(server))
+        #expect(outcome.error == nil)
+        #expect(outcome.text == "third time")
+        #expect(outcome.notices == [
+            "retrying in 10 ms after a dropped connection (retry 1 of 3)", "retrying in 20 ms after a dropped connection (retry 2 of 3)",
+        ])
+    }
+
     @Test func aConnectionDroppedAfterTheFirstTokenKeepsThePartialAndIsNotRetried() async throws {
         let server = try FaultServer()
         server.route(

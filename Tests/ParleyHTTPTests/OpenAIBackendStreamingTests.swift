@@ -164,6 +164,15 @@ struct OpenAIBackendStreamingTests {
         }
     }
 
+    @Test func eventsUnderAJSONContentTypeAreStillRead() async throws {
+        let server = try FaultServer()
+        let events = FaultResponse.openAIStreamEvents(pieces: ["mislabelled"]).map { "data: \($0)\n\n" }.joined()
+        server.route("POST", "/v1/chat/completions", .body(events, status: 200, contentType: "application/json"))
+        let outcome = await collect(makeBackend(server))
+        #expect(outcome.error == nil)
+        #expect(outcome.text == "mislabelled")
+    }
+
     @Test func aServerThatIgnoresStreamingStillWorks() async throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .completion("Plain JSON"))

@@ -17,9 +17,11 @@ public enum ChatTemplateKind: String, Sendable, CaseIterable {
     case chatML
     /// `<|start_header_id|>role<|end_header_id|>\n\n...<|eot_id|>`.
     case llama3
-    /// `[INST] ... [/INST]` with `<<SYS>>` system blocks (Llama 2 chat).
+    /// `[INST] ... [/INST]` as Llama 2 chat writes it (with or without `<<SYS>>` system blocks);
+    /// also Mistral Instruct templates that carry no version marker, as in llama.cpp.
     case llama2
-    /// `[INST] ... [/INST]` without `<<SYS>>` (Mistral Instruct v1/v3).
+    /// `[INST] ... [/INST]` in Mistral's official v1 / v3 spelling (system text before the
+    /// first instruction, `</s>` after each reply).
     case mistral
     /// `<|user|>\n...<|endoftext|>\n` (Zephyr, StableLM-Zephyr).
     case zephyr
@@ -37,8 +39,9 @@ public struct ChatTemplate: Sendable, Equatable {
     public let isFallback: Bool
     /// A system prompt the template inserts when the first message is not a system message.
     public let defaultSystemPrompt: String?
-    /// Llama 2 variants (llama.cpp's detection): system messages in `<<SYS>>`, BOS before every
-    /// later turn, messages stripped of surrounding white space.
+    /// Llama 2 variants (llama.cpp's detection): system messages in `<<SYS>>` (otherwise folded
+    /// into the first instruction as plain text), `<s>` before every later turn, messages
+    /// stripped of surrounding white space.
     public let llama2SupportsSystem: Bool
     public let llama2BOSInsideHistory: Bool
     public let llama2StripsMessages: Bool
@@ -76,15 +79,14 @@ public struct ChatTemplate: Sendable, Equatable {
             if has("' [INST] ' + system_message") || has("[AVAILABLE_TOOLS]") {
                 return ChatTemplate(kind: .mistral, mistralV1: has(" [INST]"))
             }
-            if !has("<<SYS>>") && !has("content.strip()") && !has("bos_token + '[INST]") {
-                // Mistral Instruct v0.1/v0.2 style: no system block.
-                return ChatTemplate(kind: .mistral, mistralV1: false)
-            }
+            // Llama 2 and its variants, told apart as llama.cpp does.
+            let strips = has("content.strip()")
+            let bosInsideHistory = !strips && has("bos_token + '[INST]")
             return ChatTemplate(
                 kind: .llama2,
-                llama2SupportsSystem: true,
-                llama2BOSInsideHistory: has("bos_token + '[INST]"),
-                llama2StripsMessages: has("content.strip()"))
+                llama2SupportsSystem: strips || bosInsideHistory || has("<<SYS>>"),
+                llama2BOSInsideHistory: bosInsideHistory,
+                llama2StripsMessages: strips)
         }
         if has("<|user|>") && has("<|assistant|>") && !has("<|end|>") {
             return ChatTemplate(kind: .zephyr, zephyrEndMarker: has("<|endoftext|>") ? "<|endoftext|>" : "</s>")

@@ -135,12 +135,20 @@ public final class Tokenizer: Sendable {
         // the same so that they are never produced from plain text).
         var eot = valid(configuration.eotID)
         var endOfGeneration = Set<Int32>()
+        var fillInTheMiddleKindsSeen = Set<Int>()
         for (index, token) in tokens.enumerated() {
             if eot == nil && Self.endOfTurnNames.contains(token) {
                 eot = Int32(index)
                 attributes[index].insert(.control)
             }
             if Self.endOfGenerationNames.contains(token) {
+                endOfGeneration.insert(Int32(index))
+                attributes[index].insert(.control)
+            }
+            // llama.cpp also stops at the fill-in-the-middle pad / repository / file separator
+            // tokens (one of each kind, found by name).
+            if let kind = Self.fillInTheMiddleStopNames.firstIndex(where: { $0.contains(token) }),
+               fillInTheMiddleKindsSeen.insert(kind).inserted {
                 endOfGeneration.insert(Int32(index))
                 attributes[index].insert(.control)
             }
@@ -168,6 +176,12 @@ public final class Tokenizer: Sendable {
     static let endOfGenerationNames: Set<String> = [
         "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>",
         "<EOT>", "_<EOT>", "<|end_of_text|>", "<end_of_utterance>",
+    ]
+
+    static let fillInTheMiddleStopNames: [Set<String>] = [
+        ["<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]"],
+        ["<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>"],
+        ["<|file_sep|>"],
     ]
 
     // MARK: - Encoding

@@ -65,6 +65,11 @@ public enum ErrorClassifier {
         urlErrorCode code: Int, detail: String, host: String, context: Context, replyStarted: Bool,
         idleTimeout: Double
     ) -> HTTPBackendError {
+        // FoundationNetworking reports most TLS failures as code -1 with OpenSSL's text.
+        let lower = detail.lowercased()
+        if lower.contains("ssl") || lower.contains("tls") || lower.contains("certificate") {
+            return .tlsFailure(host: host, detail: detail)
+        }
         switch code {
         case -1004:  // cannotConnectToHost
             return .connectionRefused(url: context.url)

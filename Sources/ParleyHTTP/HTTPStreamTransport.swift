@@ -4,6 +4,9 @@ import Foundation
     import FoundationNetworking
 #endif
 
+/// No byte arrived for the idle timeout.
+struct TransportIdleTimeout: Error {}
+
 /// What arrives from the network for one request.
 enum TransportEvent: Sendable {
     /// The status line and headers (names lowercased).
@@ -16,10 +19,49 @@ enum TransportEvent: Sendable {
 /// On Linux `bytes(for:)` does not exist and per-task delegates never fire, so each request gets
 /// its own session with a session-level delegate. Dropping or cancelling the stream cancels the
 /// task and invalidates the session at once, which closes the connection.
+///
+/// The idle timeout is enforced here, not by URLSession: on Linux its `timeoutInterval` is cut to
+/// whole seconds (0.5 s fires at once). URLSession's own timeout stays as a looser backstop.
 enum HTTPStreamTransport {
-    static func stream(_ request: URLRequest) -> AsyncThrowingStream<TransportEvent, Error> {
+    /// Streams the response to `request`, following redirects (see `RedirectPolicy`).
+    static func stream(_ request: URLRequest, idleTimeout: Double) -> AsyncThrowingStream<TransportEvent, Error> {
         AsyncThrowingStream { continuation in
-            let delegate = StreamingDelegate(continuation: continuation, originalURL: request.url)
+            let task = Task {
+                var current = request
+                do {
+                    for _ in 0...RedirectPolicy.maxRedirects {
+                        var next: URLRequest?
+                        for try await event in exchange(current, idleTimeout: idleTimeout) {
+                            if case .response(let status, let headers) = event,
+                                let redirect = RedirectPolicy.follow(
+                                    status: status, location: headers["location"], from: current, original: request)
+                            {
+                                next = redirect
+                                break  // ends this exchange and closes its connection
+                            }
+                            continuation.yield(event)
+                        }
+                        guard let next else {
+                            continuation.finish()
+                            return
+                        }
+                        current = next
+                    }
+                    continuation.finish(throwing: URLError(.httpTooManyRedirects))
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// One request and its response, redirects not followed.
+    private static func exchange(_ request: URLRequest, idleTimeout: Double) -> AsyncThrowingStream<TransportEvent, Error> {
+        AsyncThrowingStream { continuation in
+            let delegate = StreamingDelegate(continuation: continuation)
+            var request = request
+            request.timeoutInterval = (idleTimeout + 5).rounded(.up)
             let configuration = URLSessionConfiguration.ephemeral
             configuration.timeoutIntervalForRequest = request.timeoutInterval
             configuration.httpCookieStorage = nil
@@ -28,10 +70,18 @@ enum HTTPStreamTransport {
             queue.maxConcurrentOperationCount = 1
             let session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: queue)
             let task = session.dataTask(with: request)
-            continuation.onTermination = { _ in
+            let watchdog = IdleWatchdog(timeout: idleTimeout) {
+                continuation.finish(throwing: TransportIdleTimeout())
                 task.cancel()
                 session.invalidateAndCancel()
             }
+            delegate.watchdog = watchdog
+            continuation.onTermination = { _ in
+                watchdog.stop()
+                task.cancel()
+                session.invalidateAndCancel()
+            }
+            watchdog.start()
             task.resume()
         }
     }
@@ -40,11 +90,11 @@ enum HTTPStreamTransport {
 /// Receives one task's callbacks on the session's serial queue and forwards them to the stream.
 private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     private let continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation
-    private let originalURL: URL?
+    /// Set before the task starts, read only on the delegate queue afterwards.
+    var watchdog: IdleWatchdog?
 
-    init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, originalURL: URL?) {
+    init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation) {
         self.continuation = continuation
-        self.originalURL = originalURL
     }
 
     func urlSession(
@@ -58,14 +108,17 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchec
             }
             continuation.yield(.response(status: http.statusCode, headers: headers))
         }
+        watchdog?.touch()
         completionHandler(.allow)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        watchdog?.touch()
         continuation.yield(.bytes(data))
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        watchdog?.stop()
         if let error {
             continuation.finish(throwing: error)
         } else {
@@ -74,25 +127,67 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchec
         session.finishTasksAndInvalidate()
     }
 
-    /// A redirect to another origin must not carry the key there.
+    /// Redirects are followed by `HTTPStreamTransport.stream` itself: refusing here hands the 3xx
+    /// response over as the answer.
     func urlSession(
         _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
         newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
     ) {
-        var next = request
-        if !Self.sameOrigin(originalURL, request.url) {
-            next.setValue(nil, forHTTPHeaderField: "Authorization")
+        completionHandler(nil)
+    }
+}
+
+/// Fires once when `touch()` has not been called for `timeout` seconds.
+final class IdleWatchdog: @unchecked Sendable {
+    private let timeout: Double
+    private let onExpiry: @Sendable () -> Void
+    private let lock = NSLock()
+    private var lastActivity = DispatchTime.now()
+    private var timer: DispatchSourceTimer?
+    private var done = false
+
+    init(timeout: Double, onExpiry: @escaping @Sendable () -> Void) {
+        self.timeout = timeout
+        self.onExpiry = onExpiry
+    }
+
+    func start() {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+        let interval = min(max(timeout / 10, 0.01), 0.25)
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler { [weak self] in self?.check() }
+        lock.withLock {
+            lastActivity = .now()
+            self.timer = timer
         }
-        completionHandler(next)
+        timer.resume()
     }
 
-    static func sameOrigin(_ a: URL?, _ b: URL?) -> Bool {
-        guard let a, let b else { return false }
-        return a.scheme?.lowercased() == b.scheme?.lowercased() && a.host?.lowercased() == b.host?.lowercased()
-            && effectivePort(a) == effectivePort(b)
+    func touch() {
+        lock.withLock { lastActivity = .now() }
     }
 
-    private static func effectivePort(_ url: URL) -> Int? {
-        url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
+    func stop() {
+        let timer: DispatchSourceTimer? = lock.withLock {
+            done = true
+            defer { self.timer = nil }
+            return self.timer
+        }
+        timer?.cancel()
+    }
+
+    private func check() {
+        let expired: Bool = lock.withLock {
+            guard !done else { return false }
+            let idle = Double(DispatchTime.now().uptimeNanoseconds - lastActivity.uptimeNanoseconds) / 1e9
+            if idle >= timeout {
+                done = true
+                return true
+            }
+            return false
+        }
+        guard expired else { return }
+        stop()
+        onExpiry()
     }
 }

@@ -70,7 +70,7 @@ public struct OpenAIBackend: ChatBackend {
         let started = ContinuousClock.now
         let progress = ReplyProgress()
         var retries = 0
-        var streaming = true
+        var streaming = !cache.refusesStreaming
         while true {
             do {
                 try await attempt(request, model: model, key: key, streaming: streaming, progress: progress, continuation: continuation)
@@ -79,6 +79,7 @@ public struct OpenAIBackend: ChatBackend {
                 var error = failure.error
                 if case .streamingRefused = error, streaming {
                     streaming = false
+                    cache.refusesStreaming = true
                     continuation.yield(.notice("the server refused a streaming request; the reply will arrive all at once"))
                     continue
                 }
@@ -133,14 +134,19 @@ public struct OpenAIBackend: ChatBackend {
         }
 
         do {
-            for try await event in HTTPStreamTransport.stream(urlRequest) {
+            for try await event in HTTPStreamTransport.stream(urlRequest, idleTimeout: endpoint.idleTimeout) {
                 switch event {
                 case .response(let code, let received):
                     status = code
                     headers = received
+                    // Trust the content type over what was asked for: a server may ignore
+                    // `stream: true` (one JSON document) or stream when not asked to.
                     let type = received["content-type"]?.lowercased() ?? ""
-                    // A server that ignores `stream: true` answers with one JSON document.
-                    if type.contains("application/json") { wholeBody = true }
+                    if type.contains("text/event-stream") {
+                        wholeBody = false
+                    } else if type.contains("json") {
+                        wholeBody = true
+                    }
                 case .bytes(let data):
                     if status >= 400 || wholeBody {
                         if body.count < 16 << 20 { body.append(data) }
@@ -151,6 +157,8 @@ public struct OpenAIBackend: ChatBackend {
             }
         } catch let failure as AttemptFailure {
             throw failure
+        } catch is TransportIdleTimeout {
+            throw AttemptFailure(error: .idleTimeout(url: url, seconds: endpoint.idleTimeout))
         } catch {
             try Task.checkCancellation()
             let nsError = error as NSError
@@ -165,7 +173,11 @@ public struct OpenAIBackend: ChatBackend {
                 error: ErrorClassifier.classify(status: status, headers: headers, body: body, context: context),
                 status: status, retryAfter: RetryAfter.delay(from: headers))
         }
-        if wholeBody {
+        if wholeBody, body.starts(with: Data("data:".utf8)) {
+            // Server-sent events under a JSON content type.
+            try deliver(decoder.feed(body))
+            try deliver(decoder.finish())
+        } else if wholeBody {
             guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
                 let server = ServerErrorBody.parse(body)
                 let what = server.isHTML ? "an HTML page" : "a body that is not JSON"
@@ -179,8 +191,16 @@ public struct OpenAIBackend: ChatBackend {
         } else {
             try deliver(decoder.finish())
         }
-        if let usage = interpreter.fallbackUsage() { continuation.yield(.usage(usage)) }
-        continuation.yield(.finish(interpreter.endReason()))
+        if !interpreter.replyStarted && decoder.ignoredLineCount > 0 {
+            throw AttemptFailure(error: .malformedStream(url: url, detail: "a body that is not server-sent events"))
+        }
+        let end = interpreter.endReason()
+        if end == .truncated && !interpreter.replyStarted {
+            // Cut off before any of the reply: a dropped connection, which may be retried.
+            throw AttemptFailure(error: .connectionDropped(url: url, partialReplyKept: false))
+        }
+        for event in interpreter.finishEvents() { continuation.yield(event) }
+        continuation.yield(.finish(end))
     }
 
     // MARK: - Models, keys, deadlines
@@ -192,7 +212,8 @@ public struct OpenAIBackend: ChatBackend {
         var headers: [String: String] = [:]
         var body = Data()
         do {
-            for try await event in HTTPStreamTransport.stream(OpenAIRequestBuilder.modelsRequest(endpoint: endpoint, key: key)) {
+            for try await event in HTTPStreamTransport.stream(
+                OpenAIRequestBuilder.modelsRequest(endpoint: endpoint, key: key), idleTimeout: endpoint.idleTimeout) {
                 switch event {
                 case .response(let code, let received):
                     status = code
@@ -201,6 +222,8 @@ public struct OpenAIBackend: ChatBackend {
                     if body.count < 16 << 20 { body.append(data) }
                 }
             }
+        } catch is TransportIdleTimeout {
+            throw HTTPBackendError.idleTimeout(url: url, seconds: endpoint.idleTimeout)
         } catch {
             try Task.checkCancellation()
             let nsError = error as NSError
@@ -284,12 +307,14 @@ private final class ReplyProgress: @unchecked Sendable {
     }
 }
 
-/// The key and model resolved once per backend, so a key command runs once, not per reply.
+/// What one backend learns once and keeps: the key (so a key command runs once, not per reply),
+/// the model, and whether the server streams.
 private final class ResolvedValues: @unchecked Sendable {
     struct Key { var value: String? }
     private let lock = NSLock()
     private var storedKey: Key?
     private var storedModel: String?
+    private var storedRefusesStreaming = false
     var key: Key? {
         get { lock.withLock { storedKey } }
         set { lock.withLock { storedKey = newValue } }
@@ -297,5 +322,10 @@ private final class ResolvedValues: @unchecked Sendable {
     var model: String? {
         get { lock.withLock { storedModel } }
         set { lock.withLock { storedModel = newValue } }
+    }
+    /// The server said no to `stream: true` once; later replies do not ask again.
+    var refusesStreaming: Bool {
+        get { lock.withLock { storedRefusesStreaming } }
+        set { lock.withLock { storedRefusesStreaming = newValue } }
     }
 }

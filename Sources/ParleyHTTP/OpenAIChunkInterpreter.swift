@@ -19,6 +19,7 @@ public struct OpenAIChunkInterpreter: Sendable {
     public private(set) var replyStarted = false
     public private(set) var sawUsage = false
     private var timingsUsage: TokenUsage?
+    private var thinkSplitter = ThinkTagSplitter()
 
     public init(url: String) {
         self.url = url
@@ -62,7 +63,7 @@ public struct OpenAIChunkInterpreter: Sendable {
         guard object["choices"] is [Any] else {
             throw HTTPBackendError.malformedStream(url: url, detail: "a reply without choices")
         }
-        let events = interpret(chunk: object)
+        let events = interpret(chunk: object) + thinkSplitter.finish()
         sawDone = true
         return events
     }
@@ -74,14 +75,19 @@ public struct OpenAIChunkInterpreter: Sendable {
         return sawDone ? .stop : .truncated
     }
 
-    /// Token counts from llama.cpp's `timings` when the stream carried no `usage`; emit at the end.
-    public func fallbackUsage() -> TokenUsage? {
-        sawUsage ? nil : timingsUsage
+    /// The events held back until the stream is over: text kept while it could still have been a
+    /// `<think>` tag, and token counts from llama.cpp's `timings` when no `usage` came.
+    public mutating func finishEvents() -> [ReplyEvent] {
+        var events = thinkSplitter.finish()
+        if !sawUsage, let timingsUsage { events.append(.usage(timingsUsage)) }
+        return events
     }
 
     private mutating func interpret(chunk object: [String: Any]) -> [ReplyEvent] {
         var events: [ReplyEvent] = []
         for case let choice as [String: Any] in (object["choices"] as? [Any]) ?? [] {
+            // Only the first choice is the reply (a server asked for one may still number it).
+            if let index = choice["index"] as? Int, index != 0 { continue }
             let delta = (choice["delta"] as? [String: Any]) ?? (choice["message"] as? [String: Any])
             if let delta {
                 for key in ["reasoning_content", "reasoning"] {
@@ -92,11 +98,11 @@ public struct OpenAIChunkInterpreter: Sendable {
                     }
                 }
                 if let content = delta["content"] as? String, !content.isEmpty {
-                    events.append(.text(content))
+                    events += thinkSplitter.feed(content)
                     replyStarted = true
                 }
             } else if let text = choice["text"] as? String, !text.isEmpty {
-                events.append(.text(text))
+                events += thinkSplitter.feed(text)
                 replyStarted = true
             }
             if let reason = choice["finish_reason"] as? String, !reason.isEmpty {

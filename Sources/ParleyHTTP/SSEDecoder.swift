@@ -43,6 +43,8 @@ public struct SSEDecoder: Sendable {
     public private(set) var lastEventID: String?
     /// The reconnection delay the server asked for with `retry:`, in milliseconds.
     public private(set) var retryMilliseconds: Int?
+    /// How many lines with an unknown field name were skipped.
+    public private(set) var ignoredLineCount = 0
     /// How many `:` comment lines (keep-alives) arrived.
     public private(set) var commentCount = 0
     /// The stream so far ends inside a line or inside an event (no blank line after it yet).
@@ -120,7 +122,9 @@ public struct SSEDecoder: Sendable {
                 retryMilliseconds = Int(String(decoding: value, as: UTF8.self))
             }
         default:
-            if !Self.isFieldName(field) {
+            if Self.isFieldName(field) {
+                ignoredLineCount += 1
+            } else {
                 out.append(.invalidLine(String(decoding: bytes, as: UTF8.self)))
             }
         }

@@ -46,7 +46,7 @@ enum ConversationCoding {
     /// Decodes a conversation file, or throws `Unreadable` with a short reason.
     static func decode(_ data: Data) throws -> Decoded {
         if data.isEmpty { throw Unreadable(reason: "the file is empty") }
-        if data.contains(0) { throw Unreadable(reason: "the file contains NUL bytes") }
+        if containsNUL(data) { throw Unreadable(reason: "the file contains NUL bytes") }
         let decoder = makeDecoder()
         let probe: SchemaProbe
         do {
@@ -71,6 +71,14 @@ enum ConversationCoding {
             return .current(try decoder.decode(Conversation.self, from: data))
         } catch {
             throw Unreadable(reason: reason(for: error))
+        }
+    }
+
+    /// True when some byte is 0 (what a crash can leave in a file that was being extended).
+    static func containsNUL(_ data: Data) -> Bool {
+        data.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            return memchr(base, 0, buffer.count) != nil
         }
     }
 

@@ -10,8 +10,10 @@ extension ConversationStore {
         let ids = names.compactMap(StoreLayout.conversationID(fromFileName:))
         let idSet = Set(ids)
         var stamps: [String: FileStamp] = [:]
-        for id in ids {
-            if let stamp = Platform.stamp(ofPath: layout.conversationFile(id).path) { stamps[id] = stamp }
+        stamps.reserveCapacity(ids.count)
+        let found = Platform.stamps(in: layout.conversations, names: ids.map { $0 + StoreLayout.conversationSuffix })
+        for (id, stamp) in zip(ids, found) {
+            if let stamp { stamps[id] = stamp }
         }
         let previous = readIndex()
         let plan = ConversationIndex.plan(stamps: stamps, previous: previous)
@@ -44,7 +46,7 @@ extension ConversationStore {
     }
 
     /// Case-insensitive search of titles and message contents (any script, CJK included). One hit
-    /// per matching title and per matching message, newest conversations first.
+    /// per matching stored title and per matching message, newest conversations first.
     public func search(_ text: String) throws -> [SearchHit] {
         guard !text.isEmpty else { return [] }
         var hits: [SearchHit] = []
@@ -52,8 +54,9 @@ extension ConversationStore {
             guard let stored = try? load(id: summary.id) else { continue }
             let conversation = stored.conversation
             let current = ConversationSummary(conversation)
-            let title = conversation.displayTitle
-            if let range = title.range(of: text, options: [.caseInsensitive]) {
+            // An untitled conversation shows its first message as title: that message's hit covers it.
+            let title = conversation.title
+            if !title.isEmpty, let range = title.range(of: text, options: [.caseInsensitive]) {
                 hits.append(SearchHit(conversation: current, messageID: nil, snippet: SearchSnippet.make(title, around: range)))
             }
             for message in conversation.messages {

@@ -58,7 +58,8 @@ public final class ConversationStore: Sendable {
             let inflight = readInflight(id)
             let streaming = conversation.messages.contains { $0.status == .streaming }
             guard inflight != nil || streaming else { return StoredConversation(conversation: conversation) }
-            if let streamLock = try FileLock.tryAcquire(layout.streamLock(id), diagnostics: diagnostics) {
+            // A lock that cannot even be opened (read-only storage) counts as held: show, never write.
+            if let streamLock = try? FileLock.tryAcquire(layout.streamLock(id), diagnostics: diagnostics) {
                 defer { streamLock.release() }
                 return try recoverDeadReply(id)
             }
@@ -179,7 +180,13 @@ public final class ConversationStore: Sendable {
         let inflight = readInflight(id)
         let changed = ReplyRecovery.recoverDead(inflight, in: &conversation)
         if !changed.isEmpty {
-            try atomicFile.write(try encode(conversation, id: id), to: layout.conversationFile(id))
+            do {
+                try atomicFile.write(try encode(conversation, id: id), to: layout.conversationFile(id))
+            } catch {
+                // Still show the recovered text; the side file stays for the next attempt.
+                diagnostics("could not save the recovered reply in conversation \(id): \(oneLineDescription(of: error))")
+                return StoredConversation(conversation: conversation)
+            }
             for messageID in changed {
                 let kept = conversation.messages.first { $0.id == messageID }?.content.count ?? 0
                 diagnostics(

@@ -60,6 +60,18 @@ enum Platform {
         return FileStamp(info)
     }
 
+    /// Stamps of many files in one directory (nil entries for files that vanished), resolving each
+    /// name relative to one open directory instead of walking the whole path every time.
+    static func stamps(in directory: URL, names: [String]) -> [FileStamp?] {
+        let dirFD = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dirFD >= 0 else { return names.map { _ in nil } }
+        defer { close(dirFD) }
+        var info = stat()
+        return names.map { name in
+            fstatat(dirFD, name, &info, 0) == 0 ? FileStamp(info) : nil
+        }
+    }
+
     static func stamp(ofDescriptor fd: Int32) -> FileStamp? {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
@@ -152,7 +164,7 @@ enum Platform {
 
 /// What identifies one version of a file cheaply: size, modification time and inode. The store
 /// replaces files by rename, so every save gives a new inode as well as a new mtime.
-struct FileStamp: Codable, Sendable, Equatable {
+struct FileStamp: Sendable, Equatable {
     var size: Int64
     var modifiedSeconds: Int64
     var modifiedNanoseconds: Int64

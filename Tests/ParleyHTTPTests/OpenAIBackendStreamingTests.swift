@@ -142,6 +142,37 @@ struct OpenAIBackendStreamingTests {
         #expect(bodies.map { $0["stream"] as? Bool } == [true, false])
     }
 
+    @Test func aServerThatRefusedStreamingIsNotAskedAgain() async throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions", .openAIError(status: 400, message: "stream not supported"), .completion("one"))
+        let backend = makeBackend(server)
+        #expect(await collect(backend).text == "one")
+        let second = await collect(backend)
+        #expect(second.text == "one")
+        #expect(second.notices.isEmpty)
+        #expect(server.requests.compactMap { $0.jsonBody?["stream"] as? Bool } == [true, false, false])
+    }
+
+    @Test func aPlainTextBodyIsAnError() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .body("Hello\nWorld\n", status: 200, contentType: "text/plain"))
+        let outcome = await collect(makeBackend(server))
+        guard case .malformedStream = outcome.httpError else {
+            Issue.record("expected malformedStream, got \(String(describing: outcome.error))")
+            return
+        }
+    }
+
+    @Test func eventsUnderAJSONContentTypeAreStillRead() async throws {
+        let server = try FaultServer()
+        let events = FaultResponse.openAIStreamEvents(pieces: ["mislabelled"]).map { "data: \($0)\n\n" }.joined()
+        server.route("POST", "/v1/chat/completions", .body(events, status: 200, contentType: "application/json"))
+        let outcome = await collect(makeBackend(server))
+        #expect(outcome.error == nil)
+        #expect(outcome.text == "mislabelled")
+    }
+
     @Test func aServerThatIgnoresStreamingStillWorks() async throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .completion("Plain JSON"))

@@ -22,6 +22,7 @@ private func interpret(_ stream: String) -> (events: [ReplyEvent], end: FinishRe
     } catch {
         return (out, interpreter.endReason(), error as? HTTPBackendError)
     }
+    out += interpreter.finishEvents()
     return (out, interpreter.endReason(), nil)
 }
 
@@ -70,9 +71,10 @@ struct OpenAIChunkInterpreterTests {
         var interpreter = OpenAIChunkInterpreter(url: "u")
         let data = "{\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}],\"timings\":{\"prompt_n\":5,\"predicted_n\":9,\"predicted_per_second\":31.2}}"
         #expect(try interpreter.interpret(SSEEvent(data: data)) == [])
-        #expect(interpreter.fallbackUsage() == TokenUsage(promptTokens: 5, completionTokens: 9))
+        var withoutUsage = interpreter
+        #expect(withoutUsage.finishEvents() == [.usage(TokenUsage(promptTokens: 5, completionTokens: 9))])
         _ = try interpreter.interpret(SSEEvent(data: "{\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":9}}"))
-        #expect(interpreter.fallbackUsage() == nil)
+        #expect(interpreter.finishEvents() == [])
     }
 
     @Test func reasoningIsKeptApart() {
@@ -113,6 +115,17 @@ struct OpenAIChunkInterpreterTests {
             return
         }
         #expect(oneLineDescription(of: r.error!).contains("\n") == false)
+    }
+
+    @Test func onlyTheFirstChoiceIsTheReply() {
+        let r = interpret("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}},{\"index\":1,\"delta\":{\"content\":\"b\"}}]}\n\n")
+        #expect(r.events == [.text("a")])
+    }
+
+    @Test func thinkTagsInContentBecomeReasoning() {
+        let r = interpret(chunk("{\"content\":\"<thi\"}") + chunk("{\"content\":\"nk>plan</th\"}")
+            + chunk("{\"content\":\"ink>\\n\\nAnswer\"}", finish: "stop"))
+        #expect(r.events == [.reasoning("plan"), .text("Answer")])
     }
 
     @Test func validSurrogatePairDecodes() {

@@ -2,6 +2,10 @@ import Foundation
 import ParleyCore
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 @testable import ParleyHTTP
 
 struct RetryAfterTests {
@@ -158,6 +162,10 @@ struct ErrorClassifierTests {
         #expect(map(-1001) == .idleTimeout(url: context.url, seconds: 60))
         #expect(map(-1, started: true) == .connectionDropped(url: context.url, partialReplyKept: true))
         #expect(map(-1005) == .connectionDropped(url: context.url, partialReplyKept: false))
+        #expect(ErrorClassifier.classify(
+            urlErrorCode: -1, detail: "OpenSSL/3.0: error:0A00010B:SSL routines::wrong version number", host: "h",
+            context: context, replyStarted: false, idleTimeout: 60)
+            == .tlsFailure(host: "h", detail: "OpenSSL/3.0: error:0A00010B:SSL routines::wrong version number"))
     }
 
     @Test(arguments: [
@@ -174,5 +182,47 @@ struct ErrorClassifierTests {
         #expect(!error.description.contains("\n"))
         #expect(!error.description.isEmpty)
         #expect(oneLineDescription(of: error) == error.description)
+    }
+}
+
+struct RedirectPolicyTests {
+    private func post(_ url: String, key: Bool = true) -> URLRequest {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = "POST"
+        request.httpBody = Data("{}".utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if key { request.setValue("Bearer k", forHTTPHeaderField: "Authorization") }
+        return request
+    }
+
+    @Test func sameOriginKeepsEverything() throws {
+        let original = post("http://a:8080/v1/chat/completions")
+        let next = try #require(RedirectPolicy.follow(status: 307, location: "/v2/chat/completions", from: original, original: original))
+        #expect(next.url?.absoluteString == "http://a:8080/v2/chat/completions")
+        #expect(next.httpMethod == "POST")
+        #expect(next.httpBody == Data("{}".utf8))
+        #expect(next.value(forHTTPHeaderField: "Authorization") == "Bearer k")
+    }
+
+    @Test(arguments: ["http://b:8080/x", "http://a:9090/x", "https://a:8080/x", "http://localhost:8080/x"])
+    func anotherOriginLosesTheAuthorizationHeader(_ location: String) throws {
+        let original = post("http://a:8080/v1/chat/completions")
+        let next = try #require(RedirectPolicy.follow(status: 308, location: location, from: original, original: original))
+        #expect(next.value(forHTTPHeaderField: "Authorization") == nil)
+        #expect(next.httpBody == Data("{}".utf8))
+    }
+
+    @Test func seeOtherBecomesAGet() throws {
+        let original = post("http://a/v1/x")
+        let next = try #require(RedirectPolicy.follow(status: 303, location: "http://a/y", from: original, original: original))
+        #expect(next.httpMethod == "GET")
+        #expect(next.httpBody == nil)
+    }
+
+    @Test func notARedirectOrNowhereToGo() {
+        let original = post("http://a/v1/x")
+        #expect(RedirectPolicy.follow(status: 200, location: "http://b", from: original, original: original) == nil)
+        #expect(RedirectPolicy.follow(status: 302, location: nil, from: original, original: original) == nil)
+        #expect(RedirectPolicy.follow(status: 302, location: "file:///etc/passwd", from: original, original: original) == nil)
     }
 }

@@ -54,6 +54,62 @@ struct RoundTripTests {
         #expect(created.lowerBound < id.lowerBound)
     }
 
+    /// A schema-1 file as this build writes it (kept verbatim so a format change cannot slip by),
+    /// with one date lacking fractional seconds as other tools may write it.
+    static let schemaOneFixture = """
+        {
+          "createdAt" : "2023-11-14T22:13:20.250Z",
+          "id" : "20231114-221320-abcdef",
+          "messages" : [
+            {
+              "content" : "Should I take the job? 要不要",
+              "createdAt" : "2023-11-14T22:13:20Z",
+              "id" : "m1",
+              "role" : "user",
+              "status" : "complete"
+            },
+            {
+              "content" : "Let's weigh it up.",
+              "createdAt" : "2023-11-14T22:13:25.500Z",
+              "finishReason" : "stop",
+              "id" : "m2",
+              "model" : "small",
+              "role" : "assistant",
+              "status" : "complete",
+              "usage" : {
+                "completionTokens" : 6,
+                "promptTokens" : 12
+              }
+            }
+          ],
+          "mode" : "decide",
+          "schemaVersion" : 1,
+          "title" : "",
+          "updatedAt" : "2023-11-14T22:13:25.500Z"
+        }
+
+        """
+
+    @Test func schemaOneFixtureLoads() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        try fixture.writeRaw(Data(Self.schemaOneFixture.utf8), id: "20231114-221320-abcdef")
+        let stored = try fixture.store.load(id: "20231114-221320-abcdef")
+        #expect(!stored.isReadOnly)
+        let conversation = stored.conversation
+        #expect(conversation.mode == .decide)
+        #expect(conversation.persona == nil)
+        #expect(conversation.displayTitle == "Should I take the job? 要不要")
+        #expect(conversation.createdAt == Date(timeIntervalSince1970: 1_700_000_000.25))
+        #expect(conversation.messages[0].createdAt == Date(timeIntervalSince1970: 1_700_000_000))
+        #expect(conversation.messages[1].usage == TokenUsage(promptTokens: 12, completionTokens: 6))
+        #expect(conversation.messages[1].finishReason == "stop")
+        #expect(try fixture.store.resolve("20231114") == "20231114-221320-abcdef")
+
+        let rewritten = String(decoding: try ConversationCoding.encode(conversation), as: UTF8.self)
+        #expect(rewritten == Self.schemaOneFixture.replacingOccurrences(of: "22:13:20Z", with: "22:13:20.000Z"))
+    }
+
     @Test func createRefusesAnExistingID() throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }

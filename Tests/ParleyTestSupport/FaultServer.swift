@@ -22,6 +22,9 @@ import Foundation
 /// Responses for a route are used in order; the last one keeps being used, so one `route` call
 /// covers any number of requests, and `route(.., a, b)` answers `a` first and `b` ever after.
 /// Unrouted requests get a 404 with an OpenAI-style error.
+///
+/// The server keeps running until `stop()` (its listening thread holds it alive), so a test may
+/// call `stop()` when done or leave it to the end of the test process.
 public final class FaultServer: @unchecked Sendable {
     public let port: UInt16
     public let host: String
@@ -107,22 +110,26 @@ public final class FaultServer: @unchecked Sendable {
     }
 
     /// Stops listening and closes every open connection. Safe to call twice.
+    ///
+    /// File descriptors are only shut down here; the thread that owns each one closes it, under
+    /// the lock, so a number freed here can never be reused by another server while a thread of
+    /// this one still uses it.
     public func stop() {
-        let toClose: Set<Int32> = lock.withLock {
-            guard !stopped else { return [] }
+        lock.withLock {
+            guard !stopped else { return }
             stopped = true
-            return openConnections
+            for fd in openConnections { shutdown(fd, Int32(SHUT_RDWR)) }
+            shutdown(listener, Int32(SHUT_RDWR))
         }
-        for fd in toClose { shutdown(fd, Int32(SHUT_RDWR)) }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private var isStopped: Bool { lock.withLock { stopped } }
 
     // MARK: - Serving
 
+    /// Runs until `stop()`; it holds the server alive until then, and closes the listening socket.
     private func acceptLoop() {
+        defer { close(listener) }
         while !isStopped {
             let fd = accept(listener, nil, nil)
             if fd < 0 {
@@ -142,8 +149,10 @@ public final class FaultServer: @unchecked Sendable {
             }
             Thread.detachNewThread { [self] in
                 serve(fd)
-                lock.withLock { _ = openConnections.remove(fd) }
-                close(fd)
+                lock.withLock {
+                    _ = openConnections.remove(fd)
+                    close(fd)
+                }
             }
         }
     }
@@ -266,6 +275,11 @@ public final class FaultServer: @unchecked Sendable {
             let got = recv(fd, &chunk, chunk.count, 0)
             if got <= 0 { return nil }
             buffer += chunk[0..<got]
+            // Not HTTP at all (a TLS handshake, binary junk): hang up as a plain HTTP server does.
+            if let first = buffer.first, !(first >= 0x41 && first <= 0x5A) {
+                _ = write(Array("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n".utf8), to: fd)
+                return nil
+            }
             headEnd = Self.find(separator, in: buffer)
             if buffer.count > 1 << 20 { return nil }
         }

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import GGUFRuntime
+
+/// Template detection and rendering for each supported family. Expected strings follow
+/// llama.cpp's built-in renderings of these templates.
+@Suite struct ChatTemplateTests {
+    static let conversation: [(role: String, content: String)] = [
+        ("system", "Be brief."), ("user", "Hi"), ("assistant", "Hello."), ("user", " Why? "),
+    ]
+
+    @Test func detectsEachFamilyFromItsMarkers() {
+        #expect(ChatTemplate.detect(from: "{% for m in messages %}{{'<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>\\n'}}{% endfor %}").kind == .chatML)
+        #expect(ChatTemplate.detect(from: "{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}").kind == .llama3)
+        let llama2 = ChatTemplate.detect(from: "{% if loop.index0 == 0 and system_message %}{{ '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' }}{% endif %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}")
+        #expect(llama2.kind == .llama2)
+        #expect(llama2.llama2StripsMessages)
+        #expect(!llama2.llama2BOSInsideHistory)
+        #expect(llama2.llama2SupportsSystem)
+        let withBOS = ChatTemplate.detect(from: "{{ bos_token + '[INST] ' + content + ' [/INST]' }}")
+        #expect(withBOS.llama2BOSInsideHistory && withBOS.llama2SupportsSystem && !withBOS.llama2StripsMessages)
+        let mistralPlain = ChatTemplate.detect(from: "{{ bos_token }}{% for message in messages %}{{ '[INST] ' + message['content'] + ' [/INST]' }}{% endfor %}")
+        #expect(mistralPlain.kind == .llama2)
+        #expect(!mistralPlain.llama2SupportsSystem)
+        let mistralV1 = ChatTemplate.detect(from: "{{ ' [INST] ' + system_message + '\\n\\n' + message['content'] + ' [/INST]' }}")
+        #expect(mistralV1.kind == .mistral && mistralV1.mistralV1)
+        let mistralV3 = ChatTemplate.detect(from: "{{ '[AVAILABLE_TOOLS]' }}{{ '[INST]' + message['content'] + '[/INST]' }}")
+        #expect(mistralV3.kind == .mistral && !mistralV3.mistralV1)
+        let zephyr = ChatTemplate.detect(from: "{{ '<|user|>\\n' + message['content'] + eos_token }}{{ '<|assistant|>' }}")
+        #expect(zephyr.kind == .zephyr)
+        #expect(zephyr.zephyrEndMarker == "</s>")
+        #expect(ChatTemplate.detect(from: "<|user|> <|assistant|> <|endoftext|>").zephyrEndMarker == "<|endoftext|>")
+        for template in [ChatTemplate.detect(from: "{% for m in messages %}<|im_start|>{% endfor %}"), ChatTemplate.detect(from: "<|start_header_id|><|end_header_id|>")] {
+            #expect(!template.isFallback)
+        }
+    }
+
+    @Test func absentOrUnknownTemplatesFallBackToChatMLAndSaySo() {
+        for source in [nil, "", "{{ messages | tojson }}"] as [String?] {
+            let template = ChatTemplate.detect(from: source)
+            #expect(template.kind == .chatML)
+            #expect(template.isFallback)
+            #expect(template.defaultSystemPrompt == nil)
+        }
+    }
+
+    @Test func chatMLRendersEachMessageAndTheGenerationPrompt() {
+        let template = ChatTemplate(kind: .chatML)
+        #expect(template.render(messages: Self.conversation, addGenerationPrompt: true) ==
+            "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello.<|im_end|>\n<|im_start|>user\n Why? <|im_end|>\n<|im_start|>assistant\n")
+        #expect(template.render(messages: [("user", "x")], addGenerationPrompt: false) == "<|im_start|>user\nx<|im_end|>\n")
+    }
+
+    @Test func chatMLInsertsTheTemplatesDefaultSystemPromptOnlyWithoutASystemMessage() {
+        let source = "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}{{ '<|im_start|>system\nYou are Bot.<|im_end|>\n' }}{% endif %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}"
+        let template = ChatTemplate.detect(from: source)
+        #expect(template.defaultSystemPrompt == "You are Bot.")
+        #expect(template.render(messages: [("user", "Hi")], addGenerationPrompt: false) ==
+            "<|im_start|>system\nYou are Bot.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n")
+        #expect(template.render(messages: [("system", "S"), ("user", "Hi")], addGenerationPrompt: false) ==
+            "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n")
+        // The same prompt written with escaped newlines in the Jinja source.
+        let escaped = source.replacingOccurrences(of: "\n", with: "\\n")
+        #expect(ChatTemplate.detect(from: escaped).defaultSystemPrompt == "You are Bot.")
+    }
+
+    @Test func llama3TrimsContentAndEndsTurnsWithEotId() {
+        let template = ChatTemplate(kind: .llama3)
+        #expect(template.render(messages: Self.conversation, addGenerationPrompt: true) ==
+            "<|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nHello.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nWhy?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")
+        #expect(template.endOfTurnMarkers == ["<|eot_id|>"])
+    }
+
+    @Test func llama2FoldsTheSystemPromptIntoTheFirstInstruction() {
+        let strip = ChatTemplate(kind: .llama2, llama2SupportsSystem: true, llama2BOSInsideHistory: false, llama2StripsMessages: true)
+        #expect(strip.render(messages: Self.conversation, addGenerationPrompt: true) ==
+            "[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST]Hello.</s>[INST] Why? [/INST]")
+        let bos = ChatTemplate(kind: .llama2, llama2SupportsSystem: true, llama2BOSInsideHistory: true, llama2StripsMessages: false)
+        #expect(bos.render(messages: Self.conversation, addGenerationPrompt: true) ==
+            "[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi [/INST]Hello.</s><s>[INST]  Why?  [/INST]")
+        let plain = ChatTemplate(kind: .llama2, llama2SupportsSystem: false, llama2BOSInsideHistory: false, llama2StripsMessages: false)
+        #expect(plain.render(messages: Self.conversation, addGenerationPrompt: true) ==
+            "[INST] Be brief.\nHi [/INST]Hello.</s>[INST]  Why?  [/INST]")
+    }
+
+    @Test func mistralRendersInstructionTurns() {
+        let v1 = ChatTemplate(kind: .mistral, mistralV1: true)
+        #expect(v1.render(messages: Self.conversation, addGenerationPrompt: true) ==
+            " [INST] Be brief.\n\nHi [/INST] Hello.</s> [INST]  Why?  [/INST]")
+        let v3 = ChatTemplate(kind: .mistral, mistralV1: false)
+        #expect(v3.render(messages: Self.conversation, addGenerationPrompt: true) ==
+            "[INST] Be brief.\n\nHi[/INST] Hello.</s>[INST]  Why? [/INST]")
+    }
+
+    @Test func zephyrEndsEachMessageWithItsEndMarker() {
+        let template = ChatTemplate(kind: .zephyr)
+        #expect(template.render(messages: [("system", "S"), ("user", "Hi")], addGenerationPrompt: true) ==
+            "<|system|>\nS<|endoftext|>\n<|user|>\nHi<|endoftext|>\n<|assistant|>\n")
+        #expect(template.endOfTurnMarkers == ["<|endoftext|>"])
+    }
+
+    @Test func segmentsMarkOnlyTemplateMarkersAsSpecial() {
+        for kind in ChatTemplateKind.allCases {
+            let template = ChatTemplate(kind: kind)
+            let injected = "<|im_start|>[INST]<|eot_id|></s>"
+            let segments = template.renderSegments(messages: [("user", injected)], addGenerationPrompt: true)
+            #expect(segments.contains { !$0.isSpecial && $0.text.contains(injected) }, "\(kind)")
+            #expect(!segments.contains { $0.isSpecial && $0.text.contains(injected) }, "\(kind)")
+            #expect(segments.contains { $0.isSpecial }, "\(kind)")
+            #expect(!segments.contains { $0.text.isEmpty })
+        }
+    }
+}

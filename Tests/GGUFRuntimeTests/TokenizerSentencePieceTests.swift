@@ -1,0 +1,97 @@
+import Testing
+@testable import GGUFRuntime
+
+/// SentencePiece-style (`llama`) tokenization on a small hand-built vocabulary. The expected ids
+/// were produced by llama.cpp's llama-tokenize on a vocabulary-only GGUF holding exactly this
+/// vocabulary (same tokens, scores and types), built with gguf-py.
+@Suite struct TokenizerSentencePieceTests {
+    /// 0 `<unk>`, 1 `<s>`, 2 `</s>`, 3...258 byte tokens `<0x00>`...`<0xFF>`, then these pieces
+    /// from 259, then user-defined `<|user|>` (282) and control `<|ctl|>` (283).
+    static let pieces: [(String, Float)] = [
+        ("▁", -1), ("e", -2), ("l", -2.5), ("o", -3), ("h", -3.5), ("w", -4), ("r", -4.5), ("d", -5),
+        ("ll", -6), ("he", -7), ("▁h", -8), ("▁he", -9), ("llo", -10), ("▁hello", -11), ("or", -12),
+        ("▁w", -13), ("ld", -14), ("▁wor", -15), ("▁world", -16), ("▁▁", -17), ("é", -18), ("lo", -6),
+        ("hel", -5.5),
+    ]
+
+    static func makeTokenizer(addBOS: Bool? = nil) throws -> Tokenizer {
+        var tokens = ["<unk>", "<s>", "</s>"]
+        var scores: [Float] = [0, 0, 0]
+        var types: [Int32] = [2, 3, 3]
+        for byte in 0..<256 {
+            let hex = String(byte, radix: 16, uppercase: true)
+            tokens.append("<0x\(hex.count == 1 ? "0" + hex : hex)>")
+            scores.append(0)
+            types.append(6)
+        }
+        for (piece, score) in pieces {
+            tokens.append(piece)
+            scores.append(score)
+            types.append(1)
+        }
+        tokens += ["<|user|>", "<|ctl|>"]
+        scores += [0, 0]
+        types += [4, 3]
+        return try Tokenizer(TokenizerConfiguration(
+            model: "llama", pre: "default", tokens: tokens, scores: scores, tokenTypes: types,
+            bosID: 1, eosID: 2, unknownID: 0, addBOS: addBOS))
+    }
+
+    @Test(arguments: [
+        ("hello world", [272, 277] as [Int32]),
+        ("Hello", [259, 75, 260, 271]),             // no "H": byte fallback <0x48>
+        (" hello", [259, 272]),                     // space prefix + leading space
+        ("héllo", [269, 279, 271]),
+        ("日本", [259, 233, 154, 168, 233, 159, 175]),  // unknown characters as UTF-8 byte tokens
+        ("hello  world", [272, 259, 277]),
+        ("lol", [259, 280, 261]),                   // "lo" and "ll" tie on score: leftmost first
+        ("hellohello", [272, 268, 271]),
+        ("a b", [259, 100, 259, 101]),
+        ("hello<|user|>world", [272, 282, 277]),    // user-defined tokens always split; space prefix after them
+        ("<|user|> hello", [282, 259, 272]),
+        ("<|ctl|>hello", [259, 63, 127, 102, 119, 261, 127, 65, 268, 271]),  // control token not parsed
+    ])
+    func encodesLikeLlamaCpp(text: String, expected: [Int32]) throws {
+        let tokenizer = try Self.makeTokenizer()
+        #expect(tokenizer.encode(text, parseSpecial: false) == expected)
+    }
+
+    @Test func controlTokensAreRecognisedOnlyWhenParsingSpecial() throws {
+        let tokenizer = try Self.makeTokenizer()
+        #expect(tokenizer.encode("<|ctl|>hello", parseSpecial: true) == [283, 272])
+        #expect(tokenizer.encode("<|ctl|>hello", parseSpecial: true, addSpecial: true) == [1, 283, 272])
+        #expect(tokenizer.encode("hello<|ctl|>world", parseSpecial: true, addSpecial: true) == [1, 272, 283, 277])
+    }
+
+    @Test func addsBOSByDefaultForSentencePiece() throws {
+        let tokenizer = try Self.makeTokenizer()
+        #expect(tokenizer.addBOS)
+        #expect(tokenizer.addSpacePrefix)
+        #expect(tokenizer.encode("hello world", parseSpecial: false, addSpecial: true) == [1, 272, 277])
+        let withoutBOS = try Self.makeTokenizer(addBOS: false)
+        #expect(withoutBOS.encode("hello world", parseSpecial: false, addSpecial: true) == [272, 277])
+    }
+
+    @Test func emptyTextGivesNoTokens() throws {
+        let tokenizer = try Self.makeTokenizer()
+        #expect(tokenizer.encode("", parseSpecial: false).isEmpty)
+        #expect(tokenizer.encode("", parseSpecial: false, addSpecial: true) == [1])
+    }
+
+    @Test func decodesSpaceMarkersAndByteTokens() throws {
+        let tokenizer = try Self.makeTokenizer()
+        #expect(tokenizer.decode([272, 277]) == " hello world")
+        #expect(tokenizer.decode([259, 233, 154, 168, 233, 159, 175]) == " 日本")
+        #expect(tokenizer.decode([1, 272, 2]) == " hello")
+        #expect(tokenizer.decode([1, 272, 2], renderSpecial: true) == "<s> hello</s>")
+        #expect(tokenizer.pieceBytes(75) == [0x48])
+        #expect(tokenizer.tokenPiece(272) == "▁hello")
+    }
+
+    @Test func stopsAtEndOfSentence() throws {
+        let tokenizer = try Self.makeTokenizer()
+        #expect(tokenizer.endOfGenerationIDs == [2])
+        #expect(tokenizer.isEndOfGeneration(2))
+        #expect(!tokenizer.isEndOfGeneration(1))
+    }
+}

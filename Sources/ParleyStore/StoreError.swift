@@ -29,11 +29,11 @@ public enum StoreError: UserFacingError, Equatable {
         case .invalidID(let text):
             return "'\(text)' is not a valid conversation id (use letters, digits, '-' or '_')."
         case .notFound(let id):
-            return "No conversation with id \(id); run 'parley list' to see the ids."
+            return "No conversation with id \(id); run 'parley history list' to see the ids."
         case .alreadyExists(let id):
             return "A conversation with id \(id) already exists; choose another id."
         case .unknownPrefix(let prefix):
-            return "No conversation id starts with '\(prefix)'; run 'parley list' to see the ids."
+            return "No conversation id starts with '\(prefix)'; run 'parley history list' to see the ids."
         case .ambiguousPrefix(let prefix, let candidates):
             let shown = candidates.prefix(5).joined(separator: ", ")
             let more = candidates.count > 5 ? ", ..." : ""
@@ -56,7 +56,7 @@ public enum StoreError: UserFacingError, Equatable {
         case .idChanged(let from, let to):
             return "An update tried to change conversation id \(from) to \(to); ids never change."
         case .notInTrash(let id):
-            return "No conversation with id \(id) in the trash; run 'parley trash list' to see what is there."
+            return "No conversation with id \(id) in the trash; run 'parley history trash' to see what is there."
         case .trashSlotTaken(let id):
             return "The trash already holds a conversation with id \(id); restore it first."
         case .restoreConflict(let id):

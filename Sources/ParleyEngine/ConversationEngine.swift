@@ -62,6 +62,7 @@ public struct ConversationEngine: Sendable {
             conversation.updatedAt = Date()
         }
         onEvent(.started(conversationID: conversation.id, messageID: placeholder.id))
+        if CrisisCheck.matches(text) { onEvent(.safetyNotice(CrisisCheck.notice)) }
 
         // 2. The prompt: persona, examples, then the history that fits.
         let history = conversation.messages.dropLast()  // everything but the placeholder

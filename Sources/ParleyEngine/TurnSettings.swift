@@ -41,6 +41,8 @@ public enum TurnEvent: Sendable, Equatable {
     case text(String)
     case reasoning(String)
     case notice(String)
+    /// The user's words contain crisis language: show this fixed notice, whatever the model says.
+    case safetyNotice(String)
 }
 
 /// The end of a turn: the conversation as stored and the reply in its final state.

@@ -80,6 +80,8 @@ struct AskCommand: AsyncParsableCommand {
                     if streamToStdout { printer.text(piece) }
                 case .notice(let notice):
                     Console.status(notice)
+                case .safetyNotice(let notice):
+                    Console.status(notice)
                 case .contextTrimmed(let dropped, let tokens, let size):
                     Console.status("left the \(dropped) oldest messages out so the conversation fits the context (\(tokens) of \(size) tokens)")
                 case .started, .reasoning:

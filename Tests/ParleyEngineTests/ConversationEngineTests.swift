@@ -194,3 +194,20 @@ struct ConversationEngineTests {
         #expect(try store.list().isEmpty)
     }
 }
+
+@Suite("Safety notice")
+struct SafetyNoticeTests {
+    @Test func crisisLanguageBringsTheFixedNoticeWhateverTheModelSays() async throws {
+        let events = EventLog()
+        _ = try await ConversationEngine(store: nil).send(
+            "I don't want to live anymore", to: .unsaved(Conversation()),
+            using: ScriptedBackend.replying(["Here is a joke instead."]), settings: TurnSettings()
+        ) { events.append($0) }
+        #expect(events.all.contains(.safetyNotice(CrisisCheck.notice)))
+        let quiet = EventLog()
+        _ = try await ConversationEngine(store: nil).send(
+            "Plan my week", to: .unsaved(Conversation()), using: ScriptedBackend.replying(["ok"]), settings: TurnSettings()
+        ) { quiet.append($0) }
+        #expect(!quiet.all.contains { if case .safetyNotice = $0 { return true } else { return false } })
+    }
+}

@@ -82,6 +82,11 @@ for (id, length) in [("short", 10), ("long", longLength)] {
     }
     row("save a turn (update) at \(length) messages, median", milliseconds(median(saves)))
 }
+for (id, length) in [("short", 10), ("long", longLength)] {
+    var loads: [Double] = []
+    for _ in 0..<9 { loads.append(try seconds { _ = try store.load(id: id) }) }
+    row("load at \(length) messages, median of 9", milliseconds(median(loads)))
+}
 let reply = String(repeating: "streamed reply text 流式回复 ", count: 60)
 for (id, length) in [("short", 10), ("long", longLength)] {
     let checkpoint = try store.beginReply(conversationID: id, messageID: "reply-\(id)")
@@ -96,6 +101,9 @@ for (id, length) in [("short", 10), ("long", longLength)] {
 }
 
 print("")
+if let load = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) {
+    print("load average while measuring: \(load.split(separator: " ").prefix(3).joined(separator: " "))")
+}
 print("| measurement | time |")
 print("|---|---|")
 for (name, value) in rows { print("| \(name) | \(value.trimmingCharacters(in: .whitespaces)) |") }

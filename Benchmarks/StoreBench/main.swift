@@ -82,20 +82,31 @@ for (id, length) in [("short", 10), ("long", longLength)] {
     }
     row("save a turn (update) at \(length) messages, median", milliseconds(median(saves)))
 }
-let reply = String(repeating: "streamed reply text 流式回复 ", count: 60)
 for (id, length) in [("short", 10), ("long", longLength)] {
-    let checkpoint = try store.beginReply(conversationID: id, messageID: "reply-\(id)")
-    var writes: [Double] = []
-    for i in 0..<200 {
-        let content = String(reply.prefix(200 + i * 5))
-        writes.append(try seconds { try checkpoint.write(content: content, reasoning: nil) })
-    }
-    row("checkpoint write at \(length) messages, median of 200", milliseconds(median(writes)))
-    let finish = try seconds { try checkpoint.finish { $0.status = .complete } }
-    row("finish a reply at \(length) messages", milliseconds(finish))
+    var loads: [Double] = []
+    for _ in 0..<9 { loads.append(try seconds { _ = try store.load(id: id) }) }
+    row("load at \(length) messages, median of 9", milliseconds(median(loads)))
 }
+let reply = String(repeating: "streamed reply text 流式回复 ", count: 60)
+// Writes alternate between the two conversations so machine load hits both alike.
+let shortCheckpoint = try store.beginReply(conversationID: "short", messageID: "reply-short")
+let longCheckpoint = try store.beginReply(conversationID: "long", messageID: "reply-long")
+var shortWrites: [Double] = []
+var longWrites: [Double] = []
+for i in 0..<200 {
+    let content = String(reply.prefix(200 + i * 5))
+    shortWrites.append(try seconds { try shortCheckpoint.write(content: content, reasoning: nil) })
+    longWrites.append(try seconds { try longCheckpoint.write(content: content, reasoning: nil) })
+}
+row("checkpoint write at 10 messages, median of 200", milliseconds(median(shortWrites)))
+row("checkpoint write at \(longLength) messages, median of 200", milliseconds(median(longWrites)))
+row("finish a reply at 10 messages", milliseconds(try seconds { try shortCheckpoint.finish { $0.status = .complete } }))
+row("finish a reply at \(longLength) messages", milliseconds(try seconds { try longCheckpoint.finish { $0.status = .complete } }))
 
 print("")
+if let load = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) {
+    print("load average while measuring: \(load.split(separator: " ").prefix(3).joined(separator: " "))")
+}
 print("| measurement | time |")
 print("|---|---|")
 for (name, value) in rows { print("| \(name) | \(value.trimmingCharacters(in: .whitespaces)) |") }

@@ -4,16 +4,13 @@ import ParleyCore
 /// The on-disk JSON form: pretty, sorted keys, slashes and non-ASCII left as they are, dates in
 /// ISO-8601 UTC with milliseconds. Pure: bytes in, values out.
 enum ConversationCoding {
-    private static let dateStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-    private static let plainDateStyle = Date.ISO8601FormatStyle()
-
     static func makeEncoder(pretty: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty
             ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(dateStyle))
+            try container.encode(Timestamp.format(date))
         }
         return encoder
     }
@@ -23,8 +20,7 @@ enum ConversationCoding {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            if let date = try? dateStyle.parse(text) { return date }
-            if let date = try? plainDateStyle.parse(text) { return date }
+            if let date = Timestamp.parse(text) { return date }
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO-8601 date: \(text)")
         }
         return decoder

@@ -1,17 +1,16 @@
 import Foundation
 
-/// The JSON conventions of everything Parley writes: pretty-printed, keys sorted, UTF-8 with
-/// non-ASCII left as it is, dates as ISO-8601 in UTC with milliseconds.
+/// The JSON conventions of everything Parley writes — conversation files, records, exports and
+/// `--json` output: keys sorted, slashes and non-ASCII left as they are, dates as `Timestamp`s
+/// (ISO-8601 UTC with milliseconds).
 public enum ParleyJSON {
-    private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-    private static let withoutFraction = Date.ISO8601FormatStyle()
-
-    public static func encoder() -> JSONEncoder {
+    public static func encoder(pretty: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty
+            ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(withFraction.format(date))
+            try container.encode(Timestamp.format(date))
         }
         return encoder
     }
@@ -21,10 +20,8 @@ public enum ParleyJSON {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            if let date = try? withFraction.parse(text) { return date }
-            if let date = try? withoutFraction.parse(text) { return date }
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(text)' is not an ISO-8601 date")
+            if let date = Timestamp.parse(text) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO-8601 date: \(text)")
         }
         return decoder
     }

@@ -4,27 +4,9 @@ import ParleyCore
 /// The on-disk JSON form: pretty, sorted keys, slashes and non-ASCII left as they are, dates in
 /// ISO-8601 UTC with milliseconds. Pure: bytes in, values out.
 enum ConversationCoding {
-    static func makeEncoder(pretty: Bool = true) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty
-            ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
-        return encoder
-    }
+    static func makeEncoder(pretty: Bool = true) -> JSONEncoder { ParleyJSON.encoder(pretty: pretty) }
 
-    static func makeDecoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            if let date = Timestamp.parse(text) { return date }
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO-8601 date: \(text)")
-        }
-        return decoder
-    }
+    static func makeDecoder() -> JSONDecoder { ParleyJSON.decoder() }
 
     static func encode(_ conversation: Conversation) throws -> Data {
         var data = try makeEncoder().encode(conversation)

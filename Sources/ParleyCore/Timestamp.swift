@@ -4,9 +4,9 @@ import Foundation
 /// Hand-written because Foundation's formatter is slow enough to dominate loading a long
 /// conversation, and because it must be a fixed point: formatting a parsed timestamp gives the same
 /// text again, so re-saving a conversation never drifts its dates. Pure.
-enum Timestamp {
+public enum Timestamp {
     /// Formats `date`, rounded to the nearest millisecond.
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let (seconds, milliseconds) = floorDivide(totalMilliseconds, 1000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
@@ -40,7 +40,7 @@ enum Timestamp {
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS`, an optional fraction of any length, then `Z` or `±HH:MM`.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         var i = 0
         func number(_ width: Int) -> Int64? {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import ParleyStore
+@testable import ParleyCore
 
 @Suite("Timestamps in files")
 struct TimestampTests {

@@ -65,6 +65,24 @@ var limited: [Double] = []
 for _ in 0..<7 { limited.append(try seconds { _ = try lister.list(limit: 20) }) }
 row("list(limit: 20) of 10,000, warm, median of 7", milliseconds(median(limited)))
 
+// The same listing through the command line, process start included, when the script passes the
+// release `parley` binary: what a user waits for after typing `parley history list`.
+if let cli = ProcessInfo.processInfo.environment["PARLEY_BENCH_CLI"] {
+    var runs: [Double] = []
+    for _ in 0..<7 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: cli)
+        process.arguments = ["history", "list", "--storage", listRoot.path]
+        process.standardOutput = FileHandle.nullDevice
+        runs.append(try seconds {
+            try process.run()
+            process.waitUntilExit()
+        })
+        precondition(process.terminationStatus == 0, "parley history list failed")
+    }
+    row("`parley history list` of 10,000, warm, median of 7", milliseconds(median(runs)))
+}
+
 // 2. Saving a turn and writing a checkpoint, in a short and a long conversation (real fsync).
 let turnRoot = work.appendingPathComponent("turns")
 let store = try ConversationStore(root: turnRoot, diagnostics: { print("  notice: \($0)") })

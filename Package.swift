@@ -26,6 +26,8 @@ let package = Package(
         // The in-process GGUF runtime; knows nothing of Parley.
         .target(name: "CGGUFKernels"),
         .target(name: "GGUFRuntime", dependencies: ["CGGUFKernels"]),
+        // Greedy-generation speed of the GGUF runtime (a benchmark tool, not shipped).
+        .executableTarget(name: "gguf-bench", dependencies: ["GGUFRuntime"], path: "Benchmarks/GGUFBench"),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "parley",
@@ -41,7 +43,7 @@ let package = Package(
         .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
-        .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"]),
+        .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"], exclude: ["Fixtures"]),
         .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
     ]
 )

@@ -24,7 +24,8 @@ let package = Package(
         // OpenAI-compatible HTTP backend over URLSession.
         .target(name: "ParleyHTTP", dependencies: ["ParleyCore"]),
         // The in-process GGUF runtime; knows nothing of Parley.
-        .target(name: "CGGUFKernels"),
+        // Optimised even in debug builds: at -O0 the model tests would take many minutes.
+        .target(name: "CGGUFKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(name: "GGUFRuntime", dependencies: ["CGGUFKernels"]),
         // Greedy-generation speed of the GGUF runtime (a benchmark tool, not shipped).
         .executableTarget(name: "gguf-bench", dependencies: ["GGUFRuntime"], path: "Benchmarks/GGUFBench"),
@@ -43,7 +44,7 @@ let package = Package(
         .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
-        .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"], exclude: ["Fixtures"]),
+        .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
     ]
 )

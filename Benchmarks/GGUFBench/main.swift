@@ -35,6 +35,7 @@ var repeats = 3
 var promptLength = 0
 var promptIds: [Int32] = [1]
 var printIds = false
+var topCount = 0
 while !arguments.isEmpty {
     let flag = arguments.removeFirst()
     func next() -> String {
@@ -48,6 +49,7 @@ while !arguments.isEmpty {
     case "-p": promptLength = Int(next()) ?? 0
     case "--prompt-ids": promptIds = next().split(separator: ",").compactMap { Int32($0) }
     case "--print-ids": printIds = true
+    case "--top": topCount = Int(next()) ?? 5
     default: fail("unknown option \(flag)")
     }
 }
@@ -55,6 +57,16 @@ while !arguments.isEmpty {
 do {
     let model = try LlamaModel(path: path, contextLength: 2048, threads: threads)
     let session = model.makeSession()
+    if topCount > 0 {
+        // Log-probabilities of the most likely next tokens after the prompt.
+        let logits = try session.evaluate(tokens: promptIds)
+        let maximum = logits.max() ?? 0
+        let logSum = log(logits.reduce(0) { $0 + exp(Double($1 - maximum)) }) + Double(maximum)
+        for i in logits.indices.sorted(by: { logits[$0] > logits[$1] }).prefix(topCount) {
+            print(i, Double(logits[i]) - logSum)
+        }
+        exit(0)
+    }
     if promptLength > 0 {
         // Prompt processing: promptLength tokens in one evaluate call.
         let prompt = (0..<promptLength).map { Int32(($0 * 7919) % model.vocabularySize) }

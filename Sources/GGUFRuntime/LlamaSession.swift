@@ -143,7 +143,7 @@ public final class LlamaSession {
             cgguf_attention(model.pool, q, layerK, layerV, Int64(kvStride), Int64(first), Int64(count),
                             Int64(hp.headCount), Int64(hp.kvHeadCount), Int64(hd), scale, precise, attention)
             model.multiply(layer.attentionOutput, attention, tokens: count, into: projected, outStride: n, scratch: scratch)
-            for i in 0..<(count * n) { x[i] = projected[i] + x[i] }
+            cgguf_add(x, projected, Int64(count * n))
 
             layer.feedForwardNorm.withUnsafeBufferPointer { w in
                 for t in 0..<count {
@@ -152,9 +152,11 @@ public final class LlamaSession {
             }
             model.multiply(layer.gate, xn, tokens: count, into: gate, outStride: ff, scratch: scratch)
             model.multiply(layer.up, xn, tokens: count, into: up, outStride: ff, scratch: scratch)
-            cgguf_swiglu(gate, up, gate, Int64(count * ff))
+            for t in 0..<count {
+                cgguf_swiglu(gate + t * ff, up + t * ff, gate + t * ff, Int64(ff))
+            }
             model.multiply(layer.down, gate, tokens: count, into: projected, outStride: n, scratch: scratch)
-            for i in 0..<(count * n) { x[i] = projected[i] + x[i] }
+            cgguf_add(x, projected, Int64(count * n))
         }
         guard last else { return }
         let lastRow = x + (count - 1) * n

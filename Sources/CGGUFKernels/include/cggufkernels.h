@@ -90,9 +90,11 @@ void cgguf_rms_norm(const float *x, const float *w, float *y, int64_t n, float e
 /// pos * base^(-2i/n_dims), for 2i < n_dims ("normal" RoPE of llama).
 void cgguf_rope_norm(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims,
                      int64_t pos, float freq_base);
-/// out = silu(gate) * up.
+/// out = silu(gate) * up for one row, with llama.cpp x86 exp approximation on whole groups of 16.
 void cgguf_swiglu(const float *gate, const float *up, float *out, int64_t n);
 
+/// x[i] = y[i] + x[i] (the residual connection).
+void cgguf_add(float *x, const float *y, int64_t n);
 /// Stores a float vector into the F16 KV cache.
 void cgguf_store_f16(const float *x, uint16_t *dst, int64_t n);
 

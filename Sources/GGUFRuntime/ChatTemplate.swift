@@ -30,9 +30,12 @@ public enum ChatTemplateKind: String, Sendable, CaseIterable {
 /// A chat template recognised from a GGUF file's `tokenizer.chat_template`, rendered natively.
 ///
 /// Rendering follows llama.cpp's built-in implementations of these templates (which is what
-/// llama.cpp produces for them without Jinja), plus the default system prompt some ChatML
-/// templates insert when the conversation has none (SmolLM2's "You are a helpful AI assistant
-/// named SmolLM..."). BOS is not rendered: the tokenizer adds it when the model asks for it.
+/// llama.cpp produces for them without Jinja), plus two things the Jinja templates do that those
+/// leave out: the default system prompt some ChatML templates insert when the conversation has
+/// none (SmolLM2's "You are a helpful AI assistant named SmolLM..."), and Llama 3.1+'s dated
+/// system header. BOS is not rendered: encode with `addSpecial: true` and the tokenizer adds it
+/// when the model asks for it. Tool-calling preambles, thinking tags and other extras of newer
+/// templates are not reproduced.
 public struct ChatTemplate: Sendable, Equatable {
     public let kind: ChatTemplateKind
     /// True when the file had no template or one we do not recognise, and ChatML is used.

@@ -40,6 +40,11 @@ import Testing
     @Test func largeTextRoundTripsAndReportsSpeed() throws {
         guard let model = try TokenizerTestModel.loaded() else { return }
         let size = Int(ProcessInfo.processInfo.environment["PARLEY_TOKENIZER_BENCH_BYTES"] ?? "") ?? 200_000
+        let clock = ContinuousClock()
+        var rebuilt: Tokenizer?
+        let buildTime = clock.measure { rebuilt = try? Tokenizer(model.configuration) }
+        #expect(rebuilt?.vocabularySize == model.tokenizer.vocabularySize)
+        print("tokenizer build from metadata values: \(buildTime)")
         for (name, text) in [("corpus mix", try Self.largeText(bytes: size)), ("unique words", Self.uniqueWordsText(bytes: size))] {
             try measure(name: name, text: text, tokenizer: model.tokenizer, size: size)
         }

@@ -27,8 +27,11 @@ let package = Package(
         // OpenAI-compatible HTTP backend over URLSession.
         .target(name: "ParleyHTTP", dependencies: ["ParleyCore"]),
         // The in-process GGUF runtime; knows nothing of Parley.
-        .target(name: "CGGUFKernels"),
+        // Optimised even in debug builds: at -O0 the model tests would take many minutes.
+        .target(name: "CGGUFKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(name: "GGUFRuntime", dependencies: ["CGGUFKernels"]),
+        // Greedy-generation speed of the GGUF runtime (a benchmark tool, not shipped).
+        .executableTarget(name: "gguf-bench", dependencies: ["GGUFRuntime"], path: "Benchmarks/GGUFBench"),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "parley",

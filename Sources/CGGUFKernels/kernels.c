@@ -1,1 +1,538 @@
+// Hot kernels of the GGUF runtime: conversions, (de)quantisation, dot products.
+//
+// Numerics follow llama.cpp's CPU backend on x86 so that greedy output matches it:
+// activations are quantised with round-to-nearest-even and 127/max as multiplier,
+// block dot products accumulate in eight float lanes with fused multiply-add and
+// are reduced in the same pairwise order. The scalar path reproduces those lanes,
+// which makes it bit-identical to the AVX2 path.
+
+#define _GNU_SOURCE
 #include "cggufkernels.h"
+#include "internal.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CGGUF_X86 1
+#define CGGUF_AVX2 __attribute__((target("avx2,fma,f16c")))
+#endif
+
+// ------------------------------------------------------------------ dispatch
+
+static atomic_int g_level = -1;
+
+int cgguf_best_kernel_level(void) {
+#if CGGUF_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")) {
+        return 1;
+    }
+#endif
+    return 0;
+}
+
+int cgguf_kernel_level(void) {
+    int level = atomic_load_explicit(&g_level, memory_order_relaxed);
+    if (level >= 0) return level;
+    level = cgguf_best_kernel_level();
+    const char *env = getenv("GGUF_KERNELS");
+    if (env != NULL && strcmp(env, "scalar") == 0) level = 0;
+    atomic_store_explicit(&g_level, level, memory_order_relaxed);
+    return level;
+}
+
+int cgguf_set_kernel_level(int level) {
+    int best = cgguf_best_kernel_level();
+    if (level < 0) level = 0;
+    if (level > best) level = best;
+    atomic_store_explicit(&g_level, level, memory_order_relaxed);
+    return level;
+}
+
+// --------------------------------------------------------------- conversions
+
+float cgguf_fp16_to_fp32(uint16_t h) {
+    uint32_t sign = ((uint32_t)h & 0x8000u) << 16;
+    uint32_t exp = (h >> 10) & 0x1fu;
+    uint32_t mant = h & 0x3ffu;
+    uint32_t bits;
+    if (exp == 0) {
+        if (mant == 0) {
+            bits = sign;
+        } else {
+            // Subnormal: normalise.
+            int e = -1;
+            do { mant <<= 1; e++; } while ((mant & 0x400u) == 0);
+            mant &= 0x3ffu;
+            bits = sign | ((uint32_t)(112 - e) << 23) | (mant << 13);
+        }
+    } else if (exp == 0x1f) {
+        bits = sign | 0x7f800000u | (mant << 13);
+    } else {
+        bits = sign | ((exp + 112) << 23) | (mant << 13);
+    }
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+uint16_t cgguf_fp32_to_fp16(float f) {
+    uint32_t x;
+    memcpy(&x, &f, sizeof x);
+    uint32_t sign = (x >> 16) & 0x8000u;
+    uint32_t absx = x & 0x7fffffffu;
+    if (absx >= 0x7f800000u) {
+        if (absx > 0x7f800000u) return (uint16_t)(sign | 0x7e00u | ((absx >> 13) & 0x3ffu));
+        return (uint16_t)(sign | 0x7c00u);
+    }
+    if (absx >= 0x477ff000u) return (uint16_t)(sign | 0x7c00u);
+    if (absx < 0x38800000u) {
+        if (absx < 0x33000000u) return (uint16_t)sign;
+        uint32_t e = absx >> 23;
+        uint32_t m = (absx & 0x7fffffu) | 0x800000u;
+        uint32_t shift = 126u - e;
+        uint32_t r = m >> shift;
+        uint32_t rem = m & ((1u << shift) - 1u);
+        uint32_t half = 1u << (shift - 1u);
+        if (rem > half || (rem == half && (r & 1u))) r++;
+        return (uint16_t)(sign | r);
+    }
+    uint32_t h = (absx >> 13) - (112u << 10);
+    uint32_t rem = absx & 0x1fffu;
+    if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) h++;
+    return (uint16_t)(sign | h);
+}
+
+float cgguf_bf16_to_fp32(uint16_t h) {
+    uint32_t bits = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+static inline float fp16(const uint8_t *p) {
+    uint16_t h;
+    memcpy(&h, p, 2);
+    return cgguf_fp16_to_fp32(h);
+}
+
+// ------------------------------------------------------------ type geometry
+
+int cgguf_block_size(int type) {
+    switch (type) {
+        case CGGUF_TYPE_F32: case CGGUF_TYPE_F16: case CGGUF_TYPE_BF16: return 1;
+        case CGGUF_TYPE_Q4_0: case CGGUF_TYPE_Q4_1: case CGGUF_TYPE_Q8_0: case CGGUF_TYPE_Q8_1: return 32;
+        case CGGUF_TYPE_Q4_K: case CGGUF_TYPE_Q5_K: case CGGUF_TYPE_Q6_K: return 256;
+        default: return 0;
+    }
+}
+
+int cgguf_type_size(int type) {
+    switch (type) {
+        case CGGUF_TYPE_F32: return 4;
+        case CGGUF_TYPE_F16: case CGGUF_TYPE_BF16: return 2;
+        case CGGUF_TYPE_Q4_0: return 18;
+        case CGGUF_TYPE_Q4_1: return 20;
+        case CGGUF_TYPE_Q8_0: return 34;
+        case CGGUF_TYPE_Q8_1: return 36;
+        case CGGUF_TYPE_Q4_K: return 144;
+        case CGGUF_TYPE_Q5_K: return 176;
+        case CGGUF_TYPE_Q6_K: return 210;
+        default: return 0;
+    }
+}
+
+size_t cgguf_row_size(int type, int64_t n) {
+    int bs = cgguf_block_size(type);
+    if (bs == 0 || n < 0 || n % bs != 0) return 0;
+    return (size_t)(n / bs) * (size_t)cgguf_type_size(type);
+}
+
+int cgguf_activation_type(int weight_type) {
+    switch (weight_type) {
+        case CGGUF_TYPE_Q4_0: case CGGUF_TYPE_Q8_0: return CGGUF_TYPE_Q8_0;
+        case CGGUF_TYPE_Q4_1: return CGGUF_TYPE_Q8_1;
+        default: return CGGUF_TYPE_F32;
+    }
+}
+
+// ----------------------------------------------------------- dequantisation
+
+static void get_scale_min_k4(int j, const uint8_t *q, uint8_t *d, uint8_t *m) {
+    if (j < 4) {
+        *d = q[j] & 63;
+        *m = q[j + 4] & 63;
+    } else {
+        *d = (uint8_t)((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+        *m = (uint8_t)((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+    }
+}
+
+int cgguf_dequantize_row(int type, const void *src, float *y, int64_t n) {
+    const uint8_t *p = (const uint8_t *)src;
+    int bs = cgguf_block_size(type);
+    if (bs == 0 || n % bs != 0) return -1;
+    int64_t nb = n / bs;
+    switch (type) {
+        case CGGUF_TYPE_F32:
+            memcpy(y, p, (size_t)n * 4);
+            return 0;
+        case CGGUF_TYPE_F16:
+            for (int64_t i = 0; i < n; i++) y[i] = fp16(p + 2 * i);
+            return 0;
+        case CGGUF_TYPE_BF16:
+            for (int64_t i = 0; i < n; i++) {
+                uint16_t h;
+                memcpy(&h, p + 2 * i, 2);
+                y[i] = cgguf_bf16_to_fp32(h);
+            }
+            return 0;
+        case CGGUF_TYPE_Q4_0:
+            for (int64_t i = 0; i < nb; i++, p += 18, y += 32) {
+                float d = fp16(p);
+                const uint8_t *qs = p + 2;
+                for (int j = 0; j < 16; j++) {
+                    y[j] = (float)((qs[j] & 0xF) - 8) * d;
+                    y[j + 16] = (float)((qs[j] >> 4) - 8) * d;
+                }
+            }
+            return 0;
+        case CGGUF_TYPE_Q4_1:
+            for (int64_t i = 0; i < nb; i++, p += 20, y += 32) {
+                float d = fp16(p), m = fp16(p + 2);
+                const uint8_t *qs = p + 4;
+                for (int j = 0; j < 16; j++) {
+                    y[j] = (float)(qs[j] & 0xF) * d + m;
+                    y[j + 16] = (float)(qs[j] >> 4) * d + m;
+                }
+            }
+            return 0;
+        case CGGUF_TYPE_Q8_0:
+            for (int64_t i = 0; i < nb; i++, p += 34, y += 32) {
+                float d = fp16(p);
+                const int8_t *qs = (const int8_t *)(p + 2);
+                for (int j = 0; j < 32; j++) y[j] = (float)qs[j] * d;
+            }
+            return 0;
+        case CGGUF_TYPE_Q8_1:
+            for (int64_t i = 0; i < nb; i++, p += 36, y += 32) {
+                float d = fp16(p);
+                const int8_t *qs = (const int8_t *)(p + 4);
+                for (int j = 0; j < 32; j++) y[j] = (float)qs[j] * d;
+            }
+            return 0;
+        case CGGUF_TYPE_Q4_K:
+            for (int64_t i = 0; i < nb; i++, p += 144) {
+                float d = fp16(p), dmin = fp16(p + 2);
+                const uint8_t *scales = p + 4;
+                const uint8_t *q = p + 16;
+                int is = 0;
+                for (int j = 0; j < 256; j += 64) {
+                    uint8_t sc, m;
+                    get_scale_min_k4(is, scales, &sc, &m);
+                    float d1 = d * sc, m1 = dmin * m;
+                    get_scale_min_k4(is + 1, scales, &sc, &m);
+                    float d2 = d * sc, m2 = dmin * m;
+                    for (int l = 0; l < 32; l++) *y++ = d1 * (q[l] & 0xF) - m1;
+                    for (int l = 0; l < 32; l++) *y++ = d2 * (q[l] >> 4) - m2;
+                    q += 32;
+                    is += 2;
+                }
+            }
+            return 0;
+        case CGGUF_TYPE_Q5_K:
+            for (int64_t i = 0; i < nb; i++, p += 176) {
+                float d = fp16(p), dmin = fp16(p + 2);
+                const uint8_t *scales = p + 4;
+                const uint8_t *qh = p + 16;
+                const uint8_t *ql = p + 48;
+                int is = 0;
+                uint8_t u1 = 1, u2 = 2;
+                for (int j = 0; j < 256; j += 64) {
+                    uint8_t sc, m;
+                    get_scale_min_k4(is, scales, &sc, &m);
+                    float d1 = d * sc, m1 = dmin * m;
+                    get_scale_min_k4(is + 1, scales, &sc, &m);
+                    float d2 = d * sc, m2 = dmin * m;
+                    for (int l = 0; l < 32; l++) *y++ = d1 * ((ql[l] & 0xF) + (qh[l] & u1 ? 16 : 0)) - m1;
+                    for (int l = 0; l < 32; l++) *y++ = d2 * ((ql[l] >> 4) + (qh[l] & u2 ? 16 : 0)) - m2;
+                    ql += 32;
+                    is += 2;
+                    u1 = (uint8_t)(u1 << 2);
+                    u2 = (uint8_t)(u2 << 2);
+                }
+            }
+            return 0;
+        case CGGUF_TYPE_Q6_K:
+            for (int64_t i = 0; i < nb; i++, p += 210) {
+                const uint8_t *ql = p;
+                const uint8_t *qh = p + 128;
+                const int8_t *sc = (const int8_t *)(p + 192);
+                float d = fp16(p + 208);
+                for (int n128 = 0; n128 < 256; n128 += 128) {
+                    for (int l = 0; l < 32; l++) {
+                        int is = l / 16;
+                        int8_t q1 = (int8_t)((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
+                        int8_t q2 = (int8_t)((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
+                        int8_t q3 = (int8_t)((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+                        int8_t q4 = (int8_t)((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+                        y[l] = d * sc[is] * q1;
+                        y[l + 32] = d * sc[is + 2] * q2;
+                        y[l + 64] = d * sc[is + 4] * q3;
+                        y[l + 96] = d * sc[is + 6] * q4;
+                    }
+                    y += 128;
+                    ql += 64;
+                    qh += 32;
+                    sc += 8;
+                }
+            }
+            return 0;
+        default:
+            return -1;
+    }
+}
+
+// ------------------------------------------------ activation quantisation
+
+// One block of 32: multiplier 127/max, round to nearest even (as _mm256_round_ps
+// with _MM_ROUND_NEAREST does), scale max/127 stored as F16.
+static float quantize_block(const float *x, int8_t *q, int *sum) {
+    float amax = 0.0f;
+    for (int j = 0; j < 32; j++) {
+        float a = fabsf(x[j]);
+        if (a > amax) amax = a;
+    }
+    const float d = amax / 127.f;
+    const float id = amax != 0.0f ? 127.f / amax : 0.0f;
+    int s = 0;
+    for (int j = 0; j < 32; j++) {
+        int v = (int)nearbyintf(x[j] * id);
+        q[j] = (int8_t)v;
+        s += v;
+    }
+    *sum = s;
+    return d;
+}
+
+void cgguf_quantize_q8_0(const float *x, void *vy, int64_t k) {
+    uint8_t *y = (uint8_t *)vy;
+    for (int64_t i = 0; i < k / 32; i++, x += 32, y += 34) {
+        int sum;
+        float d = quantize_block(x, (int8_t *)(y + 2), &sum);
+        uint16_t h = cgguf_fp32_to_fp16(d);
+        memcpy(y, &h, 2);
+    }
+}
+
+void cgguf_quantize_q8_1(const float *x, void *vy, int64_t k) {
+    uint8_t *y = (uint8_t *)vy;
+    for (int64_t i = 0; i < k / 32; i++, x += 32, y += 36) {
+        int sum;
+        float d = quantize_block(x, (int8_t *)(y + 4), &sum);
+        uint16_t h = cgguf_fp32_to_fp16(d);
+        uint16_t s = cgguf_fp32_to_fp16(d * (float)sum);
+        memcpy(y, &h, 2);
+        memcpy(y + 2, &s, 2);
+    }
+}
+
+// ----------------------------------------------------------- dot products
+
+// Pairwise reduction of eight lanes in the order of llama.cpp's hsum_float_8.
+static inline float hsum8(const float a[8]) {
+    float t0 = a[4] + a[0], t1 = a[5] + a[1], t2 = a[6] + a[2], t3 = a[7] + a[3];
+    return (t0 + t2) + (t1 + t3);
+}
+
+// Lane k of a 32-element block holds the integer sum of elements 4k ... 4k+3.
+static float dot_q4_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y) {
+    float acc[8] = {0};
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 18, y += 34) {
+        const float d = fp16(x) * fp16(y);
+        const uint8_t *qs = x + 2;
+        const int8_t *qy = (const int8_t *)(y + 2);
+        for (int k = 0; k < 8; k++) {
+            int s = 0;
+            for (int e = 4 * k; e < 4 * k + 4; e++) {
+                int q = e < 16 ? (qs[e] & 0xF) : (qs[e - 16] >> 4);
+                s += (q - 8) * qy[e];
+            }
+            acc[k] = fmaf(d, (float)s, acc[k]);
+        }
+    }
+    return hsum8(acc);
+}
+
+static float dot_q4_1_q8_1_scalar(int64_t n, const uint8_t *x, const uint8_t *y) {
+    float acc[8] = {0};
+    float summs = 0.0f;
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 20, y += 36) {
+        const float d0 = fp16(x), d1 = fp16(y);
+        summs = fmaf(fp16(x + 2), fp16(y + 2), summs);
+        const float d = d0 * d1;
+        const uint8_t *qs = x + 4;
+        const int8_t *qy = (const int8_t *)(y + 4);
+        for (int k = 0; k < 8; k++) {
+            int s = 0;
+            for (int e = 4 * k; e < 4 * k + 4; e++) {
+                int q = e < 16 ? (qs[e] & 0xF) : (qs[e - 16] >> 4);
+                s += q * qy[e];
+            }
+            acc[k] = fmaf(d, (float)s, acc[k]);
+        }
+    }
+    return hsum8(acc) + summs;
+}
+
+static float dot_q8_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y) {
+    float acc[8] = {0};
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 34, y += 34) {
+        const float d = fp16(x) * fp16(y);
+        const int8_t *qx = (const int8_t *)(x + 2);
+        const int8_t *qy = (const int8_t *)(y + 2);
+        for (int k = 0; k < 8; k++) {
+            int s = 0;
+            for (int e = 4 * k; e < 4 * k + 4; e++) s += qx[e] * qy[e];
+            acc[k] = fmaf(d, (float)s, acc[k]);
+        }
+    }
+    return hsum8(acc);
+}
+
+#if CGGUF_X86
+CGGUF_AVX2 static inline float hsum8_avx2(__m256 x) {
+    __m128 r = _mm_add_ps(_mm256_extractf128_ps(x, 1), _mm256_castps256_ps128(x));
+    r = _mm_add_ps(r, _mm_movehl_ps(r, r));
+    r = _mm_add_ss(r, _mm_movehdup_ps(r));
+    return _mm_cvtss_f32(r);
+}
+
+CGGUF_AVX2 static inline __m256i nibbles_avx2(const uint8_t *p) {
+    const __m128i t = _mm_loadu_si128((const __m128i *)p);
+    const __m256i b = _mm256_set_m128i(_mm_srli_epi16(t, 4), t);
+    return _mm256_and_si256(_mm256_set1_epi8(0xF), b);
+}
+
+// Unsigned x signed bytes, summed in groups of four into eight int32 lanes.
+CGGUF_AVX2 static inline __m256 dot_us8_avx2(__m256i ax, __m256i sy) {
+    const __m256i dot = _mm256_maddubs_epi16(ax, sy);
+    return _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_set1_epi16(1), dot));
+}
+
+CGGUF_AVX2 static inline __m256 dot_s8_avx2(__m256i x, __m256i y) {
+    return dot_us8_avx2(_mm256_sign_epi8(x, x), _mm256_sign_epi8(y, x));
+}
+
+CGGUF_AVX2 static float dot_q4_0_q8_0_avx2(int64_t n, const uint8_t *x, const uint8_t *y) {
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 18, y += 34) {
+        const __m256 d = _mm256_set1_ps(fp16(x) * fp16(y));
+        const __m256i qx = _mm256_sub_epi8(nibbles_avx2(x + 2), _mm256_set1_epi8(8));
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 2));
+        acc = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc);
+    }
+    return hsum8_avx2(acc);
+}
+
+CGGUF_AVX2 static float dot_q4_1_q8_1_avx2(int64_t n, const uint8_t *x, const uint8_t *y) {
+    __m256 acc = _mm256_setzero_ps();
+    float summs = 0.0f;
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 20, y += 36) {
+        uint16_t hx[2], hy[2];
+        memcpy(hx, x, 4);
+        memcpy(hy, y, 4);
+        const __m128 f = _mm_cvtph_ps(_mm_setr_epi16((short)hx[0], (short)hx[1], (short)hy[0], (short)hy[1], 0, 0, 0, 0));
+        float v[4];
+        _mm_storeu_ps(v, f);
+        summs = fmaf(v[1], v[3], summs);
+        const __m256 d = _mm256_set1_ps(v[0] * v[2]);
+        const __m256i qx = nibbles_avx2(x + 4);
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 4));
+        acc = _mm256_fmadd_ps(d, dot_us8_avx2(qx, qy), acc);
+    }
+    return hsum8_avx2(acc) + summs;
+}
+
+CGGUF_AVX2 static float dot_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, const uint8_t *y) {
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 34, y += 34) {
+        const __m256 d = _mm256_set1_ps(fp16(x) * fp16(y));
+        const __m256i qx = _mm256_loadu_si256((const __m256i *)(x + 2));
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 2));
+        acc = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc);
+    }
+    return hsum8_avx2(acc);
+}
+
+CGGUF_AVX2 static float dot_f32_avx2(int64_t n, const float *x, const float *y) {
+    __m256 acc = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), acc);
+    float lanes[8];
+    _mm256_storeu_ps(lanes, acc);
+    float s = hsum8(lanes);
+    for (; i < n; i++) s = fmaf(x[i], y[i], s);
+    return s;
+}
+#endif
+
+static float dot_f32_scalar(int64_t n, const float *x, const float *y) {
+    float acc[8] = {0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int k = 0; k < 8; k++) acc[k] = fmaf(x[i + k], y[i + k], acc[k]);
+    }
+    float s = hsum8(acc);
+    for (; i < n; i++) s = fmaf(x[i], y[i], s);
+    return s;
+}
+
+float cgguf_dot_q4_0_q8_0(int64_t n, const void *x, const void *y) {
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) return dot_q4_0_q8_0_avx2(n, x, y);
+#endif
+    return dot_q4_0_q8_0_scalar(n, x, y);
+}
+
+float cgguf_dot_q4_1_q8_1(int64_t n, const void *x, const void *y) {
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) return dot_q4_1_q8_1_avx2(n, x, y);
+#endif
+    return dot_q4_1_q8_1_scalar(n, x, y);
+}
+
+float cgguf_dot_q8_0_q8_0(int64_t n, const void *x, const void *y) {
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) return dot_q8_0_q8_0_avx2(n, x, y);
+#endif
+    return dot_q8_0_q8_0_scalar(n, x, y);
+}
+
+float cgguf_dot_f32(int64_t n, const float *x, const float *y) {
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) return dot_f32_avx2(n, x, y);
+#endif
+    return dot_f32_scalar(n, x, y);
+}
+
+cgguf_row_dot cgguf_select_row_dot(int wtype) {
+    int avx2 = cgguf_kernel_level() >= 1;
+    (void)avx2;
+    switch (wtype) {
+#if CGGUF_X86
+        case CGGUF_TYPE_Q4_0: return avx2 ? dot_q4_0_q8_0_avx2 : dot_q4_0_q8_0_scalar;
+        case CGGUF_TYPE_Q4_1: return avx2 ? dot_q4_1_q8_1_avx2 : dot_q4_1_q8_1_scalar;
+        case CGGUF_TYPE_Q8_0: return avx2 ? dot_q8_0_q8_0_avx2 : dot_q8_0_q8_0_scalar;
+#else
+        case CGGUF_TYPE_Q4_0: return dot_q4_0_q8_0_scalar;
+        case CGGUF_TYPE_Q4_1: return dot_q4_1_q8_1_scalar;
+        case CGGUF_TYPE_Q8_0: return dot_q8_0_q8_0_scalar;
+#endif
+        default: return NULL;
+    }
+}

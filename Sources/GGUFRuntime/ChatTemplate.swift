@@ -30,9 +30,12 @@ public enum ChatTemplateKind: String, Sendable, CaseIterable {
 /// A chat template recognised from a GGUF file's `tokenizer.chat_template`, rendered natively.
 ///
 /// Rendering follows llama.cpp's built-in implementations of these templates (which is what
-/// llama.cpp produces for them without Jinja), plus the default system prompt some ChatML
-/// templates insert when the conversation has none (SmolLM2's "You are a helpful AI assistant
-/// named SmolLM..."). BOS is not rendered: the tokenizer adds it when the model asks for it.
+/// llama.cpp produces for them without Jinja), plus two things the Jinja templates do that those
+/// leave out: the default system prompt some ChatML templates insert when the conversation has
+/// none (SmolLM2's "You are a helpful AI assistant named SmolLM..."), and Llama 3.1+'s dated
+/// system header. BOS is not rendered: encode with `addSpecial: true` and the tokenizer adds it
+/// when the model asks for it. Tool-calling preambles, thinking tags and other extras of newer
+/// templates are not reproduced.
 public struct ChatTemplate: Sendable, Equatable {
     public let kind: ChatTemplateKind
     /// True when the file had no template or one we do not recognise, and ChatML is used.
@@ -47,13 +50,19 @@ public struct ChatTemplate: Sendable, Equatable {
     public let llama2StripsMessages: Bool
     /// Mistral v1 puts a space before `[INST]` and `[/INST]`; v3 does not and trims replies.
     public let mistralV1: Bool
+    /// Mistral v3 "Tekken" writes no space after `[INST]` nor before a reply.
+    public let mistralTekken: Bool
     /// Zephyr's end-of-message marker (`<|endoftext|>` or `</s>`, whichever the template uses).
     public let zephyrEndMarker: String
+    /// Llama 3.1 and later: the date their system header always carries ("Cutting Knowledge
+    /// Date: December 2023 / Today Date: ..."); nil for Llama 3.0's plain form.
+    public let llama3TodayDate: String?
 
     public init(
         kind: ChatTemplateKind, isFallback: Bool = false, defaultSystemPrompt: String? = nil,
         llama2SupportsSystem: Bool = true, llama2BOSInsideHistory: Bool = false,
-        llama2StripsMessages: Bool = true, mistralV1: Bool = false, zephyrEndMarker: String = "<|endoftext|>"
+        llama2StripsMessages: Bool = true, mistralV1: Bool = false, mistralTekken: Bool = false, zephyrEndMarker: String = "<|endoftext|>",
+        llama3TodayDate: String? = nil
     ) {
         self.kind = kind
         self.isFallback = isFallback
@@ -62,22 +71,31 @@ public struct ChatTemplate: Sendable, Equatable {
         self.llama2BOSInsideHistory = llama2BOSInsideHistory
         self.llama2StripsMessages = llama2StripsMessages
         self.mistralV1 = mistralV1
+        self.mistralTekken = mistralTekken
         self.zephyrEndMarker = zephyrEndMarker
+        self.llama3TodayDate = llama3TodayDate
     }
 
     /// Recognises the template family from its Jinja source, with llama.cpp's tests (marker
     /// strings the template contains). Absent or unrecognised: ChatML, with `isFallback` set.
-    public static func detect(from jinjaSource: String?) -> ChatTemplate {
+    /// `today` (as `formatDate` writes it) fills Llama 3.2's "Today Date"; templates that take
+    /// no current date, or when it is nil, use the templates' own default, 26 Jul 2024.
+    public static func detect(from jinjaSource: String?, today: String? = nil) -> ChatTemplate {
         guard let source = jinjaSource, !source.isEmpty else {
             return ChatTemplate(kind: .chatML, isFallback: true)
         }
         func has(_ marker: String) -> Bool { source.contains(marker) }
+        if has("[gMASK]") {
+            // ChatGLM / GLM: its own family, not one we render.
+            return ChatTemplate(kind: .chatML, isFallback: true)
+        }
         if has("<|im_start|>") {
             return ChatTemplate(kind: .chatML, defaultSystemPrompt: chatMLDefaultSystemPrompt(in: source))
         }
         if has("[INST]") {
             if has("' [INST] ' + system_message") || has("[AVAILABLE_TOOLS]") {
-                return ChatTemplate(kind: .mistral, mistralV1: has(" [INST]"))
+                let v1 = has(" [INST]")
+                return ChatTemplate(kind: .mistral, mistralV1: v1, mistralTekken: !v1 && has("\"[INST]\""))
             }
             // Llama 2 and its variants, told apart as llama.cpp does.
             let strips = has("content.strip()")
@@ -92,22 +110,39 @@ public struct ChatTemplate: Sendable, Equatable {
             return ChatTemplate(kind: .zephyr, zephyrEndMarker: has("<|endoftext|>") ? "<|endoftext|>" : "</s>")
         }
         if has("<|start_header_id|>") && has("<|end_header_id|>") {
-            return ChatTemplate(kind: .llama3)
+            guard has("Cutting Knowledge Date") else { return ChatTemplate(kind: .llama3) }
+            let date = has("strftime_now") ? (today ?? defaultLlama3Date) : defaultLlama3Date
+            return ChatTemplate(kind: .llama3, llama3TodayDate: date)
         }
         return ChatTemplate(kind: .chatML, isFallback: true)
     }
 
+    /// The date Llama 3.1+ templates write when not given one.
+    public static let defaultLlama3Date = "26 Jul 2024"
+
+    /// A date as Llama 3 templates write it (`strftime("%d %b %Y")`): "05 Dec 2026".
+    public static func formatDate(day: Int, month: Int, year: Int) -> String {
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let name = (1...12).contains(month) ? months[month - 1] : "Jan"
+        return (day < 10 ? "0" : "") + "\(day) \(name) \(year)"
+    }
+
     /// The system prompt a ChatML template writes when the first message is not a system one:
-    /// a string literal `'<|im_start|>system\n...<|im_end|>` guarded by a role test.
+    /// the first string literal `'<|im_start|>system\n...<|im_end|>` holding fixed text, in a
+    /// template that tests the first message's role.
     static func chatMLDefaultSystemPrompt(in source: String) -> String? {
-        guard source.contains("!= 'system'") || source.contains("!= \"system\"") else { return nil }
+        guard source.contains("'system'") || source.contains("\"system\"") else { return nil }
         for open in ["<|im_start|>system\\n", "<|im_start|>system\n"] {
-            guard let start = source.firstRange(of: open) else { continue }
-            guard let end = source[start.upperBound...].firstRange(of: "<|im_end|>") else { continue }
-            let literal = String(source[start.upperBound..<end.lowerBound])
-            // A Jinja expression inside means it is not a fixed prompt.
-            if literal.contains("{{") || literal.contains("'") || literal.contains("\"") || literal.contains("+") { return nil }
-            return literal.replacingEscapedNewlines()
+            var rest = source[...]
+            while let start = rest.firstRange(of: open) {
+                rest = rest[start.upperBound...]
+                guard let end = rest.firstRange(of: "<|im_end|>") else { break }
+                let literal = rest[..<end.lowerBound]
+                // Jinja expressions or quotes inside mean it is not one fixed prompt.
+                if !literal.isEmpty && !literal.contains(where: { "{}'\"+".contains($0) }) {
+                    return String(literal).replacingEscapedNewlines()
+                }
+            }
         }
         return nil
     }
@@ -147,7 +182,19 @@ public struct ChatTemplate: Sendable, Equatable {
             if addGenerationPrompt { marker("<|im_start|>"); plain("assistant\n") }
 
         case .llama3:
-            for message in messages {
+            var rest = messages[...]
+            if let date = llama3TodayDate {
+                // Llama 3.1+: the system header is always there, with the dates first.
+                var system = ""
+                if let first = rest.first, first.role == "system" {
+                    system = first.content.trimmingWhiteSpace()
+                    rest = rest.dropFirst()
+                }
+                marker("<|start_header_id|>"); plain("system"); marker("<|end_header_id|>")
+                plain("\n\nCutting Knowledge Date: December 2023\nToday Date: \(date)\n\n" + system)
+                marker("<|eot_id|>")
+            }
+            for message in rest {
                 marker("<|start_header_id|>"); plain(message.role); marker("<|end_header_id|>")
                 plain("\n\n"); plain(message.content.trimmingWhiteSpace()); marker("<|eot_id|>")
             }
@@ -182,10 +229,11 @@ public struct ChatTemplate: Sendable, Equatable {
 
         case .mistral:
             let leading = mistralV1 ? " " : ""
+            let trailing = mistralTekken ? "" : " "
             var insideTurn = false
             for message in messages {
                 if !insideTurn {
-                    plain(leading); marker("[INST]"); plain(" ")
+                    plain(leading); marker("[INST]"); plain(trailing)
                     insideTurn = true
                 }
                 switch message.role {
@@ -194,7 +242,8 @@ public struct ChatTemplate: Sendable, Equatable {
                 case "user":
                     plain(message.content + leading); marker("[/INST]")
                 default:
-                    plain(" " + (mistralV1 ? message.content : message.content.trimmingWhiteSpace())); marker("</s>")
+                    let trims = !mistralV1 && !mistralTekken
+                    plain(trailing + (trims ? message.content.trimmingWhiteSpace() : message.content)); marker("</s>")
                     insideTurn = false
                 }
             }

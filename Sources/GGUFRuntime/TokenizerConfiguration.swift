@@ -9,7 +9,8 @@ public struct TokenizerConfiguration: Sendable {
     public var pre: String?
     /// `tokenizer.ggml.tokens`.
     public var tokens: [String]
-    /// `tokenizer.ggml.scores` (SentencePiece merge priorities).
+    /// `tokenizer.ggml.scores` (SentencePiece merge priorities; files storing them as INT32 are
+    /// read as those integers converted to Float, as llama.cpp does).
     public var scores: [Float]?
     /// `tokenizer.ggml.token_type`: 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte.
     public var tokenTypes: [Int32]?

@@ -25,7 +25,9 @@ import Testing
         let mistralV1 = ChatTemplate.detect(from: "{{ ' [INST] ' + system_message + '\\n\\n' + message['content'] + ' [/INST]' }}")
         #expect(mistralV1.kind == .mistral && mistralV1.mistralV1)
         let mistralV3 = ChatTemplate.detect(from: "{{ '[AVAILABLE_TOOLS]' }}{{ '[INST]' + message['content'] + '[/INST]' }}")
-        #expect(mistralV3.kind == .mistral && !mistralV3.mistralV1)
+        #expect(mistralV3.kind == .mistral && !mistralV3.mistralV1 && !mistralV3.mistralTekken)
+        let tekken = ChatTemplate.detect(from: "{{ '[AVAILABLE_TOOLS]' }}{{ \"[INST]\" + message['content'] + \"[/INST]\" }}")
+        #expect(tekken.kind == .mistral && tekken.mistralTekken)
         let zephyr = ChatTemplate.detect(from: "{{ '<|user|>\\n' + message['content'] + eos_token }}{{ '<|assistant|>' }}")
         #expect(zephyr.kind == .zephyr)
         #expect(zephyr.zephyrEndMarker == "</s>")
@@ -36,7 +38,7 @@ import Testing
     }
 
     @Test func absentOrUnknownTemplatesFallBackToChatMLAndSaySo() {
-        for source in [nil, "", "{{ messages | tojson }}"] as [String?] {
+        for source in [nil, "", "{{ messages | tojson }}", "[gMASK]<sop>{{ '<|user|>' }}<|assistant|>"] as [String?] {
             let template = ChatTemplate.detect(from: source)
             #expect(template.kind == .chatML)
             #expect(template.isFallback)
@@ -90,6 +92,25 @@ import Testing
         let v3 = ChatTemplate(kind: .mistral, mistralV1: false)
         #expect(v3.render(messages: Self.conversation, addGenerationPrompt: true) ==
             "[INST] Be brief.\n\nHi[/INST] Hello.</s>[INST]  Why? [/INST]")
+        let tekken = ChatTemplate(kind: .mistral, mistralV1: false, mistralTekken: true)
+        #expect(tekken.render(messages: [("user", "Hi"), ("assistant", " Hello. "), ("user", "Why?")], addGenerationPrompt: true) ==
+            "[INST]Hi[/INST] Hello. </s>[INST]Why?[/INST]")
+    }
+
+    @Test func llama31AndLaterAlwaysWriteTheDatedSystemHeader() {
+        let source = "{{ '<|start_header_id|>' }}{{- \"Cutting Knowledge Date: December 2023\\n\" }}{{- \"Today Date: \" + date_string }}<|end_header_id|>"
+        let template = ChatTemplate.detect(from: source)
+        #expect(template.kind == .llama3)
+        #expect(template.llama3TodayDate == "26 Jul 2024")
+        #expect(template.render(messages: [("system", " Be brief. "), ("user", "Hi")], addGenerationPrompt: true) ==
+            "<|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\nBe brief.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")
+        #expect(template.render(messages: [("user", "Hi")], addGenerationPrompt: false) ==
+            "<|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>")
+        // Llama 3.2 asks for the current date.
+        let today = ChatTemplate.formatDate(day: 5, month: 12, year: 2026)
+        #expect(today == "05 Dec 2026")
+        #expect(ChatTemplate.detect(from: source + "{{ strftime_now('%d %b %Y') }}", today: today).llama3TodayDate == "05 Dec 2026")
+        #expect(ChatTemplate.detect(from: source + "{{ strftime_now('%d %b %Y') }}").llama3TodayDate == "26 Jul 2024")
     }
 
     @Test func zephyrEndsEachMessageWithItsEndMarker() {

@@ -1,3 +1,115 @@
 #ifndef CGGUFKERNELS_H
 #define CGGUFKERNELS_H
+
+// Hot kernels of the GGUF runtime. Every function here has a portable scalar
+// implementation; the AVX2/FMA/F16C variants are chosen once at run time and
+// give bit-identical results (the scalar code reproduces the SIMD lane order).
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// GGML tensor type numbers, as stored in GGUF tensor infos.
+enum {
+    CGGUF_TYPE_F32 = 0,
+    CGGUF_TYPE_F16 = 1,
+    CGGUF_TYPE_Q4_0 = 2,
+    CGGUF_TYPE_Q4_1 = 3,
+    CGGUF_TYPE_Q8_0 = 8,
+    CGGUF_TYPE_Q8_1 = 9,
+    CGGUF_TYPE_Q4_K = 12,
+    CGGUF_TYPE_Q5_K = 13,
+    CGGUF_TYPE_Q6_K = 14,
+    CGGUF_TYPE_BF16 = 30,
+};
+
+/// Kernel levels: 0 = portable scalar, 1 = AVX2+FMA+F16C.
+int cgguf_kernel_level(void);
+/// Forces a level (clamped to what the CPU supports); returns the level now in use.
+/// The initial level is the best the CPU supports unless the environment variable
+/// GGUF_KERNELS=scalar asks for the portable path.
+int cgguf_set_kernel_level(int level);
+/// The best level this CPU supports.
+int cgguf_best_kernel_level(void);
+
+float cgguf_fp16_to_fp32(uint16_t h);
+/// Round-to-nearest-even, as the F16C instruction does.
+uint16_t cgguf_fp32_to_fp16(float f);
+float cgguf_bf16_to_fp32(uint16_t h);
+
+/// Bytes one row of `n` elements of `type` occupies; 0 for an unknown type or a
+/// count that is not a multiple of the type's block size.
+size_t cgguf_row_size(int type, int64_t n);
+/// Elements per block of `type` (0 if unknown).
+int cgguf_block_size(int type);
+/// Bytes per block of `type` (0 if unknown).
+int cgguf_type_size(int type);
+
+/// Dequantises `n` elements of a row of `type`. Returns 0 on success, -1 if unsupported.
+int cgguf_dequantize_row(int type, const void *src, float *dst, int64_t n);
+
+/// Quantises `k` floats (k a multiple of 32) to Q8_0 / Q8_1 blocks.
+void cgguf_quantize_q8_0(const float *x, void *y, int64_t k);
+void cgguf_quantize_q8_1(const float *x, void *y, int64_t k);
+
+/// Dot products of one weight row against one quantised activation row (n elements).
+float cgguf_dot_q4_0_q8_0(int64_t n, const void *x, const void *y);
+float cgguf_dot_q4_1_q8_1(int64_t n, const void *x, const void *y);
+float cgguf_dot_q8_0_q8_0(int64_t n, const void *x, const void *y);
+float cgguf_dot_f32(int64_t n, const float *x, const float *y);
+
+/// The activation type a weight type is multiplied with (Q8_0, Q8_1 or F32).
+int cgguf_activation_type(int weight_type);
+
+// ---------------------------------------------------------------- thread pool
+
+typedef struct cgguf_pool cgguf_pool;
+/// A persistent pool of `threads` workers (the caller counts as one); workers spin
+/// briefly after each job, then sleep. Returns NULL on failure.
+cgguf_pool *cgguf_pool_create(int threads);
+void cgguf_pool_destroy(cgguf_pool *pool);
+int cgguf_pool_threads(const cgguf_pool *pool);
+
+/// out[t * out_stride + r] = row r of W . x[t], for r < rows, t < n_tokens.
+/// W is `rows` rows of `cols` elements of `wtype`, each `row_bytes` apart.
+/// `scratch` must hold cgguf_matmul_scratch_size(wtype, cols, n_tokens) bytes.
+/// Returns 0, or -1 for an unsupported type.
+int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
+                 int64_t rows, int64_t cols, const float *x, int64_t n_tokens,
+                 float *out, int64_t out_stride, void *scratch);
+size_t cgguf_matmul_scratch_size(int wtype, int64_t cols, int64_t n_tokens);
+
+// ----------------------------------------------------------------- layer ops
+
+/// y = x / sqrt(mean(x^2) + eps) * w, with llama.cpp's order of operations.
+void cgguf_rms_norm(const float *x, const float *w, float *y, int64_t n, float eps);
+/// Rotates pairs (x[2i], x[2i+1]) of each of `n_heads` heads of `head_dim` floats by
+/// pos * base^(-2i/n_dims), for 2i < n_dims ("normal" RoPE of llama).
+void cgguf_rope_norm(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims,
+                     int64_t pos, float freq_base);
+/// out = silu(gate) * up for one row, with llama.cpp x86 exp approximation on whole groups of 16.
+void cgguf_swiglu(const float *gate, const float *up, float *out, int64_t n);
+
+/// x[i] = y[i] + x[i] (the residual connection).
+void cgguf_add(float *x, const float *y, int64_t n);
+/// Stores a float vector into the F16 KV cache.
+void cgguf_store_f16(const float *x, uint16_t *dst, int64_t n);
+
+/// Causal grouped-query attention for `n_tokens` queries at positions
+/// first_pos ... first_pos + n_tokens - 1 over an F16 cache holding positions 0...
+/// q: n_tokens x n_heads x head_dim; k/v cache rows: kv_stride halves per position.
+/// out: n_tokens x n_heads x head_dim. `precise_f32` selects the F32 accumulation
+/// (llama.cpp's tiled path for large batches) instead of the F16 one.
+void cgguf_attention(cgguf_pool *pool, const float *q, const uint16_t *k_cache,
+                     const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
+                     int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
+                     int64_t head_dim, float scale, int precise_f32, float *out);
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif

@@ -1,0 +1,105 @@
+// Measures greedy generation speed of the GGUF runtime, in the spirit of
+// llama-bench's tg test: evaluate a short prompt, then generate N tokens one at a
+// time, timing only the generation.
+//
+// usage: gguf-bench MODEL [-t THREADS] [-n TOKENS] [-r REPEATS] [--prompt-ids 1,2,3] [--print-ids]
+
+import Foundation
+import GGUFRuntime
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("gguf-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let path = arguments.first else {
+    fail("usage: gguf-bench MODEL [-t THREADS] [-n TOKENS] [-r REPEATS] [-p PROMPT_TOKENS] [--prompt-ids 1,2,3] [--print-ids]")
+}
+arguments.removeFirst()
+var threads: Int? = nil
+var generate = 128
+var repeats = 3
+var promptLength = 0
+var promptIds: [Int32] = [1]
+var printIds = false
+var topCount = 0
+while !arguments.isEmpty {
+    let flag = arguments.removeFirst()
+    func next() -> String {
+        guard !arguments.isEmpty else { fail("\(flag) needs a value") }
+        return arguments.removeFirst()
+    }
+    switch flag {
+    case "-t": threads = Int(next())
+    case "-n": generate = Int(next()) ?? generate
+    case "-r": repeats = Int(next()) ?? repeats
+    case "-p": promptLength = Int(next()) ?? 0
+    case "--prompt-ids": promptIds = next().split(separator: ",").compactMap { Int32($0) }
+    case "--print-ids": printIds = true
+    case "--top": topCount = Int(next()) ?? 5
+    default: fail("unknown option \(flag)")
+    }
+}
+
+do {
+    let model = try LlamaModel(path: path, contextLength: 2048, threads: threads)
+    let session = model.makeSession()
+    if topCount > 0 {
+        // Log-probabilities of the most likely next tokens after the prompt.
+        let logits = try session.evaluate(tokens: promptIds)
+        let maximum = logits.max() ?? 0
+        let logSum = log(logits.reduce(0) { $0 + exp(Double($1 - maximum)) }) + Double(maximum)
+        for i in logits.indices.sorted(by: { logits[$0] > logits[$1] }).prefix(topCount) {
+            print(i, Double(logits[i]) - logSum)
+        }
+        exit(0)
+    }
+    if promptLength > 0 {
+        // Prompt processing: promptLength tokens in one evaluate call.
+        let prompt = (0..<promptLength).map { Int32(($0 * 7919) % model.vocabularySize) }
+        var rates: [Double] = []
+        for _ in 0..<(repeats + 1) {
+            session.reset()
+            let start = now()
+            _ = try session.evaluate(tokens: prompt)
+            rates.append(Double(promptLength) / (now() - start))
+        }
+        rates.removeFirst()
+        let mean = rates.reduce(0, +) / Double(rates.count)
+        print("pp\(promptLength) threads=\(model.threads) t/s=\(String(format: "%.2f", mean))")
+    }
+    var rates: [Double] = []
+    for run in 0..<(repeats + 1) {
+        session.reset()
+        var logits = try session.evaluate(tokens: promptIds)
+        var ids: [Int32] = []
+        let start = now()
+        for _ in 0..<generate {
+            var sampler = Sampler(.greedy)
+            let token = sampler.sample(logits: logits, history: [])
+            ids.append(token)
+            logits = try session.evaluate(tokens: [token])
+        }
+        let elapsed = now() - start
+        if run > 0 { rates.append(Double(generate) / elapsed) }
+        if printIds && run == 0 { print(ids.map(String.init).joined(separator: ",")) }
+    }
+    let mean = rates.reduce(0, +) / Double(max(rates.count, 1))
+    let variance = rates.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(rates.count - 1, 1))
+    print("tg\(generate) threads=\(model.threads) t/s=\(String(format: "%.2f", mean)) +- \(String(format: "%.2f", variance.squareRoot())) kernels=\(GGUFKernels.levelName)")
+} catch {
+    fail("\(error)")
+}

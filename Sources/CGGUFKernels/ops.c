@@ -1,0 +1,306 @@
+// Layer operations of the llama forward pass: matrix products over the pool,
+// RMSNorm, RoPE, SwiGLU and attention over the F16 KV cache.
+
+#define _GNU_SOURCE
+#include "cggufkernels.h"
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+// ------------------------------------------------------------------- matmul
+
+struct matmul_job {
+    int wtype;
+    const uint8_t *w;
+    size_t row_bytes;
+    int64_t rows, cols;
+    const float *x;          // F32 activations (dequantise path)
+    const uint8_t *xq;       // quantised activations
+    size_t xq_row_bytes;
+    int64_t n_tokens;
+    float *out;
+    int64_t out_stride;
+    cgguf_row_dot dot;
+};
+
+static void row_range(int64_t rows, int ith, int nth, int64_t *r0, int64_t *r1) {
+    int64_t per = (rows + nth - 1) / nth;
+    *r0 = per * ith;
+    *r1 = *r0 + per;
+    if (*r0 > rows) *r0 = rows;
+    if (*r1 > rows) *r1 = rows;
+}
+
+static void matmul_task(void *raw, int ith, int nth) {
+    const struct matmul_job *job = raw;
+    int64_t r0, r1;
+    row_range(job->rows, ith, nth, &r0, &r1);
+    if (r0 >= r1) return;
+    if (job->dot != NULL) {
+        for (int64_t r = r0; r < r1; r++) {
+            const uint8_t *row = job->w + (size_t)r * job->row_bytes;
+            for (int64_t t = 0; t < job->n_tokens; t++) {
+                job->out[t * job->out_stride + r] = job->dot(job->cols, row, job->xq + (size_t)t * job->xq_row_bytes);
+            }
+        }
+        return;
+    }
+    float *buffer = malloc((size_t)job->cols * sizeof(float));
+    if (buffer == NULL) abort();
+    for (int64_t r = r0; r < r1; r++) {
+        const uint8_t *row = job->w + (size_t)r * job->row_bytes;
+        cgguf_dequantize_row(job->wtype, row, buffer, job->cols);
+        for (int64_t t = 0; t < job->n_tokens; t++) {
+            job->out[t * job->out_stride + r] = cgguf_dot_f32(job->cols, buffer, job->x + t * job->cols);
+        }
+    }
+    free(buffer);
+}
+
+size_t cgguf_matmul_scratch_size(int wtype, int64_t cols, int64_t n_tokens) {
+    int at = cgguf_activation_type(wtype);
+    if (at == CGGUF_TYPE_F32) return 16;
+    return cgguf_row_size(at, cols) * (size_t)n_tokens + 16;
+}
+
+int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
+                 int64_t rows, int64_t cols, const float *x, int64_t n_tokens,
+                 float *out, int64_t out_stride, void *scratch) {
+    if (cgguf_block_size(wtype) == 0 || cols % cgguf_block_size(wtype) != 0) return -1;
+    struct matmul_job job = {
+        .wtype = wtype, .w = w, .row_bytes = row_bytes, .rows = rows, .cols = cols,
+        .x = x, .xq = scratch, .xq_row_bytes = 0, .n_tokens = n_tokens,
+        .out = out, .out_stride = out_stride, .dot = cgguf_select_row_dot(wtype),
+    };
+    if (job.dot != NULL) {
+        int at = cgguf_activation_type(wtype);
+        job.xq_row_bytes = cgguf_row_size(at, cols);
+        for (int64_t t = 0; t < n_tokens; t++) {
+            void *dst = (uint8_t *)scratch + (size_t)t * job.xq_row_bytes;
+            if (at == CGGUF_TYPE_Q8_1) {
+                cgguf_quantize_q8_1(x + t * cols, dst, cols);
+            } else {
+                cgguf_quantize_q8_0(x + t * cols, dst, cols);
+            }
+        }
+    }
+    cgguf_pool_run(pool, matmul_task, &job);
+    return 0;
+}
+
+// ---------------------------------------------------------------- elementwise
+
+void cgguf_rms_norm(const float *x, const float *w, float *y, int64_t n, float eps) {
+    double sum = 0.0;
+    for (int64_t i = 0; i < n; i++) sum += (double)(x[i] * x[i]);
+    const float mean = (float)(sum / (double)n);
+    const float scale = 1.0f / sqrtf(mean + eps);
+    for (int64_t i = 0; i < n; i++) y[i] = (x[i] * scale) * w[i];
+}
+
+void cgguf_rope_norm(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims,
+                     int64_t pos, float freq_base) {
+    float cache[1024];
+    if (n_dims > 1024) n_dims = 1024;
+    const float theta_scale = powf(freq_base, -2.0f / (float)n_dims);
+    float theta = (float)pos;
+    for (int64_t i = 0; i < n_dims; i += 2) {
+        cache[i] = cosf(theta);
+        cache[i + 1] = sinf(theta);
+        theta *= theta_scale;
+    }
+    for (int64_t h = 0; h < n_heads; h++) {
+        float *v = x + h * head_dim;
+        for (int64_t i = 0; i < n_dims; i += 2) {
+            const float c = cache[i], s = cache[i + 1];
+            const float x0 = v[i], x1 = v[i + 1];
+            // Contracted as an optimising compiler does in llama.cpp's build.
+            v[i] = fmaf(x0, c, -(x1 * s));
+            v[i + 1] = fmaf(x0, s, x1 * c);
+        }
+    }
+}
+
+// The exp approximation llama.cpp's vectorised SiLU uses on x86 (a polynomial after
+// range reduction, max error about 1.5 ulp), evaluated lane by lane with the same
+// fused operations so results agree bit for bit.
+static float approx_expf(float x) {
+    const float r = 0x1.8p23f;
+    const float z = fmaf(x, 0x1.715476p+0f, r);
+    const float n = z - r;
+    const float b = fmaf(-n, 0x1.7f7d1cp-20f, fmaf(-n, 0x1.62e4p-1f, x));
+    const float u = b * b;
+    const float j = fmaf(fmaf(fmaf(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, fmaf(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)),
+                         u, fmaf(0x1.ffffecp-1f, b, 1.0f));
+    if (fabsf(n) > 192.0f) return n <= 0.0f ? 0.0f : INFINITY;
+    return ldexpf(j, (int)n);
+}
+
+void cgguf_swiglu(const float *gate, const float *up, float *out, int64_t n) {
+    // Whole groups of 16 take the vector path there, the rest libm's expf.
+    const int64_t vectorized = n - n % 16;
+    for (int64_t i = 0; i < vectorized; i++) {
+        const float g = gate[i];
+        out[i] = (g / (1.0f + approx_expf(0.0f - g))) * up[i];
+    }
+    for (int64_t i = vectorized; i < n; i++) {
+        const float g = gate[i];
+        out[i] = (g / (1.0f + expf(-g))) * up[i];
+    }
+}
+
+void cgguf_add(float *x, const float *y, int64_t n) {
+    for (int64_t i = 0; i < n; i++) x[i] = y[i] + x[i];
+}
+
+void cgguf_store_f16(const float *x, uint16_t *dst, int64_t n) {
+    for (int64_t i = 0; i < n; i++) dst[i] = cgguf_fp32_to_fp16(x[i]);
+}
+
+// ------------------------------------------------------------------ attention
+
+// F16 . F16 dot in the lane order of llama.cpp's 512-bit ggml_vec_dot_f16:
+// four 16-lane accumulators over steps of 64, reduced pairwise. Products of two
+// halves are exact in F32, so plain multiply-add equals the fused form.
+static float dot_f16(int64_t n, const uint16_t *x, const uint16_t *y) {
+    const int64_t np = n - n % 64;
+    float acc[4][16];
+    memset(acc, 0, sizeof acc);
+    for (int64_t i = 0; i < np; i += 64) {
+        for (int j = 0; j < 4; j++) {
+            for (int l = 0; l < 16; l++) {
+                const int64_t k = i + 16 * j + l;
+                acc[j][l] += cgguf_fp16_to_fp32(x[k]) * cgguf_fp16_to_fp32(y[k]);
+            }
+        }
+    }
+    float v[16], w[8], z[4];
+    for (int l = 0; l < 16; l++) v[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
+    for (int l = 0; l < 8; l++) w[l] = v[l + 8] + v[l];
+    for (int l = 0; l < 4; l++) z[l] = w[l + 4] + w[l];
+    double sum = (double)((z[0] + z[2]) + (z[1] + z[3]));
+    for (int64_t i = np; i < n; i++) sum += (double)(cgguf_fp16_to_fp32(x[i]) * cgguf_fp16_to_fp32(y[i]));
+    return (float)sum;
+}
+
+struct attention_job {
+    const float *q;
+    const uint16_t *k, *v;
+    int64_t kv_stride, first_pos, n_tokens, n_heads, n_kv_heads, head_dim;
+    float scale;
+    int precise;
+    float *out;
+};
+
+// llama.cpp's one-query flash attention with an F16 V accumulator: the running
+// sum of V is rounded to F16 after every step, as there.
+static void attend_f16(const struct attention_job *job, int64_t t, int64_t h, uint16_t *qh, uint16_t *acc) {
+    const int64_t hd = job->head_dim;
+    const int64_t group = job->n_heads / job->n_kv_heads;
+    const int64_t kvh = h / group;
+    const float *q = job->q + (t * job->n_heads + h) * hd;
+    for (int64_t d = 0; d < hd; d++) {
+        qh[d] = cgguf_fp32_to_fp16(q[d]);
+        acc[d] = 0;
+    }
+    float S = 0.0f, M = -INFINITY;
+    const int64_t n_kv = job->first_pos + t + 1;
+    for (int64_t ic = 0; ic < n_kv; ic++) {
+        const uint16_t *krow = job->k + ic * job->kv_stride + kvh * hd;
+        const uint16_t *vrow = job->v + ic * job->kv_stride + kvh * hd;
+        float s = dot_f16(hd, krow, qh) * job->scale;
+        float ms = 1.0f, vs = 1.0f;
+        if (s > M) {
+            const float old = M;
+            M = s;
+            ms = expf(old - M);
+            for (int64_t d = 0; d < hd; d++) acc[d] = cgguf_fp32_to_fp16(cgguf_fp16_to_fp32(acc[d]) * ms);
+        } else {
+            vs = expf(s - M);
+        }
+        for (int64_t d = 0; d < hd; d++) {
+            acc[d] = cgguf_fp32_to_fp16(fmaf(cgguf_fp16_to_fp32(vrow[d]), vs, cgguf_fp16_to_fp32(acc[d])));
+        }
+        S = fmaf(S, ms, vs);
+    }
+    const float inv = S == 0.0f ? 0.0f : 1.0f / S;
+    float *o = job->out + (t * job->n_heads + h) * hd;
+    for (int64_t d = 0; d < hd; d++) o[d] = cgguf_fp16_to_fp32(acc[d]) * inv;
+}
+
+// llama.cpp's tiled path (batches of 64 queries or more): F32 throughout, online
+// softmax over tiles of 64 keys.
+static void attend_f32(const struct attention_job *job, int64_t t, int64_t h, float *acc, float *scores) {
+    const int64_t hd = job->head_dim;
+    const int64_t group = job->n_heads / job->n_kv_heads;
+    const int64_t kvh = h / group;
+    const float *q = job->q + (t * job->n_heads + h) * hd;
+    for (int64_t d = 0; d < hd; d++) acc[d] = 0.0f;
+    float S = 0.0f, M = -INFINITY;
+    const int64_t n_kv = job->first_pos + t + 1;
+    for (int64_t ic = 0; ic < n_kv; ic += 64) {
+        const int64_t tile = n_kv - ic < 64 ? n_kv - ic : 64;
+        float tile_max = -INFINITY;
+        for (int64_t j = 0; j < tile; j++) {
+            const uint16_t *krow = job->k + (ic + j) * job->kv_stride + kvh * hd;
+            float s = 0.0f;
+            for (int64_t d = 0; d < hd; d++) s = fmaf(q[d], cgguf_fp16_to_fp32(krow[d]), s);
+            s *= job->scale;
+            scores[j] = s;
+            if (s > tile_max) tile_max = s;
+        }
+        const float mnew = fmaxf(M, tile_max);
+        if (mnew > M) {
+            const float ms = expf(M - mnew);
+            for (int64_t d = 0; d < hd; d++) acc[d] *= ms;
+            S *= ms;
+        }
+        M = mnew;
+        double sum = 0.0;
+        for (int64_t j = 0; j < tile; j++) {
+            scores[j] = expf(scores[j] - mnew);
+            sum += (double)scores[j];
+        }
+        S += (float)sum;
+        for (int64_t j = 0; j < tile; j++) {
+            const uint16_t *vrow = job->v + (ic + j) * job->kv_stride + kvh * hd;
+            for (int64_t d = 0; d < hd; d++) acc[d] = fmaf(scores[j], cgguf_fp16_to_fp32(vrow[d]), acc[d]);
+        }
+    }
+    const float inv = S == 0.0f ? 0.0f : 1.0f / S;
+    float *o = job->out + (t * job->n_heads + h) * hd;
+    for (int64_t d = 0; d < hd; d++) o[d] = acc[d] * inv;
+}
+
+static void attention_task(void *raw, int ith, int nth) {
+    const struct attention_job *job = raw;
+    const int64_t items = job->n_tokens * job->n_heads;
+    int64_t i0, i1;
+    row_range(items, ith, nth, &i0, &i1);
+    if (i0 >= i1) return;
+    void *scratch = malloc((size_t)job->head_dim * 8 + 64 * sizeof(float));
+    if (scratch == NULL) abort();
+    for (int64_t i = i0; i < i1; i++) {
+        const int64_t t = i / job->n_heads, h = i % job->n_heads;
+        if (job->precise) {
+            attend_f32(job, t, h, (float *)scratch, (float *)scratch + job->head_dim);
+        } else {
+            attend_f16(job, t, h, (uint16_t *)scratch, (uint16_t *)scratch + job->head_dim);
+        }
+    }
+    free(scratch);
+}
+
+void cgguf_attention(cgguf_pool *pool, const float *q, const uint16_t *k_cache,
+                     const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
+                     int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
+                     int64_t head_dim, float scale, int precise_f32, float *out) {
+    struct attention_job job = {
+        .q = q, .k = k_cache, .v = v_cache, .kv_stride = kv_stride, .first_pos = first_pos,
+        .n_tokens = n_tokens, .n_heads = n_heads, .n_kv_heads = n_kv_heads, .head_dim = head_dim,
+        .scale = scale, .precise = precise_f32, .out = out,
+    };
+    cgguf_pool_run(pool, attention_task, &job);
+}

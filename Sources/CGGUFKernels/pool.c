@@ -1,0 +1,147 @@
+// A persistent worker pool. Threads are created once; each job bumps a
+// generation counter that workers watch: they spin briefly after a job (the next
+// matrix product of the same token follows within microseconds), then sleep on a
+// condition variable so an idle model costs no CPU.
+
+#define _GNU_SOURCE
+#include "cggufkernels.h"
+#include "internal.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CPU_RELAX() _mm_pause()
+#elif defined(__aarch64__)
+#define CPU_RELAX() __asm__ __volatile__("yield")
+#else
+#define CPU_RELAX() ((void)0)
+#endif
+
+enum { SPIN_ITERATIONS = 1 << 16 };
+
+struct cgguf_pool {
+    int threads;
+    pthread_t *workers;
+    pthread_mutex_t run_lock;   // one job at a time per pool
+    pthread_mutex_t sleep_lock; // guards sleeping on wake
+    pthread_cond_t wake;
+    atomic_uint generation;
+    atomic_int pending;
+    atomic_int stop;
+    cgguf_task fn;
+    void *ctx;
+};
+
+struct worker_arg {
+    struct cgguf_pool *pool;
+    int index;
+};
+
+static void *worker_main(void *raw) {
+    struct worker_arg arg = *(struct worker_arg *)raw;
+    free(raw);
+    struct cgguf_pool *pool = arg.pool;
+    unsigned seen = 0;
+    for (;;) {
+        unsigned gen = atomic_load_explicit(&pool->generation, memory_order_acquire);
+        for (int spin = 0; gen == seen && spin < SPIN_ITERATIONS; spin++) {
+            if (atomic_load_explicit(&pool->stop, memory_order_relaxed)) return NULL;
+            CPU_RELAX();
+            gen = atomic_load_explicit(&pool->generation, memory_order_acquire);
+        }
+        if (gen == seen) {
+            pthread_mutex_lock(&pool->sleep_lock);
+            while ((gen = atomic_load_explicit(&pool->generation, memory_order_acquire)) == seen &&
+                   !atomic_load_explicit(&pool->stop, memory_order_relaxed)) {
+                pthread_cond_wait(&pool->wake, &pool->sleep_lock);
+            }
+            pthread_mutex_unlock(&pool->sleep_lock);
+        }
+        if (atomic_load_explicit(&pool->stop, memory_order_relaxed)) return NULL;
+        seen = gen;
+        pool->fn(pool->ctx, arg.index, pool->threads);
+        atomic_fetch_sub_explicit(&pool->pending, 1, memory_order_acq_rel);
+    }
+}
+
+cgguf_pool *cgguf_pool_create(int threads) {
+    if (threads < 1) threads = 1;
+    if (threads > 256) threads = 256;
+    struct cgguf_pool *pool = calloc(1, sizeof *pool);
+    if (pool == NULL) return NULL;
+    pool->threads = threads;
+    pthread_mutex_init(&pool->run_lock, NULL);
+    pthread_mutex_init(&pool->sleep_lock, NULL);
+    pthread_cond_init(&pool->wake, NULL);
+    atomic_init(&pool->generation, 0);
+    atomic_init(&pool->pending, 0);
+    atomic_init(&pool->stop, 0);
+    if (threads > 1) {
+        pool->workers = calloc((size_t)threads, sizeof(pthread_t));
+        if (pool->workers == NULL) {
+            free(pool);
+            return NULL;
+        }
+        for (int i = 1; i < threads; i++) {
+            struct worker_arg *arg = malloc(sizeof *arg);
+            if (arg == NULL) {
+                pool->threads = i;
+                break;
+            }
+            arg->pool = pool;
+            arg->index = i;
+            if (pthread_create(&pool->workers[i], NULL, worker_main, arg) != 0) {
+                free(arg);
+                pool->threads = i;
+                break;
+            }
+        }
+    }
+    return pool;
+}
+
+void cgguf_pool_destroy(cgguf_pool *pool) {
+    if (pool == NULL) return;
+    pthread_mutex_lock(&pool->sleep_lock);
+    atomic_store(&pool->stop, 1);
+    pthread_cond_broadcast(&pool->wake);
+    pthread_mutex_unlock(&pool->sleep_lock);
+    for (int i = 1; i < pool->threads; i++) pthread_join(pool->workers[i], NULL);
+    free(pool->workers);
+    pthread_cond_destroy(&pool->wake);
+    pthread_mutex_destroy(&pool->sleep_lock);
+    pthread_mutex_destroy(&pool->run_lock);
+    free(pool);
+}
+
+int cgguf_pool_threads(const cgguf_pool *pool) {
+    return pool ? pool->threads : 1;
+}
+
+void cgguf_pool_run(struct cgguf_pool *pool, cgguf_task fn, void *ctx) {
+    if (pool == NULL || pool->threads <= 1) {
+        fn(ctx, 0, 1);
+        return;
+    }
+    pthread_mutex_lock(&pool->run_lock);
+    pool->fn = fn;
+    pool->ctx = ctx;
+    atomic_store_explicit(&pool->pending, pool->threads - 1, memory_order_release);
+    pthread_mutex_lock(&pool->sleep_lock);
+    atomic_fetch_add_explicit(&pool->generation, 1, memory_order_acq_rel);
+    pthread_cond_broadcast(&pool->wake);
+    pthread_mutex_unlock(&pool->sleep_lock);
+    fn(ctx, 0, pool->threads);
+    for (long spin = 0; atomic_load_explicit(&pool->pending, memory_order_acquire) > 0; spin++) {
+        if (spin < SPIN_ITERATIONS) {
+            CPU_RELAX();
+        } else {
+            sched_yield();
+        }
+    }
+    pthread_mutex_unlock(&pool->run_lock);
+}

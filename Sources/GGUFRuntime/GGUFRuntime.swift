@@ -1,1 +1,0 @@
-// The GGUFRuntime module; see Package.swift for its role.

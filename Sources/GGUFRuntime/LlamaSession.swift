@@ -1,0 +1,168 @@
+import CGGUFKernels
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One conversation state of a model: its F16 KV cache and the tokens evaluated so
+/// far. Use from one task at a time (not Sendable); several sessions may share a model.
+public final class LlamaSession {
+    public let model: LlamaModel
+    /// Tokens evaluated so far; `position` is their count.
+    public private(set) var tokens: [Int32] = []
+    public var position: Int { tokens.count }
+    public var contextLength: Int { model.contextLength }
+
+    /// Tokens evaluated per pass through the layers (longer inputs are split).
+    public static let batchCapacity = 512
+    /// Batches of at least this many tokens take llama.cpp's F32 attention path;
+    /// smaller ones its F16 one.
+    static let preciseAttentionThreshold = 64
+
+    private let kvStride: Int
+    private let kCache: UnsafeMutablePointer<UInt16>
+    private let vCache: UnsafeMutablePointer<UInt16>
+    private let buffers: UnsafeMutablePointer<Float>
+    private let x, xn, q, k, v, attention, projected, gate, up, logits: UnsafeMutablePointer<Float>
+    private let scratch: UnsafeMutableRawPointer
+
+    init(model: LlamaModel) {
+        self.model = model
+        let hp = model.hyperparameters
+        let b = Self.batchCapacity
+        let n = hp.embeddingLength
+        let qDim = hp.headCount * hp.headDimension
+        kvStride = hp.kvHeadCount * hp.headDimension
+        let cacheCount = hp.layerCount * model.contextLength * kvStride
+        // calloc: pages are only made resident as the context fills.
+        guard let kc = calloc(cacheCount, 2), let vc = calloc(cacheCount, 2) else {
+            fatalError("cannot allocate a KV cache of \(cacheCount * 4) bytes")
+        }
+        kCache = kc.bindMemory(to: UInt16.self, capacity: cacheCount)
+        vCache = vc.bindMemory(to: UInt16.self, capacity: cacheCount)
+
+        let sizes = [b * n, b * n, b * qDim, b * kvStride, b * kvStride, b * qDim, b * n,
+                     b * hp.feedForwardLength, b * hp.feedForwardLength, hp.vocabularySize]
+        let total = sizes.reduce(0, +)
+        buffers = .allocate(capacity: total)
+        buffers.initialize(repeating: 0, count: total)
+        var pointers: [UnsafeMutablePointer<Float>] = []
+        var offset = 0
+        for size in sizes {
+            pointers.append(buffers + offset)
+            offset += size
+        }
+        (x, xn, q, k, v, attention, projected, gate, up, logits) =
+            (pointers[0], pointers[1], pointers[2], pointers[3], pointers[4], pointers[5], pointers[6],
+             pointers[7], pointers[8], pointers[9])
+
+        var scratchSize = 64
+        let matrices = model.layers.flatMap { [$0.query, $0.key, $0.value, $0.attentionOutput, $0.gate, $0.up, $0.down] }
+            + [model.output]
+        for m in matrices {
+            scratchSize = max(scratchSize, cgguf_matmul_scratch_size(Int32(m.type.rawValue), Int64(m.columns), Int64(b)))
+        }
+        scratch = .allocate(byteCount: scratchSize, alignment: 64)
+    }
+
+    deinit {
+        free(kCache)
+        free(vCache)
+        buffers.deallocate()
+        scratch.deallocate()
+    }
+
+    /// Forgets all evaluated tokens.
+    public func reset() {
+        tokens.removeAll(keepingCapacity: true)
+    }
+
+    /// Forgets tokens after the first `count`, so a prompt sharing a prefix with what
+    /// was evaluated needs only its new tokens evaluated.
+    public func rewind(to count: Int) {
+        if count < tokens.count { tokens.removeLast(tokens.count - max(count, 0)) }
+    }
+
+    /// Evaluates `tokens` after those already in the session and returns the logits
+    /// (one per vocabulary entry) for the next token after the last of them.
+    public func evaluate(tokens newTokens: [Int32]) throws -> [Float] {
+        guard !newTokens.isEmpty else { throw GGUFError.invalid("no tokens to evaluate") }
+        let needed = position + newTokens.count
+        guard needed <= model.contextLength else {
+            throw GGUFError.contextFull(needed: needed, contextLength: model.contextLength)
+        }
+        for token in newTokens where token < 0 || Int(token) >= model.vocabularySize {
+            throw GGUFError.tokenOutOfRange(token, vocabularySize: model.vocabularySize)
+        }
+        var start = 0
+        while start < newTokens.count {
+            let end = min(start + Self.batchCapacity, newTokens.count)
+            try forward(Array(newTokens[start..<end]), last: end == newTokens.count)
+            tokens.append(contentsOf: newTokens[start..<end])
+            start = end
+        }
+        return Array(UnsafeBufferPointer(start: logits, count: model.vocabularySize))
+    }
+
+    /// Runs one batch through all layers at positions position ..< position + count.
+    private func forward(_ batch: [Int32], last: Bool) throws {
+        let hp = model.hyperparameters
+        let count = batch.count
+        let n = hp.embeddingLength
+        let hd = hp.headDimension
+        let qDim = hp.headCount * hd
+        let ff = hp.feedForwardLength
+        let first = position
+        let ctx = model.contextLength
+        let scale = 1 / Float(hd).squareRoot()
+        let precise: Int32 = count >= Self.preciseAttentionThreshold ? 1 : 0
+
+        for (t, token) in batch.enumerated() {
+            try model.embed(token, into: x + t * n)
+        }
+        for (index, layer) in model.layers.enumerated() {
+            layer.attentionNorm.withUnsafeBufferPointer { w in
+                for t in 0..<count {
+                    cgguf_rms_norm(x + t * n, w.baseAddress, xn + t * n, Int64(n), hp.rmsEpsilon)
+                }
+            }
+            model.multiply(layer.query, xn, tokens: count, into: q, outStride: qDim, scratch: scratch)
+            model.multiply(layer.key, xn, tokens: count, into: k, outStride: kvStride, scratch: scratch)
+            model.multiply(layer.value, xn, tokens: count, into: v, outStride: kvStride, scratch: scratch)
+            let layerK = kCache + index * ctx * kvStride
+            let layerV = vCache + index * ctx * kvStride
+            for t in 0..<count {
+                let pos = Int64(first + t)
+                cgguf_rope_norm(q + t * qDim, Int64(hp.headCount), Int64(hd), Int64(hp.ropeDimensionCount), pos, hp.ropeFreqBase)
+                cgguf_rope_norm(k + t * kvStride, Int64(hp.kvHeadCount), Int64(hd), Int64(hp.ropeDimensionCount), pos, hp.ropeFreqBase)
+                cgguf_store_f16(k + t * kvStride, layerK + (first + t) * kvStride, Int64(kvStride))
+                cgguf_store_f16(v + t * kvStride, layerV + (first + t) * kvStride, Int64(kvStride))
+            }
+            cgguf_attention(model.pool, q, layerK, layerV, Int64(kvStride), Int64(first), Int64(count),
+                            Int64(hp.headCount), Int64(hp.kvHeadCount), Int64(hd), scale, precise, attention)
+            model.multiply(layer.attentionOutput, attention, tokens: count, into: projected, outStride: n, scratch: scratch)
+            cgguf_add(x, projected, Int64(count * n))
+
+            layer.feedForwardNorm.withUnsafeBufferPointer { w in
+                for t in 0..<count {
+                    cgguf_rms_norm(x + t * n, w.baseAddress, xn + t * n, Int64(n), hp.rmsEpsilon)
+                }
+            }
+            model.multiply(layer.gate, xn, tokens: count, into: gate, outStride: ff, scratch: scratch)
+            model.multiply(layer.up, xn, tokens: count, into: up, outStride: ff, scratch: scratch)
+            for t in 0..<count {
+                cgguf_swiglu(gate + t * ff, up + t * ff, gate + t * ff, Int64(ff))
+            }
+            model.multiply(layer.down, gate, tokens: count, into: projected, outStride: n, scratch: scratch)
+            cgguf_add(x, projected, Int64(count * n))
+        }
+        guard last else { return }
+        let lastRow = x + (count - 1) * n
+        model.outputNorm.withUnsafeBufferPointer { w in
+            cgguf_rms_norm(lastRow, w.baseAddress, xn, Int64(n), hp.rmsEpsilon)
+        }
+        model.multiply(model.output, xn, tokens: 1, into: logits, outStride: model.vocabularySize, scratch: scratch)
+    }
+}

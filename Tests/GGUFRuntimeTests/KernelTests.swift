@@ -1,0 +1,254 @@
+import CGGUFKernels
+import Testing
+@testable import GGUFRuntime
+
+/// Dequantisation of hand-made blocks with exact expected values, conversions, and
+/// agreement of the AVX2 and scalar kernels.
+@Suite(.serialized) struct KernelTests {
+    static func dequantize(_ type: GGUFTensorType, _ bytes: [UInt8], count: Int) -> [Float] {
+        var out = [Float](repeating: .nan, count: count)
+        let status = bytes.withUnsafeBytes { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                cgguf_dequantize_row(Int32(type.rawValue), src.baseAddress, dst.baseAddress, Int64(count))
+            }
+        }
+        #expect(status == 0)
+        return out
+    }
+
+    @Test func halfPrecisionConversionsRoundToNearestEven() {
+        #expect(cgguf_fp16_to_fp32(0x3C00) == 1)
+        #expect(cgguf_fp16_to_fp32(0xC000) == -2)
+        #expect(cgguf_fp16_to_fp32(0x0001) == Float(sign: .plus, exponent: -24, significand: 1))
+        #expect(cgguf_fp16_to_fp32(0x7C00) == .infinity)
+        #expect(cgguf_fp32_to_fp16(1) == 0x3C00)
+        #expect(cgguf_fp32_to_fp16(65504) == 0x7BFF)
+        #expect(cgguf_fp32_to_fp16(65520) == 0x7C00)
+        // 1 + 2^-11 is halfway between 1 and the next half: ties go to even (1).
+        #expect(cgguf_fp32_to_fp16(1 + 0x1p-11) == 0x3C00)
+        #expect(cgguf_fp32_to_fp16(1 + 0x1p-11 + 0x1p-20) == 0x3C01)
+        #expect(cgguf_fp32_to_fp16(0x1p-25) == 0)
+        #expect(cgguf_fp32_to_fp16(0x1p-24) == 1)
+        #expect(cgguf_bf16_to_fp32(0x3F80) == 1)
+        var rng = TestRandom(seed: 7)
+        for _ in 0..<20000 {
+            let bits = UInt32(truncatingIfNeeded: rng.next())
+            let f = Float(bitPattern: bits)
+            guard !f.isNaN else { continue }
+            #expect(cgguf_fp32_to_fp16(f) == Float16(f).bitPattern, "\(f)")
+        }
+    }
+
+    @Test func dequantizesFloatTypes() {
+        #expect(Self.dequantize(.f32, le(Float(1.5).bitPattern) + le(Float(-2).bitPattern), count: 2) == [1.5, -2])
+        #expect(Self.dequantize(.f16, le(UInt16(0x3C00)) + le(UInt16(0xB800)), count: 2) == [1, -0.5])
+        #expect(Self.dequantize(.bf16, le(UInt16(0x4040)) + le(UInt16(0xBF80)), count: 2) == [3, -1])
+    }
+
+    @Test func dequantizesQ4_0() {
+        // d = 0.5; nibble j (low) = j, high = 15 - j; value = (q - 8) * d.
+        let qs: [UInt8] = (0..<16).map { (j: Int) -> UInt8 in UInt8(j) | (UInt8(15 - j) << 4) }
+        let out = Self.dequantize(.q4_0, f16Bytes(0.5) + qs, count: 32)
+        var expected: [Float] = []
+        for j in 0..<16 { expected.append(Float(j - 8) * 0.5) }
+        for j in 0..<16 { expected.append(Float(7 - j) * 0.5) }
+        #expect(out == expected)
+    }
+
+    @Test func dequantizesQ4_1() {
+        let qs: [UInt8] = (0..<16).map { (j: Int) -> UInt8 in UInt8(j) | (UInt8(15 - j) << 4) }
+        let out = Self.dequantize(.q4_1, f16Bytes(0.25) + f16Bytes(-1) + qs, count: 32)
+        var expected: [Float] = []
+        for j in 0..<16 { expected.append(Float(j) * 0.25 - 1) }
+        for j in 0..<16 { expected.append(Float(15 - j) * 0.25 - 1) }
+        #expect(out == expected)
+    }
+
+    @Test func dequantizesQ8_0() {
+        let qs: [Int8] = (0..<32).map { (j: Int) -> Int8 in Int8(j * 8 - 127) }
+        let out = Self.dequantize(.q8_0, f16Bytes(2) + qs.map { UInt8(bitPattern: $0) }, count: 32)
+        #expect(out == qs.map { Float($0) * 2 })
+    }
+
+    @Test func dequantizesQ4_K() {
+        // Sub-block scales 1...8 and mins 0...7 in the 6-bit packing; d = 0.5, dmin = 0.25.
+        let sc: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8], mn: [UInt8] = [0, 1, 2, 3, 4, 5, 6, 7]
+        var scales = [UInt8](repeating: 0, count: 12)
+        for j in 0..<4 {
+            scales[j] = sc[j] | ((sc[j + 4] >> 4) << 6)
+            scales[j + 4] = mn[j] | ((mn[j + 4] >> 4) << 6)
+            scales[j + 8] = (sc[j + 4] & 0xF) | ((mn[j + 4] & 0xF) << 4)
+        }
+        var qs: [UInt8] = []
+        for i in 0..<128 {
+            let low = UInt8(i % 16), high = UInt8((i / 8) % 16)
+            qs.append(low | (high << 4))
+        }
+        var block: [UInt8] = f16Bytes(0.5)
+        block += f16Bytes(0.25)
+        block += scales
+        block += qs
+        let out = Self.dequantize(.q4_K, block, count: 256)
+        var expected: [Float] = []
+        for chunk in 0..<4 {
+            let d1: Float = 0.5 * Float(sc[2 * chunk]), m1: Float = 0.25 * Float(mn[2 * chunk])
+            let d2: Float = 0.5 * Float(sc[2 * chunk + 1]), m2: Float = 0.25 * Float(mn[2 * chunk + 1])
+            for l in 0..<32 { expected.append(d1 * Float(qs[chunk * 32 + l] & 0xF) - m1) }
+            for l in 0..<32 { expected.append(d2 * Float(qs[chunk * 32 + l] >> 4) - m2) }
+        }
+        #expect(out == expected)
+    }
+
+    @Test func dequantizesQ5_K() {
+        let sc: [UInt8] = [3, 1, 4, 1, 5, 9, 2, 6], mn: [UInt8] = [2, 7, 1, 8, 2, 8, 1, 8]
+        var scales = [UInt8](repeating: 0, count: 12)
+        for j in 0..<4 {
+            scales[j] = sc[j]
+            scales[j + 4] = mn[j]
+            scales[j + 8] = (sc[j + 4] & 0xF) | ((mn[j + 4] & 0xF) << 4)
+        }
+        let qh: [UInt8] = (0..<32).map { (j: Int) -> UInt8 in UInt8((j * 37) % 256) }
+        let ql: [UInt8] = (0..<128).map { (j: Int) -> UInt8 in UInt8((j * 11) % 256) }
+        let out = Self.dequantize(.q5_K, f16Bytes(0.125) + f16Bytes(0.5) + scales + qh + ql, count: 256)
+        var expected: [Float] = []
+        for chunk in 0..<4 {
+            let q = Array(ql[(chunk * 32)..<(chunk * 32 + 32)])
+            let lowBit = UInt8(1 << (2 * chunk)), highBit = UInt8(2 << (2 * chunk))
+            for l in 0..<32 {
+                let v = Float(Int(q[l] & 0xF) + (qh[l] & lowBit != 0 ? 16 : 0))
+                expected.append(0.125 * Float(sc[2 * chunk]) * v - 0.5 * Float(mn[2 * chunk]))
+            }
+            for l in 0..<32 {
+                let v = Float(Int(q[l] >> 4) + (qh[l] & highBit != 0 ? 16 : 0))
+                expected.append(0.125 * Float(sc[2 * chunk + 1]) * v - 0.5 * Float(mn[2 * chunk + 1]))
+            }
+        }
+        #expect(out == expected)
+    }
+
+    @Test func dequantizesQ6_K() {
+        let ql: [UInt8] = (0..<128).map { (j: Int) -> UInt8 in UInt8((j * 29) % 256) }
+        let qh: [UInt8] = (0..<64).map { (j: Int) -> UInt8 in UInt8((j * 53) % 256) }
+        let scales: [Int8] = [1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12, 13, -14, 15, -16]
+        let out = Self.dequantize(.q6_K, ql + qh + scales.map { UInt8(bitPattern: $0) } + f16Bytes(0.5), count: 256)
+        var expected = [Float](repeating: 0, count: 256)
+        for half in 0..<2 {
+            for l in 0..<32 {
+                let a = ql[half * 64 + l], b = ql[half * 64 + l + 32], h = qh[half * 32 + l]
+                let q1 = Int(a & 0xF) | Int(h & 3) << 4
+                let q2 = Int(b & 0xF) | Int((h >> 2) & 3) << 4
+                let q3 = Int(a >> 4) | Int((h >> 4) & 3) << 4
+                let q4 = Int(b >> 4) | Int((h >> 6) & 3) << 4
+                let s = half * 8 + l / 16
+                expected[half * 128 + l] = 0.5 * Float(scales[s]) * Float(q1 - 32)
+                expected[half * 128 + l + 32] = 0.5 * Float(scales[s + 2]) * Float(q2 - 32)
+                expected[half * 128 + l + 64] = 0.5 * Float(scales[s + 4]) * Float(q3 - 32)
+                expected[half * 128 + l + 96] = 0.5 * Float(scales[s + 6]) * Float(q4 - 32)
+            }
+        }
+        #expect(out == expected)
+    }
+
+    @Test func quantizesActivationsLikeLlamaCpp() {
+        // max |x| = 127 gives d = 1 and exact integers; 2.5 rounds to even (2).
+        var x = [Float](repeating: 0, count: 32)
+        x[0] = 127
+        x[1] = 2.5
+        x[2] = -3.5
+        x[3] = 1.4
+        var block = [UInt8](repeating: 0, count: 36)
+        x.withUnsafeBufferPointer { src in
+            block.withUnsafeMutableBytes { cgguf_quantize_q8_1(src.baseAddress, $0.baseAddress, 32) }
+        }
+        #expect(Array(block[0..<2]) == f16Bytes(1))
+        #expect(Array(block[2..<4]) == f16Bytes(127 + 2 - 4 + 1))
+        #expect(block[4..<8].map { Int8(bitPattern: $0) } == [127, 2, -4, 1])
+    }
+
+    /// Random weight rows and activations of every integer-dot type.
+    static func randomRows(_ type: GGUFTensorType, columns: Int, rows: Int, rng: inout TestRandom) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for _ in 0..<(rows * columns / type.blockSize) {
+            switch type {
+            case .q4_0: bytes += f16Bytes(rng.float(in: 0.001...0.05))
+            case .q4_1: bytes += f16Bytes(rng.float(in: 0.001...0.05)) + f16Bytes(rng.float(in: -0.2...0.2))
+            default: bytes += f16Bytes(rng.float(in: 0.0001...0.01))
+            }
+            let payload = type.typeSize - (type == .q4_1 ? 4 : 2)
+            bytes += (0..<payload).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        }
+        return bytes
+    }
+
+    @Test(arguments: [GGUFTensorType.q4_0, .q4_1, .q8_0, .q4_K, .q5_K, .q6_K, .f16])
+    func matmulAgreesAcrossKernelsThreadsAndWithFloatReference(_ type: GGUFTensorType) throws {
+        var rng = TestRandom(seed: UInt64(type.rawValue) + 99)
+        let columns = 512, rows = 12, tokens = 3
+        let weights: [UInt8]
+        if type == .q4_0 || type == .q4_1 || type == .q8_0 {
+            weights = Self.randomRows(type, columns: columns, rows: rows, rng: &rng)
+        } else {
+            // Any bytes are valid K-quant blocks except NaN scales: use small halves.
+            var w: [UInt8] = []
+            for _ in 0..<(rows * columns / type.blockSize) {
+                var block = (0..<type.typeSize).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                let scaleOffsets = type == .q6_K ? [208] : (type == .f16 ? [] : [0, 2])
+                for o in scaleOffsets { block.replaceSubrange(o..<(o + 2), with: f16Bytes(rng.float(in: 0.001...0.01))) }
+                if type == .f16 { block = f16Bytes(rng.float(in: -1...1)) }
+                w += block
+            }
+            weights = w
+        }
+        var x: [Float] = []
+        for _ in 0..<(columns * tokens) { x.append(rng.float(in: -2...2)) }
+        let rowBytes = try #require(type.rowSize(elements: columns))
+
+        func run(threads: Int32, level: GGUFKernels.Level) -> [Float] {
+            GGUFKernels.select(level)
+            let pool = cgguf_pool_create(threads)
+            defer { cgguf_pool_destroy(pool) }
+            var out = [Float](repeating: 0, count: rows * tokens)
+            let scratch = UnsafeMutableRawPointer.allocate(
+                byteCount: cgguf_matmul_scratch_size(Int32(type.rawValue), Int64(columns), Int64(tokens)), alignment: 64)
+            defer { scratch.deallocate() }
+            weights.withUnsafeBytes { w in
+                x.withUnsafeBufferPointer { xs in
+                    out.withUnsafeMutableBufferPointer { o in
+                        _ = cgguf_matmul(pool, Int32(type.rawValue), w.baseAddress, rowBytes, Int64(rows), Int64(columns),
+                                         xs.baseAddress, Int64(tokens), o.baseAddress, Int64(rows), scratch)
+                    }
+                }
+            }
+            return out
+        }
+        let best = GGUFKernels.best
+        defer { GGUFKernels.select(best) }
+        let fast = run(threads: 1, level: best)
+        #expect(run(threads: 1, level: .scalar) == fast)
+        #expect(run(threads: 3, level: best) == fast)
+
+        // Against a float reference: quantising activations to 8 bits costs < 2%.
+        for r in 0..<rows {
+            let row = Self.dequantize(type, Array(weights[(r * rowBytes)..<((r + 1) * rowBytes)]), count: columns)
+            for t in 0..<tokens {
+                let xt = x[(t * columns)..<((t + 1) * columns)]
+                let reference = zip(row, xt).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+                let magnitude = zip(row, xt).reduce(Float(0)) { $0 + abs($1.0 * $1.1) }
+                #expect(abs(fast[t * rows + r] - reference) <= 0.02 * magnitude + 1e-4)
+            }
+        }
+    }
+
+    /// The whole model with scalar kernels gives llama.cpp's tokens too. Lives in this
+    /// serialised suite because it switches the process-wide kernel level.
+    @Test func scalarKernelsGiveTheSameTokens() throws {
+        guard let model = try GreedyFixtureTests.model() else { return }
+        guard GGUFKernels.best == .avx2 else { return }
+        let c = try GreedyFixtureTests.fixture().cases[0]
+        GGUFKernels.select(.scalar)
+        defer { GGUFKernels.select(.avx2) }
+        let scalar = try GreedyFixtureTests.greedy(model, prompt: c.prompt_tokens, count: 8)
+        #expect(GGUFKernels.level == .scalar)
+        #expect(scalar == Array(c.expected_tokens.prefix(8)))
+    }
+}

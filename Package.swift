@@ -41,6 +41,9 @@ let package = Package(
         .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
+        // Streams from the fault server as fast as it can and reports the cost per chunk.
+        .executableTarget(
+            name: "http-stream-bench", dependencies: ["ParleyHTTP", "ParleyTestSupport"], path: "Benchmarks/http-stream-bench"),
         .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"]),
         .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
     ]

@@ -308,9 +308,16 @@ private final class ReplyProgress: @unchecked Sendable {
 }
 
 /// What one backend learns once and keeps: the key (so a key command runs once, not per reply),
-/// the model, and whether the server streams.
-private final class ResolvedValues: @unchecked Sendable {
-    struct Key { var value: String? }
+/// the model, and whether the server streams. Reflection shows none of it, so `dump` of a
+/// backend cannot reveal the key.
+private final class ResolvedValues: @unchecked Sendable, CustomReflectable {
+    struct Key: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+        var value: String?
+        var description: String { value == nil ? "no key" : "<redacted key>" }
+        var debugDescription: String { description }
+        var customMirror: Mirror { Mirror(self, children: [:]) }
+    }
+    var customMirror: Mirror { Mirror(self, children: [:]) }
     private let lock = NSLock()
     private var storedKey: Key?
     private var storedModel: String?

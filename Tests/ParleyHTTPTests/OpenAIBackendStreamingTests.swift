@@ -220,6 +220,20 @@ struct OpenAIBackendStreamingTests {
         #expect(server.requests.isEmpty)
     }
 
+    @Test func dumpingTheBackendNeverShowsTheKey() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["x"]))
+        let backend = makeBackend(server)
+        _ = await collect(backend)
+        #expect(server.requests.first?.header("Authorization") == "Bearer \(testKey)")
+        var dumped = ""
+        dump(backend, to: &dumped)
+        #expect(!dumped.isEmpty)
+        #expect(!dumped.contains(testKey))
+        #expect(!String(describing: backend).contains(testKey))
+        #expect(!String(reflecting: backend).contains(testKey))
+    }
+
     @Test func noKeyIsSentWhenTheVariableIsUnset() async throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["x"]))

@@ -53,6 +53,15 @@ public struct OpenAIBackend: ChatBackend {
         }
     }
 
+    /// The model replies will use: the configured one, or else the first the server lists
+    /// (asked once, then remembered). For status lines that want the name before the first reply.
+    public func resolvedModel() async throws -> String {
+        let key = try resolveKey()
+        return try await withDeadline(url: endpoint.modelsURL) {
+            try await resolveModel(key: key)
+        }
+    }
+
     /// The model names the server's `/models` lists, in its order.
     public func listModels() async throws -> [String] {
         let key = try resolveKey()

@@ -351,6 +351,18 @@ struct OpenAIBackendFaultTests {
         #expect(await server.waitForDisconnects(1, timeout: 2))
     }
 
+    @Test func cancellingWhileWaitingForTheServerClosesTheConnection() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .silent)
+        let backend = makeBackend(server)
+        let task = Task { await collect(backend) }
+        #expect(await server.waitForRequests(1))
+        task.cancel()
+        let outcome = await task.value
+        #expect(outcome.events.isEmpty)
+        #expect(await server.waitForDisconnects(1, timeout: 2))
+    }
+
     // MARK: Redirects
 
     @Test func aRedirectToAnotherHostDropsTheAuthorizationHeader() async throws {

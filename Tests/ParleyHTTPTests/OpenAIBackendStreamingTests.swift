@@ -64,6 +64,56 @@ struct OpenAIBackendStreamingTests {
         ])
     }
 
+    /// The shape OpenAI sends, with CRLF line ends and a proxy's comment lines, and Ollama's
+    /// `reasoning` field: replayed in pieces of 1, 2, 3 and 7 bytes.
+    @Test(arguments: [1, 2, 3, 7])
+    func replaysRecordedOpenAIAndOllamaStreams(pieceSize: Int) async throws {
+        let openAI = """
+            : OPENROUTER PROCESSING
+
+            data: {"id":"chatcmpl-A","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","system_fingerprint":"fp","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}
+
+            data: {"id":"chatcmpl-A","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}],"usage":null}
+
+            data: {"id":"chatcmpl-A","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":" there — ✓"},"logprobs":null,"finish_reason":null}],"usage":null}
+
+            data: {"id":"chatcmpl-A","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}],"usage":null}
+
+            data: {"id":"chatcmpl-A","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}}
+
+            data: [DONE]
+
+
+            """.replacingOccurrences(of: "\n", with: "\r\n")
+        let ollama = """
+            data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"qwen3","system_fingerprint":"fp_ollama","choices":[{"index":0,"delta":{"role":"assistant","content":"","reasoning":"Thinking"},"finish_reason":null}]}
+
+            data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"qwen3","system_fingerprint":"fp_ollama","choices":[{"index":0,"delta":{"role":"assistant","content":"Done."},"finish_reason":null}]}
+
+            data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"qwen3","system_fingerprint":"fp_ollama","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"length"}]}
+
+            data: [DONE]
+
+
+            """
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .rawStream(openAI, pieceSize: pieceSize), .rawStream(ollama, pieceSize: pieceSize))
+        let backend = makeBackend(server)
+        #expect(await collect(backend).events == [
+            .text("Hi"), .text(" there — ✓"), .usage(TokenUsage(promptTokens: 9, completionTokens: 3)), .finish(.stop),
+        ])
+        #expect(await collect(backend).events == [.reasoning("Thinking"), .text("Done."), .finish(.length)])
+    }
+
+    @Test func theModelCanBeResolvedBeforeTheFirstReply() async throws {
+        let server = try FaultServer()
+        server.route("GET", "/v1/models", .models(["only-model"]))
+        let backend = makeBackend(server, model: nil)
+        #expect(backend.descriptor.model == "default")
+        #expect(try await backend.resolvedModel() == "only-model")
+        #expect(backend.descriptor.model == "only-model")
+    }
+
     @Test func aStreamWithoutDoneOrFinishReasonIsTruncated() async throws {
         let server = try FaultServer()
         server.route(

@@ -183,6 +183,16 @@ struct OpenAIBackendFaultTests {
         #expect(server.requests.count == 2)
     }
 
+    @Test func aServerErrorWithRetryAfterWaitsAsAsked() async throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions", .openAIError(status: 503, message: "busy", headers: [("Retry-After", "0")]),
+            .openAIStream(pieces: ["ok"]))
+        let outcome = await collect(makeBackend(server))
+        #expect(outcome.text == "ok")
+        #expect(outcome.notices == ["retrying in 0 ms after 503 Service Unavailable (retry 1 of 3)"])
+    }
+
     @Test func serverErrorsGiveUpAfterTheRetries() async throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .body("<html><title>502 Bad Gateway</title></html>", status: 502, contentType: "text/html"))

@@ -270,6 +270,25 @@ struct OpenAIBackendStreamingTests {
         #expect(server.requests.isEmpty)
     }
 
+    @Test func extraHeadersAreSent() async throws {
+        let server = try FaultServer()
+        server.route("GET", "/v1/models", .models(["a"]))
+        let endpoint = OpenAIEndpoint(
+            name: "t", baseURL: server.baseURL, apiKey: .none, extraHeaders: ["OpenAI-Organization": "org-1", "X-Proxy": "yes"])
+        _ = try await OpenAIBackend(endpoint: endpoint, keyResolver: APIKeyResolver(environment: [:])).listModels()
+        let sent = try #require(server.requests.first)
+        #expect(sent.header("OpenAI-Organization") == "org-1")
+        #expect(sent.header("X-Proxy") == "yes")
+        #expect(sent.header("Authorization") == nil)
+    }
+
+    @Test func aBaseURLMustBeHTTP() throws {
+        #expect(try OpenAIEndpoint.baseURL(from: " http://127.0.0.1:8080/v1 ").absoluteString == "http://127.0.0.1:8080/v1")
+        #expect(throws: HTTPBackendError.invalidBaseURL("ftp://x/v1")) { try OpenAIEndpoint.baseURL(from: "ftp://x/v1") }
+        #expect(throws: HTTPBackendError.invalidBaseURL("localhost:8080")) { try OpenAIEndpoint.baseURL(from: "localhost:8080") }
+        #expect(OpenAIEndpoint.display(URL(string: "https://user:pw@h.example/v1?key=abc")!) == "https://h.example/v1")
+    }
+
     @Test func dumpingTheBackendNeverShowsTheKey() async throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["x"]))

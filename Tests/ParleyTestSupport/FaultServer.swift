@@ -79,6 +79,11 @@ public final class FaultServer: @unchecked Sendable {
         lock.withLock { routes[method.uppercased() + " " + path, default: []] += responses }
     }
 
+    /// Adds a list of responses for a method and path.
+    public func route(_ method: String, _ path: String, responses: [FaultResponse]) {
+        lock.withLock { routes[method.uppercased() + " " + path, default: []] += responses }
+    }
+
     /// Every request received so far, in order.
     public var requests: [FaultRequest] { lock.withLock { recorded } }
 

@@ -80,12 +80,23 @@ public struct OpenAIBackend: ChatBackend {
         let progress = ReplyProgress()
         var retries = 0
         var streaming = !cache.refusesStreaming
+        var askForUsage = !cache.refusesStreamOptions
         while true {
             do {
-                try await attempt(request, model: model, key: key, streaming: streaming, progress: progress, continuation: continuation)
+                try await attempt(
+                    request, model: model, key: key, streaming: streaming, askForUsage: askForUsage, progress: progress,
+                    continuation: continuation)
                 return
             } catch let failure as AttemptFailure {
                 var error = failure.error
+                if case .streamingRefused(_, let message) = error, streaming, askForUsage,
+                    message.lowercased().contains("stream_options")
+                {
+                    // Older servers reject only the usage option: keep streaming without it.
+                    askForUsage = false
+                    cache.refusesStreamOptions = true
+                    continue
+                }
                 if case .streamingRefused = error, streaming {
                     streaming = false
                     cache.refusesStreaming = true
@@ -109,11 +120,11 @@ public struct OpenAIBackend: ChatBackend {
 
     /// One HTTP exchange. Throws `AttemptFailure` for anything the retry policy should look at.
     private func attempt(
-        _ request: ChatRequest, model: String, key: String?, streaming: Bool, progress: ReplyProgress,
+        _ request: ChatRequest, model: String, key: String?, streaming: Bool, askForUsage: Bool, progress: ReplyProgress,
         continuation: AsyncThrowingStream<ReplyEvent, Error>.Continuation
     ) async throws {
         let urlRequest = try OpenAIRequestBuilder.chatRequest(
-            endpoint: endpoint, model: model, key: key, request: request, stream: streaming)
+            endpoint: endpoint, model: model, key: key, request: request, stream: streaming, askForUsage: askForUsage)
         let url = OpenAIEndpoint.display(endpoint.chatCompletionsURL)
         let context = errorContext(url: url, model: model, key: key)
         var decoder = SSEDecoder()
@@ -331,6 +342,7 @@ private final class ResolvedValues: @unchecked Sendable, CustomReflectable {
     private var storedKey: Key?
     private var storedModel: String?
     private var storedRefusesStreaming = false
+    private var storedRefusesStreamOptions = false
     var key: Key? {
         get { lock.withLock { storedKey } }
         set { lock.withLock { storedKey = newValue } }
@@ -338,6 +350,11 @@ private final class ResolvedValues: @unchecked Sendable, CustomReflectable {
     var model: String? {
         get { lock.withLock { storedModel } }
         set { lock.withLock { storedModel = newValue } }
+    }
+    /// The server said no to `stream_options` once; later requests leave it out.
+    var refusesStreamOptions: Bool {
+        get { lock.withLock { storedRefusesStreamOptions } }
+        set { lock.withLock { storedRefusesStreamOptions = newValue } }
     }
     /// The server said no to `stream: true` once; later replies do not ask again.
     var refusesStreaming: Bool {

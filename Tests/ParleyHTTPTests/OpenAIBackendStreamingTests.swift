@@ -204,6 +204,23 @@ struct OpenAIBackendStreamingTests {
         #expect(server.requests.compactMap { $0.jsonBody?["stream"] as? Bool } == [true, false, false])
     }
 
+    @Test func aServerThatRejectsStreamOptionsStillStreams() async throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions",
+            .openAIError(status: 400, message: "Unrecognized request argument supplied: stream_options"),
+            .openAIStream(pieces: ["streamed"], usage: nil))
+        let backend = makeBackend(server)
+        let outcome = await collect(backend)
+        #expect(outcome.error == nil)
+        #expect(outcome.text == "streamed")
+        #expect(outcome.notices.isEmpty)
+        _ = await collect(backend)
+        let bodies = server.requests.compactMap { $0.jsonBody }
+        #expect(bodies.map { $0["stream"] as? Bool } == [true, true, true])
+        #expect(bodies.map { $0["stream_options"] != nil } == [true, false, false])
+    }
+
     @Test func aPlainTextBodyIsAnError() async throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .body("Hello\nWorld\n", status: 200, contentType: "text/plain"))

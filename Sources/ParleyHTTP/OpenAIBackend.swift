@@ -7,11 +7,18 @@ import ParleyCore
 
 /// A `ChatBackend` for any OpenAI-compatible server (OpenAI, llama.cpp's server, Ollama, vLLM, ...).
 ///
-/// One reply is one streamed `POST /chat/completions`, retried (with a notice) only while nothing of
-/// the reply has arrived; a server that refuses streaming is asked once more without it. The stream
-/// of events ends with `.finish` on success, or throws an `HTTPBackendError` (text already streamed
-/// stays with the consumer, who records the error next to it). Cancelling the consuming task closes
-/// the connection at once.
+/// One reply is one streamed `POST /chat/completions`, retried (with a `.notice`) only while nothing
+/// of the reply has arrived; a server that refuses streaming is asked once more without it.
+///
+/// How a reply ends:
+/// - `.finish(.stop / .length / .error)` as the server said; `.finish(.truncated)` when the stream
+///   ended after some text but with neither `[DONE]` nor a finish reason;
+/// - or the stream throws an `HTTPBackendError`. Text already streamed stays with the consumer,
+///   which keeps it and records `oneLineDescription(of: error)` beside it; nothing is retried
+///   once text has arrived.
+///
+/// Cancelling the consuming task (or dropping the stream) closes the connection at once and ends
+/// the stream without an error. The idle timeout and the overall deadline come from the endpoint.
 public struct OpenAIBackend: ChatBackend {
     public let endpoint: OpenAIEndpoint
     private let keyResolver: APIKeyResolver

@@ -287,6 +287,18 @@ struct OpenAIBackendStreamingTests {
         #expect(server.requests.isEmpty)
     }
 
+    @Test func repliesCanRunConcurrentlyOnOneBackend() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["a", "b", "c"], delay: 0.02))
+        let backend = makeBackend(server)
+        let texts = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<4 { group.addTask { await collect(backend).text } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(texts == ["abc", "abc", "abc", "abc"])
+        #expect(server.requests.count == 4)
+    }
+
     @Test func extraHeadersAreSent() async throws {
         let server = try FaultServer()
         server.route("GET", "/v1/models", .models(["a"]))

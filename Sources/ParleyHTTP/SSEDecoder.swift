@@ -52,7 +52,14 @@ public struct SSEDecoder: Sendable {
     /// The stream so far ends inside a line or inside an event (no blank line after it yet).
     public var hasIncompleteEvent: Bool { !line.isEmpty || hasData }
 
-    public init() {}
+    /// The longest line kept; a longer one is reported as invalid and skipped, so a hostile or
+    /// broken server cannot make the client buffer without bound.
+    public let maxLineBytes: Int
+    private var skippingLongLine = false
+
+    public init(maxLineBytes: Int = 8 << 20) {
+        self.maxLineBytes = maxLineBytes
+    }
 
     /// Feeds one chunk of bytes; returns what became complete.
     public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [Output] where Bytes.Element == UInt8 {
@@ -90,8 +97,22 @@ public struct SSEDecoder: Sendable {
             }
             var end = index
             while end < count, buffer[end] != 0x0A, buffer[end] != 0x0D { end += 1 }
-            if end > index { line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<end])) }
+            if end > index && !skippingLongLine {
+                line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<end]))
+                if line.count > maxLineBytes {
+                    out.append(.invalidLine("a line longer than \(maxLineBytes) bytes"))
+                    line.removeAll()
+                    skippingLongLine = true
+                }
+            }
             guard end < count else { return }
+            if skippingLongLine {
+                // The end of the overlong line: drop it, resume with the next one.
+                skippingLongLine = false
+                if buffer[end] == 0x0D { pendingCR = true }
+                index = end + 1
+                continue
+            }
             if buffer[end] == 0x0D { pendingCR = true }
             endLine(into: &out)
             index = end + 1
@@ -103,6 +124,7 @@ public struct SSEDecoder: Sendable {
     /// it was cut off and cannot be trusted.
     public mutating func finish() -> [Output] {
         line.removeAll()
+        skippingLongLine = false
         pendingCR = false
         var out: [Output] = []
         dispatch(into: &out)

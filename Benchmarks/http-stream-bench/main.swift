@@ -69,7 +69,23 @@ for run in 1...3 {
     server.stop()
 }
 
-// 3. Cancel: a slow stream, cancelled after its first text event.
+// 3. Latency of one chunk: from the server writing it to the consumer seeing its text event,
+// with chunks 50 ms apart so each travels alone.
+do {
+    let server = try FaultServer()
+    server.route("POST", "/v1/chat/completions", .openAIStream(pieces: (0..<40).map { "p\($0) " }, delay: 0.05))
+    var arrivals: [ContinuousClock.Instant] = []
+    for try await event in backend(server).reply(to: request) {
+        if case .text = event { arrivals.append(.now) }
+    }
+    // Writes: the role chunk, then one per piece.
+    let writes = Array(server.bodyWriteTimes.dropFirst().prefix(arrivals.count))
+    let latencies = zip(writes, arrivals).map { milliseconds($1 - $0) }.sorted()
+    print("chunk latency (server write -> text event), \(latencies.count) chunks: first \(format(milliseconds(arrivals[0] - writes[0]))) ms, median \(format(latencies[latencies.count / 2])) ms, max \(format(latencies.last!)) ms")
+    server.stop()
+}
+
+// 4. Cancel: a slow stream, cancelled after its first text event.
 for run in 1...3 {
     let server = try FaultServer()
     server.route("POST", "/v1/chat/completions", .openAIStream(pieces: Array(repeating: "slow ", count: 50), delay: 0.1))

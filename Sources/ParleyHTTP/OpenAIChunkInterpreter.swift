@@ -50,7 +50,7 @@ public struct OpenAIChunkInterpreter: Sendable {
             throw Self.streamFailure(server, url: url)
         }
         if event.event == "error" {
-            throw HTTPBackendError.streamError(url: url, message: data)
+            throw HTTPBackendError.streamError(url: url, message: (object["message"] as? String) ?? data)
         }
         return interpret(chunk: object)
     }

@@ -55,6 +55,9 @@ let package = Package(
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig"]),
         .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
+        // Streams from the fault server as fast as it can and reports the cost per chunk.
+        .executableTarget(
+            name: "http-stream-bench", dependencies: ["ParleyHTTP", "ParleyTestSupport"], path: "Benchmarks/http-stream-bench"),
         .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
     ]

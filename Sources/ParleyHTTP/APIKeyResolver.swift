@@ -4,12 +4,16 @@ import Foundation
 ///
 /// The only place that ever holds the key as text besides the request header. Errors carry the
 /// variable name or the command's exit status, never anything the command printed.
-public struct APIKeyResolver: Sendable {
+public struct APIKeyResolver: Sendable, CustomStringConvertible, CustomReflectable {
     public var environment: [String: String]
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
     }
+
+    /// The environment holds the key: never print or dump it.
+    public var description: String { "APIKeyResolver(\(environment.count) environment variables)" }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 
     /// The key, or nil when none is configured or the variable is unset (local servers need none).
     public func resolve(_ source: APIKeySource) throws -> String? {

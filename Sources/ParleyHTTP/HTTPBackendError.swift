@@ -73,7 +73,8 @@ public enum HTTPBackendError: UserFacingError, Equatable {
             } else if message.isEmpty == false {
                 numbers = suffix(message)
             }
-            return "the conversation is too long for the model's context at \(url)\(numbers); start a new conversation, shorten the message, or lower context_size in the config"
+            let setting = contextSize.map { "set context_size = \($0) in the config" } ?? "lower context_size in the config"
+            return "the conversation is too long for the model's context at \(url)\(numbers); shorten the message, start a new conversation, or \(setting) so older turns are left out"
         case .serverError(let status, let url, let message):
             return "\(status) \(Self.reasonPhrase(status)) from \(url)\(suffix(message)); the server failed, try again later"
         case .streamingRefused(let url, let message):

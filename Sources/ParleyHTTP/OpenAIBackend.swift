@@ -7,11 +7,18 @@ import ParleyCore
 
 /// A `ChatBackend` for any OpenAI-compatible server (OpenAI, llama.cpp's server, Ollama, vLLM, ...).
 ///
-/// One reply is one streamed `POST /chat/completions`, retried (with a notice) only while nothing of
-/// the reply has arrived; a server that refuses streaming is asked once more without it. The stream
-/// of events ends with `.finish` on success, or throws an `HTTPBackendError` (text already streamed
-/// stays with the consumer, who records the error next to it). Cancelling the consuming task closes
-/// the connection at once.
+/// One reply is one streamed `POST /chat/completions`, retried (with a `.notice`) only while nothing
+/// of the reply has arrived; a server that refuses streaming is asked once more without it.
+///
+/// How a reply ends:
+/// - `.finish(.stop / .length / .error)` as the server said; `.finish(.truncated)` when the stream
+///   ended after some text but with neither `[DONE]` nor a finish reason;
+/// - or the stream throws an `HTTPBackendError`. Text already streamed stays with the consumer,
+///   which keeps it and records `oneLineDescription(of: error)` beside it; nothing is retried
+///   once text has arrived.
+///
+/// Cancelling the consuming task (or dropping the stream) closes the connection at once and ends
+/// the stream without an error. The idle timeout and the overall deadline come from the endpoint.
 public struct OpenAIBackend: ChatBackend {
     public let endpoint: OpenAIEndpoint
     private let keyResolver: APIKeyResolver
@@ -53,6 +60,15 @@ public struct OpenAIBackend: ChatBackend {
         }
     }
 
+    /// The model replies will use: the configured one, or else the first the server lists
+    /// (asked once, then remembered). For status lines that want the name before the first reply.
+    public func resolvedModel() async throws -> String {
+        let key = try resolveKey()
+        return try await withDeadline(url: endpoint.modelsURL) {
+            try await resolveModel(key: key)
+        }
+    }
+
     /// The model names the server's `/models` lists, in its order.
     public func listModels() async throws -> [String] {
         let key = try resolveKey()
@@ -71,12 +87,23 @@ public struct OpenAIBackend: ChatBackend {
         let progress = ReplyProgress()
         var retries = 0
         var streaming = !cache.refusesStreaming
+        var askForUsage = !cache.refusesStreamOptions
         while true {
             do {
-                try await attempt(request, model: model, key: key, streaming: streaming, progress: progress, continuation: continuation)
+                try await attempt(
+                    request, model: model, key: key, streaming: streaming, askForUsage: askForUsage, progress: progress,
+                    continuation: continuation)
                 return
             } catch let failure as AttemptFailure {
                 var error = failure.error
+                if case .streamingRefused(_, let message) = error, streaming, askForUsage,
+                    message.lowercased().contains("stream_options")
+                {
+                    // Older servers reject only the usage option: keep streaming without it.
+                    askForUsage = false
+                    cache.refusesStreamOptions = true
+                    continue
+                }
                 if case .streamingRefused = error, streaming {
                     streaming = false
                     cache.refusesStreaming = true
@@ -100,11 +127,11 @@ public struct OpenAIBackend: ChatBackend {
 
     /// One HTTP exchange. Throws `AttemptFailure` for anything the retry policy should look at.
     private func attempt(
-        _ request: ChatRequest, model: String, key: String?, streaming: Bool, progress: ReplyProgress,
+        _ request: ChatRequest, model: String, key: String?, streaming: Bool, askForUsage: Bool, progress: ReplyProgress,
         continuation: AsyncThrowingStream<ReplyEvent, Error>.Continuation
     ) async throws {
         let urlRequest = try OpenAIRequestBuilder.chatRequest(
-            endpoint: endpoint, model: model, key: key, request: request, stream: streaming)
+            endpoint: endpoint, model: model, key: key, request: request, stream: streaming, askForUsage: askForUsage)
         let url = OpenAIEndpoint.display(endpoint.chatCompletionsURL)
         let context = errorContext(url: url, model: model, key: key)
         var decoder = SSEDecoder()
@@ -308,13 +335,21 @@ private final class ReplyProgress: @unchecked Sendable {
 }
 
 /// What one backend learns once and keeps: the key (so a key command runs once, not per reply),
-/// the model, and whether the server streams.
-private final class ResolvedValues: @unchecked Sendable {
-    struct Key { var value: String? }
+/// the model, and whether the server streams. Reflection shows none of it, so `dump` of a
+/// backend cannot reveal the key.
+private final class ResolvedValues: @unchecked Sendable, CustomReflectable {
+    struct Key: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+        var value: String?
+        var description: String { value == nil ? "no key" : "<redacted key>" }
+        var debugDescription: String { description }
+        var customMirror: Mirror { Mirror(self, children: [:]) }
+    }
+    var customMirror: Mirror { Mirror(self, children: [:]) }
     private let lock = NSLock()
     private var storedKey: Key?
     private var storedModel: String?
     private var storedRefusesStreaming = false
+    private var storedRefusesStreamOptions = false
     var key: Key? {
         get { lock.withLock { storedKey } }
         set { lock.withLock { storedKey = newValue } }
@@ -322,6 +357,11 @@ private final class ResolvedValues: @unchecked Sendable {
     var model: String? {
         get { lock.withLock { storedModel } }
         set { lock.withLock { storedModel = newValue } }
+    }
+    /// The server said no to `stream_options` once; later requests leave it out.
+    var refusesStreamOptions: Bool {
+        get { lock.withLock { storedRefusesStreamOptions } }
+        set { lock.withLock { storedRefusesStreamOptions = newValue } }
     }
     /// The server said no to `stream: true` once; later replies do not ask again.
     var refusesStreaming: Bool {

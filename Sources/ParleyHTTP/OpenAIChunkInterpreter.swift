@@ -28,7 +28,7 @@ public struct OpenAIChunkInterpreter: Sendable {
     /// The events one stream event stands for. Throws `HTTPBackendError` for an error object, or
     /// for data that is not JSON (an HTML page, a stray line, a lone surrogate escape).
     public mutating func interpret(_ event: SSEEvent) throws -> [ReplyEvent] {
-        let data = event.data.trimmingCharacters(in: .whitespaces)
+        let data = Self.trimmedSpaces(event.data)
         if data == "[DONE]" {
             sawDone = true
             return []
@@ -50,7 +50,7 @@ public struct OpenAIChunkInterpreter: Sendable {
             throw Self.streamFailure(server, url: url)
         }
         if event.event == "error" {
-            throw HTTPBackendError.streamError(url: url, message: data)
+            throw HTTPBackendError.streamError(url: url, message: (object["message"] as? String) ?? data)
         }
         return interpret(chunk: object)
     }
@@ -124,6 +124,15 @@ public struct OpenAIChunkInterpreter: Sendable {
             timingsUsage = TokenUsage(promptTokens: prompt, completionTokens: predicted)
         }
         return events
+    }
+
+    /// The text without surrounding spaces and tabs (Foundation's trimming is slow on Linux,
+    /// and this runs once per streamed chunk).
+    static func trimmedSpaces(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last else { return text }
+        if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return text }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     static func finishReason(_ text: String) -> FinishReason {

@@ -8,13 +8,15 @@ import ParleyCore
 /// Builds the HTTP requests for an endpoint: pure, so the exact JSON and headers are tested.
 public enum OpenAIRequestBuilder {
     /// The JSON body of a chat completion request.
-    public static func chatBody(model: String, request: ChatRequest, stream: Bool) -> [String: Any] {
+    /// - Parameter askForUsage: add `stream_options.include_usage` to a streaming request (a few
+    ///   servers reject the field; they are asked again without it).
+    public static func chatBody(model: String, request: ChatRequest, stream: Bool, askForUsage: Bool = true) -> [String: Any] {
         var body: [String: Any] = [
             "model": model,
             "messages": request.messages.map { ["role": $0.role.rawValue, "content": $0.content] },
             "stream": stream,
         ]
-        if stream { body["stream_options"] = ["include_usage": true] }
+        if stream && askForUsage { body["stream_options"] = ["include_usage": true] }
         let sampling = request.sampling
         if let temperature = sampling.temperature { body["temperature"] = temperature }
         if let topP = sampling.topP { body["top_p"] = topP }
@@ -25,14 +27,14 @@ public enum OpenAIRequestBuilder {
     }
 
     public static func chatRequest(
-        endpoint: OpenAIEndpoint, model: String, key: String?, request: ChatRequest, stream: Bool
+        endpoint: OpenAIEndpoint, model: String, key: String?, request: ChatRequest, stream: Bool, askForUsage: Bool = true
     ) throws -> URLRequest {
         var urlRequest = base(endpoint: endpoint, url: endpoint.chatCompletionsURL, key: key)
         urlRequest.httpMethod = "POST"
         urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
         urlRequest.setValue(stream ? "text/event-stream" : "application/json", forHTTPHeaderField: "Accept")
         urlRequest.httpBody = try JSONSerialization.data(
-            withJSONObject: chatBody(model: model, request: request, stream: stream), options: [.sortedKeys])
+            withJSONObject: chatBody(model: model, request: request, stream: stream, askForUsage: askForUsage), options: [.sortedKeys])
         return urlRequest
     }
 

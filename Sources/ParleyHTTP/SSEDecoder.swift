@@ -1,3 +1,5 @@
+import Foundation
+
 /// One server-sent event: the fields of one block of lines ended by a blank line.
 public struct SSEEvent: Sendable, Equatable {
     /// The `event:` field, when the server named the event type.
@@ -50,27 +52,71 @@ public struct SSEDecoder: Sendable {
     /// The stream so far ends inside a line or inside an event (no blank line after it yet).
     public var hasIncompleteEvent: Bool { !line.isEmpty || hasData }
 
-    public init() {}
+    /// The longest line kept; a longer one is reported as invalid and skipped, so a hostile or
+    /// broken server cannot make the client buffer without bound.
+    public let maxLineBytes: Int
+    private var skippingLongLine = false
+
+    public init(maxLineBytes: Int = 8 << 20) {
+        self.maxLineBytes = maxLineBytes
+    }
 
     /// Feeds one chunk of bytes; returns what became complete.
     public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> [Output] where Bytes.Element == UInt8 {
         var out: [Output] = []
-        for byte in bytes {
-            if pendingCR {
-                pendingCR = false
-                if byte == 0x0A { continue }
-            }
-            switch byte {
-            case 0x0A:
-                endLine(into: &out)
-            case 0x0D:
-                pendingCR = true
-                endLine(into: &out)
-            default:
-                line.append(byte)
-            }
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            feed(buffer: buffer, into: &out)
+        }
+        if handled == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBufferPointer { feed(buffer: $0, into: &out) }
         }
         return out
+    }
+
+    /// Feeds `Data` (the type URLSession delivers).
+    public mutating func feed(_ data: Data) -> [Output] {
+        var out: [Output] = []
+        data.withUnsafeBytes { raw in
+            feed(buffer: raw.bindMemory(to: UInt8.self), into: &out)
+        }
+        return out
+    }
+
+    /// Scans for line ends and copies whole runs of bytes at once rather than byte by byte.
+    private mutating func feed(buffer: UnsafeBufferPointer<UInt8>, into out: inout [Output]) {
+        var index = 0
+        let count = buffer.count
+        while index < count {
+            if pendingCR {
+                pendingCR = false
+                if buffer[index] == 0x0A {
+                    index += 1
+                    continue
+                }
+            }
+            var end = index
+            while end < count, buffer[end] != 0x0A, buffer[end] != 0x0D { end += 1 }
+            if end > index && !skippingLongLine {
+                line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<end]))
+                if line.count > maxLineBytes {
+                    out.append(.invalidLine("a line longer than \(maxLineBytes) bytes"))
+                    line.removeAll()
+                    skippingLongLine = true
+                }
+            }
+            guard end < count else { return }
+            if skippingLongLine {
+                // The end of the overlong line: drop it, resume with the next one.
+                skippingLongLine = false
+                if buffer[end] == 0x0D { pendingCR = true }
+                index = end + 1
+                continue
+            }
+            if buffer[end] == 0x0D { pendingCR = true }
+            endLine(into: &out)
+            index = end + 1
+        }
     }
 
     /// Ends the stream. A block of complete lines that lacks only its closing blank line is still
@@ -78,6 +124,7 @@ public struct SSEDecoder: Sendable {
     /// it was cut off and cannot be trusted.
     public mutating func finish() -> [Output] {
         line.removeAll()
+        skippingLongLine = false
         pendingCR = false
         var out: [Output] = []
         dispatch(into: &out)

@@ -183,6 +183,16 @@ struct OpenAIBackendFaultTests {
         #expect(server.requests.count == 2)
     }
 
+    @Test func aServerErrorWithRetryAfterWaitsAsAsked() async throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions", .openAIError(status: 503, message: "busy", headers: [("Retry-After", "0")]),
+            .openAIStream(pieces: ["ok"]))
+        let outcome = await collect(makeBackend(server))
+        #expect(outcome.text == "ok")
+        #expect(outcome.notices == ["retrying in 0 ms after 503 Service Unavailable (retry 1 of 3)"])
+    }
+
     @Test func serverErrorsGiveUpAfterTheRetries() async throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .body("<html><title>502 Bad Gateway</title></html>", status: 502, contentType: "text/html"))
@@ -348,6 +358,18 @@ struct OpenAIBackendFaultTests {
         let elapsed = ContinuousClock.now - started
         #expect(elapsed < .seconds(2))
         #expect(received.hasPrefix("tick"))
+        #expect(await server.waitForDisconnects(1, timeout: 2))
+    }
+
+    @Test func cancellingWhileWaitingForTheServerClosesTheConnection() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .silent)
+        let backend = makeBackend(server)
+        let task = Task { await collect(backend) }
+        #expect(await server.waitForRequests(1))
+        task.cancel()
+        let outcome = await task.value
+        #expect(outcome.events.isEmpty)
         #expect(await server.waitForDisconnects(1, timeout: 2))
     }
 

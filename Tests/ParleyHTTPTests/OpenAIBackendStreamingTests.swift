@@ -64,6 +64,56 @@ struct OpenAIBackendStreamingTests {
         ])
     }
 
+    /// The shape OpenAI sends, with CRLF line ends and a proxy's comment lines, and Ollama's
+    /// `reasoning` field: replayed in pieces of 1, 2, 3 and 7 bytes.
+    @Test(arguments: [1, 2, 3, 7])
+    func replaysRecordedOpenAIAndOllamaStreams(pieceSize: Int) async throws {
+        let openAI = """
+            : OPENROUTER PROCESSING
+
+            data: {"id":"chatcmpl-A","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","system_fingerprint":"fp","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}
+
+            data: {"id":"chatcmpl-A","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}],"usage":null}
+
+            data: {"id":"chatcmpl-A","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":" there — ✓"},"logprobs":null,"finish_reason":null}],"usage":null}
+
+            data: {"id":"chatcmpl-A","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}],"usage":null}
+
+            data: {"id":"chatcmpl-A","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}}
+
+            data: [DONE]
+
+
+            """.replacingOccurrences(of: "\n", with: "\r\n")
+        let ollama = """
+            data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"qwen3","system_fingerprint":"fp_ollama","choices":[{"index":0,"delta":{"role":"assistant","content":"","reasoning":"Thinking"},"finish_reason":null}]}
+
+            data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"qwen3","system_fingerprint":"fp_ollama","choices":[{"index":0,"delta":{"role":"assistant","content":"Done."},"finish_reason":null}]}
+
+            data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"qwen3","system_fingerprint":"fp_ollama","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"length"}]}
+
+            data: [DONE]
+
+
+            """
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .rawStream(openAI, pieceSize: pieceSize), .rawStream(ollama, pieceSize: pieceSize))
+        let backend = makeBackend(server)
+        #expect(await collect(backend).events == [
+            .text("Hi"), .text(" there — ✓"), .usage(TokenUsage(promptTokens: 9, completionTokens: 3)), .finish(.stop),
+        ])
+        #expect(await collect(backend).events == [.reasoning("Thinking"), .text("Done."), .finish(.length)])
+    }
+
+    @Test func theModelCanBeResolvedBeforeTheFirstReply() async throws {
+        let server = try FaultServer()
+        server.route("GET", "/v1/models", .models(["only-model"]))
+        let backend = makeBackend(server, model: nil)
+        #expect(backend.descriptor.model == "default")
+        #expect(try await backend.resolvedModel() == "only-model")
+        #expect(backend.descriptor.model == "only-model")
+    }
+
     @Test func aStreamWithoutDoneOrFinishReasonIsTruncated() async throws {
         let server = try FaultServer()
         server.route(
@@ -154,6 +204,23 @@ struct OpenAIBackendStreamingTests {
         #expect(server.requests.compactMap { $0.jsonBody?["stream"] as? Bool } == [true, false, false])
     }
 
+    @Test func aServerThatRejectsStreamOptionsStillStreams() async throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions",
+            .openAIError(status: 400, message: "Unrecognized request argument supplied: stream_options"),
+            .openAIStream(pieces: ["streamed"], usage: nil))
+        let backend = makeBackend(server)
+        let outcome = await collect(backend)
+        #expect(outcome.error == nil)
+        #expect(outcome.text == "streamed")
+        #expect(outcome.notices.isEmpty)
+        _ = await collect(backend)
+        let bodies = server.requests.compactMap { $0.jsonBody }
+        #expect(bodies.map { $0["stream"] as? Bool } == [true, true, true])
+        #expect(bodies.map { $0["stream_options"] != nil } == [true, false, false])
+    }
+
     @Test func aPlainTextBodyIsAnError() async throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .body("Hello\nWorld\n", status: 200, contentType: "text/plain"))
@@ -218,6 +285,51 @@ struct OpenAIBackendStreamingTests {
         #expect(error == .apiKeyCommandFailed(command: "echo leaked-output; exit 3", status: 3))
         #expect(error.description.contains("exit status 3"))
         #expect(server.requests.isEmpty)
+    }
+
+    @Test func repliesCanRunConcurrentlyOnOneBackend() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["a", "b", "c"], delay: 0.02))
+        let backend = makeBackend(server)
+        let texts = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<4 { group.addTask { await collect(backend).text } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(texts == ["abc", "abc", "abc", "abc"])
+        #expect(server.requests.count == 4)
+    }
+
+    @Test func extraHeadersAreSent() async throws {
+        let server = try FaultServer()
+        server.route("GET", "/v1/models", .models(["a"]))
+        let endpoint = OpenAIEndpoint(
+            name: "t", baseURL: server.baseURL, apiKey: .none, extraHeaders: ["OpenAI-Organization": "org-1", "X-Proxy": "yes"])
+        _ = try await OpenAIBackend(endpoint: endpoint, keyResolver: APIKeyResolver(environment: [:])).listModels()
+        let sent = try #require(server.requests.first)
+        #expect(sent.header("OpenAI-Organization") == "org-1")
+        #expect(sent.header("X-Proxy") == "yes")
+        #expect(sent.header("Authorization") == nil)
+    }
+
+    @Test func aBaseURLMustBeHTTP() throws {
+        #expect(try OpenAIEndpoint.baseURL(from: " http://127.0.0.1:8080/v1 ").absoluteString == "http://127.0.0.1:8080/v1")
+        #expect(throws: HTTPBackendError.invalidBaseURL("ftp://x/v1")) { try OpenAIEndpoint.baseURL(from: "ftp://x/v1") }
+        #expect(throws: HTTPBackendError.invalidBaseURL("localhost:8080")) { try OpenAIEndpoint.baseURL(from: "localhost:8080") }
+        #expect(OpenAIEndpoint.display(URL(string: "https://user:pw@h.example/v1?key=abc")!) == "https://h.example/v1")
+    }
+
+    @Test func dumpingTheBackendNeverShowsTheKey() async throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["x"]))
+        let backend = makeBackend(server)
+        _ = await collect(backend)
+        #expect(server.requests.first?.header("Authorization") == "Bearer \(testKey)")
+        var dumped = ""
+        dump(backend, to: &dumped)
+        #expect(!dumped.isEmpty)
+        #expect(!dumped.contains(testKey))
+        #expect(!String(describing: backend).contains(testKey))
+        #expect(!String(reflecting: backend).contains(testKey))
     }
 
     @Test func noKeyIsSentWhenTheVariableIsUnset() async throws {

@@ -99,7 +99,7 @@ struct OpenAIChunkInterpreterTests {
 
     @Test func eventNamedErrorIsAnError() {
         let r = interpret("event: error\ndata: {\"message\":\"overloaded\"}\n\n")
-        #expect(r.error != nil)
+        #expect(r.error == .streamError(url: "http://h/v1/chat/completions", message: "overloaded"))
     }
 
     @Test(arguments: [

@@ -125,6 +125,8 @@ struct ErrorClassifierTests {
             #expect(!error.isTransient)
         }
         #expect(llama400.description.contains("(9001 tokens, the server's context holds 8192)"))
+        #expect(llama400.description.contains("set context_size = 8192 in the config"))
+        #expect(openAI.description.contains("lower context_size in the config"))
     }
 
     @Test func rateLimitAndQuota() {

@@ -100,6 +100,14 @@ struct SSEDecoderTests {
         #expect(events(decode(bytes, cuts: [])) == [SSEEvent(data: "a\u{FFFD}\u{FFFD}b")])
     }
 
+    @Test func anOverlongLineIsReportedAndSkipped() {
+        var decoder = SSEDecoder(maxLineBytes: 16)
+        var out = decoder.feed(Array("data: ".utf8))
+        for _ in 0..<10 { out += decoder.feed(Array("0123456789".utf8)) }
+        out += decoder.feed(Array("\n\ndata: ok\n\n".utf8))
+        #expect(out == [.invalidLine("a line longer than 16 bytes"), .event(SSEEvent(data: "ok"))])
+    }
+
     @Test func randomBytesNeverCrash() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<200 {

@@ -33,6 +33,7 @@ public final class FaultServer: @unchecked Sendable {
     private var routes: [String: [FaultResponse]] = [:]
     private var recorded: [FaultRequest] = []
     private var disconnects = 0
+    private var writeTimes: [ContinuousClock.Instant] = []
     private var openConnections: Set<Int32> = []
     private var stopped = false
 
@@ -79,12 +80,21 @@ public final class FaultServer: @unchecked Sendable {
         lock.withLock { routes[method.uppercased() + " " + path, default: []] += responses }
     }
 
+    /// Adds a list of responses for a method and path.
+    public func route(_ method: String, _ path: String, responses: [FaultResponse]) {
+        lock.withLock { routes[method.uppercased() + " " + path, default: []] += responses }
+    }
+
     /// Every request received so far, in order.
     public var requests: [FaultRequest] { lock.withLock { recorded } }
 
     public func requests(to path: String) -> [FaultRequest] {
         requests.filter { $0.path.split(separator: "?").first.map(String.init) == path }
     }
+
+    /// When each body piece (`.send` step) finished being written, over all responses in order;
+    /// for measuring how long a piece takes to reach the client's consumer.
+    public var bodyWriteTimes: [ContinuousClock.Instant] { lock.withLock { writeTimes } }
 
     /// How many clients went away before their answer was complete.
     public var disconnectCount: Int { lock.withLock { disconnects } }
@@ -206,6 +216,8 @@ public final class FaultServer: @unchecked Sendable {
                     framed = bytes
                 }
                 guard write(framed, to: fd) else { return false }
+                let now = ContinuousClock.now
+                lock.withLock { writeTimes.append(now) }
             }
         }
         switch response.ending {

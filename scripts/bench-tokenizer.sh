@@ -6,4 +6,4 @@ set -eu
 cd "$(dirname "$0")/.."
 PARLEY_TOKENIZER_BENCH_BYTES="${PARLEY_TOKENIZER_BENCH_BYTES:-4000000}" \
     swift test -c release --scratch-path "${SCRATCH:-.build-bench}" --disable-xctest \
-    --filter TokenizerThroughputTests 2>&1 | grep -E "tokenizer throughput|passed|failed|error"
+    --filter TokenizerThroughputTests 2>&1 | grep -E "tokenizer (throughput|build)|passed|failed|error"

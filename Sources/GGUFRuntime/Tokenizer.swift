@@ -137,6 +137,8 @@ public final class Tokenizer: Sendable {
         var endOfGeneration = Set<Int32>()
         var fillInTheMiddleKindsSeen = Set<Int>()
         for (index, token) in tokens.enumerated() {
+            // Every name looked for starts with "<", "[" or "_": skip the rest cheaply.
+            guard let first = bytes[index].first, first == 0x3C || first == 0x5B || first == 0x5F else { continue }
             if eot == nil && Self.endOfTurnNames.contains(token) {
                 eot = Int32(index)
                 attributes[index].insert(.control)

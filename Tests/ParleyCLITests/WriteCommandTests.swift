@@ -223,6 +223,14 @@ struct WriteCommandTests {
         #expect(email["persona"] as? String == "writer")
         #expect((email["fields"] as? [[String: Any]])?.first?["name"] as? String == "to")
 
+        // --personas DIR: its templates/ folder comes last and overrides a bundled template.
+        let extra = runner.home.url.appendingPathComponent("extra/templates")
+        try FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
+        try "---\nname: email\nkind: document\ndescription: My own email.\n---\nWrite a two-line email."
+            .write(to: extra.appendingPathComponent("email.md"), atomically: true, encoding: .utf8)
+        let overridden = try runner.run(["write", "--list", "--personas", runner.home.url.appendingPathComponent("extra").path])
+        #expect(overridden.stdout.contains("\n  email                My own email.\n"))
+
         let show = try runner.run(["write", "--show", "email", "--field", "to=Kim"])
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("  to (required)  Who is the email to?"))

@@ -140,4 +140,13 @@ struct TemplateLibraryTests {
         #expect(TemplateLibrary.UnknownTemplate(name: "nope", known: ["good"]).description
             == "unknown template 'nope'; known templates: good (see 'parley write --list')")
     }
+
+    @Test func directoriesFollowThePersonaOrder() {
+        let directories = TemplateLibrary.directories(
+            bundledPersonas: URL(fileURLWithPath: "/opt/parley/personas"), configDirectory: URL(fileURLWithPath: "/home/u/.config/parley"),
+            extraPersonas: URL(fileURLWithPath: "/srv/mine"))
+        #expect(directories.map(\.path) == ["/opt/parley/personas/templates", "/home/u/.config/parley/templates", "/srv/mine/templates"])
+        #expect(TemplateLibrary.directories(bundledPersonas: nil, configDirectory: URL(fileURLWithPath: "/c"), extraPersonas: nil).map(\.path)
+            == ["/c/templates"])
+    }
 }

@@ -194,6 +194,7 @@ struct WriteCommand: AsyncParsableCommand {
             if value == "-" {
                 guard !readStdin else { throw ValidationError("only one --field can read standard input (NAME=-)") }
                 readStdin = true
+                if Console.stdinIsTerminal { Console.status("reading --field \(name) from standard input; end it with Ctrl-D") }
                 value = Console.readStandardInput()
                 guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw ValidationError("--field \(name)=-: standard input was empty")

@@ -8,13 +8,14 @@ public enum RevisionPrompt {
         let what = kind == .code ? "code" : "text"
         var change = instruction.trimmingCharacters(in: .whitespacesAndNewlines)
         if let last = change.last, !".!?".contains(last) { change += "." }
+        // The request first and the text last: the small model then answers with the new text
+        // instead of echoing the request after it (tried against SmolLM2-135M).
         return """
-            Here is the current \(what):
-
-            \(current)
-
-            Rewrite it. Change: \(change)
+            Rewrite the \(what) below. Change: \(change)
             Keep everything else the same. Reply with only the new \(what).
+
+            \(what == "code" ? "Code" : "Text"):
+            \(current)
             """
     }
 }

@@ -85,6 +85,14 @@ struct DraftTests {
         #expect(prompt.contains("Change: more formal."))
         #expect(RevisionPrompt.make(current: "x()", instruction: "add a test?", kind: .code).contains("Change: add a test?\n"))
         #expect(RevisionPrompt.make(current: "x()", instruction: "rename", kind: .code).contains("only the new code"))
+        #expect(RevisionPrompt.make(current: "Hi.\nBye.", instruction: "shorter", kind: .document) == """
+            Rewrite the text below. Change: shorter.
+            Keep everything else the same. Reply with only the new text.
+
+            Text:
+            Hi.
+            Bye.
+            """)
     }
 
     @Test func roundTripsThroughJSON() throws {

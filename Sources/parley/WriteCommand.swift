@@ -268,7 +268,7 @@ struct WriteCommand: AsyncParsableCommand {
         }
         Console.out(all.map { draft in
             let when = Date.ISO8601FormatStyle().format(draft.updatedAt)
-            return "\(draft.id)  \(when)  \(String(format: "%2d", draft.versionCount)) versions  \(Console.oneLine(draft.title))\n"
+            return "\(draft.id)  \(when)  \(String(format: "%2d", draft.versionCount)) \(draft.versionCount == 1 ? "version " : "versions")  \(Console.oneLine(draft.title))\n"
         }.joined())
     }
 

@@ -110,7 +110,7 @@ struct WriteCommand: AsyncParsableCommand {
         let writer = try makeWriter(context, persona: persona, drafts: store)
         let instruction = words.joined(separator: " ")
         let result = try await generate { onEvent in try await writer.revise(draft, instruction: instruction, onEvent: onEvent) }
-        try finish(result, saved: true, revisedFrom: draft.versionCount)
+        try finish(result, saved: writer.drafts != nil, revisedFrom: draft.versionCount)
     }
 
     private func makeWriter(_ context: AppContext, persona: Persona, drafts: DraftStore? = nil) throws -> DraftWriter {

@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "ParleyConfig", dependencies: ["ParleyCore", "TOMLKit"]),
         // Persona files: YAML front matter, a system prompt and few-shot examples.
         .target(name: "ParleyPersonas", dependencies: ["ParleyCore", "Yams"]),
+        // Write mode: templates (read like personas) with fields and controls; drafts with versions and line diffs.
+        .target(name: "ParleyWrite", dependencies: ["ParleyCore", "ParleyPersonas", "ParleyStore", "ParleyEngine"]),
         // OpenAI-compatible HTTP backend over URLSession.
         .target(name: "ParleyHTTP", dependencies: ["ParleyCore"]),
         // The in-process GGUF runtime; knows nothing of Parley.
@@ -37,6 +39,7 @@ let package = Package(
             name: "parley",
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
+                "ParleyWrite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -54,6 +57,7 @@ let package = Package(
         .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig"]),
         .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas"]),
+        .testTarget(name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         // Streams from the fault server as fast as it can and reports the cost per chunk.
         .executableTarget(

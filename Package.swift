@@ -34,12 +34,14 @@ let package = Package(
         .target(name: "GGUFRuntime", dependencies: ["CGGUFKernels"]),
         // Greedy-generation speed of the GGUF runtime (a benchmark tool, not shipped).
         .executableTarget(name: "gguf-bench", dependencies: ["GGUFRuntime"], path: "Benchmarks/GGUFBench"),
+        // Adapts the GGUF runtime to the ChatBackend seam.
+        .target(name: "ParleyLocal", dependencies: ["ParleyCore", "GGUFRuntime"]),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "parley",
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
-                "ParleyWrite",
+                "ParleyWrite", "ParleyLocal", "GGUFRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas"]),
         .testTarget(name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyLocalTests", dependencies: ["ParleyLocal", "ParleyCore", "GGUFRuntime"]),
         // Streams from the fault server as fast as it can and reports the cost per chunk.
         .executableTarget(
             name: "http-stream-bench", dependencies: ["ParleyHTTP", "ParleyTestSupport"], path: "Benchmarks/http-stream-bench"),

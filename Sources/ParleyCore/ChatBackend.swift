@@ -1,7 +1,7 @@
 import Foundation
 
 /// One message as a backend sees it: a role and its text.
-public struct ChatMessage: Sendable, Equatable, Codable {
+public struct ChatMessage: Sendable, Hashable, Codable {
     public var role: Role
     public var content: String
 

@@ -2,6 +2,7 @@ import Foundation
 import ParleyConfig
 import ParleyCore
 import ParleyHTTP
+import ParleyLocal
 
 /// Builds the backend a command asked for, from the config and the command-line overrides.
 ///
@@ -78,7 +79,9 @@ struct BackendFactory {
             }
             throw Failure(description: "no GGUF file at \(path)")
         }
-        throw Failure(description: "the local GGUF runtime is not part of this build yet; use --base-url URL (any OpenAI-compatible server) or a configured openai backend")
+        let backend = try LocalBackend(path: path, name: config.name, contextLength: config.contextSize, threads: config.threads)
+        if let notice = backend.templateNotice { Console.status(notice) }
+        return backend
     }
 
     private func expandTilde(_ path: String) -> String {

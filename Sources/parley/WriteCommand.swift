@@ -138,7 +138,7 @@ struct WriteCommand: AsyncParsableCommand {
                 switch event {
                 case .text(let piece):
                     if streamToStdout { printer.text(piece) }
-                case .notice(let notice):
+                case .notice(let notice), .safetyNotice(let notice):
                     Console.status(notice)
                 case .contextTrimmed(let dropped, let tokens, let size):
                     Console.status("left the \(dropped) oldest messages out so the draft fits the context (\(tokens) of \(size) tokens)")

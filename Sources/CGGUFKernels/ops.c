@@ -172,7 +172,7 @@ void cgguf_add(float *x, const float *y, int64_t n) {
 }
 
 void cgguf_store_f16(const float *x, uint16_t *dst, int64_t n) {
-    for (int64_t i = 0; i < n; i++) dst[i] = cgguf_fp32_to_fp16(x[i]);
+    for (int64_t i = 0; i < n; i++) dst[i] = cgguf_float_to_half(x[i]);
 }
 
 // ------------------------------------------------------------------ attention
@@ -188,7 +188,7 @@ static float dot_f16(int64_t n, const uint16_t *x, const uint16_t *y) {
         for (int j = 0; j < 4; j++) {
             for (int l = 0; l < 16; l++) {
                 const int64_t k = i + 16 * j + l;
-                acc[j][l] += cgguf_fp16_to_fp32(x[k]) * cgguf_fp16_to_fp32(y[k]);
+                acc[j][l] += cgguf_half_to_float(x[k]) * cgguf_half_to_float(y[k]);
             }
         }
     }
@@ -197,7 +197,7 @@ static float dot_f16(int64_t n, const uint16_t *x, const uint16_t *y) {
     for (int l = 0; l < 8; l++) w[l] = v[l + 8] + v[l];
     for (int l = 0; l < 4; l++) z[l] = w[l + 4] + w[l];
     double sum = (double)((z[0] + z[2]) + (z[1] + z[3]));
-    for (int64_t i = np; i < n; i++) sum += (double)(cgguf_fp16_to_fp32(x[i]) * cgguf_fp16_to_fp32(y[i]));
+    for (int64_t i = np; i < n; i++) sum += (double)(cgguf_half_to_float(x[i]) * cgguf_half_to_float(y[i]));
     return (float)sum;
 }
 
@@ -218,7 +218,7 @@ static void attend_f16(const struct attention_job *job, int64_t t, int64_t h, ui
     const int64_t kvh = h / group;
     const float *q = job->q + (t * job->n_heads + h) * hd;
     for (int64_t d = 0; d < hd; d++) {
-        qh[d] = cgguf_fp32_to_fp16(q[d]);
+        qh[d] = cgguf_float_to_half(q[d]);
         acc[d] = 0;
     }
     float S = 0.0f, M = -INFINITY;
@@ -232,18 +232,18 @@ static void attend_f16(const struct attention_job *job, int64_t t, int64_t h, ui
             const float old = M;
             M = s;
             ms = expf(old - M);
-            for (int64_t d = 0; d < hd; d++) acc[d] = cgguf_fp32_to_fp16(cgguf_fp16_to_fp32(acc[d]) * ms);
+            for (int64_t d = 0; d < hd; d++) acc[d] = cgguf_float_to_half(cgguf_half_to_float(acc[d]) * ms);
         } else {
             vs = expf(s - M);
         }
         for (int64_t d = 0; d < hd; d++) {
-            acc[d] = cgguf_fp32_to_fp16(fmaf(cgguf_fp16_to_fp32(vrow[d]), vs, cgguf_fp16_to_fp32(acc[d])));
+            acc[d] = cgguf_float_to_half(fmaf(cgguf_half_to_float(vrow[d]), vs, cgguf_half_to_float(acc[d])));
         }
         S = fmaf(S, ms, vs);
     }
     const float inv = S == 0.0f ? 0.0f : 1.0f / S;
     float *o = job->out + (t * job->n_heads + h) * hd;
-    for (int64_t d = 0; d < hd; d++) o[d] = cgguf_fp16_to_fp32(acc[d]) * inv;
+    for (int64_t d = 0; d < hd; d++) o[d] = cgguf_half_to_float(acc[d]) * inv;
 }
 
 #if CGGUF_X86
@@ -319,7 +319,7 @@ CGGUF_AVX2 static void attend_f16_avx2(const struct attention_job *job, int64_t 
 
 // llama.cpp's tiled path (batches of 64 queries or more): F32 throughout, online
 // softmax over tiles of 64 keys.
-static void attend_f32(const struct attention_job *job, int64_t t, int64_t h, float *acc, float *scores) {
+static inline __attribute__((always_inline)) void attend_f32_body(const struct attention_job *job, int64_t t, int64_t h, float *acc, float *scores) {
     const int64_t hd = job->head_dim;
     const int64_t group = job->n_heads / job->n_kv_heads;
     const int64_t kvh = h / group;
@@ -333,7 +333,7 @@ static void attend_f32(const struct attention_job *job, int64_t t, int64_t h, fl
         for (int64_t j = 0; j < tile; j++) {
             const uint16_t *krow = job->k + (ic + j) * job->kv_stride + kvh * hd;
             float s = 0.0f;
-            for (int64_t d = 0; d < hd; d++) s = fmaf(q[d], cgguf_fp16_to_fp32(krow[d]), s);
+            for (int64_t d = 0; d < hd; d++) s = fmaf(q[d], cgguf_half_to_float(krow[d]), s);
             s *= job->scale;
             scores[j] = s;
             if (s > tile_max) tile_max = s;
@@ -353,13 +353,25 @@ static void attend_f32(const struct attention_job *job, int64_t t, int64_t h, fl
         S += (float)sum;
         for (int64_t j = 0; j < tile; j++) {
             const uint16_t *vrow = job->v + (ic + j) * job->kv_stride + kvh * hd;
-            for (int64_t d = 0; d < hd; d++) acc[d] = fmaf(scores[j], cgguf_fp16_to_fp32(vrow[d]), acc[d]);
+            for (int64_t d = 0; d < hd; d++) acc[d] = fmaf(scores[j], cgguf_half_to_float(vrow[d]), acc[d]);
         }
     }
     const float inv = S == 0.0f ? 0.0f : 1.0f / S;
     float *o = job->out + (t * job->n_heads + h) * hd;
     for (int64_t d = 0; d < hd; d++) o[d] = acc[d] * inv;
 }
+
+static void attend_f32(const struct attention_job *job, int64_t t, int64_t h, float *acc, float *scores) {
+    attend_f32_body(job, t, h, acc, scores);
+}
+
+#if CGGUF_X86
+// The same code compiled for FMA hardware: fmaf becomes one instruction instead of a
+// library call; fmaf is exact either way, so results are identical.
+CGGUF_AVX2 static void attend_f32_fma(const struct attention_job *job, int64_t t, int64_t h, float *acc, float *scores) {
+    attend_f32_body(job, t, h, acc, scores);
+}
+#endif
 
 static void attention_task(void *raw, int ith, int nth) {
     const struct attention_job *job = raw;
@@ -381,6 +393,12 @@ static void attention_task(void *raw, int ith, int nth) {
         }
 #endif
         if (job->precise) {
+#if CGGUF_X86
+            if (fast) {
+                attend_f32_fma(job, t, h, (float *)scratch, (float *)scratch + job->head_dim);
+                continue;
+            }
+#endif
             attend_f32(job, t, h, (float *)scratch, (float *)scratch + job->head_dim);
         } else {
             attend_f16(job, t, h, (uint16_t *)scratch, (uint16_t *)scratch + job->head_dim);

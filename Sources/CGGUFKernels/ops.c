@@ -117,14 +117,15 @@ void cgguf_rms_norm(const float *x, const float *w, float *y, int64_t n, float e
 }
 
 void cgguf_rope_norm(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims,
-                     int64_t pos, float freq_base) {
+                     int64_t pos, float freq_base, const float *freq_factors) {
     float cache[1024];
     if (n_dims > 1024) n_dims = 1024;
     const float theta_scale = powf(freq_base, -2.0f / (float)n_dims);
     float theta = (float)pos;
     for (int64_t i = 0; i < n_dims; i += 2) {
-        cache[i] = cosf(theta);
-        cache[i + 1] = sinf(theta);
+        const float t = freq_factors ? theta / freq_factors[i / 2] : theta;
+        cache[i] = cosf(t);
+        cache[i + 1] = sinf(t);
         theta *= theta_scale;
     }
     for (int64_t h = 0; h < n_heads; h++) {

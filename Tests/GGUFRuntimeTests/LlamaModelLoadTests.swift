@@ -53,6 +53,19 @@ import Testing
         #expect(a != c)
     }
 
+    @Test func ropeFrequencyFactorsDivideTheAngles() throws {
+        var plain = Self.tinyModel()
+        let reference = try LlamaModel(file: GGUFFile(bytes: plain.bytes()), threads: 1).makeSession().evaluate(tokens: [3, 4, 5])
+        var ones = Self.tinyModel()
+        ones.addF32Tensor("rope_freqs.weight", dimensions: [16], values: [Float](repeating: 1, count: 16))
+        let same = try LlamaModel(file: GGUFFile(bytes: ones.bytes()), threads: 1).makeSession().evaluate(tokens: [3, 4, 5])
+        #expect(same == reference)
+        var scaled = Self.tinyModel()
+        scaled.addF32Tensor("rope_freqs.weight", dimensions: [16], values: [Float](repeating: 8, count: 16))
+        let other = try LlamaModel(file: GGUFFile(bytes: scaled.bytes()), threads: 1).makeSession().evaluate(tokens: [3, 4, 5])
+        #expect(other != reference)
+    }
+
     @Test func unsupportedArchitectureIsNamed() throws {
         var w = Self.tinyModel(architecture: "gpt2")
         #expect(throws: GGUFError.unsupportedArchitecture("gpt2")) {

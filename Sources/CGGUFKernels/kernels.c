@@ -55,57 +55,9 @@ int cgguf_set_kernel_level(int level) {
 
 // --------------------------------------------------------------- conversions
 
-float cgguf_fp16_to_fp32(uint16_t h) {
-    uint32_t sign = ((uint32_t)h & 0x8000u) << 16;
-    uint32_t exp = (h >> 10) & 0x1fu;
-    uint32_t mant = h & 0x3ffu;
-    uint32_t bits;
-    if (exp == 0) {
-        if (mant == 0) {
-            bits = sign;
-        } else {
-            // Subnormal: normalise.
-            int e = -1;
-            do { mant <<= 1; e++; } while ((mant & 0x400u) == 0);
-            mant &= 0x3ffu;
-            bits = sign | ((uint32_t)(112 - e) << 23) | (mant << 13);
-        }
-    } else if (exp == 0x1f) {
-        bits = sign | 0x7f800000u | (mant << 13);
-    } else {
-        bits = sign | ((exp + 112) << 23) | (mant << 13);
-    }
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
-}
+float cgguf_fp16_to_fp32(uint16_t h) { return cgguf_half_to_float(h); }
 
-uint16_t cgguf_fp32_to_fp16(float f) {
-    uint32_t x;
-    memcpy(&x, &f, sizeof x);
-    uint32_t sign = (x >> 16) & 0x8000u;
-    uint32_t absx = x & 0x7fffffffu;
-    if (absx >= 0x7f800000u) {
-        if (absx > 0x7f800000u) return (uint16_t)(sign | 0x7e00u | ((absx >> 13) & 0x3ffu));
-        return (uint16_t)(sign | 0x7c00u);
-    }
-    if (absx >= 0x477ff000u) return (uint16_t)(sign | 0x7c00u);
-    if (absx < 0x38800000u) {
-        if (absx < 0x33000000u) return (uint16_t)sign;
-        uint32_t e = absx >> 23;
-        uint32_t m = (absx & 0x7fffffu) | 0x800000u;
-        uint32_t shift = 126u - e;
-        uint32_t r = m >> shift;
-        uint32_t rem = m & ((1u << shift) - 1u);
-        uint32_t half = 1u << (shift - 1u);
-        if (rem > half || (rem == half && (r & 1u))) r++;
-        return (uint16_t)(sign | r);
-    }
-    uint32_t h = (absx >> 13) - (112u << 10);
-    uint32_t rem = absx & 0x1fffu;
-    if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) h++;
-    return (uint16_t)(sign | h);
-}
+uint16_t cgguf_fp32_to_fp16(float f) { return cgguf_float_to_half(f); }
 
 float cgguf_bf16_to_fp32(uint16_t h) {
     uint32_t bits = (uint32_t)h << 16;
@@ -350,10 +302,10 @@ static inline float hsum8(const float a[8]) {
 }
 
 // Lane k of a 32-element block holds the integer sum of elements 4k ... 4k+3.
-static float dot_q4_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y) {
+static float dot_q4_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
     float acc[8] = {0};
     for (int64_t ib = 0; ib < n / 32; ib++, x += 18, y += 34) {
-        const float d = fp16(x) * fp16(y);
+        const float d = fp16(x) * ys[ib];
         const uint8_t *qs = x + 2;
         const int8_t *qy = (const int8_t *)(y + 2);
         for (int k = 0; k < 8; k++) {
@@ -368,12 +320,12 @@ static float dot_q4_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y)
     return hsum8(acc);
 }
 
-static float dot_q4_1_q8_1_scalar(int64_t n, const uint8_t *x, const uint8_t *y) {
+static float dot_q4_1_q8_1_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
     float acc[8] = {0};
     float summs = 0.0f;
     for (int64_t ib = 0; ib < n / 32; ib++, x += 20, y += 36) {
-        const float d0 = fp16(x), d1 = fp16(y);
-        summs = fmaf(fp16(x + 2), fp16(y + 2), summs);
+        const float d0 = fp16(x), d1 = ys[2 * ib];
+        summs = fmaf(fp16(x + 2), ys[2 * ib + 1], summs);
         const float d = d0 * d1;
         const uint8_t *qs = x + 4;
         const int8_t *qy = (const int8_t *)(y + 4);
@@ -389,10 +341,10 @@ static float dot_q4_1_q8_1_scalar(int64_t n, const uint8_t *x, const uint8_t *y)
     return hsum8(acc) + summs;
 }
 
-static float dot_q8_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y) {
+static float dot_q8_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
     float acc[8] = {0};
     for (int64_t ib = 0; ib < n / 32; ib++, x += 34, y += 34) {
-        const float d = fp16(x) * fp16(y);
+        const float d = fp16(x) * ys[ib];
         const int8_t *qx = (const int8_t *)(x + 2);
         const int8_t *qy = (const int8_t *)(y + 2);
         for (int k = 0; k < 8; k++) {
@@ -428,10 +380,16 @@ CGGUF_AVX2 static inline __m256 dot_s8_avx2(__m256i x, __m256i y) {
     return dot_us8_avx2(_mm256_sign_epi8(x, x), _mm256_sign_epi8(y, x));
 }
 
-CGGUF_AVX2 static float dot_q4_0_q8_0_avx2(int64_t n, const uint8_t *x, const uint8_t *y) {
+CGGUF_AVX2 static inline float half_avx2(const uint8_t *p) {
+    uint16_t h;
+    memcpy(&h, p, 2);
+    return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(h)));
+}
+
+CGGUF_AVX2 static float dot_q4_0_q8_0_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
     __m256 acc = _mm256_setzero_ps();
     for (int64_t ib = 0; ib < n / 32; ib++, x += 18, y += 34) {
-        const __m256 d = _mm256_set1_ps(fp16(x) * fp16(y));
+        const __m256 d = _mm256_set1_ps(half_avx2(x) * ys[ib]);
         const __m256i qx = _mm256_sub_epi8(nibbles_avx2(x + 2), _mm256_set1_epi8(8));
         const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 2));
         acc = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc);
@@ -439,29 +397,26 @@ CGGUF_AVX2 static float dot_q4_0_q8_0_avx2(int64_t n, const uint8_t *x, const ui
     return hsum8_avx2(acc);
 }
 
-CGGUF_AVX2 static float dot_q4_1_q8_1_avx2(int64_t n, const uint8_t *x, const uint8_t *y) {
+CGGUF_AVX2 static float dot_q4_1_q8_1_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
     __m256 acc = _mm256_setzero_ps();
-    float summs = 0.0f;
+    __m128 summs = _mm_setzero_ps();
     for (int64_t ib = 0; ib < n / 32; ib++, x += 20, y += 36) {
-        uint16_t hx[2], hy[2];
-        memcpy(hx, x, 4);
-        memcpy(hy, y, 4);
-        const __m128 f = _mm_cvtph_ps(_mm_setr_epi16((short)hx[0], (short)hx[1], (short)hy[0], (short)hy[1], 0, 0, 0, 0));
-        float v[4];
-        _mm_storeu_ps(v, f);
-        summs = fmaf(v[1], v[3], summs);
-        const __m256 d = _mm256_set1_ps(v[0] * v[2]);
+        int32_t dm;
+        memcpy(&dm, x, 4);
+        const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
+        summs = _mm_fmadd_ss(_mm_movehdup_ps(f), _mm_set_ss(ys[2 * ib + 1]), summs);
+        const __m256 d = _mm256_set1_ps(_mm_cvtss_f32(f) * ys[2 * ib]);
         const __m256i qx = nibbles_avx2(x + 4);
         const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 4));
         acc = _mm256_fmadd_ps(d, dot_us8_avx2(qx, qy), acc);
     }
-    return hsum8_avx2(acc) + summs;
+    return hsum8_avx2(acc) + _mm_cvtss_f32(summs);
 }
 
-CGGUF_AVX2 static float dot_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, const uint8_t *y) {
+CGGUF_AVX2 static float dot_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
     __m256 acc = _mm256_setzero_ps();
     for (int64_t ib = 0; ib < n / 32; ib++, x += 34, y += 34) {
-        const __m256 d = _mm256_set1_ps(fp16(x) * fp16(y));
+        const __m256 d = _mm256_set1_ps(half_avx2(x) * ys[ib]);
         const __m256i qx = _mm256_loadu_si256((const __m256i *)(x + 2));
         const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 2));
         acc = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc);
@@ -492,26 +447,31 @@ static float dot_f32_scalar(int64_t n, const float *x, const float *y) {
     return s;
 }
 
-float cgguf_dot_q4_0_q8_0(int64_t n, const void *x, const void *y) {
-#if CGGUF_X86
-    if (cgguf_kernel_level() >= 1) return dot_q4_0_q8_0_avx2(n, x, y);
-#endif
-    return dot_q4_0_q8_0_scalar(n, x, y);
+void cgguf_activation_scales(const uint8_t *y, int64_t nb, int pairs, float *ys) {
+    const size_t block = pairs ? 36 : 34;
+    for (int64_t ib = 0; ib < nb; ib++, y += block) {
+        if (pairs) {
+            ys[2 * ib] = fp16(y);
+            ys[2 * ib + 1] = fp16(y + 2);
+        } else {
+            ys[ib] = fp16(y);
+        }
+    }
 }
 
-float cgguf_dot_q4_1_q8_1(int64_t n, const void *x, const void *y) {
-#if CGGUF_X86
-    if (cgguf_kernel_level() >= 1) return dot_q4_1_q8_1_avx2(n, x, y);
-#endif
-    return dot_q4_1_q8_1_scalar(n, x, y);
+static float dot_with_scales(int wtype, int64_t n, const void *x, const void *y) {
+    const int pairs = wtype == CGGUF_TYPE_Q4_1;
+    float *ys = malloc((size_t)(n / 32 + 1) * 2 * sizeof(float));
+    if (ys == NULL) abort();
+    cgguf_activation_scales(y, n / 32, pairs, ys);
+    const float r = cgguf_select_row_dot(wtype)(n, x, y, ys);
+    free(ys);
+    return r;
 }
 
-float cgguf_dot_q8_0_q8_0(int64_t n, const void *x, const void *y) {
-#if CGGUF_X86
-    if (cgguf_kernel_level() >= 1) return dot_q8_0_q8_0_avx2(n, x, y);
-#endif
-    return dot_q8_0_q8_0_scalar(n, x, y);
-}
+float cgguf_dot_q4_0_q8_0(int64_t n, const void *x, const void *y) { return dot_with_scales(CGGUF_TYPE_Q4_0, n, x, y); }
+float cgguf_dot_q4_1_q8_1(int64_t n, const void *x, const void *y) { return dot_with_scales(CGGUF_TYPE_Q4_1, n, x, y); }
+float cgguf_dot_q8_0_q8_0(int64_t n, const void *x, const void *y) { return dot_with_scales(CGGUF_TYPE_Q8_0, n, x, y); }
 
 float cgguf_dot_f32(int64_t n, const float *x, const float *y) {
 #if CGGUF_X86

@@ -9,6 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CGGUF_X86 1
+#define CGGUF_AVX2 __attribute__((target("avx2,fma,f16c")))
+#endif
+
 // ------------------------------------------------------------------- matmul
 
 struct matmul_job {
@@ -18,7 +24,8 @@ struct matmul_job {
     int64_t rows, cols;
     const float *x;          // F32 activations (dequantise path)
     const uint8_t *xq;       // quantised activations
-    size_t xq_row_bytes;
+    size_t xq_row_bytes;     // stride of one token's blocks + decoded scales
+    size_t xq_scales_offset; // where the decoded scales start within it
     int64_t n_tokens;
     float *out;
     int64_t out_stride;
@@ -42,7 +49,8 @@ static void matmul_task(void *raw, int ith, int nth) {
         for (int64_t r = r0; r < r1; r++) {
             const uint8_t *row = job->w + (size_t)r * job->row_bytes;
             for (int64_t t = 0; t < job->n_tokens; t++) {
-                job->out[t * job->out_stride + r] = job->dot(job->cols, row, job->xq + (size_t)t * job->xq_row_bytes);
+                const uint8_t *xq = job->xq + (size_t)t * job->xq_row_bytes;
+                job->out[t * job->out_stride + r] = job->dot(job->cols, row, xq, (const float *)(xq + job->xq_scales_offset));
             }
         }
         return;
@@ -59,10 +67,17 @@ static void matmul_task(void *raw, int ith, int nth) {
     free(buffer);
 }
 
+// Per token: the quantised blocks (padded to 64 bytes), then two floats per block.
+static size_t activation_stride(int at, int64_t cols, size_t *scales_offset) {
+    const size_t blocks = (cgguf_row_size(at, cols) + 63) / 64 * 64;
+    if (scales_offset) *scales_offset = blocks;
+    return blocks + ((size_t)(cols / 32) * 2 * sizeof(float) + 63) / 64 * 64;
+}
+
 size_t cgguf_matmul_scratch_size(int wtype, int64_t cols, int64_t n_tokens) {
     int at = cgguf_activation_type(wtype);
     if (at == CGGUF_TYPE_F32) return 16;
-    return cgguf_row_size(at, cols) * (size_t)n_tokens + 16;
+    return activation_stride(at, cols, NULL) * (size_t)n_tokens + 64;
 }
 
 int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
@@ -76,14 +91,15 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
     };
     if (job.dot != NULL) {
         int at = cgguf_activation_type(wtype);
-        job.xq_row_bytes = cgguf_row_size(at, cols);
+        job.xq_row_bytes = activation_stride(at, cols, &job.xq_scales_offset);
         for (int64_t t = 0; t < n_tokens; t++) {
-            void *dst = (uint8_t *)scratch + (size_t)t * job.xq_row_bytes;
+            uint8_t *dst = (uint8_t *)scratch + (size_t)t * job.xq_row_bytes;
             if (at == CGGUF_TYPE_Q8_1) {
                 cgguf_quantize_q8_1(x + t * cols, dst, cols);
             } else {
                 cgguf_quantize_q8_0(x + t * cols, dst, cols);
             }
+            cgguf_activation_scales(dst, cols / 32, at == CGGUF_TYPE_Q8_1, (float *)(dst + job.xq_scales_offset));
         }
     }
     cgguf_pool_run(pool, matmul_task, &job);
@@ -101,14 +117,15 @@ void cgguf_rms_norm(const float *x, const float *w, float *y, int64_t n, float e
 }
 
 void cgguf_rope_norm(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims,
-                     int64_t pos, float freq_base) {
+                     int64_t pos, float freq_base, const float *freq_factors) {
     float cache[1024];
     if (n_dims > 1024) n_dims = 1024;
     const float theta_scale = powf(freq_base, -2.0f / (float)n_dims);
     float theta = (float)pos;
     for (int64_t i = 0; i < n_dims; i += 2) {
-        cache[i] = cosf(theta);
-        cache[i + 1] = sinf(theta);
+        const float t = freq_factors ? theta / freq_factors[i / 2] : theta;
+        cache[i] = cosf(t);
+        cache[i + 1] = sinf(t);
         theta *= theta_scale;
     }
     for (int64_t h = 0; h < n_heads; h++) {
@@ -156,7 +173,7 @@ void cgguf_add(float *x, const float *y, int64_t n) {
 }
 
 void cgguf_store_f16(const float *x, uint16_t *dst, int64_t n) {
-    for (int64_t i = 0; i < n; i++) dst[i] = cgguf_fp32_to_fp16(x[i]);
+    for (int64_t i = 0; i < n; i++) dst[i] = cgguf_float_to_half(x[i]);
 }
 
 // ------------------------------------------------------------------ attention
@@ -172,7 +189,7 @@ static float dot_f16(int64_t n, const uint16_t *x, const uint16_t *y) {
         for (int j = 0; j < 4; j++) {
             for (int l = 0; l < 16; l++) {
                 const int64_t k = i + 16 * j + l;
-                acc[j][l] += cgguf_fp16_to_fp32(x[k]) * cgguf_fp16_to_fp32(y[k]);
+                acc[j][l] += cgguf_half_to_float(x[k]) * cgguf_half_to_float(y[k]);
             }
         }
     }
@@ -181,7 +198,7 @@ static float dot_f16(int64_t n, const uint16_t *x, const uint16_t *y) {
     for (int l = 0; l < 8; l++) w[l] = v[l + 8] + v[l];
     for (int l = 0; l < 4; l++) z[l] = w[l + 4] + w[l];
     double sum = (double)((z[0] + z[2]) + (z[1] + z[3]));
-    for (int64_t i = np; i < n; i++) sum += (double)(cgguf_fp16_to_fp32(x[i]) * cgguf_fp16_to_fp32(y[i]));
+    for (int64_t i = np; i < n; i++) sum += (double)(cgguf_half_to_float(x[i]) * cgguf_half_to_float(y[i]));
     return (float)sum;
 }
 
@@ -202,7 +219,7 @@ static void attend_f16(const struct attention_job *job, int64_t t, int64_t h, ui
     const int64_t kvh = h / group;
     const float *q = job->q + (t * job->n_heads + h) * hd;
     for (int64_t d = 0; d < hd; d++) {
-        qh[d] = cgguf_fp32_to_fp16(q[d]);
+        qh[d] = cgguf_float_to_half(q[d]);
         acc[d] = 0;
     }
     float S = 0.0f, M = -INFINITY;
@@ -216,23 +233,94 @@ static void attend_f16(const struct attention_job *job, int64_t t, int64_t h, ui
             const float old = M;
             M = s;
             ms = expf(old - M);
-            for (int64_t d = 0; d < hd; d++) acc[d] = cgguf_fp32_to_fp16(cgguf_fp16_to_fp32(acc[d]) * ms);
+            for (int64_t d = 0; d < hd; d++) acc[d] = cgguf_float_to_half(cgguf_half_to_float(acc[d]) * ms);
         } else {
             vs = expf(s - M);
         }
         for (int64_t d = 0; d < hd; d++) {
-            acc[d] = cgguf_fp32_to_fp16(fmaf(cgguf_fp16_to_fp32(vrow[d]), vs, cgguf_fp16_to_fp32(acc[d])));
+            acc[d] = cgguf_float_to_half(fmaf(cgguf_half_to_float(vrow[d]), vs, cgguf_half_to_float(acc[d])));
         }
         S = fmaf(S, ms, vs);
     }
     const float inv = S == 0.0f ? 0.0f : 1.0f / S;
     float *o = job->out + (t * job->n_heads + h) * hd;
-    for (int64_t d = 0; d < hd; d++) o[d] = cgguf_fp16_to_fp32(acc[d]) * inv;
+    for (int64_t d = 0; d < hd; d++) o[d] = cgguf_half_to_float(acc[d]) * inv;
 }
+
+#if CGGUF_X86
+// The same computation with F16C conversions and 256-bit lanes; products of halves
+// are exact, so fused and unfused accumulation agree and results are bit-identical.
+CGGUF_AVX2 static float dot_f16_avx2(int64_t n, const uint16_t *x, const uint16_t *y) {
+    __m256 acc[4][2];
+    for (int j = 0; j < 4; j++) acc[j][0] = acc[j][1] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n; i += 64) {
+        for (int j = 0; j < 4; j++) {
+            for (int h = 0; h < 2; h++) {
+                const int64_t k = i + 16 * j + 8 * h;
+                const __m256 a = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + k)));
+                const __m256 b = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(y + k)));
+                acc[j][h] = _mm256_fmadd_ps(a, b, acc[j][h]);
+            }
+        }
+    }
+    __m256 v[2];
+    for (int h = 0; h < 2; h++) {
+        v[h] = _mm256_add_ps(_mm256_add_ps(acc[0][h], acc[2][h]), _mm256_add_ps(acc[1][h], acc[3][h]));
+    }
+    const __m256 w = _mm256_add_ps(v[1], v[0]);
+    const __m128 z = _mm_add_ps(_mm256_extractf128_ps(w, 1), _mm256_castps256_ps128(w));
+    const __m128 pairs = _mm_add_ps(z, _mm_movehl_ps(z, z));
+    return _mm_cvtss_f32(_mm_add_ss(pairs, _mm_movehdup_ps(pairs)));
+}
+
+CGGUF_AVX2 static void attend_f16_avx2(const struct attention_job *job, int64_t t, int64_t h, uint16_t *qh, uint16_t *acc) {
+    const int64_t hd = job->head_dim;
+    const int64_t group = job->n_heads / job->n_kv_heads;
+    const int64_t kvh = h / group;
+    const float *q = job->q + (t * job->n_heads + h) * hd;
+    for (int64_t d = 0; d < hd; d += 8) {
+        _mm_storeu_si128((__m128i *)(qh + d), _mm256_cvtps_ph(_mm256_loadu_ps(q + d), _MM_FROUND_TO_NEAREST_INT));
+        _mm_storeu_si128((__m128i *)(acc + d), _mm_setzero_si128());
+    }
+    float S = 0.0f, M = -INFINITY;
+    const int64_t n_kv = job->first_pos + t + 1;
+    for (int64_t ic = 0; ic < n_kv; ic++) {
+        const uint16_t *krow = job->k + ic * job->kv_stride + kvh * hd;
+        const uint16_t *vrow = job->v + ic * job->kv_stride + kvh * hd;
+        float s = dot_f16_avx2(hd, krow, qh) * job->scale;
+        float ms = 1.0f, vs = 1.0f;
+        if (s > M) {
+            const float old = M;
+            M = s;
+            ms = expf(old - M);
+            const __m256 m = _mm256_set1_ps(ms);
+            for (int64_t d = 0; d < hd; d += 8) {
+                const __m256 a = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(acc + d)));
+                _mm_storeu_si128((__m128i *)(acc + d), _mm256_cvtps_ph(_mm256_mul_ps(a, m), _MM_FROUND_TO_NEAREST_INT));
+            }
+        } else {
+            vs = expf(s - M);
+        }
+        const __m256 w = _mm256_set1_ps(vs);
+        for (int64_t d = 0; d < hd; d += 8) {
+            const __m256 a = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(acc + d)));
+            const __m256 v = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(vrow + d)));
+            _mm_storeu_si128((__m128i *)(acc + d), _mm256_cvtps_ph(_mm256_fmadd_ps(v, w, a), _MM_FROUND_TO_NEAREST_INT));
+        }
+        S = _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(S), _mm_set_ss(ms), _mm_set_ss(vs)));
+    }
+    const float inv = S == 0.0f ? 0.0f : 1.0f / S;
+    float *o = job->out + (t * job->n_heads + h) * hd;
+    const __m256 scale = _mm256_set1_ps(inv);
+    for (int64_t d = 0; d < hd; d += 8) {
+        _mm256_storeu_ps(o + d, _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(acc + d))), scale));
+    }
+}
+#endif
 
 // llama.cpp's tiled path (batches of 64 queries or more): F32 throughout, online
 // softmax over tiles of 64 keys.
-static void attend_f32(const struct attention_job *job, int64_t t, int64_t h, float *acc, float *scores) {
+static inline __attribute__((always_inline)) void attend_f32_body(const struct attention_job *job, int64_t t, int64_t h, float *acc, float *scores) {
     const int64_t hd = job->head_dim;
     const int64_t group = job->n_heads / job->n_kv_heads;
     const int64_t kvh = h / group;
@@ -246,7 +334,7 @@ static void attend_f32(const struct attention_job *job, int64_t t, int64_t h, fl
         for (int64_t j = 0; j < tile; j++) {
             const uint16_t *krow = job->k + (ic + j) * job->kv_stride + kvh * hd;
             float s = 0.0f;
-            for (int64_t d = 0; d < hd; d++) s = fmaf(q[d], cgguf_fp16_to_fp32(krow[d]), s);
+            for (int64_t d = 0; d < hd; d++) s = fmaf(q[d], cgguf_half_to_float(krow[d]), s);
             s *= job->scale;
             scores[j] = s;
             if (s > tile_max) tile_max = s;
@@ -266,13 +354,25 @@ static void attend_f32(const struct attention_job *job, int64_t t, int64_t h, fl
         S += (float)sum;
         for (int64_t j = 0; j < tile; j++) {
             const uint16_t *vrow = job->v + (ic + j) * job->kv_stride + kvh * hd;
-            for (int64_t d = 0; d < hd; d++) acc[d] = fmaf(scores[j], cgguf_fp16_to_fp32(vrow[d]), acc[d]);
+            for (int64_t d = 0; d < hd; d++) acc[d] = fmaf(scores[j], cgguf_half_to_float(vrow[d]), acc[d]);
         }
     }
     const float inv = S == 0.0f ? 0.0f : 1.0f / S;
     float *o = job->out + (t * job->n_heads + h) * hd;
     for (int64_t d = 0; d < hd; d++) o[d] = acc[d] * inv;
 }
+
+static void attend_f32(const struct attention_job *job, int64_t t, int64_t h, float *acc, float *scores) {
+    attend_f32_body(job, t, h, acc, scores);
+}
+
+#if CGGUF_X86
+// The same code compiled for FMA hardware: fmaf becomes one instruction instead of a
+// library call; fmaf is exact either way, so results are identical.
+CGGUF_AVX2 static void attend_f32_fma(const struct attention_job *job, int64_t t, int64_t h, float *acc, float *scores) {
+    attend_f32_body(job, t, h, acc, scores);
+}
+#endif
 
 static void attention_task(void *raw, int ith, int nth) {
     const struct attention_job *job = raw;
@@ -282,9 +382,24 @@ static void attention_task(void *raw, int ith, int nth) {
     if (i0 >= i1) return;
     void *scratch = malloc((size_t)job->head_dim * 8 + 64 * sizeof(float));
     if (scratch == NULL) abort();
+#if CGGUF_X86
+    const int fast = cgguf_kernel_level() >= 1 && job->head_dim % 64 == 0;
+#endif
     for (int64_t i = i0; i < i1; i++) {
         const int64_t t = i / job->n_heads, h = i % job->n_heads;
+#if CGGUF_X86
+        if (fast && !job->precise) {
+            attend_f16_avx2(job, t, h, (uint16_t *)scratch, (uint16_t *)scratch + job->head_dim);
+            continue;
+        }
+#endif
         if (job->precise) {
+#if CGGUF_X86
+            if (fast) {
+                attend_f32_fma(job, t, h, (float *)scratch, (float *)scratch + job->head_dim);
+                continue;
+            }
+#endif
             attend_f32(job, t, h, (float *)scratch, (float *)scratch + job->head_dim);
         } else {
             attend_f16(job, t, h, (uint16_t *)scratch, (uint16_t *)scratch + job->head_dim);

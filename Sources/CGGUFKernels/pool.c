@@ -21,7 +21,7 @@
 #define CPU_RELAX() ((void)0)
 #endif
 
-enum { SPIN_ITERATIONS = 1 << 16 };
+enum { SPIN_ITERATIONS = 1 << 12 };
 
 struct cgguf_pool {
     int threads;

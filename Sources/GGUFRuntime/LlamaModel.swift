@@ -42,6 +42,8 @@ public final class LlamaModel: @unchecked Sendable {
     let embedding: WeightMatrix
     let output: WeightMatrix
     let outputNorm: [Float]
+    /// Per-frequency divisors of the rotary angles (`rope_freqs.weight`, Llama 3), if any.
+    let ropeFrequencyFactors: [Float]?
     let layers: [LlamaLayer]
     let pool: OpaquePointer
 
@@ -92,6 +94,8 @@ public final class LlamaModel: @unchecked Sendable {
         output = file.tensor(named: "output.weight") != nil
             ? try matrix("output.weight", columns: n, rows: hp.vocabularySize) : embedding
         outputNorm = try vector("output_norm.weight", count: n)
+        ropeFrequencyFactors = file.tensor(named: "rope_freqs.weight") != nil
+            ? try vector("rope_freqs.weight", count: hp.ropeDimensionCount / 2) : nil
         var layers: [LlamaLayer] = []
         for i in 0..<hp.layerCount {
             let p = "blk.\(i)."

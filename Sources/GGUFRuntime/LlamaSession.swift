@@ -106,6 +106,15 @@ public final class LlamaSession {
         return Array(UnsafeBufferPointer(start: logits, count: model.vocabularySize))
     }
 
+    /// Calls `body` with the model's RoPE frequency factors, or nil.
+    private func rope(_ body: (UnsafePointer<Float>?) -> Void) {
+        if let factors = model.ropeFrequencyFactors {
+            factors.withUnsafeBufferPointer { body($0.baseAddress) }
+        } else {
+            body(nil)
+        }
+    }
+
     /// Runs one batch through all layers at positions position ..< position + count.
     private func forward(_ batch: [Int32], last: Bool) throws {
         let hp = model.hyperparameters
@@ -135,8 +144,11 @@ public final class LlamaSession {
             let layerV = vCache + index * ctx * kvStride
             for t in 0..<count {
                 let pos = Int64(first + t)
-                cgguf_rope_norm(q + t * qDim, Int64(hp.headCount), Int64(hd), Int64(hp.ropeDimensionCount), pos, hp.ropeFreqBase)
-                cgguf_rope_norm(k + t * kvStride, Int64(hp.kvHeadCount), Int64(hd), Int64(hp.ropeDimensionCount), pos, hp.ropeFreqBase)
+                let dims = Int64(hp.ropeDimensionCount)
+                rope { factors in
+                    cgguf_rope_norm(q + t * qDim, Int64(hp.headCount), Int64(hd), dims, pos, hp.ropeFreqBase, factors)
+                    cgguf_rope_norm(k + t * kvStride, Int64(hp.kvHeadCount), Int64(hd), dims, pos, hp.ropeFreqBase, factors)
+                }
                 cgguf_store_f16(k + t * kvStride, layerK + (first + t) * kvStride, Int64(kvStride))
                 cgguf_store_f16(v + t * kvStride, layerV + (first + t) * kvStride, Int64(kvStride))
             }

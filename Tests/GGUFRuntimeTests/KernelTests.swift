@@ -244,11 +244,16 @@ import Testing
     @Test func scalarKernelsGiveTheSameTokens() throws {
         guard let model = try GreedyFixtureTests.model() else { return }
         guard GGUFKernels.best == .avx2 else { return }
-        let c = try GreedyFixtureTests.fixture().cases[0]
+        let cases = try GreedyFixtureTests.fixture().cases
+        let c = cases[0]
+        // A prompt of 64 tokens or more takes the F32 attention path.
+        let long = try #require(cases.first { $0.prompt_tokens.count >= LlamaSession.preciseAttentionThreshold })
+        let fastLogits = try model.makeSession().evaluate(tokens: long.prompt_tokens)
         GGUFKernels.select(.scalar)
         defer { GGUFKernels.select(.avx2) }
         let scalar = try GreedyFixtureTests.greedy(model, prompt: c.prompt_tokens, count: 8)
         #expect(GGUFKernels.level == .scalar)
         #expect(scalar == Array(c.expected_tokens.prefix(8)))
+        #expect(try model.makeSession().evaluate(tokens: long.prompt_tokens) == fastLogits)
     }
 }

@@ -87,9 +87,10 @@ size_t cgguf_matmul_scratch_size(int wtype, int64_t cols, int64_t n_tokens);
 /// y = x / sqrt(mean(x^2) + eps) * w, with llama.cpp's order of operations.
 void cgguf_rms_norm(const float *x, const float *w, float *y, int64_t n, float eps);
 /// Rotates pairs (x[2i], x[2i+1]) of each of `n_heads` heads of `head_dim` floats by
-/// pos * base^(-2i/n_dims), for 2i < n_dims ("normal" RoPE of llama).
+/// pos * base^(-2i/n_dims) / freq_factors[i], for 2i < n_dims ("normal" RoPE of llama;
+/// freq_factors, n_dims/2 of them, may be NULL: Llama 3's rope_freqs.weight).
 void cgguf_rope_norm(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims,
-                     int64_t pos, float freq_base);
+                     int64_t pos, float freq_base, const float *freq_factors);
 /// out = silu(gate) * up for one row, with llama.cpp x86 exp approximation on whole groups of 16.
 void cgguf_swiglu(const float *gate, const float *up, float *out, int64_t n);
 

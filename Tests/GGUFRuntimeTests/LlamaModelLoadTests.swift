@@ -1,0 +1,91 @@
+import Testing
+@testable import GGUFRuntime
+
+/// Loading a tiny synthetic llama model: what is missing or unsupported is named.
+@Suite struct LlamaModelLoadTests {
+    /// A one-layer llama with F32 weights: 64-wide embedding, 2 heads of 32, 1 KV head.
+    static func tinyModel(architecture: String = "llama", ffnType: UInt32 = 0) -> GGUFTestWriter {
+        var w = GGUFTestWriter()
+        let n = 64, ff = 128, vocab = 16, kv = 32
+        w.add("general.architecture", .string(architecture))
+        w.add("\(architecture).block_count", .uint32(1))
+        w.add("\(architecture).embedding_length", .uint32(UInt32(n)))
+        w.add("\(architecture).feed_forward_length", .uint32(UInt32(ff)))
+        w.add("\(architecture).attention.head_count", .uint32(2))
+        w.add("\(architecture).attention.head_count_kv", .uint32(1))
+        w.add("\(architecture).context_length", .uint32(128))
+        w.add("tokenizer.ggml.eos_token_id", .uint32(2))
+        var rng = TestRandom(seed: 11)
+        func values(_ count: Int) -> [Float] { (0..<count).map { _ in rng.float(in: -0.5...0.5) } }
+        w.addF32Tensor("token_embd.weight", dimensions: [n, vocab], values: values(n * vocab))
+        w.addF32Tensor("output_norm.weight", dimensions: [n], values: [Float](repeating: 1, count: n))
+        w.addF32Tensor("blk.0.attn_norm.weight", dimensions: [n], values: [Float](repeating: 1, count: n))
+        w.addF32Tensor("blk.0.ffn_norm.weight", dimensions: [n], values: [Float](repeating: 1, count: n))
+        w.addF32Tensor("blk.0.attn_q.weight", dimensions: [n, n], values: values(n * n))
+        w.addF32Tensor("blk.0.attn_k.weight", dimensions: [n, kv], values: values(n * kv))
+        w.addF32Tensor("blk.0.attn_v.weight", dimensions: [n, kv], values: values(n * kv))
+        w.addF32Tensor("blk.0.attn_output.weight", dimensions: [n, n], values: values(n * n))
+        if ffnType == 0 {
+            w.addF32Tensor("blk.0.ffn_gate.weight", dimensions: [n, ff], values: values(n * ff))
+        } else {
+            w.addTensor("blk.0.ffn_gate.weight", dimensions: [n, ff], type: ffnType,
+                        data: [UInt8](repeating: 0, count: n * ff / 32 * 22))
+        }
+        w.addF32Tensor("blk.0.ffn_up.weight", dimensions: [n, ff], values: values(n * ff))
+        w.addF32Tensor("blk.0.ffn_down.weight", dimensions: [ff, n], values: values(ff * n))
+        return w
+    }
+
+    @Test func tinyModelRunsDeterministically() throws {
+        var w = Self.tinyModel()
+        let model = try LlamaModel(file: GGUFFile(bytes: w.bytes()), threads: 2)
+        #expect(model.contextLength == 128)
+        #expect(model.vocabularySize == 16)
+        #expect(model.stopTokens == [2])
+        #expect(model.hyperparameters.headDimension == 32)
+        let a = try model.makeSession().evaluate(tokens: [3, 4, 5])
+        let b = try model.makeSession().evaluate(tokens: [3, 4, 5])
+        #expect(a.count == 16)
+        #expect(a == b)
+        let finite = a.filter { $0.isFinite }.count
+        #expect(finite == a.count)
+        let c = try model.makeSession().evaluate(tokens: [3, 4, 6])
+        #expect(a != c)
+    }
+
+    @Test func ropeFrequencyFactorsDivideTheAngles() throws {
+        var plain = Self.tinyModel()
+        let reference = try LlamaModel(file: GGUFFile(bytes: plain.bytes()), threads: 1).makeSession().evaluate(tokens: [3, 4, 5])
+        var ones = Self.tinyModel()
+        ones.addF32Tensor("rope_freqs.weight", dimensions: [16], values: [Float](repeating: 1, count: 16))
+        let same = try LlamaModel(file: GGUFFile(bytes: ones.bytes()), threads: 1).makeSession().evaluate(tokens: [3, 4, 5])
+        #expect(same == reference)
+        var scaled = Self.tinyModel()
+        scaled.addF32Tensor("rope_freqs.weight", dimensions: [16], values: [Float](repeating: 8, count: 16))
+        let other = try LlamaModel(file: GGUFFile(bytes: scaled.bytes()), threads: 1).makeSession().evaluate(tokens: [3, 4, 5])
+        #expect(other != reference)
+    }
+
+    @Test func unsupportedArchitectureIsNamed() throws {
+        var w = Self.tinyModel(architecture: "gpt2")
+        #expect(throws: GGUFError.unsupportedArchitecture("gpt2")) {
+            try LlamaModel(file: GGUFFile(bytes: w.bytes()))
+        }
+        #expect(GGUFError.unsupportedArchitecture("gpt2").description.contains("gpt2"))
+    }
+
+    @Test func unsupportedTensorTypeIsNamed() throws {
+        var w = Self.tinyModel(ffnType: 6) // Q5_0: known layout, no kernel
+        #expect(throws: GGUFError.unsupportedTensorType("Q5_0", tensor: "blk.0.ffn_gate.weight")) {
+            try LlamaModel(file: GGUFFile(bytes: w.bytes()))
+        }
+    }
+
+    @Test func missingTensorIsNamed() throws {
+        var w = Self.tinyModel()
+        w.tensors.removeAll { $0.name == "blk.0.ffn_up.weight" }
+        #expect(throws: GGUFError.missingTensor("blk.0.ffn_up.weight")) {
+            try LlamaModel(file: GGUFFile(bytes: w.bytes()))
+        }
+    }
+}

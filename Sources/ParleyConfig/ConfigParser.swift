@@ -8,7 +8,7 @@ import Foundation
 /// persona = "assistant"
 /// [defaults]            # temperature, top_p, max_tokens, seed
 /// [backends.NAME]       # kind, base_url, model, api_key_env, api_key_cmd, api_key,
-///                       # context_size, gguf, threads, idle_timeout, timeout
+///                       # context_size, gguf, threads, idle_timeout, timeout, stream
 /// ```
 public struct ConfigParser {
     /// The file name used in error messages.
@@ -68,7 +68,7 @@ public struct ConfigParser {
             table,
             allowed: [
                 "kind", "base_url", "model", "api_key_env", "api_key_cmd", "api_key", "context_size", "gguf",
-                "threads", "idle_timeout", "timeout",
+                "threads", "idle_timeout", "timeout", "stream",
             ], prefix: prefix)
         let kindName = try string(table, "kind", prefix: prefix) ?? ParleyConfig.builtInBackends[name]?.kind.rawValue
         guard let kindName else {
@@ -98,6 +98,7 @@ public struct ConfigParser {
         backend.threads = try integer(table, "threads", prefix: prefix, range: 1...1024)
         backend.idleTimeout = try number(table, "idle_timeout", prefix: prefix, range: 0.1...86_400)
         backend.timeout = try number(table, "timeout", prefix: prefix, range: 0.1...86_400)
+        backend.stream = try boolean(table, "stream", prefix: prefix)
         if kind == .openai, backend.apiKeyEnv == nil, backend.apiKeyCommand == nil, backend.apiKey == nil,
             ParleyConfig.builtInBackends[name] != nil
         {
@@ -130,6 +131,12 @@ public struct ConfigParser {
         guard let value = table[key] else { return nil }
         guard case .string(let text) = value else { throw mismatch(prefix + key, "a string", value) }
         return text
+    }
+
+    private func boolean(_ table: [String: ConfigValue], _ key: String, prefix: String) throws -> Bool? {
+        guard let value = table[key] else { return nil }
+        guard case .bool(let flag) = value else { throw mismatch(prefix + key, "true or false", value) }
+        return flag
     }
 
     private func integer(_ table: [String: ConfigValue], _ key: String, prefix: String, range: ClosedRange<Int>) throws -> Int? {

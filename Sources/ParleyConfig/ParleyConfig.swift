@@ -30,6 +30,8 @@ public struct BackendConfig: Sendable, Equatable {
     public var idleTimeout: Double?
     /// Seconds a whole request may take.
     public var timeout: Double?
+    /// OpenAI-compatible backends: false asks for whole replies instead of streams.
+    public var stream: Bool?
 
     public init(name: String, kind: BackendKind) {
         self.name = name

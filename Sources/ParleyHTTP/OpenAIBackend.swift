@@ -86,7 +86,7 @@ public struct OpenAIBackend: ChatBackend {
         let started = ContinuousClock.now
         let progress = ReplyProgress()
         var retries = 0
-        var streaming = !cache.refusesStreaming
+        var streaming = endpoint.streaming && !cache.refusesStreaming
         var askForUsage = !cache.refusesStreamOptions
         while true {
             do {

@@ -50,6 +50,9 @@ public struct OpenAIEndpoint: Sendable, Equatable {
     public var retryBaseDelay: Double
     /// Extra headers sent with every request (e.g. `OpenAI-Organization`, a proxy's header).
     public var extraHeaders: [String: String]
+    /// Ask for a streamed reply (the default). False asks for the whole reply at once, for servers
+    /// or proxies that mishandle streams.
+    public var streaming: Bool = true
 
     public init(
         name: String, baseURL: URL, model: String? = nil, apiKey: APIKeySource = .environment("OPENAI_API_KEY"),

@@ -62,6 +62,8 @@ struct BackendFactory {
         if let size = config.contextSize { endpoint.contextSize = size }
         if let idle = config.idleTimeout { endpoint.idleTimeout = idle }
         if let timeout = config.timeout { endpoint.deadline = timeout }
+        if let stream = config.stream { endpoint.streaming = stream }
+        if options.noStream { endpoint.streaming = false }
         return endpoint
     }
 

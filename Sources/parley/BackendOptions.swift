@@ -18,6 +18,9 @@ struct BackendOptions: ParsableArguments {
         "The environment variable that holds the API key (default OPENAI_API_KEY).", valueName: "var"))
     var apiKeyEnv: String?
 
+    @Flag(name: .customLong("no-stream"), help: "Ask an OpenAI-compatible server for the whole reply at once instead of a stream.")
+    var noStream = false
+
     @Option(help: ArgumentHelp("Run this GGUF file with the local backend.", valueName: "path"))
     var gguf: String?
 

@@ -70,6 +70,18 @@ struct AskCommandTests {
         #expect(try stored(runner).first?.id == id)
     }
 
+    @Test func noStreamAsksForTheWholeReply() throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .completion("All at once.", model: "m"))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let result = try runner.run(["ask", "--no-stream", "--base-url", server.baseURL.absoluteString, "--model", "m", "hi"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "All at once.\n")
+        #expect(server.requests(to: "/v1/chat/completions").first?.jsonBody?["stream"] as? Bool == false)
+        #expect(try stored(runner).first?.messages.last?.status == .complete)
+    }
+
     @Test func continueAndConversationSendTheHistory() throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["first answer"]), .openAIStream(pieces: ["second answer"]),

@@ -29,6 +29,7 @@ struct ConfigParserTests {
             api_key_env = "LAN_KEY"
             context_size = 8192
             idle_timeout = 30
+            stream = false
             [backends.big]
             kind = "local"
             gguf = "~/models/big.gguf"
@@ -45,6 +46,7 @@ struct ConfigParserTests {
         #expect(lan.apiKeyEnv == "LAN_KEY")
         #expect(lan.contextSize == 8192)
         #expect(lan.idleTimeout == 30)
+        #expect(lan.stream == false)
         #expect(try config.backend(named: "big").threads == 2)
     }
 
@@ -59,6 +61,7 @@ struct ConfigParserTests {
         ("[backends.local]\ntimeout = 5\nbogus = 1", "config file config.toml: backends.local.bogus: unknown key"),
         ("default_backend = \"nope\"", "config file config.toml: default_backend: no backend named 'nope'"),
         ("backends = 3", "config file config.toml: backends: expected a table, found an integer"),
+        ("[backends.openai]\nstream = \"no\"", "config file config.toml: backends.openai.stream: expected true or false, found a string"),
         ("[backends.local]\nbase_url = \"http://x\"", "config file config.toml: backends.local.base_url: a local backend has no base URL"),
     ])
     func invalidFilesNameTheKey(text: String, expectedStart: String) {

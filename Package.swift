@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas"]),
         .testTarget(name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyLocalTests", dependencies: ["ParleyLocal", "ParleyCore", "GGUFRuntime"]),
+        .testTarget(name: "ParleyLocalTests", dependencies: ["ParleyLocal", "ParleyCore", "GGUFRuntime"], exclude: ["Fixtures"]),
         // Streams from the fault server as fast as it can and reports the cost per chunk.
         .executableTarget(
             name: "http-stream-bench", dependencies: ["ParleyHTTP", "ParleyTestSupport"], path: "Benchmarks/http-stream-bench"),

@@ -29,11 +29,13 @@ let package = Package(
         // The in-process GGUF runtime; knows nothing of Parley.
         .target(name: "CGGUFKernels"),
         .target(name: "GGUFRuntime", dependencies: ["CGGUFKernels"]),
+        // Decision support: the matrix arithmetic, tolerant reading of model answers, the staged flow.
+        .target(name: "ParleyDecide", dependencies: ["ParleyCore", "ParleyStore", "ParleyEngine"]),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "parley",
             dependencies: [
-                "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
+                "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas", "ParleyDecide",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -53,6 +55,10 @@ let package = Package(
         .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ParleyDecideTests",
+            dependencies: ["ParleyDecide", "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
     ]
 )

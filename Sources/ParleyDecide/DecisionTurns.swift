@@ -1,0 +1,56 @@
+import Foundation
+import ParleyCore
+import ParleyEngine
+
+/// What the decision flow needs from a model: send one prompt, get the answer's text back.
+/// Kept as a protocol so the flow can run on the conversation engine (stored) or in tests.
+public protocol DecisionTurns: Sendable {
+    func ask(_ prompt: String, maxTokens: Int) async throws -> DecisionTurnReply
+}
+
+/// The answer to one prompt: its text (possibly partial) and, when it did not complete, why.
+public struct DecisionTurnReply: Sendable, Equatable {
+    public var text: String
+    public var failure: String?
+
+    public init(text: String, failure: String? = nil) {
+        self.text = text
+        self.failure = failure
+    }
+}
+
+/// Runs the flow's prompts as one stored conversation (mode `decide`): the first prompt starts it,
+/// the later ones continue it, and the engine saves each reply as it streams.
+public actor EngineDecisionTurns: DecisionTurns {
+    private let engine: ConversationEngine
+    private let backend: any ChatBackend
+    private let settings: TurnSettings
+    private let persona: String
+    private let onText: @Sendable (String) -> Void
+    public private(set) var conversationID: String?
+
+    /// - Parameter onText: each piece of reply text as it streams (for a live view; may ignore it).
+    public init(
+        engine: ConversationEngine, backend: any ChatBackend, settings: TurnSettings, persona: String = "decision-coach",
+        onText: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.engine = engine
+        self.backend = backend
+        self.settings = settings
+        self.persona = persona
+        self.onText = onText
+    }
+
+    public func ask(_ prompt: String, maxTokens: Int) async throws -> DecisionTurnReply {
+        var settings = self.settings
+        // A user's --max-tokens wins; otherwise each stage gets a cap that fits what it asks for.
+        if settings.sampling.maxTokens == nil { settings.sampling.maxTokens = maxTokens }
+        let target: TurnTarget = conversationID.map { .existing(id: $0) } ?? .newConversation(persona: persona, mode: .decide)
+        let onText = self.onText
+        let outcome = try await engine.send(prompt, to: target, using: backend, settings: settings) { event in
+            if case .text(let piece) = event { onText(piece) }
+        }
+        conversationID = outcome.conversation.id
+        return DecisionTurnReply(text: outcome.reply.content, failure: outcome.failure)
+    }
+}

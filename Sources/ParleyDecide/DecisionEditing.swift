@@ -32,6 +32,7 @@ extension DecisionRecord {
     public mutating func removeOption(_ name: String) throws {
         guard let index = optionIndex(name) else { throw DecisionEditError.unknownOption(name, known: options.map(\.name)) }
         let key = DecisionNames.key(options[index].name)
+        notes.removeAll { $0.contains("'\(options[index].name)'") }
         options.remove(at: index)
         scores.removeAll { DecisionNames.key($0.option) == key }
     }
@@ -56,6 +57,7 @@ extension DecisionRecord {
     public mutating func removeCriterion(_ name: String) throws {
         guard let index = criterionIndex(name) else { throw DecisionEditError.unknownCriterion(name, known: criteria.map(\.name)) }
         let key = DecisionNames.key(criteria[index].name)
+        notes.removeAll { $0.contains("'\(criteria[index].name)'") }
         criteria.remove(at: index)
         scores.removeAll { DecisionNames.key($0.criterion) == key }
     }

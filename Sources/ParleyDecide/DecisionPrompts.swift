@@ -4,6 +4,13 @@ import Foundation
 /// wanted, because the default model is tiny (135M parameters): it copies a shown format far more
 /// reliably than it follows a description of one.
 public enum DecisionPrompts {
+    /// The placeholder lines of the prompts' examples. A small model often copies them back; an
+    /// echoed placeholder is not an answer and is dropped.
+    public static func isPlaceholder(_ text: String) -> Bool {
+        let key = DecisionNames.key(text.trimmingCharacters(in: CharacterSet(charactersIn: ".…")))
+        return key.isEmpty || ["first option", "second option", "another option", "a good point", "a bad point", "...", "…"].contains(key)
+    }
+
     public static func options(question: String, known: [String]) -> String {
         if known.isEmpty {
             return """

@@ -8,6 +8,19 @@ public enum DecisionReport {
         return String(format: "%.2f", total)
     }
 
+    /// What is still open, one line each: derived from the matrix as it is now (so an edit that fills a
+    /// gap removes its line), then the record's notes.
+    public static func openItems(_ record: DecisionRecord) -> [String] {
+        var items: [String] = []
+        if record.options.count < 2 { items.append("fewer than two options") }
+        if record.criteria.isEmpty { items.append("no criteria") }
+        for criterion in record.criteria where criterion.givenBy == .assumed {
+            items.append("the weight of '\(criterion.name)' is assumed to be 3 (neutral)")
+        }
+        for cell in record.analysis.missing { items.append("no score for '\(cell.option)' on '\(cell.criterion)'") }
+        return items + record.notes
+    }
+
     /// One sentence about how fragile the winner is.
     public static func sensitivitySentence(_ analysis: DecisionAnalysis) -> String {
         let sensitivity = analysis.sensitivity
@@ -60,8 +73,9 @@ public enum DecisionReport {
         if let outcome = record.outcome {
             out += "\nOutcome (\(day(outcome.date))): \(outcome.text)\n"
         }
-        if !record.notes.isEmpty {
-            out += "\nLeft for you:\n" + record.notes.map { "  - \($0)\n" }.joined()
+        let open = openItems(record)
+        if !open.isEmpty {
+            out += "\nLeft for you (parley decide --edit \(record.id) ...):\n" + open.map { "  - \($0)\n" }.joined()
         }
         return out
     }
@@ -111,9 +125,6 @@ public enum DecisionReport {
                     + " | \(format(analysis.totals[index].total)) | \(rank[option.name].map(String.init) ?? "–") |\n"
             }
             out += "\nTotals are Σ weight × score / Σ weight over the scored criteria.\n"
-            if !analysis.missing.isEmpty {
-                out += "Missing scores: " + analysis.missing.map { "\($0.option) / \($0.criterion)" }.joined(separator: "; ") + ".\n"
-            }
             out += "\n## Sensitivity\n\n" + sensitivitySentence(analysis) + "\n"
         }
         out += "\n## Pros and cons\n"
@@ -126,7 +137,8 @@ public enum DecisionReport {
         out += "\n## Recommendation\n\n\(record.recommendation.map(inline) ?? "None given.")\n"
         if analysis.winner != nil { out += "\nHighest weighted total: \(inline(analysis.winner!)).\n" }
         out += "\n## Outcome\n\n" + (record.outcome.map { "\(day($0.date)): \($0.text)\n" } ?? "Not recorded yet.\n")
-        if !record.notes.isEmpty { out += "\n## Notes\n\n" + record.notes.map { "- \(inline($0))\n" }.joined() }
+        let open = openItems(record)
+        if !open.isEmpty { out += "\n## Still open\n\n" + open.map { "- \(inline($0))\n" }.joined() }
         return out
     }
 

@@ -5,7 +5,9 @@ import Foundation
 /// reasoning (think step by step; then, with that reasoning fed back, the scores and a recommendation).
 ///
 /// The user's values are never replaced; the model only fills gaps. Whatever cannot be read from an
-/// answer is asked for once more, then left empty and named in the record's `notes` — never invented.
+/// answer is asked for once more, then left empty — never invented. Gaps the matrix itself shows
+/// (missing cells, assumed weights, too few options) are derived by `DecisionReport.openItems`; the
+/// record's `notes` keep only what cannot be derived (pros and cons not read, no recommendation).
 /// A failed turn with nothing in it stops the asking: the record keeps what it has.
 public struct DecisionSession: Sendable {
     public let turns: any DecisionTurns
@@ -45,9 +47,6 @@ public struct DecisionSession: Sendable {
         } catch is Stopped {
             record.notes.append(DecisionSession.stoppedNote)
         }
-        for cell in record.analysis.missing {
-            record.notes.append("no score for '\(cell.option)' on '\(cell.criterion)'")
-        }
         return record
     }
 
@@ -68,32 +67,30 @@ public struct DecisionSession: Sendable {
         guard record.options.count < 2 else { return }
         progress("asking for options")
         var answer = try await ask(DecisionPrompts.options(question: record.question, known: record.options.map(\.name)), maxTokens: 120)
-        var proposed = DecisionParser.options(in: answer)
+        var proposed = DecisionParser.options(in: answer).filter { !DecisionPrompts.isPlaceholder($0) }
         if proposed.isEmpty {
             progress("no options could be read; asking once more")
             answer = try await ask(DecisionPrompts.optionsAgain(question: record.question), maxTokens: 60)
-            proposed = DecisionParser.options(in: answer)
+            proposed = DecisionParser.options(in: answer).filter { !DecisionPrompts.isPlaceholder($0) }
         }
         for name in proposed where record.options.count < maximumOptions {
             try? record.addOption(name, givenBy: .model)
         }
-        if record.options.count < 2 { record.notes.append("fewer than two options: add them yourself") }
     }
 
     private func fillCriteria(_ record: inout DecisionRecord) async throws {
         if record.criteria.isEmpty {
             progress("asking for criteria and weights")
             var answer = try await ask(DecisionPrompts.criteria(question: record.question, options: record.options.map(\.name)), maxTokens: 120)
-            var proposed = DecisionParser.criteria(in: answer)
+            var proposed = DecisionParser.criteria(in: answer).filter { !DecisionPrompts.isPlaceholder($0.name) }
             if proposed.isEmpty {
                 progress("no criteria could be read; asking once more")
                 answer = try await ask(DecisionPrompts.criteriaAgain(question: record.question), maxTokens: 60)
-                proposed = DecisionParser.criteria(in: answer)
+                proposed = DecisionParser.criteria(in: answer).filter { !DecisionPrompts.isPlaceholder($0.name) }
             }
             for criterion in proposed.prefix(maximumCriteria) {
                 try? record.setCriterion(criterion.name, weight: criterion.weight, givenBy: .model)
             }
-            if record.criteria.isEmpty { record.notes.append("no criteria: add them yourself") }
         }
         let unweighted = record.criteria.filter { $0.givenBy == .assumed }.map(\.name)
         guard !unweighted.isEmpty else { return }
@@ -105,9 +102,6 @@ public struct DecisionSession: Sendable {
                 : DecisionParser.criteria(in: answer).first { DecisionNames.key($0.name) == DecisionNames.key(name) }?.weight
             if let weight { try? record.setCriterion(name, weight: weight, givenBy: .model) }
         }
-        for criterion in record.criteria where criterion.givenBy == .assumed {
-            record.notes.append("the weight of '\(criterion.name)' is assumed to be 3 (neutral)")
-        }
     }
 
     private func fillProsAndCons(_ record: inout DecisionRecord) async throws {
@@ -115,7 +109,9 @@ public struct DecisionSession: Sendable {
             let name = record.options[index].name
             progress("asking for the pros and cons of \(name)")
             let answer = try await ask(DecisionPrompts.prosAndCons(question: record.question, option: name), maxTokens: 160)
-            let found = DecisionParser.prosAndCons(in: answer, option: name)
+            var found = DecisionParser.prosAndCons(in: answer, option: name)
+            found.pros.removeAll(where: DecisionPrompts.isPlaceholder)
+            found.cons.removeAll(where: DecisionPrompts.isPlaceholder)
             record.options[index].pros = found.pros
             record.options[index].cons = found.cons
             if found.pros.isEmpty && found.cons.isEmpty { record.notes.append("no pros or cons could be read for '\(name)'") }

@@ -137,8 +137,6 @@ struct DecideCommand: AsyncParsableCommand {
             record.conversationID = await turns.conversationID
             record.backend = backend.descriptor.name
             record.model = backend.descriptor.model.isEmpty ? nil : backend.descriptor.model
-        } else {
-            for cell in record.analysis.missing { record.notes.append("no score for '\(cell.option)' on '\(cell.criterion)'") }
         }
         record.updatedAt = Date()
         try store.create(record)

@@ -32,7 +32,7 @@ struct DecisionSessionTests {
         ("List 4 criteria", "1. Cost: 4\n2. Career: 5\n3. Friends - 3"),
         ("Option: Move to Berlin", "Pros:\n- cheaper rent\nCons:\n- far from friends"),
         ("Option: Stay in London", "**Pros**\n* friends nearby\n**Cons**\n* expensive"),
-        ("Option: Move to Lisbon", "I don't know."),
+        ("Option: Move to Lisbon", "Pros:\n- a good point\nCons:\n- a bad point"),
         ("Think step by step", "Berlin is cheap but lonely. London is dear but social. Lisbon is sunny."),
         ("Now score each option", """
             Move to Berlin - Cost: 8/10
@@ -124,8 +124,9 @@ struct DecisionSessionTests {
         #expect(record.recommendation == nil)
         #expect(record.notes == [
             "no pros or cons could be read for 'Tea'", "no pros or cons could be read for 'Coffee'",
-            "the model gave no recommendation line", "no score for 'Coffee' on 'Taste'",
+            "the model gave no recommendation line",
         ])
+        #expect(DecisionReport.openItems(record) == ["no score for 'Coffee' on 'Taste'"] + record.notes)
         #expect(record.analysis.totals.map(\.total) == [6, nil])
         #expect(conversation?.messages.count == 10)
     }
@@ -136,8 +137,17 @@ struct DecisionSessionTests {
         // Options, options again, criteria, criteria again; nothing to score.
         #expect(backend.requests.all.count == 4)
         #expect(record.options.isEmpty && record.criteria.isEmpty)
-        #expect(record.notes == ["fewer than two options: add them yourself", "no criteria: add them yourself"])
+        #expect(backend.requests.all[1].messages.last?.content == DecisionPrompts.optionsAgain(question: "What now?"))
+        #expect(record.notes.isEmpty)
+        #expect(DecisionReport.openItems(record) == ["fewer than two options", "no criteria"])
         #expect(progress.contains("no options could be read; asking once more"))
+    }
+
+    @Test func echoedPlaceholdersAreNotAnswers() async throws {
+        let backend = ScriptedBackend.replying(["1. First option\n2. Second option"])
+        let (record, _, _) = try await Self.run(DecisionRecord(question: "Which?"), backend: backend)
+        #expect(record.options.isEmpty)
+        #expect(backend.requests.all.count == 4)
     }
 
     @Test func oneJSONAnswerServesEveryStage() async throws {
@@ -173,7 +183,8 @@ struct DecisionSessionTests {
         #expect(record.options.map(\.name) == ["Stay", "Go"])
         #expect(record.notes.first?.hasPrefix("the model stopped answering (") == true)
         #expect(record.notes.first?.contains("connection refused") == true)
-        #expect(record.notes.dropFirst() == ["no score for 'Stay' on 'Risk'", "no score for 'Go' on 'Risk'"])
+        #expect(record.notes.count == 1)
+        #expect(DecisionReport.openItems(record).prefix(2) == ["no score for 'Stay' on 'Risk'", "no score for 'Go' on 'Risk'"])
         #expect(conversation?.messages.last?.status == .failed)
     }
 }

@@ -59,7 +59,10 @@ public struct DecisionEdits: Sendable, Equatable {
             guard let value = Int(valueText) else {
                 throw Malformed(flag: "--score", value: spec, expected: "OPTION:CRITERION=VALUE with a whole number 1-10")
             }
-            let cell = try DecisionEdits.cell(String(spec[..<equals]), in: edited, flag: "--score", expected: "OPTION:CRITERION=VALUE (e.g. 'Berlin:Cost=7')")
+            let expected = "OPTION:CRITERION=VALUE (e.g. 'Berlin:Cost=7')"
+            guard let cell = try? DecisionEdits.cell(String(spec[..<equals]), in: edited, flag: "--score", expected: expected) else {
+                throw Malformed(flag: "--score", value: spec, expected: expected)
+            }
             try edited.setScore(option: cell.option, criterion: cell.criterion, value: value, givenBy: .user)
         }
         record = edited

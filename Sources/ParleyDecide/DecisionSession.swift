@@ -30,6 +30,9 @@ public struct DecisionSession: Sendable {
     /// Stops the flow when the user cancels (Ctrl-C): the record keeps what was gathered.
     private struct Stopped: Error {}
 
+    /// How the note starts when the model could not be reached (a failed turn with no text).
+    public static let unavailablePrefix = "the model stopped answering "
+
     /// The note a record carries when the user stopped the flow.
     public static let stoppedNote = "stopped by the user before the model had filled everything in"
 
@@ -43,7 +46,7 @@ public struct DecisionSession: Sendable {
             try await fillProsAndCons(&record)
             try await fillScores(&record)
         } catch let stop as ModelUnavailable {
-            record.notes.append("the model stopped answering (\(stop.reason)); the rest is left for you")
+            record.notes.append(DecisionSession.unavailablePrefix + "(\(stop.reason)); the rest is left for you")
         } catch is Stopped {
             record.notes.append(DecisionSession.stoppedNote)
         }

@@ -143,6 +143,11 @@ struct DecideCommand: AsyncParsableCommand {
         try printRecord(record)
         Console.status("saved as decision \(record.id); change it with 'parley decide --edit \(record.id) ...'")
         if record.notes.contains(DecisionSession.stoppedNote) { throw ExitCode(130) }
+        if let unavailable = record.notes.first(where: { $0.hasPrefix(DecisionSession.unavailablePrefix) }) {
+            // Saved with what was given, but the user asked for the model's help and did not get it.
+            Console.status(unavailable)
+            throw ExitCode(1)
+        }
     }
 
     private func printRecord(_ record: DecisionRecord) throws {

@@ -22,7 +22,7 @@ struct DecideCommand: AsyncParsableCommand {
     @OptionGroup var backendOptions: BackendOptions
     @OptionGroup var sampling: SamplingFlags
 
-    @Argument(help: "The question (or, with --outcome, what happened). Words are joined with spaces.")
+    @Argument(help: ArgumentHelp("The question (or, with --outcome, what happened). Words are joined with spaces.", valueName: "question"))
     var words: [String] = []
 
     @Option(name: .customLong("option"), help: ArgumentHelp("An option to consider (repeatable).", valueName: "text"))

@@ -294,19 +294,53 @@ public enum DecisionParser {
             let body = stripMarkup(listItem(line) ?? line)
             guard !body.isEmpty else { continue }
             let option = mentioned(options, in: body)
-            let criterion = mentioned(criteria, in: body)
-            guard let criterion else {
-                // A line naming one option and no criterion opens that option's block.
-                if let option { current = option.name }
+            guard let criterion = mentioned(criteria, in: body) else {
+                if let short = shortenedScore(body, options: options, criteria: criteria, current: current) {
+                    current = short.option
+                    found.append(short)
+                } else if let option {
+                    // A line naming one option and no criterion opens that option's block.
+                    current = option.name
+                }
                 continue
             }
-            if let option { current = option.name }
-            // The number comes after the criterion's name, so "Option 2 - Cost: 7" reads 7.
-            let after = String(body[criterion.range.upperBound...])
-            guard let owner = option?.name ?? current, let value = scoreValue(after) else { continue }
+            // Who the line is about: the option it names, else a shortened label before the
+            // criterion, else (for a bare "Cost: 7" line) the option block it is in.
+            let before = String(body[..<criterion.range.lowerBound]).trimmingCharacters(in: CharacterSet.alphanumerics.inverted)
+            let owner: String?
+            if let option {
+                owner = option.name
+            } else if before.isEmpty {
+                owner = current
+            } else {
+                owner = match(before, in: options)
+            }
+            if let owner { current = owner }
+            // The number comes after the names, so "Option 2 - Cost: 7" reads 7.
+            let end = max(criterion.range.upperBound, option.map { $0.range.upperBound } ?? criterion.range.upperBound)
+            guard let owner, let value = scoreValue(String(body[end...])) else { continue }
             found.append(ParsedScore(option: owner, criterion: criterion.name, value: value))
         }
         return found
+    }
+
+    /// `Startup - Pay: 7/10` when the names are shortened: the label before the number is split
+    /// into an option part and a criterion part and each is matched loosely; a label with only a
+    /// criterion belongs to the current option block.
+    static func shortenedScore(_ line: String, options: [String], criteria: [String], current: String?) -> ParsedScore? {
+        guard let parts = firstMatch(#"^(.+?)\s*[:=]\s*(.+)$"#, in: line), let value = scoreValue(parts[2]) else { return nil }
+        let label = parts[1]
+        for separator in [" - ", " — ", " – ", ", ", " on ", " / "] {
+            guard let range = label.range(of: separator) else { continue }
+            let optionPart = String(label[..<range.lowerBound]), criterionPart = String(label[range.upperBound...])
+            if let option = match(optionPart, in: options), let criterion = match(criterionPart, in: criteria) {
+                return ParsedScore(option: option, criterion: criterion, value: value)
+            }
+        }
+        if let current, let criterion = match(label, in: criteria) {
+            return ParsedScore(option: current, criterion: criterion, value: value)
+        }
+        return nil
     }
 
     /// A score in a cell or after a name: `7/10`, `7 out of 10`, `: 7`, `**7**`. Nil outside 1-10.

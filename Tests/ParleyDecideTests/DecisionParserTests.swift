@@ -65,6 +65,19 @@ struct DecisionParserTests {
         #expect(DecisionParser.recommendation(in: text) == "Move to Berlin because it is cheaper.")
     }
 
+    @Test func shortenedNamesInScoreLines() {
+        let text = """
+            Berlin - Cost: 8/10
+            London, career: 7
+            **Move to Berlin**
+            - Career: 5/10
+            Paris - Cost: 2/10
+            """
+        #expect(Self.cells(DecisionParser.scores(in: text, options: Self.options, criteria: ["Cost", "Career growth"])) == [
+            "Move to Berlin/Cost=8", "Stay in London/Career growth=7", "Move to Berlin/Career growth=5",
+        ])
+    }
+
     @Test func prosAndConsSectionsWithMixedBullets() throws {
         let found = DecisionParser.prosAndCons(in: try Fixture.text("messy-proscons.txt"))
         #expect(found.pros == ["Much cheaper rent than London", "Vibrant arts and tech scene", "You could learn German"])

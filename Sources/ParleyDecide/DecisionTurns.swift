@@ -29,11 +29,15 @@ public actor EngineDecisionTurns: DecisionTurns {
     private let onText: @Sendable (String) -> Void
     public private(set) var conversationID: String?
 
-    /// - Parameter onText: each piece of reply text as it streams (for a live view; may ignore it).
+    /// - Parameters:
+    ///   - conversationID: continue this stored conversation (the chat screen's `/mode decide`)
+    ///     instead of starting a new one.
+    ///   - onText: each piece of reply text as it streams (for a live view; may ignore it).
     public init(
         engine: ConversationEngine, backend: any ChatBackend, settings: TurnSettings, persona: String = "decision-coach",
-        onText: @escaping @Sendable (String) -> Void = { _ in }
+        conversationID: String? = nil, onText: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.conversationID = conversationID
         self.engine = engine
         self.backend = backend
         self.settings = settings

@@ -143,6 +143,21 @@ struct DecisionSessionTests {
         #expect(progress.contains("no options could be read; asking once more"))
     }
 
+    @Test func theFlowCanContinueAnExistingConversation() async throws {
+        let directory = try StoreTemporaryDirectory("decide")
+        defer { directory.remove() }
+        let store = try ConversationStore(root: directory.url, diagnostics: { _ in })
+        let chat = Conversation(persona: "assistant", messages: [Message(role: .user, content: "hi"), Message(role: .assistant, content: "hello")])
+        try store.create(chat)
+        let turns = EngineDecisionTurns(
+            engine: ConversationEngine(store: store), backend: ScriptedBackend.replying(["ok"]), settings: TurnSettings(),
+            conversationID: chat.id)
+        let reply = try await turns.ask("Question: which?", maxTokens: 10)
+        #expect(reply == DecisionTurnReply(text: "ok"))
+        #expect(await turns.conversationID == chat.id)
+        #expect(try store.load(id: chat.id).conversation.messages.map(\.content) == ["hi", "hello", "Question: which?", "ok"])
+    }
+
     @Test func echoedPlaceholdersAreNotAnswers() async throws {
         let backend = ScriptedBackend.replying(["1. First option\n2. Second option"])
         let (record, _, _) = try await Self.run(DecisionRecord(question: "Which?"), backend: backend)

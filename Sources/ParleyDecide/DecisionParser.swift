@@ -39,15 +39,32 @@ public enum DecisionParser {
         }
         var names: [String] = []
         var inProsOrCons = false
+        // The list style of the pros/cons points being skipped, once seen.
+        var pointStyle: ListStyle?
         for line in lines(text) {
-            if sectionHeading(line) != nil { inProsOrCons = true; continue }
-            guard let item = listItem(line) else {
-                if !line.isEmpty && !inProsOrCons, let inline = inlineList(line, labels: ["options", "choices"]) { names += inline }
+            if sectionHeading(line) != nil {
+                inProsOrCons = true
+                pointStyle = nil
                 continue
             }
-            // An indented item under a pros/cons heading is not an option.
-            if inProsOrCons && line.hasPrefix(" ") { continue }
-            inProsOrCons = false
+            guard let item = listItem(line) else {
+                if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                // Prose ends a pros/cons list.
+                inProsOrCons = false
+                if let inline = inlineList(line, labels: ["options", "choices"]) { names += inline }
+                continue
+            }
+            if inProsOrCons {
+                // Items under a pros/cons heading are points, not options, until an item of another
+                // style or further left ("2. London" after indented "- cheap" points) resumes the list.
+                let style = listStyle(line)
+                if let pointStyle, style.marker != pointStyle.marker || style.indent < pointStyle.indent {
+                    inProsOrCons = false
+                } else {
+                    pointStyle = pointStyle ?? style
+                    continue
+                }
+            }
             if let name = shortName(item) { names.append(name) }
         }
         return unique(names)
@@ -420,6 +437,19 @@ public enum DecisionParser {
         let parts = match[2].replacingOccurrences(of: " or ", with: ",").replacingOccurrences(of: " and ", with: ",")
             .split(separator: ",").map { cleanName(String($0)) }.filter { !$0.isEmpty && $0.count <= 60 }
         return parts.isEmpty ? nil : parts
+    }
+
+    struct ListStyle {
+        enum Marker { case number, letter, bullet }
+        var marker: Marker
+        var indent: Int
+    }
+
+    static func listStyle(_ line: String) -> ListStyle {
+        let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+        let first = line.dropFirst(indent).first ?? "-"
+        let marker: ListStyle.Marker = first.isNumber ? .number : first.isLetter ? .letter : .bullet
+        return ListStyle(marker: marker, indent: indent)
     }
 
     /// A list item reduced to a name: "Option 1: Move to Berlin - cheaper rent" → "Move to Berlin".

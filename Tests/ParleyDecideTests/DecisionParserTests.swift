@@ -97,6 +97,21 @@ struct DecisionParserTests {
         #expect(DecisionParser.options(in: try Fixture.text("messy-options-inline.txt")) == ["Move to Berlin", "stay in London", "move to Lisbon"])
     }
 
+    @Test func optionsWithNestedProsAndCons() {
+        let text = """
+            1. Berlin
+               Pros:
+               - cheap
+               Cons:
+               - cold
+            2. London
+            Pros: friends
+            - close to family
+            3. Lisbon
+            """
+        #expect(DecisionParser.options(in: text) == ["Berlin", "London", "Lisbon"])
+    }
+
     @Test func optionsFromARamblingNumberedList() throws {
         // A real answer of the default model: long sentences after each name, and a repeated option.
         #expect(DecisionParser.options(in: try Fixture.text("smollm-options-rambling.txt")) == ["Berlin", "London"])

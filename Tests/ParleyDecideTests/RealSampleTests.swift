@@ -21,3 +21,17 @@ struct RealSampleTests {
         #expect(DecisionParser.criteria(in: text) == [ParsedCriterion(name: "Cost", weight: 4)])
     }
 }
+
+extension RealSampleTests {
+    @Test func prosAndConsCutOffByTheReplyDeadline() throws {
+        // From `parley decide` itself: the reply hit the deadline mid-sentence; the lists still count.
+        let found = DecisionParser.prosAndCons(in: try Fixture.text("smollm-proscons-startup.txt"), option: "Take the startup job")
+        #expect(found.pros == ["good work life balance, flexibility", "a good work life balance"])
+        #expect(found.cons == [
+            "pay cut", "can be a big decision, but it's not a bad thing to take a pay cut",
+            "can be a good decision, but it depends on the company and the type of job you're taking", "can be",
+        ])
+        // Its first line is an inline list of options; the pros and cons below it are not options.
+        #expect(DecisionParser.options(in: try Fixture.text("smollm-proscons-startup.txt")) == ["take the startup job", "take a pay cut"])
+    }
+}

@@ -173,4 +173,26 @@ struct DecideCommandTests {
         #expect(Self.totals(record) == [6, nil])
         #expect(result.stdout.contains("Left for you"))
     }
+
+    @Test func ctrlCSavesWhatWasGatheredAndExits130() throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: Array(repeating: "Pros: ", count: 40), delay: 0.25))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let process = try runner.start([
+            "decide", "--base-url", server.baseURL.absoluteString, "--model", "m", "Stay or go?", "--option", "Stay", "--option", "Go",
+            "--criterion", "Risk:2", "--score", "Go:Risk=3",
+        ])
+        let deadline = Date().addingTimeInterval(10)
+        while !process.stderr.contains("asking for the pros and cons of Stay"), Date() < deadline { usleep(20_000) }
+        usleep(300_000)
+        process.signal(SIGINT)
+        let result = process.finish()
+        #expect(result.status == 130, "\(result.stderr)")
+        #expect(result.stderr.contains("parley: saved as decision "))
+        let record = try Self.storedRecord(runner)
+        #expect((record["notes"] as? [String])?.contains("stopped by the user before the model had filled everything in") == true)
+        #expect(Self.totals(record) == [nil, 3])
+        #expect(server.requests(to: "/v1/chat/completions").count == 1)
+    }
 }

@@ -35,3 +35,32 @@ extension RealSampleTests {
         #expect(DecisionParser.options(in: try Fixture.text("smollm-proscons-startup.txt")) == ["take the startup job", "take a pay cut"])
     }
 }
+
+extension RealSampleTests {
+    @Test func anOptionsAnswerMadeOfThePromptsPlaceholders() throws {
+        #expect(DecisionParser.options(in: try Fixture.text("smollm-options-placeholders.txt")).isEmpty)
+    }
+
+    @Test func aProsAndConsAnswerThatRepeatsThePlaceholders() throws {
+        let text = try Fixture.text("smollm-proscons-placeholders.txt")
+        let found = DecisionParser.prosAndCons(in: text, option: "MacBook Air")
+        #expect(found.pros == Array(repeating: "a good point", count: 7))
+        #expect(found.cons == Array(repeating: "a bad point", count: 7))
+        // The flow drops echoed placeholders, so nothing of this answer is kept.
+        #expect((found.pros + found.cons).allSatisfy(DecisionPrompts.isPlaceholder))
+    }
+
+    @Test func aProsAndConsAnswerWithOneRealPointAmongPlaceholders() throws {
+        // From `parley decide`, cut off by the reply deadline (the last line is a bare "-").
+        let found = DecisionParser.prosAndCons(in: try Fixture.text("smollm-proscons-stay.txt"), option: "Stay at my current job")
+        #expect(found.pros == ["a good point", "a good work life balance"])
+        #expect(found.cons == ["a bad point", "a bad point", "a bad point", "a good point", "a good point"])
+        #expect(found.pros.filter { !DecisionPrompts.isPlaceholder($0) } == ["a good work life balance"])
+    }
+
+    @Test func aScoresAnswerWithNoScoresAtAll() throws {
+        let text = try Fixture.text("smollm-scores-rambling.txt")
+        #expect(DecisionParser.scores(in: text, options: Self.berlin, criteria: Self.berlinCriteria).isEmpty)
+        #expect(DecisionParser.recommendation(in: text) == nil)
+    }
+}

@@ -164,6 +164,7 @@ struct DecideCommand: AsyncParsableCommand {
             Console.out(try JSONOutput.encode(records.map(DecisionSummaryJSON.init)) + "\n")
             return
         }
+        if records.isEmpty { Console.status("no saved decisions yet; start one with 'parley decide \"QUESTION\"'") }
         for record in records {
             let when = Date.ISO8601FormatStyle().year().month().day().format(record.updatedAt)
             let winner = record.analysis.winner.map { " -> \($0)" } ?? ""

@@ -64,3 +64,29 @@ extension RealSampleTests {
         #expect(DecisionParser.recommendation(in: text) == nil)
     }
 }
+
+extension RealSampleTests {
+    @Test func aCriteriaAnswerThatEchoesThePromptWithAnotherWeight() throws {
+        // Every line of the prompt came back; only "Cost: 3" has the criterion shape.
+        #expect(DecisionParser.criteria(in: try Fixture.text("smollm-criteria-echo-startup.txt")) == [ParsedCriterion(name: "Cost", weight: 3)])
+    }
+
+    @Test func placeholderPointsFollowedByProse() throws {
+        let found = DecisionParser.prosAndCons(in: try Fixture.text("smollm-proscons-placeholders-berlin.txt"), option: "Move to Berlin")
+        #expect(found.pros == ["a good point", "a good point"])
+        #expect(found.cons == ["a bad point", "a bad point"])
+    }
+
+    @Test func aBlankFormAnsweredWithEmptyBullets() throws {
+        // A prompt variant with an empty form instead of placeholders: the model filled it with
+        // empty bullets, which is why the flow's prompts keep recognisable placeholders.
+        let found = DecisionParser.prosAndCons(in: try Fixture.text("smollm-proscons-blank-form.txt"))
+        #expect(found.pros.isEmpty && found.cons.isEmpty)
+    }
+
+    @Test func anOffTopicScoresAnswer() throws {
+        let text = try Fixture.text("smollm-scores-offtopic.txt")
+        #expect(DecisionParser.scores(in: text, options: ["MacBook Air", "ThinkPad X1"], criteria: ["Price", "Battery", "Keyboard"]).isEmpty)
+        #expect(DecisionParser.recommendation(in: text) == nil)
+    }
+}

@@ -8,7 +8,10 @@ public enum DecisionPrompts {
     /// echoed placeholder is not an answer and is dropped.
     public static func isPlaceholder(_ text: String) -> Bool {
         let key = DecisionNames.key(text.trimmingCharacters(in: CharacterSet(charactersIn: ".…")))
-        return key.isEmpty || ["first option", "second option", "another option", "a good point", "a bad point", "...", "…"].contains(key)
+        return key.isEmpty || [
+            "first option", "second option", "another option", "a good point", "a bad point", "...", "…",
+            "the option you suggest and why, in one sentence",
+        ].contains(key)
     }
 
     public static func options(question: String, known: [String]) -> String {

@@ -132,16 +132,21 @@ public struct DecisionSession: Sendable {
         progress(missing.isEmpty ? "asking for a recommendation" : "asking for \(missing.count) scores and a recommendation")
         let answer = try await ask(DecisionPrompts.scores(reasoning: record.reasoning, cells: missing), maxTokens: 40 + 16 * missing.count)
         fill(&record, from: answer, cells: missing)
-        record.recommendation = DecisionParser.recommendation(in: answer)
+        record.recommendation = recommendation(in: answer)
 
         let stillMissing = record.analysis.missing
         if !stillMissing.isEmpty {
             progress("\(stillMissing.count) scores could not be read; asking once more")
             let again = try await ask(DecisionPrompts.missingScores(stillMissing), maxTokens: 16 * stillMissing.count + 20)
             fill(&record, from: again, cells: stillMissing)
-            if record.recommendation == nil { record.recommendation = DecisionParser.recommendation(in: again) }
+            if record.recommendation == nil { record.recommendation = recommendation(in: again) }
         }
         if record.recommendation == nil { record.notes.append("the model gave no recommendation line") }
+    }
+
+    /// The recommendation line, unless it is the prompt's own placeholder copied back.
+    private func recommendation(in answer: String) -> String? {
+        DecisionParser.recommendation(in: answer).flatMap { DecisionPrompts.isPlaceholder($0) ? nil : $0 }
     }
 
     /// Takes from an answer only the scores of the cells that were asked for.

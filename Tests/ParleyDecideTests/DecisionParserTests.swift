@@ -136,6 +136,11 @@ struct DecisionParserTests {
         #expect(DecisionParser.scoreValue("about the same") == nil)
     }
 
+    @Test func anEchoedScoresFormIsNotAScore() {
+        let echo = "Move to Berlin - Cost: ?/10\nStay in London - Cost: ?/10\nRecommendation: the option you suggest and why, in one sentence."
+        #expect(DecisionParser.scores(in: echo, options: Self.options, criteria: Self.criteria).isEmpty)
+    }
+
     @Test func garbageGivesNothing() {
         let garbage = "I'm sorry, I can't help with that. {not json at all"
         #expect(DecisionParser.options(in: garbage).isEmpty)

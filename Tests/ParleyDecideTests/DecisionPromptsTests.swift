@@ -34,7 +34,7 @@ struct DecisionPromptsTests {
     }
 
     @Test func placeholdersOfTheExamplesAreRecognised() {
-        for echo in ["First option", "second option.", "  A good point ", "a bad point", "...", ""] {
+        for echo in ["First option", "second option.", "  A good point ", "a bad point", "...", "", "The option you suggest and why, in one sentence."] {
             #expect(DecisionPrompts.isPlaceholder(echo), "\(echo)")
         }
         for answer in ["Berlin", "a good work life balance", "Cost"] {

@@ -163,6 +163,16 @@ struct DecisionSessionTests {
         let (record, _, _) = try await Self.run(DecisionRecord(question: "Which?"), backend: backend)
         #expect(record.options.isEmpty)
         #expect(backend.requests.all.count == 4)
+        // The scores prompt copied back, recommendation template and all.
+        var start = DecisionRecord(question: "Which?")
+        try DecisionEdits(addOptions: ["A", "B"], criteria: ["Cost:2"]).apply(to: &start)
+        start.options[0].pros = ["given"]
+        start.options[1].pros = ["given"]
+        let echo = ScriptedBackend.replying([DecisionPrompts.scores(reasoning: "", cells: start.analysis.missing)])
+        let (echoed, _, _) = try await Self.run(start, backend: echo)
+        #expect(echoed.scores.isEmpty)
+        #expect(echoed.recommendation == nil)
+        #expect(echoed.notes == ["the model gave no recommendation line"])
     }
 
     @Test func oneJSONAnswerServesEveryStage() async throws {

@@ -32,14 +32,16 @@ public actor EngineDecisionTurns: DecisionTurns {
     /// - Parameters:
     ///   - conversationID: continue this stored conversation (the chat screen's `/mode decide`)
     ///     instead of starting a new one.
+    ///   - focused: show the model only the persona and the newest prompt, not the earlier turns
+    ///     (see `FocusedPromptBackend`); the stored conversation keeps every turn either way.
     ///   - onText: each piece of reply text as it streams (for a live view; may ignore it).
     public init(
         engine: ConversationEngine, backend: any ChatBackend, settings: TurnSettings, persona: String = "decision-coach",
-        conversationID: String? = nil, onText: @escaping @Sendable (String) -> Void = { _ in }
+        conversationID: String? = nil, focused: Bool = true, onText: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.conversationID = conversationID
         self.engine = engine
-        self.backend = backend
+        self.backend = focused ? FocusedPromptBackend(base: backend, examples: settings.examples) : backend
         self.settings = settings
         self.persona = persona
         self.onText = onText

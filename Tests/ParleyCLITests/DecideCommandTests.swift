@@ -62,6 +62,11 @@ struct DecideCommandTests {
         let first = try #require(requests.first?.jsonBody?["messages"] as? [[String: String]])
         #expect(first.first?["role"] == "system")
         #expect(first.first?["content"]?.contains("decision coach") == true)
+        // Every request shows the persona (system prompt, examples) and only the newest prompt.
+        let last = try #require(requests.last?.jsonBody?["messages"] as? [[String: String]])
+        #expect(last.count == first.count)
+        #expect(Array(last.dropLast()) == Array(first.dropLast()))
+        #expect(last.last?["content"]?.hasPrefix("Your reasoning:\nThe startup pays less") == true)
         let conversationID = try #require(record["conversationID"] as? String)
         let conversation = try ParleyJSON.decoder().decode(
             Conversation.self, from: Data(contentsOf: try #require(runner.conversationFiles().first)))

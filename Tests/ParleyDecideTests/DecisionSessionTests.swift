@@ -143,6 +143,28 @@ struct DecisionSessionTests {
         #expect(progress.contains("no options could be read; asking once more"))
     }
 
+    @Test func theModelSeesThePersonaAndTheNewestPromptOnly() async throws {
+        let directory = try StoreTemporaryDirectory("decide")
+        defer { directory.remove() }
+        let store = try ConversationStore(root: directory.url, diagnostics: { _ in })
+        let examples = [ChatMessage(role: .user, content: "Bus or bike?"), ChatMessage(role: .assistant, content: "Options: bus, bike.")]
+        let backend = ScriptedBackend.replying(["1. Tea\n2. Coffee"])
+        let turns = EngineDecisionTurns(
+            engine: ConversationEngine(store: store), backend: backend,
+            settings: TurnSettings(systemPrompt: "Coach.", examples: examples))
+        _ = try await DecisionSession(turns: turns).run(DecisionRecord(question: "Tea or coffee?"))
+        let requests = backend.requests.all
+        #expect(requests.count > 3)
+        for request in requests {
+            #expect(request.messages.count == 4)
+            #expect(Array(request.messages.prefix(3)) == [ChatMessage(role: .system, content: "Coach.")] + examples)
+        }
+        #expect(requests.last?.messages.last?.content.hasPrefix("Give only these scores") == true)
+        // The stored conversation has every turn.
+        let id = try #require(await turns.conversationID)
+        #expect(try store.load(id: id).conversation.messages.count == 2 * requests.count)
+    }
+
     @Test func theFlowCanContinueAnExistingConversation() async throws {
         let directory = try StoreTemporaryDirectory("decide")
         defer { directory.remove() }

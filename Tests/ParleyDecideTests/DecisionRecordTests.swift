@@ -112,6 +112,7 @@ struct DecisionRecordTests {
             DecisionCriterion(name: "Risk", weight: 1, givenBy: .user),
         ])
         #expect(record.scores.map { "\($0.option)/\($0.criterion)=\($0.value)" } == ["Rent/Cost=6", "Plan: B/Cost=3", "Rent/Risk=2"])
+        #expect(record.orderedScores.map { "\($0.option)/\($0.criterion)" } == ["Rent/Cost", "Rent/Risk", "Plan: B/Cost"])
         // The note about the removed option went with it.
         #expect(record.notes.isEmpty)
         try DecisionEdits(removeCriteria: ["COST"], removeScores: ["Rent:Risk"]).apply(to: &record)

@@ -90,3 +90,37 @@ extension RealSampleTests {
         #expect(DecisionParser.recommendation(in: text) == nil)
     }
 }
+
+/// Answers from whole `parley decide` runs against the default model (the stored conversations).
+extension RealSampleTests {
+    static let startup = ["Take the startup job", "Stay at my current job"]
+    static let startupCriteria = ["Pay", "Growth", "Stability"]
+
+    @Test func aReasoningAnswerThatImitatedAnEarlierTurn() throws {
+        // With the whole exchange in view the model answered "think step by step" in the shape of
+        // its earlier pros-and-cons answer: no scores in it, nothing to mistake for them.
+        let text = try Fixture.text("smollm-reasoning-startup.txt")
+        #expect(DecisionParser.scores(in: text, options: Self.startup, criteria: Self.startupCriteria).isEmpty)
+    }
+
+    @Test func aScoresAnswerThatImitatedAnEarlierTurn() throws {
+        let text = try Fixture.text("smollm-scores-imitating-history.txt")
+        #expect(DecisionParser.scores(in: text, options: Self.startup, criteria: Self.startupCriteria).isEmpty)
+        #expect(DecisionParser.recommendation(in: text) == nil)
+    }
+
+    @Test func theFollowUpAnsweredWithTheFormItself() throws {
+        // "?/10" copied back: a cell with no number is not a score.
+        let text = try Fixture.text("smollm-scores-echoed-form.txt")
+        #expect(DecisionParser.scores(in: text, options: Self.startup, criteria: Self.startupCriteria).isEmpty)
+    }
+
+    @Test func prosAndConsWithTheNewestPromptOnly() throws {
+        // A first turn: placeholders mixed with points of its own (weak ones, but its own).
+        var found = DecisionParser.prosAndCons(in: try Fixture.text("smollm-proscons-berlin-focused.txt"), option: "Move to Berlin")
+        found.pros.removeAll(where: DecisionPrompts.isPlaceholder)
+        found.cons.removeAll(where: DecisionPrompts.isPlaceholder)
+        #expect(found.pros == ["a good reason to move to Berlin"])
+        #expect(found.cons == ["a bad reason to stay in London", "a bad reason to move to Berlin"])
+    }
+}

@@ -55,6 +55,8 @@ let package = Package(
         .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"], resources: [.copy("Fixtures")]),
+        // The decision analysis benchmark (matrix sizes against time per recomputation).
+        .executableTarget(name: "parley-decide-bench", dependencies: ["ParleyDecide"], path: "Benchmarks/DecideBench"),
         .testTarget(
             name: "ParleyDecideTests",
             dependencies: ["ParleyDecide", "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyTestSupport"],

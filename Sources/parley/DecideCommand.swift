@@ -14,8 +14,10 @@ struct DecideCommand: AsyncParsableCommand {
         discussion: """
             Options, criteria, weights and scores you give are kept as given; the model fills in only \
             what is missing (use --no-model to compute from what you gave). Totals are \
-            sum(weight x score) / sum(weight) over the scored criteria. Records are saved and can be \
-            listed, shown, edited, exported as Markdown and given an outcome later.
+            sum(weight x score) / sum(weight) over the scored criteria; the sensitivity line names the \
+            smallest change of one weight (1-5) or one score (1-10) that would put another option ahead. \
+            Records are saved and can be listed, shown, edited, exported as Markdown and given an \
+            outcome later.
             """)
 
     @OptionGroup var global: GlobalOptions

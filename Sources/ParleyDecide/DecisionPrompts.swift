@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 
 /// The prompts of the decision flow. Each asks for one small thing and shows the exact line format
 /// wanted, because the default model is tiny (135M parameters): it copies a shown format far more
@@ -10,8 +11,8 @@ public enum DecisionPrompts {
         let key = DecisionNames.key(text.trimmingCharacters(in: CharacterSet(charactersIn: ".…")))
         return key.isEmpty || [
             "first option", "second option", "another option", "a good point", "a bad point", "...", "…",
-            "the option you suggest and why, in one sentence",
-        ].contains(key)
+            "the option you suggest and why, in one sentence", exampleRecommendation,
+        ].map(DecisionNames.key).contains(key)
     }
 
     public static func options(question: String, known: [String]) -> String {
@@ -107,6 +108,29 @@ public enum DecisionPrompts {
         }
         prompt += "Recommendation: the option you suggest and why, in one sentence."
         return prompt
+    }
+
+    // MARK: - Worked examples (in-context learning)
+
+    static let exampleRecommendation = "Bike, because it is cheap and quick in town"
+
+    /// A worked example of stage 1, sent as a prior turn in place of the persona's chat examples:
+    /// those open with "Options: ..." and pros/cons, and the small model copies that shape. The
+    /// example is about another question, so a copied answer names no option of this decision.
+    public static var reasoningExample: [ChatMessage] {
+        [
+            ChatMessage(role: .user, content: reasoning(question: "Bus or bike to work?", options: ["Bus", "Bike"], criteria: ["Cost", "Time"])),
+            ChatMessage(role: .assistant, content: "Bus: the ticket costs a little every month; it is slow in traffic.\nBike: it costs almost nothing; it is quick in town."),
+        ]
+    }
+
+    /// A worked example of stage 2 (and of the follow-up): the form filled in, then the line.
+    public static var scoresExample: [ChatMessage] {
+        let cells = [("Bus", "Cost"), ("Bus", "Time"), ("Bike", "Cost"), ("Bike", "Time")].map { MissingCell(option: $0.0, criterion: $0.1) }
+        return [
+            ChatMessage(role: .user, content: scores(reasoning: "Bus: costs a little; slow.\nBike: almost free; quick.", cells: cells)),
+            ChatMessage(role: .assistant, content: "Bus - Cost: 6/10\nBus - Time: 4/10\nBike - Cost: 9/10\nBike - Time: 8/10\nRecommendation: \(exampleRecommendation)."),
+        ]
     }
 
     /// The one follow-up for scores that could not be read.

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 
 /// The decision flow: from a question and whatever the user gave, asks the model — one small thing
 /// at a time — for the missing options, criteria and weights, the pros and cons, then the two-stage
@@ -55,9 +56,9 @@ public struct DecisionSession: Sendable {
 
     // MARK: - Steps
 
-    private func ask(_ prompt: String, maxTokens: Int) async throws -> String {
+    private func ask(_ prompt: String, maxTokens: Int, examples: [ChatMessage]? = nil) async throws -> String {
         if Task.isCancelled { throw Stopped() }
-        let reply = try await turns.ask(prompt, maxTokens: maxTokens)
+        let reply = try await turns.ask(prompt, maxTokens: maxTokens, examples: examples)
         if Task.isCancelled { throw Stopped() }
         if let failure = reply.failure {
             if reply.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ModelUnavailable(reason: failure) }
@@ -125,19 +126,22 @@ public struct DecisionSession: Sendable {
         guard !record.options.isEmpty, !record.criteria.isEmpty else { return }
         let options = record.options.map(\.name), criteria = record.criteria.map(\.name)
         progress("thinking step by step")
-        let reasoning = try await ask(DecisionPrompts.reasoning(question: record.question, options: options, criteria: criteria), maxTokens: 300)
+        let reasoning = try await ask(DecisionPrompts.reasoning(question: record.question, options: options, criteria: criteria), maxTokens: 300,
+            examples: DecisionPrompts.reasoningExample)
         record.reasoning = reasoning.trimmingCharacters(in: .whitespacesAndNewlines)
 
         let missing = record.analysis.missing
         progress(missing.isEmpty ? "asking for a recommendation" : "asking for \(missing.count) scores and a recommendation")
-        let answer = try await ask(DecisionPrompts.scores(reasoning: record.reasoning, cells: missing), maxTokens: 40 + 16 * missing.count)
+        let answer = try await ask(DecisionPrompts.scores(reasoning: record.reasoning, cells: missing), maxTokens: 40 + 16 * missing.count,
+            examples: DecisionPrompts.scoresExample)
         fill(&record, from: answer, cells: missing)
         record.recommendation = recommendation(in: answer)
 
         let stillMissing = record.analysis.missing
         if !stillMissing.isEmpty {
             progress("\(stillMissing.count) scores could not be read; asking once more")
-            let again = try await ask(DecisionPrompts.missingScores(stillMissing), maxTokens: 16 * stillMissing.count + 20)
+            let again = try await ask(DecisionPrompts.missingScores(stillMissing), maxTokens: 16 * stillMissing.count + 20,
+                examples: DecisionPrompts.scoresExample)
             fill(&record, from: again, cells: stillMissing)
             if record.recommendation == nil { record.recommendation = recommendation(in: again) }
         }

@@ -5,7 +5,14 @@ import ParleyEngine
 /// What the decision flow needs from a model: send one prompt, get the answer's text back.
 /// Kept as a protocol so the flow can run on the conversation engine (stored) or in tests.
 public protocol DecisionTurns: Sendable {
-    func ask(_ prompt: String, maxTokens: Int) async throws -> DecisionTurnReply
+    /// - Parameter examples: few-shot turns for this prompt in place of the persona's; nil keeps the persona's.
+    func ask(_ prompt: String, maxTokens: Int, examples: [ChatMessage]?) async throws -> DecisionTurnReply
+}
+
+extension DecisionTurns {
+    public func ask(_ prompt: String, maxTokens: Int) async throws -> DecisionTurnReply {
+        try await ask(prompt, maxTokens: maxTokens, examples: nil)
+    }
 }
 
 /// The answer to one prompt: its text (possibly partial) and, when it did not complete, why.
@@ -26,6 +33,7 @@ public actor EngineDecisionTurns: DecisionTurns {
     private let backend: any ChatBackend
     private let settings: TurnSettings
     private let persona: String
+    private let focused: Bool
     private let onText: @Sendable (String) -> Void
     public private(set) var conversationID: String?
 
@@ -41,16 +49,19 @@ public actor EngineDecisionTurns: DecisionTurns {
     ) {
         self.conversationID = conversationID
         self.engine = engine
-        self.backend = focused ? FocusedPromptBackend(base: backend, examples: settings.examples) : backend
+        self.backend = backend
+        self.focused = focused
         self.settings = settings
         self.persona = persona
         self.onText = onText
     }
 
-    public func ask(_ prompt: String, maxTokens: Int) async throws -> DecisionTurnReply {
+    public func ask(_ prompt: String, maxTokens: Int, examples: [ChatMessage]?) async throws -> DecisionTurnReply {
         var settings = self.settings
         // A user's --max-tokens wins; otherwise each stage gets a cap that fits what it asks for.
         if settings.sampling.maxTokens == nil { settings.sampling.maxTokens = maxTokens }
+        if let examples { settings.examples = examples }
+        let backend: any ChatBackend = focused ? FocusedPromptBackend(base: self.backend, examples: settings.examples) : self.backend
         let target: TurnTarget = conversationID.map { .existing(id: $0) } ?? .newConversation(persona: persona, mode: .decide)
         let onText = self.onText
         let outcome = try await engine.send(prompt, to: target, using: backend, settings: settings) { event in

@@ -62,10 +62,14 @@ struct DecideCommandTests {
         let first = try #require(requests.first?.jsonBody?["messages"] as? [[String: String]])
         #expect(first.first?["role"] == "system")
         #expect(first.first?["content"]?.contains("decision coach") == true)
-        // Every request shows the persona (system prompt, examples) and only the newest prompt.
+        // Every request shows the system prompt, examples and only the newest prompt: the persona's
+        // examples at first, a worked scoring example for stage 2.
+        #expect(first.count == 6)
         let last = try #require(requests.last?.jsonBody?["messages"] as? [[String: String]])
-        #expect(last.count == first.count)
-        #expect(Array(last.dropLast()) == Array(first.dropLast()))
+        #expect(last.count == 4)
+        #expect(last.first == first.first)
+        #expect(last[1]["content"]?.hasPrefix("Your reasoning:\nBus:") == true)
+        #expect(last[2]["content"]?.hasPrefix("Bus - Cost: 6/10") == true)
         #expect(last.last?["content"]?.hasPrefix("Your reasoning:\nThe startup pays less") == true)
         let conversationID = try #require(record["conversationID"] as? String)
         let conversation = try ParleyJSON.decoder().decode(

@@ -33,6 +33,16 @@ struct DecisionPromptsTests {
             """)
     }
 
+    @Test func theWorkedExamplesAreReadByTheParserAndTheirContentIsNeverTaken() {
+        let answer = DecisionPrompts.scoresExample[1].content
+        #expect(DecisionParser.scores(in: answer, options: ["Bus", "Bike"], criteria: ["Cost", "Time"]).map(\.value) == [6, 4, 9, 8])
+        // Copied back into another decision, nothing of it fits: no names match, and its
+        // recommendation line is recognised as the example's.
+        #expect(DecisionParser.scores(in: answer, options: ["Tea", "Coffee"], criteria: ["Taste"]).isEmpty)
+        #expect(DecisionPrompts.isPlaceholder(DecisionParser.recommendation(in: answer) ?? ""))
+        #expect(DecisionPrompts.reasoningExample[0].content.contains("Think step by step"))
+    }
+
     @Test func placeholdersOfTheExamplesAreRecognised() {
         for echo in ["First option", "second option.", "  A good point ", "a bad point", "...", "", "The option you suggest and why, in one sentence."] {
             #expect(DecisionPrompts.isPlaceholder(echo), "\(echo)")

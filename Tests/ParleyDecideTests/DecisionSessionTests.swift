@@ -157,8 +157,15 @@ struct DecisionSessionTests {
         #expect(requests.count > 3)
         for request in requests {
             #expect(request.messages.count == 4)
-            #expect(Array(request.messages.prefix(3)) == [ChatMessage(role: .system, content: "Coach.")] + examples)
+            #expect(request.messages.first == ChatMessage(role: .system, content: "Coach."))
+            // Stage 1 and stage 2 (and its follow-up) get their own worked example in place of the persona's.
+            let prompt = request.messages.last?.content ?? ""
+            let expected = prompt.contains("Think step by step") ? DecisionPrompts.reasoningExample
+                : (prompt.hasPrefix("Your reasoning:") || prompt.hasPrefix("Give only these scores")) ? DecisionPrompts.scoresExample
+                : examples
+            #expect(Array(request.messages[1...2]) == expected, "\(prompt)")
         }
+        #expect(requests.filter { $0.messages[1...2] == DecisionPrompts.scoresExample[...] }.count == 2)
         #expect(requests.last?.messages.last?.content.hasPrefix("Give only these scores") == true)
         // The stored conversation has every turn.
         let id = try #require(await turns.conversationID)

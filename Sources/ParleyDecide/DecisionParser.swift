@@ -382,8 +382,9 @@ public enum DecisionParser {
         let key = comparable(text)
         guard !key.isEmpty else { return nil }
         if let exact = names.first(where: { comparable($0) == key }) { return exact }
-        if let match = firstMatch(#"^(?:option\s*)?([a-h]|[1-8])$"#, in: key) {
-            let token = match[1]
+        // "Option 2", "option B" or a bare letter; a bare number is more often a line's numbering.
+        if let match = firstMatch(#"^(?:option\s*([a-h]|[1-8])|([a-h]))$"#, in: key) {
+            let token = match[1].isEmpty ? match[2] : match[1]
             let index = Int(token).map { $0 - 1 } ?? Int(token.unicodeScalars.first!.value) - 97
             if names.indices.contains(index) { return names[index] }
         }
@@ -416,12 +417,19 @@ public enum DecisionParser {
     }
 
     /// `Pros:`, `**Cons**`, `Advantages:`, `### Disadvantages` and what follows on the same line.
+    /// "Pros of the startup job:" is a heading too, but its words are not a point.
     static func sectionHeading(_ line: String) -> (section: Section, rest: String)? {
         let body = stripMarkup(listItem(line) ?? line)
-        guard let match = firstMatch(#"^(pros|cons|advantages|disadvantages|benefits|drawbacks|upsides|downsides)\b\s*(?:\([^)]*\))?\s*[:\-–—]?\s*(.*)$"#, in: body, caseInsensitive: true) else { return nil }
-        let word = match[1].lowercased()
-        let section: Section = ["pros", "advantages", "benefits", "upsides"].contains(word) ? .pros : .cons
-        return (section, match[2])
+        let words = "(pros|cons|advantages|disadvantages|benefits|drawbacks|upsides|downsides)"
+        var found: (word: String, rest: String)?
+        if let match = firstMatch("^" + words + #"\s*(?:\([^)]*\))?\s*[:\-–—]\s*(.*)$"#, in: body, caseInsensitive: true) {
+            found = (match[1], match[2])
+        } else if let match = firstMatch("^" + words + #"(?:\s*$|\b[^:]{0,60}:\s*$)"#, in: body, caseInsensitive: true) {
+            found = (match[1], "")
+        }
+        guard let found else { return nil }
+        let section: Section = ["pros", "advantages", "benefits", "upsides"].contains(found.word.lowercased()) ? .pros : .cons
+        return (section, found.rest)
     }
 
     /// The text of a numbered (`1.`, `2)`), lettered (`A.`) or bulleted (`-`, `*`, `•`) list line.

@@ -124,3 +124,42 @@ extension RealSampleTests {
         #expect(found.cons == ["a bad reason to stay in London", "a bad reason to move to Berlin"])
     }
 }
+
+/// More answers to the flow's prompts, collected one at a time.
+extension RealSampleTests {
+    @Test func aCriteriaAnswerThatAsksBack() throws {
+        #expect(DecisionParser.criteria(in: try Fixture.text("smollm-criteria-question-back.txt")).isEmpty)
+    }
+
+    @Test func aJSONRequestAnsweredWithARepeatingList() throws {
+        let text = try Fixture.text("smollm-json-asked-list-given.txt")
+        #expect(DecisionParser.scores(in: text, options: Self.berlin, criteria: Self.berlinCriteria).isEmpty)
+        #expect(DecisionParser.recommendation(in: text) == nil)
+    }
+
+    @Test func anOptionsRequestAnsweredWithAProsList() throws {
+        #expect(DecisionParser.options(in: try Fixture.text("smollm-options-answered-with-pros.txt")).isEmpty)
+    }
+
+    @Test func prosAndConsUnderSubheadings() throws {
+        let found = DecisionParser.prosAndCons(in: try Fixture.text("smollm-proscons-subheadings.txt"), option: "Take the startup job")
+        #expect(found.pros == ["a good opportunity to grow your business", "a chance to make a positive impact", "a good opportunity to learn new skills"])
+        #expect(found.cons == [
+            "a bad point: you may not have the luxury of a family or a partner", "a bad point: you may not have a family or partner",
+            "a bad point: you may not have the luxury of a family or a partner", "a bad point: you may not have the",
+        ])
+    }
+
+    @Test func aReasoningAnswerHasNoScoresToTake() throws {
+        let text = try Fixture.text("smollm-reasoning-berlin.txt")
+        #expect(DecisionParser.scores(in: text, options: Self.berlin, criteria: Self.berlinCriteria).isEmpty)
+        #expect(DecisionParser.recommendation(in: text) == nil)
+    }
+
+    @Test func numberedScoreLinesOutOfRange() throws {
+        // "- 1: Pay: 10/10", "- 2: Growth: 20/10", ...: the numbers are the lines' numbering, not
+        // options, and 20/10 is no score.
+        let text = try Fixture.text("smollm-scores-numbered-out-of-range.txt")
+        #expect(DecisionParser.scores(in: text, options: Self.startup, criteria: Self.startupCriteria).isEmpty)
+    }
+}

@@ -163,3 +163,18 @@ extension RealSampleTests {
         #expect(DecisionParser.scores(in: text, options: Self.startup, criteria: Self.startupCriteria).isEmpty)
     }
 }
+
+/// The last two answers of a focused run (only the persona and the newest prompt in view).
+extension RealSampleTests {
+    @Test func aScoresAnswerOfFormFragments() throws {
+        // "Options: Move to Berlin - Cost: " and empty "- Business: " lines: names without numbers.
+        let text = try Fixture.text("smollm-scores-form-fragments.txt")
+        #expect(DecisionParser.scores(in: text, options: Self.berlin, criteria: Self.berlinCriteria).isEmpty)
+    }
+
+    @Test func aFollowUpWithUnknownNamesAndOutOfRangeValues() throws {
+        // "Move to Berlin -" then "Camel: 20/10" lines: no known criterion, and 20/10 is no score.
+        let text = try Fixture.text("smollm-followup-unknown-names.txt")
+        #expect(DecisionParser.scores(in: text, options: Self.berlin, criteria: Self.berlinCriteria).isEmpty)
+    }
+}

@@ -178,3 +178,15 @@ extension RealSampleTests {
         #expect(DecisionParser.scores(in: text, options: Self.berlin, criteria: Self.berlinCriteria).isEmpty)
     }
 }
+
+extension RealSampleTests {
+    @Test func aScoresAnswerAfterTheWorkedExample() throws {
+        // With `DecisionPrompts.scoresExample` as the prior turn the model kept the line shape; it
+        // invented an option "Mine" (whose lines are dropped) and copied the recommendation template.
+        let text = try Fixture.text("smollm-scores-with-worked-example.txt")
+        #expect(DecisionParser.scores(in: text, options: Self.berlin, criteria: Self.berlinCriteria).map { "\($0.option)/\($0.criterion)=\($0.value)" } == [
+            "Stay in London/Cost=1", "Stay in London/Career=1", "Stay in London/Friends=1",
+        ])
+        #expect(DecisionPrompts.isPlaceholder(try #require(DecisionParser.recommendation(in: text))))
+    }
+}

@@ -190,3 +190,22 @@ extension RealSampleTests {
         #expect(DecisionPrompts.isPlaceholder(try #require(DecisionParser.recommendation(in: text))))
     }
 }
+
+/// A whole `parley decide` run with the worked examples: stage 2 and its follow-up filled the matrix.
+extension RealSampleTests {
+    @Test func stageTwoOfARunWithTheWorkedExample() throws {
+        let text = try Fixture.text("smollm-scores-run-worked-example.txt")
+        #expect(DecisionParser.scores(in: text, options: Self.berlin, criteria: Self.berlinCriteria).map { "\($0.option)/\($0.criterion)=\($0.value)" } == [
+            "Move to Berlin/Cost=2", "Move to Berlin/Career=3", "Stay in London/Cost=3", "Stay in London/Career=3", "Stay in London/Friends=1",
+        ])
+        #expect(DecisionPrompts.isPlaceholder(try #require(DecisionParser.recommendation(in: text))))
+    }
+
+    @Test func theFollowUpOfThatRunWithAnInventedOption() throws {
+        // The one missing cell came back, plus a line about an option nobody named ("Move to Tokyo").
+        let text = try Fixture.text("smollm-followup-run-worked-example.txt")
+        #expect(DecisionParser.scores(in: text, options: Self.berlin, criteria: Self.berlinCriteria) == [
+            ParsedScore(option: "Move to Berlin", criterion: "Friends", value: 5),
+        ])
+    }
+}

@@ -36,12 +36,14 @@ let package = Package(
         .executableTarget(name: "gguf-bench", dependencies: ["GGUFRuntime"], path: "Benchmarks/GGUFBench"),
         // Adapts the GGUF runtime to the ChatBackend seam.
         .target(name: "ParleyLocal", dependencies: ["ParleyCore", "GGUFRuntime"]),
+        // Decision support: the matrix arithmetic, tolerant reading of model answers, the staged flow.
+        .target(name: "ParleyDecide", dependencies: ["ParleyCore", "ParleyStore", "ParleyEngine"]),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "parley",
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
-                "ParleyWrite", "ParleyLocal", "GGUFRuntime",
+                "ParleyWrite", "ParleyDecide", "ParleyLocal", "GGUFRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -66,6 +68,12 @@ let package = Package(
         .executableTarget(
             name: "http-stream-bench", dependencies: ["ParleyHTTP", "ParleyTestSupport"], path: "Benchmarks/http-stream-bench"),
         .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"], resources: [.copy("Fixtures")]),
+        // The decision analysis benchmark (matrix sizes against time per recomputation).
+        .executableTarget(name: "parley-decide-bench", dependencies: ["ParleyDecide"], path: "Benchmarks/DecideBench"),
+        .testTarget(
+            name: "ParleyDecideTests",
+            dependencies: ["ParleyDecide", "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
     ]
 )

@@ -75,18 +75,7 @@ struct AskCommand: AsyncParsableCommand {
         let engine = ConversationEngine(store: store)
         let turn = Task {
             try await engine.send(text, to: target, using: backend, settings: settings) { event in
-                switch event {
-                case .text(let piece):
-                    if streamToStdout { printer.text(piece) }
-                case .notice(let notice):
-                    Console.status(notice)
-                case .safetyNotice(let notice):
-                    Console.status(notice)
-                case .contextTrimmed(let dropped, let tokens, let size):
-                    Console.status("left the \(dropped) oldest messages out so the conversation fits the context (\(tokens) of \(size) tokens)")
-                case .started, .reasoning:
-                    break
-                }
+                printer.report(event, streamText: streamToStdout, fitting: "the conversation")
             }
         }
         let interrupt = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { turn.cancel() }
@@ -98,13 +87,13 @@ struct AskCommand: AsyncParsableCommand {
             Console.out(try JSONOutput.encode(AskResultJSON(outcome, saved: store != nil)) + "\n")
         }
         if let failure = outcome.failure {
-            var where_ = ""
+            var location = ""
             if store != nil {
-                where_ = outcome.reply.content.isEmpty
+                location = outcome.reply.content.isEmpty
                     ? " (your message is saved in conversation \(outcome.conversation.id))"
                     : " (the reply so far is saved in conversation \(outcome.conversation.id))"
             }
-            Console.status(failure + where_)
+            Console.status(failure + location)
             throw ExitCode(outcome.reply.status == .interrupted && outcome.reply.finishReason == "cancelled" ? 130 : 1)
         }
     }
@@ -128,6 +117,21 @@ final class ReplyPrinter: @unchecked Sendable {
     func finish() {
         lock.withLock {
             if wroteAnything && !endsWithNewline { Console.out("\n") }
+        }
+    }
+
+    /// Shows one engine event: reply text on stdout (when `streamText`), everything else on stderr.
+    /// `fitting` names what was trimmed to fit the context ("the conversation", "the draft").
+    func report(_ event: TurnEvent, streamText: Bool, fitting: String) {
+        switch event {
+        case .text(let piece):
+            if streamText { text(piece) }
+        case .notice(let notice), .safetyNotice(let notice):
+            Console.status(notice)
+        case .contextTrimmed(let dropped, let tokens, let size):
+            Console.status("left the \(dropped) oldest messages out so \(fitting) fits the context (\(tokens) of \(size) tokens)")
+        case .started, .reasoning:
+            break
         }
     }
 }

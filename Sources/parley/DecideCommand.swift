@@ -130,6 +130,9 @@ struct DecideCommand: AsyncParsableCommand {
             let turns = EngineDecisionTurns(
                 engine: ConversationEngine(store: try context.openStore()), backend: backend, settings: settings,
                 persona: persona.name)
+            // The fixed notice for crisis language, as in every mode (the turns here go through the
+            // engine without its event stream).
+            if CrisisCheck.matches(record.question) { Console.status(CrisisCheck.notice) }
             let session = DecisionSession(turns: turns, progress: { Console.status($0) })
             let start = record
             let flow = Task { try await session.run(start) }

@@ -83,7 +83,7 @@ struct GGUFCommand: AsyncParsableCommand {
             parameters.seed = seed
             var sampler = Sampler(parameters)
             var decoder = UTF8StreamDecoder()
-            let cancelled = CancelledFlag()
+            let cancelled = SignalFlag()
             let watcher = SignalWatcher(signals: [SIGINT, SIGTERM]) { cancelled.set() }
             defer { watcher.stop() }
             let session = model.makeSession()
@@ -110,14 +110,6 @@ struct GGUFCommand: AsyncParsableCommand {
             }
         }
     }
-}
-
-/// Set from the signal queue, read between tokens.
-final class CancelledFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    func isSet() -> Bool { lock.withLock { value } }
 }
 
 /// What `gguf info` reports.

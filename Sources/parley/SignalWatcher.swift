@@ -10,7 +10,7 @@ final class SignalWatcher: @unchecked Sendable {
 
     init(signals: [Int32], onSignal: @escaping @Sendable () -> Void) {
         self.signals = signals
-        let fired = ManagedAtomicFlag()
+        let fired = SignalFlag()
         for number in signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
@@ -30,16 +30,20 @@ final class SignalWatcher: @unchecked Sendable {
     }
 }
 
-/// A flag set once, read from the signal queue only.
-final class ManagedAtomicFlag: @unchecked Sendable {
-    private var set = false
+/// A flag a signal handler sets and any thread reads.
+final class SignalFlag: @unchecked Sendable {
+    private var value = false
     private let lock = NSLock()
+
+    func set() { lock.withLock { value = true } }
+
+    func isSet() -> Bool { lock.withLock { value } }
 
     /// Sets the flag and returns whether it was already set.
     func testAndSet() -> Bool {
         lock.withLock {
-            defer { set = true }
-            return set
+            defer { value = true }
+            return value
         }
     }
 }

@@ -135,16 +135,7 @@ struct WriteCommand: AsyncParsableCommand {
         let printer = ReplyPrinter()
         let turn = Task {
             try await body { event in
-                switch event {
-                case .text(let piece):
-                    if streamToStdout { printer.text(piece) }
-                case .notice(let notice), .safetyNotice(let notice):
-                    Console.status(notice)
-                case .contextTrimmed(let dropped, let tokens, let size):
-                    Console.status("left the \(dropped) oldest messages out so the draft fits the context (\(tokens) of \(size) tokens)")
-                case .started, .reasoning:
-                    break
-                }
+                printer.report(event, streamText: streamToStdout, fitting: "the draft")
             }
         }
         let interrupt = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { turn.cancel() }

@@ -110,3 +110,56 @@ for run in 1...3 {
     print("cancel run \(run): reply stream ended \(format(milliseconds(ended - cancelAt))) ms after cancel; server saw the disconnect within \(format(milliseconds(seen - cancelAt))) ms")
     server.stop()
 }
+
+// 5. The whole product path, when the script passes the release `parley` binary in
+// PARLEY_BENCH_CLI: `parley ask --base-url ...` as its own process, reply text read from its stdout.
+// (a) first byte on stdout after the server wrote the first text chunk, chunks 50 ms apart;
+// (b) cost per chunk from the first byte to the end of a 20,000-chunk burst (decode, stdout,
+//     checkpoints to disk included).
+if let cli = ProcessInfo.processInfo.environment["PARLEY_BENCH_CLI"] {
+    /// Runs parley and returns the instants of its first stdout byte and of end of output.
+    func runParley(_ server: FaultServer) throws -> (first: ContinuousClock.Instant, end: ContinuousClock.Instant, bytes: Int) {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("parley-http-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: cli)
+        process.arguments = ["ask", "--base-url", server.baseURL.absoluteString, "--model", "m", "go"]
+        process.environment = ["PARLEY_HOME": home.path, "HOME": home.path, "PATH": "/usr/bin:/bin"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        var first: ContinuousClock.Instant?
+        var bytes = 0
+        let fd = pipe.fileHandleForReading.fileDescriptor
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            if first == nil { first = .now }
+            bytes += n
+        }
+        let end = ContinuousClock.now
+        process.waitUntilExit()
+        precondition(process.terminationStatus == 0, "parley ask failed")
+        return (first ?? end, end, bytes)
+    }
+    var firstByte: [Double] = []
+    for _ in 1...5 {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: (0..<10).map { "p\($0) " }, delay: 0.05))
+        let run = try runParley(server)
+        // Writes: the role chunk, then the first text chunk.
+        firstByte.append(milliseconds(run.first - server.bodyWriteTimes[1]))
+        server.stop()
+    }
+    firstByte.sort()
+    print("parley ask: first byte on stdout after the server's first text chunk, 5 runs: median \(format(firstByte[2])) ms, max \(format(firstByte[4])) ms")
+    let server = try FaultServer()
+    server.route("POST", "/v1/chat/completions", .openAIStream(pieces: (0..<chunkCount).map { "p\($0) " }))
+    let run = try runParley(server)
+    let streamMs = milliseconds(run.end - run.first)
+    print("parley ask: \(chunkCount) chunks streamed to stdout (\(run.bytes) bytes) in \(format(streamMs)) ms after the first byte = \(format(streamMs * 1000 / Double(chunkCount))) µs/chunk")
+    server.stop()
+}

@@ -27,6 +27,7 @@ struct GGUFCommand: AsyncParsableCommand {
 
     struct Info: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Architecture, sizes, tensor types and chat template of a GGUF file.")
+        @OptionGroup var global: GlobalOptions
         @Argument(help: "The GGUF file.") var file: String
         @Flag(help: "Print one JSON object.") var json = false
 
@@ -42,6 +43,7 @@ struct GGUFCommand: AsyncParsableCommand {
 
     struct Tokenize: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the token ids of a text as a JSON array.")
+        @OptionGroup var global: GlobalOptions
         @Argument(help: "The GGUF file.") var file: String
         @Argument(help: "The text.") var text: String
         @Flag(help: "Recognise special tokens (like <|im_start|>) in the text.") var special = false
@@ -57,6 +59,7 @@ struct GGUFCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Complete a prompt with the model, raw (no chat template); prints only the generated text.",
             discussion: "Special tokens in the prompt are recognised. Temperature 0 is greedy decoding.")
+        @OptionGroup var global: GlobalOptions
         @Argument(help: "The GGUF file.") var file: String
         @Option(help: "The prompt text.") var prompt: String
         @Option(help: "How many tokens to generate at most.") var tokens: Int = 64

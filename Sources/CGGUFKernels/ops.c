@@ -318,8 +318,18 @@ CGGUF_AVX2 static void attend_f16_avx2(const struct attention_job *job, int64_t 
 }
 #endif
 
+/// _mm512_reduce_add_ps's order: halves, then quarters, then pairs.
+static inline float reduce_add_16(const float *v) {
+    float a[8], b[4];
+    for (int i = 0; i < 8; i++) a[i] = v[i] + v[i + 8];
+    for (int i = 0; i < 4; i++) b[i] = a[i] + a[i + 4];
+    return (b[0] + b[2]) + (b[1] + b[3]);
+}
+
 // llama.cpp's tiled path (batches of 64 queries or more): F32 throughout, online
-// softmax over tiles of 64 keys.
+// softmax over tiles of 64 keys. The tile's softmax uses llama.cpp's vectorised exp
+// and its sum order, not libm's expf: a 1-ulp difference per weight is enough to
+// change greedy output on long chat prompts.
 static inline __attribute__((always_inline)) void attend_f32_body(const struct attention_job *job, int64_t t, int64_t h, float *acc, float *scores) {
     const int64_t hd = job->head_dim;
     const int64_t group = job->n_heads / job->n_kv_heads;
@@ -346,12 +356,20 @@ static inline __attribute__((always_inline)) void attend_f32_body(const struct a
             S *= ms;
         }
         M = mnew;
+        // llama.cpp's ggml_vec_soft_max_f32 with 512-bit vectors: the vectorised exp
+        // over the whole 64-key tile (keys past the end count as -inf), each group of 16
+        // reduced as _mm512_reduce_add_ps does and summed in double.
+        for (int64_t j = tile; j < 64; j++) scores[j] = -INFINITY;
         double sum = 0.0;
-        for (int64_t j = 0; j < tile; j++) {
-            scores[j] = expf(scores[j] - mnew);
-            sum += (double)scores[j];
+        for (int64_t g = 0; g < 64; g += 16) {
+            float e[16];
+            for (int l = 0; l < 16; l++) {
+                e[l] = approx_expf(scores[g + l] - mnew);
+                scores[g + l] = e[l];
+            }
+            sum += (double)reduce_add_16(e);
         }
-        S += (float)sum;
+        S = (float)((double)S + sum);
         for (int64_t j = 0; j < tile; j++) {
             const uint16_t *vrow = job->v + (ic + j) * job->kv_stride + kvh * hd;
             for (int64_t d = 0; d < hd; d++) acc[d] = fmaf(scores[j], cgguf_half_to_float(vrow[d]), acc[d]);

@@ -11,6 +11,9 @@ import Testing
             let prompt: String
             let prompt_tokens: [Int32]
             let expected_tokens: [Int32]
+            /// llama-server's output when all but the last prompt token came from its
+            /// prompt cache, so the last one was evaluated alone (chat cases only).
+            let expected_tokens_last_alone: [Int32]?
         }
         let n_predict: Int
         let cases: [Case]
@@ -51,6 +54,9 @@ import Testing
         #expect(fixture.cases.filter { $0.kind == "raw" }.count >= 3)
         #expect(fixture.cases.filter { $0.kind == "chatml" }.count >= 3)
         #expect(fixture.cases.filter { $0.expected_tokens.count == fixture.n_predict }.count >= 5)
+        // Prompts of several 64-token tiles take llama.cpp's tiled F32 attention path.
+        #expect(fixture.cases.filter { $0.prompt_tokens.count >= 128 }.count >= 3)
+        #expect(fixture.cases.filter { $0.expected_tokens_last_alone != nil }.count >= 2)
     }
 
     @Test func greedyTokensMatchLlamaCpp() throws {
@@ -59,6 +65,25 @@ import Testing
         for c in fixture.cases {
             let produced = try Self.greedy(model, prompt: c.prompt_tokens, count: fixture.n_predict)
             #expect(produced == c.expected_tokens, "prompt: \(c.prompt.debugDescription)")
+        }
+    }
+
+    /// The prompt but its last token in one batch, then the last token alone (F16
+    /// attention path) gives what llama-server answers from its prompt cache. On the
+    /// 169-token persona chat this differs from the one-batch answer, in both programs.
+    @Test func lastPromptTokenAloneMatchesLlamaCpp() throws {
+        guard let model = try Self.model() else { return }
+        let fixture = try Self.fixture()
+        for c in fixture.cases {
+            guard let expected = c.expected_tokens_last_alone else { continue }
+            let session = model.makeSession()
+            _ = try session.evaluate(tokens: Array(c.prompt_tokens.dropLast()))
+            var sampler = Sampler(.greedy)
+            let result = try session.generate(prompt: [c.prompt_tokens.last!], maxTokens: fixture.n_predict,
+                                              sampler: &sampler, stopTokens: model.stopTokens, isCancelled: { false })
+            var produced = result.tokens
+            if case let .stopToken(token) = result.stop { produced.append(token) }
+            #expect(produced == expected, "prompt: \(c.prompt.debugDescription)")
         }
     }
 

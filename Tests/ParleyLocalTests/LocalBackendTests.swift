@@ -35,7 +35,7 @@ struct ChatFixture: Decodable, Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// Fixtures on which the runtime is known not to match llama.cpp yet.
-    static let knownDivergences: Set<String> = ["persona-three-tips"]
+    static let knownDivergences: Set<String> = []
 
     static let all: [ChatFixture] = {
         let url = DefaultModel.packageRoot.appendingPathComponent("Tests/ParleyLocalTests/Fixtures/greedy-chat.json")

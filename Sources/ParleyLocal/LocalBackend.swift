@@ -87,9 +87,10 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
         guard prompt.count < contextSize else {
             throw LocalBackendError.contextTooLong(promptTokens: prompt.count, contextSize: contextSize)
         }
-        // Every reply evaluates its whole prompt. Reusing the KV cache for a shared prefix would save
-        // that work, but evaluating the rest at an offset does not yet give the same logits as a
-        // fresh evaluation, and a reply must not depend on what was asked before.
+        // Every reply evaluates its whole prompt in one pass. Reusing the KV cache for a shared
+        // prefix would save work, but it splits the prompt differently, which (in llama.cpp too)
+        // moves the numerics enough to change greedy choices at near-ties: a reply must not depend
+        // on what was asked before.
         session.reset()
         let shared = 0
         let remaining = contextSize - prompt.count

@@ -29,11 +29,18 @@ let package = Package(
         // The in-process GGUF runtime; knows nothing of Parley.
         .target(name: "CGGUFKernels"),
         .target(name: "GGUFRuntime", dependencies: ["CGGUFKernels"]),
+        // The chat screen, pure: state, reducer, key decoding, display width, wrapping, views into a cell buffer.
+        .target(name: "ParleyTUI", dependencies: ["ParleyCore"]),
+        // ncursesw as a system library; the only C the chat screen needs.
+        .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
+        // The one adapter that touches ncurses and the terminal: start/stop, draw a cell buffer, read input.
+        .target(name: "CursesTerminal", dependencies: ["CNCursesW", "ParleyTUI"]),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "parley",
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
+                "ParleyTUI", "CursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -53,6 +60,13 @@ let package = Package(
         .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"]),
+        .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI", "ParleyCore"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "ParleyTUIEndToEndTests", dependencies: ["parley", "ParleyCore", "ParleyTestSupport"]),
+        // The chat screen benchmark: key press to cell buffer, start-up, streaming CPU.
+        .executableTarget(
+            name: "parley-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyStore", "ParleyTestSupport"],
+            path: "Benchmarks/TUIBench"),
         .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
     ]
 )

@@ -8,7 +8,8 @@ struct Parley: AsyncParsableCommand {
         commandName: "parley",
         abstract: "A terminal personal assistant: chat, decide and write with a local or remote model.",
         version: "0.1.0",
-        subcommands: [AskCommand.self, HistoryCommand.self, ModelsCommand.self, PersonasCommand.self])
+        subcommands: [AskCommand.self, HistoryCommand.self, ModelsCommand.self, PersonasCommand.self, ChatCommand.self],
+        defaultSubcommand: ChatCommand.self)
 
     /// Runs the command line. Errors the user can act on print as one line on stderr; help and
     /// usage errors are ArgumentParser's own.

@@ -146,10 +146,15 @@ public struct ChatReducer: Sendable {
         if case .key(let key) = input, key != .ctrl("c") { state.quitArmed = false }
         switch state.overlay {
         case .help:
-            if case .key(let key) = input, [.escape, .function(1), .character("q"), .enter, .character("?")].contains(key) {
+            switch input {
+            case .key(.up), .wheel(up: true): state.helpOffset = max(0, state.helpOffset - 1)
+            case .key(.down), .wheel(up: false): state.helpOffset = min(HelpView.lineCount, state.helpOffset + 1)
+            case .key(.pageUp): state.helpOffset = max(0, state.helpOffset - 10)
+            case .key(.pageDown): state.helpOffset = min(HelpView.lineCount, state.helpOffset + 10)
+            case .key(let key) where [.escape, .function(1), .character("q"), .enter, .character("?"), .ctrl("c")].contains(key):
                 state.overlay = .none
+            default: break
             }
-            if case .key(.ctrl("c")) = input { state.overlay = .none }
             return []
         case .confirm(_, let action):
             state.overlay = .none
@@ -216,7 +221,7 @@ public struct ChatReducer: Sendable {
             state.input.deleteForward()
             return []
         case .function(1):
-            state.overlay = .help
+            openHelp(&state)
             return []
         case .function(2), .ctrl("b"):
             state.overlay = .list(ConversationListState())
@@ -260,7 +265,7 @@ public struct ChatReducer: Sendable {
             complete(&state)
             return []
         case .character("?") where state.input.isEmpty:
-            state.overlay = .help
+            openHelp(&state)
             return []
         case .character(let c):
             state.input.insert(c)
@@ -366,7 +371,7 @@ public struct ChatReducer: Sendable {
             startNewConversation(&state, keepNotice: false)
             return []
         case .help:
-            state.overlay = .help
+            openHelp(&state)
             return []
         case .quit:
             state.shouldQuit = true
@@ -445,6 +450,11 @@ public struct ChatReducer: Sendable {
             state.notice = ChatNotice("copied the last reply (\(reply.content.count) characters) to the clipboard")
             return [.copyToClipboard(reply.content)]
         }
+    }
+
+    private func openHelp(_ state: inout ChatState) {
+        state.overlay = .help
+        state.helpOffset = 0
     }
 
     private func createNow(_ state: inout ChatState) -> [ChatEffect] {
@@ -591,7 +601,7 @@ public struct ChatReducer: Sendable {
                 list.filter.clear()
                 list.selected = 0
             case .function(1):
-                state.overlay = .help
+                openHelp(&state)
             default: break
             }
         case .paste(let text):

@@ -36,7 +36,7 @@ public struct ChatView: Sendable {
         case .none:
             return Frame(buffer: buffer, cursor: cursor)
         case .help:
-            HelpView.draw(into: &buffer)
+            HelpView.draw(offset: state.helpOffset, into: &buffer)
         case .list(let list):
             let listCursor = ConversationListView.draw(list, current: state.conversation.id, into: &buffer)
             return Frame(buffer: buffer, cursor: listCursor)

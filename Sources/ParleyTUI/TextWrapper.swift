@@ -15,7 +15,8 @@ public enum TextWrapper {
         var used = prefixWidth
         var atContinuationStart = false
         var lineStart = prefixWidth
-        let lineStartAfterBreak = min(indent, width - 1)
+        // On a screen too narrow for the indent and a wide glyph, continuation lines start at the edge.
+        let lineStartAfterBreak = indent + 2 <= width ? indent : 0
         var pendingSpaces: [StyledRun] = []
         var pendingSpaceWidth = 0
 

@@ -9,9 +9,27 @@ import Foundation
 /// what follows it, and an unclosed `**` shows as written.
 public enum MarkdownLite {
     public static func render(_ text: String, width: Int, base: CellStyle = .plain) -> [StyledLine] {
-        var lines: [StyledLine] = []
+        var progress = Progress()
+        return render(Substring(text), width: width, base: base, progress: &progress)
+    }
+
+    /// Where rendering stands between lines: inside a fence or not. Carrying it over lets a
+    /// streaming reply render only its new lines.
+    public struct Progress: Sendable, Equatable {
         var inFence = false
         var fenceMarker = ""
+        public init() {}
+    }
+
+    /// Renders `text` as the continuation of earlier lines that left `progress` behind.
+    public static func render(_ text: Substring, width: Int, base: CellStyle = .plain, progress: inout Progress) -> [StyledLine] {
+        var lines: [StyledLine] = []
+        var inFence = progress.inFence
+        var fenceMarker = progress.fenceMarker
+        defer {
+            progress.inFence = inFence
+            progress.fenceMarker = fenceMarker
+        }
         let frame = CellStyle(.codeFrame)
         let code = CellStyle(.code)
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -16,6 +16,16 @@ public final class TranscriptLayout: @unchecked Sendable {
     }
 
     private var entries: [String: Entry] = [:]
+
+    /// A growing reply's complete lines (everything before its last newline), rendered once.
+    private struct StreamEntry {
+        var id: String
+        var stable: Substring
+        var lines: [StyledLine]
+        var progress: MarkdownLite.Progress
+    }
+
+    private var stream: StreamEntry?
     private var cachedWidth = -1
 
     public init() {}
@@ -24,13 +34,14 @@ public final class TranscriptLayout: @unchecked Sendable {
     public func lines(for message: Message, width: Int) -> [StyledLine] {
         if width != cachedWidth {
             entries.removeAll(keepingCapacity: true)
+            stream = nil
             cachedWidth = width
         }
         let label = TranscriptLayout.label(message)
         if let entry = entries[message.id], entry.status == message.status, entry.label == label, entry.content == message.content {
             return entry.lines
         }
-        let lines = TranscriptLayout.layout(message, label: label, width: width)
+        let lines = TranscriptLayout.layout(message, label: label, width: width, markdown: { self.markdown($0, id: message.id, width: $1) })
         if entries.count > 4096 { entries.removeAll(keepingCapacity: true) }
         entries[message.id] = Entry(content: message.content, status: message.status, label: label, lines: lines)
         return lines
@@ -81,7 +92,34 @@ public final class TranscriptLayout: @unchecked Sendable {
         return label
     }
 
-    static func layout(_ message: Message, label: String, width: Int) -> [StyledLine] {
+    /// Markdown for a reply. While a reply grows, only the lines after the last complete one are
+    /// rendered again; the result is the same as rendering the whole text (see the tests).
+    func markdown(_ content: String, id: String, width: Int) -> [StyledLine] {
+        guard let newline = content.lastIndex(of: "\n") else { return MarkdownLite.render(content, width: width) }
+        let stable = content[..<newline]
+        var entry: StreamEntry
+        let known = stream?.stable.utf8.count ?? 0
+        let utf8 = stable.utf8
+        if let cached = stream, cached.id == id, utf8.count >= known, utf8.starts(with: cached.stable.utf8),
+            utf8.count == known || utf8[utf8.index(utf8.startIndex, offsetBy: known)] == 0x0A
+        {
+            entry = cached
+            if utf8.count > known {
+                let start = utf8.index(utf8.startIndex, offsetBy: known + 1)
+                entry.lines += MarkdownLite.render(stable[start...], width: width, progress: &entry.progress)
+            }
+            entry.stable = stable
+        } else {
+            var progress = MarkdownLite.Progress()
+            let lines = MarkdownLite.render(stable, width: width, progress: &progress)
+            entry = StreamEntry(id: id, stable: stable, lines: lines, progress: progress)
+        }
+        stream = entry
+        var progress = entry.progress
+        return entry.lines + MarkdownLite.render(content[content.index(after: newline)...], width: width, progress: &progress)
+    }
+
+    static func layout(_ message: Message, label: String, width: Int, markdown: ((String, Int) -> [StyledLine])? = nil) -> [StyledLine] {
         let labelStyle: CellStyle
         switch message.role {
         case .user: labelStyle = CellStyle(.userLabel, bold: true)
@@ -95,7 +133,7 @@ public final class TranscriptLayout: @unchecked Sendable {
         let body: [StyledLine]
         switch message.role {
         case .assistant:
-            body = MarkdownLite.render(message.content, width: inner)
+            body = markdown?(message.content, inner) ?? MarkdownLite.render(message.content, width: inner)
         case .user, .system:
             let style = message.role == .system ? CellStyle(.dim, italic: true) : CellStyle.plain
             body = message.content.split(separator: "\n", omittingEmptySubsequences: false).flatMap {

@@ -1,3 +1,4 @@
+import ParleyCore
 import Testing
 
 @testable import ParleyTUI
@@ -62,5 +63,29 @@ struct MarkdownLiteTests {
 
     @Test func anUnclosedFenceFramesTheRest() {
         #expect(text("```\nlet x = 1") == ["╭─", "│ let x = 1"])
+    }
+}
+
+@Suite("Transcript layout while streaming")
+struct TranscriptStreamingLayoutTests {
+    @Test func growingAReplyPieceByPieceLaysOutLikeTheWholeText() {
+        let reply = "# Plan\n\nSome **bold** and `code`.\n\n```swift\nlet a = 1\n\nlet b = 2\n```\n- item 中文 one\n- item two 👨‍👩‍👧\n\n> quote\nDone.\n"
+        let layouts = [30: TranscriptLayout(), 60: TranscriptLayout()]
+        var message = Message(id: "r1", role: .assistant, content: "", status: .streaming, model: "m")
+        var text = ""
+        var pieceLength = 1
+        var rest = Substring(reply)
+        while !rest.isEmpty {
+            let piece = rest.prefix(pieceLength)
+            rest = rest.dropFirst(piece.count)
+            pieceLength = pieceLength % 7 + 1
+            text += piece
+            message.content = text
+            for width in [30, 60] {
+                let incremental = layouts[width]!.lines(for: message, width: width)
+                let fresh = TranscriptLayout.layout(message, label: TranscriptLayout.label(message), width: width)
+                #expect(incremental == fresh, "after \(text.count) characters at width \(width)")
+            }
+        }
     }
 }

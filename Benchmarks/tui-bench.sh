@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 scratch="${PARLEY_BENCH_SCRATCH:-.build-bench}"
 nice -n 5 swift build -c release --scratch-path "$scratch" --product parley
 nice -n 5 swift build -c release --scratch-path "$scratch" --product parley-tui-bench
-work="${1:-${TMPDIR:-/tmp}/parley-tui-bench-$$}"
+work="${1:-$(mktemp -d)/work}"
 "$scratch/release/parley-tui-bench" "$(pwd)/$scratch/release/parley" "$work"

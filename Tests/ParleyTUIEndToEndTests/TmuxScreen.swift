@@ -37,9 +37,9 @@ final class TmuxScreen {
     func close() {
         guard !closed else { return }
         closed = true
+        let socketPath = ((try? tmux(["display-message", "-p", "#{socket_path}"])) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         _ = try? tmux(["kill-server"])
-        let directory = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
-        unlink("\(directory)/tmux-\(getuid())/\(socket)")
+        if !socketPath.isEmpty { unlink(socketPath) }
         home.remove()
     }
 

@@ -38,12 +38,19 @@ let package = Package(
         .target(name: "ParleyLocal", dependencies: ["ParleyCore", "GGUFRuntime"]),
         // Decision support: the matrix arithmetic, tolerant reading of model answers, the staged flow.
         .target(name: "ParleyDecide", dependencies: ["ParleyCore", "ParleyStore", "ParleyEngine"]),
+        // The chat screen, pure: state, reducer, key decoding, display width, wrapping, views into a cell buffer.
+        .target(name: "ParleyTUI", dependencies: ["ParleyCore"]),
+        // ncursesw as a system library; the only C the chat screen needs.
+        .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
+        // The one adapter that touches ncurses and the terminal: start/stop, draw a cell buffer, read input.
+        .target(name: "CursesTerminal", dependencies: ["CNCursesW", "ParleyTUI"]),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "parley",
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
                 "ParleyWrite", "ParleyDecide", "ParleyLocal", "GGUFRuntime",
+                "ParleyTUI", "CursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -74,6 +81,13 @@ let package = Package(
             name: "ParleyDecideTests",
             dependencies: ["ParleyDecide", "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyTestSupport"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI", "ParleyCore"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "ParleyTUIEndToEndTests", dependencies: ["parley", "ParleyCore", "ParleyTestSupport"]),
+        // The chat screen benchmark: key press to cell buffer, start-up, streaming CPU.
+        .executableTarget(
+            name: "parley-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyStore", "ParleyTestSupport"],
+            path: "Benchmarks/TUIBench"),
         .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
     ]
 )

@@ -41,12 +41,15 @@ public struct Message: Codable, Sendable, Equatable, Identifiable {
     public var reasoning: String?
     /// The one-line reason a reply failed or was cut short.
     public var error: String?
+    /// Every version of a regenerated reply, oldest first (`content` is the one chosen); nil until
+    /// a reply is regenerated. Older files without it decode unchanged.
+    public var alternatives: [String]?
 
     public init(
         id: String = Identifier.make(), role: Role, content: String, createdAt: Date = Date(),
         status: MessageStatus = .complete, backend: String? = nil, model: String? = nil,
         usage: TokenUsage? = nil, finishReason: String? = nil, reasoning: String? = nil,
-        error: String? = nil
+        error: String? = nil, alternatives: [String]? = nil
     ) {
         self.id = id
         self.role = role
@@ -59,5 +62,6 @@ public struct Message: Codable, Sendable, Equatable, Identifiable {
         self.finishReason = finishReason
         self.reasoning = reasoning
         self.error = error
+        self.alternatives = alternatives
     }
 }

@@ -9,9 +9,10 @@ struct Parley: AsyncParsableCommand {
         abstract: "A terminal personal assistant: chat, decide and write with a local or remote model.",
         version: "0.1.0",
         subcommands: [
-            AskCommand.self, DecideCommand.self, WriteCommand.self, HistoryCommand.self, PersonasCommand.self,
-            ModelsCommand.self, GGUFCommand.self,
-        ])
+            ChatCommand.self, AskCommand.self, DecideCommand.self, WriteCommand.self, HistoryCommand.self,
+            PersonasCommand.self, ModelsCommand.self, GGUFCommand.self,
+        ],
+        defaultSubcommand: ChatCommand.self)
 
     /// Runs the command line. Errors the user can act on print as one line on stderr; help and
     /// usage errors are ArgumentParser's own.

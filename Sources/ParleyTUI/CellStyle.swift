@@ -1,0 +1,48 @@
+/// What a cell is, semantically; the terminal adapter maps a role to colours through its theme, so
+/// views never name colours and a monochrome terminal still gets the attributes.
+public enum StyleRole: String, Sendable, Hashable, CaseIterable {
+    case text, userLabel, assistantLabel, systemLabel, code, codeFrame, heading, link, quote, dim
+    case statusBar, statusAccent, error, notice, selection, overlay, overlayTitle, border, inputPrompt
+}
+
+/// The look of one cell: a role plus text attributes.
+public struct CellStyle: Sendable, Hashable {
+    public var role: StyleRole
+    public var bold: Bool
+    public var italic: Bool
+    public var underline: Bool
+    public var reverse: Bool
+
+    public init(_ role: StyleRole = .text, bold: Bool = false, italic: Bool = false, underline: Bool = false, reverse: Bool = false) {
+        self.role = role
+        self.bold = bold
+        self.italic = italic
+        self.underline = underline
+        self.reverse = reverse
+    }
+
+    public static let plain = CellStyle()
+}
+
+/// A piece of text in one style.
+public struct StyledRun: Sendable, Equatable {
+    public var text: String
+    public var style: CellStyle
+
+    public init(_ text: String, _ style: CellStyle = .plain) {
+        self.text = text
+        self.style = style
+    }
+}
+
+/// One screen line of laid-out text.
+public struct StyledLine: Sendable, Equatable {
+    public var runs: [StyledRun]
+
+    public init(_ runs: [StyledRun] = []) { self.runs = runs }
+
+    public init(_ text: String, _ style: CellStyle = .plain) { self.runs = [StyledRun(text, style)] }
+
+    public var width: Int { runs.reduce(0) { $0 + DisplayWidth.of($1.text) } }
+    public var plainText: String { runs.map(\.text).joined() }
+}

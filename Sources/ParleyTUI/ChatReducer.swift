@@ -1,0 +1,640 @@
+import Foundation
+import ParleyCore
+
+/// The only code that changes `ChatState`: one event in, the new state and the effects to run out.
+///
+/// It holds the transcript layout (a memoised pure function) because scrolling needs to know how
+/// many lines the transcript has at the current width.
+public struct ChatReducer: Sendable {
+    public let layout: TranscriptLayout
+
+    public init(layout: TranscriptLayout = TranscriptLayout()) {
+        self.layout = layout
+    }
+
+    public func reduce(_ state: inout ChatState, _ event: ChatEvent, now: Date = Date()) -> [ChatEffect] {
+        switch event {
+        case .input(let input):
+            return handleInput(&state, input, now: now)
+        case .resize(let width, let height):
+            state.width = max(0, width)
+            state.height = max(0, height)
+            clampScroll(&state)
+            return []
+        case .turnStarted(let conversationID, let messageID):
+            state.conversation.id = conversationID
+            state.isStored = true
+            if let last = state.conversation.messages.indices.last, state.conversation.messages[last].role == .assistant {
+                state.conversation.messages[last].id = messageID
+            }
+            return []
+        case .turnText(let piece):
+            guard let last = state.conversation.messages.indices.last, state.conversation.messages[last].status == .streaming else { return [] }
+            let before = state.scrollOffset > 0 ? layout.lines(for: state.conversation.messages[last], width: state.width).count : 0
+            state.conversation.messages[last].content += piece
+            if state.scrollOffset > 0 {
+                // Scrolled up: keep the same lines on screen while the reply grows below.
+                state.scrollOffset += layout.lines(for: state.conversation.messages[last], width: state.width).count - before
+            }
+            let tokens = max(1, TokenEstimator.estimate(piece))
+            state.contextTokens += tokens
+            switch state.phase {
+            case .streaming(let since, let count): state.phase = .streaming(since: since, tokens: count + tokens)
+            default: state.phase = .streaming(since: now, tokens: tokens)
+            }
+            return []
+        case .turnNotice(let text):
+            state.notice = ChatNotice(text)
+            return []
+        case .turnFinished(let conversation):
+            if case .streaming(let since, let tokens) = state.phase {
+                let seconds = now.timeIntervalSince(since)
+                state.lastRate = seconds > 0.05 ? Double(tokens) / seconds : nil
+            }
+            state.phase = .idle
+            state.conversation = conversation
+            state.isStored = true
+            state.contextTokens = ChatState.estimateContext(conversation)
+            if let reply = conversation.messages.last, reply.role == .assistant, reply.status != .complete {
+                state.notice = ChatNotice(
+                    reply.status == .interrupted ? "reply interrupted: \(reply.error ?? "cancelled") (the partial reply is kept)"
+                        : "reply failed: \(reply.error ?? "unknown error")",
+                    isError: reply.status == .failed)
+            }
+            clampScroll(&state)
+            return []
+        case .turnFailed(let reason):
+            state.phase = .idle
+            // Take back the optimistic user message and placeholder; the text returns to the input.
+            var restored: String?
+            if state.conversation.messages.last?.status == .streaming { state.conversation.messages.removeLast() }
+            if state.conversation.messages.last?.role == .user, state.conversation.messages.last?.status == .complete {
+                restored = state.conversation.messages.removeLast().content
+            }
+            if let restored, state.input.isEmpty { state.input.set(restored) }
+            state.notice = ChatNotice(reason, isError: true)
+            state.contextTokens = ChatState.estimateContext(state.conversation)
+            return []
+        case .conversationLoaded(let conversation, let readOnly):
+            state.conversation = conversation
+            state.isStored = true
+            state.isReadOnly = readOnly
+            state.persona = conversation.persona ?? state.persona
+            state.scrollOffset = 0
+            state.editingMessageID = nil
+            state.contextTokens = ChatState.estimateContext(conversation)
+            if case .list = state.overlay { state.overlay = .none }
+            state.notice = readOnly ? ChatNotice("read-only: this conversation was written by a newer Parley", isError: true) : nil
+            return []
+        case .conversationsListed(let entries):
+            var list: ConversationListState
+            if case .list(let open) = state.overlay { list = open } else { list = ConversationListState() }
+            list.entries = entries
+            list.isLoading = false
+            list.searchQuery = nil
+            list.selected = min(list.selected, max(0, list.visibleEntries.count - 1))
+            state.overlay = .list(list)
+            return []
+        case .searchResults(let query, let entries):
+            var list = ConversationListState()
+            list.entries = entries
+            list.isLoading = false
+            list.searchQuery = query
+            state.overlay = .list(list)
+            if entries.isEmpty { state.notice = ChatNotice("no conversation mentions \u{201C}\(query)\u{201D}") }
+            return []
+        case .conversationTrashed(let id):
+            if case .list(var list) = state.overlay {
+                list.entries.removeAll { $0.id == id }
+                list.selected = min(list.selected, max(0, list.visibleEntries.count - 1))
+                state.overlay = .list(list)
+            }
+            state.notice = ChatNotice("moved to the trash (restore with: parley history restore \(id))")
+            if state.conversation.id == id { startNewConversation(&state, keepNotice: true) }
+            return []
+        case .conversationRenamed(let id, let title):
+            if state.conversation.id == id { state.conversation.title = title }
+            if case .list(var list) = state.overlay, let index = list.entries.firstIndex(where: { $0.id == id }) {
+                list.entries[index].title = title
+                state.overlay = .list(list)
+            }
+            return []
+        case .personaChanged(let name):
+            state.persona = name
+            state.conversation.persona = name
+            state.notice = ChatNotice("persona: \(name)")
+            return []
+        case .backendChanged(let info):
+            state.backend = info
+            state.notice = ChatNotice("backend: \(info.name) · model \(info.model)")
+            return []
+        case .notice(let text):
+            state.notice = ChatNotice(text)
+            return []
+        case .error(let text):
+            state.notice = ChatNotice(text, isError: true)
+            return []
+        case .terminate:
+            state.shouldQuit = true
+            return state.isBusy ? [.cancelTurn, .quit] : [.quit]
+        }
+    }
+
+    // MARK: - Input
+
+    private func handleInput(_ state: inout ChatState, _ input: InputEvent, now: Date) -> [ChatEffect] {
+        if case .key(let key) = input, key != .ctrl("c") { state.quitArmed = false }
+        switch state.overlay {
+        case .help:
+            switch input {
+            case .key(.up), .wheel(up: true): state.helpOffset = max(0, state.helpOffset - 1)
+            case .key(.down), .wheel(up: false): state.helpOffset = min(HelpView.lineCount, state.helpOffset + 1)
+            case .key(.pageUp): state.helpOffset = max(0, state.helpOffset - 10)
+            case .key(.pageDown): state.helpOffset = min(HelpView.lineCount, state.helpOffset + 10)
+            case .key(let key) where [.escape, .function(1), .character("q"), .enter, .character("?"), .ctrl("c")].contains(key):
+                state.overlay = .none
+            default: break
+            }
+            return []
+        case .confirm(_, let action):
+            state.overlay = .none
+            if case .key(.character(let c)) = input, c == "y" || c == "Y" {
+                switch action {
+                case .trash(let id, let reopenList):
+                    if reopenList {
+                        var list = ConversationListState()
+                        list.isLoading = true
+                        state.overlay = .list(list)
+                        return [.trashConversation(id: id), .listConversations]
+                    }
+                    return [.trashConversation(id: id)]
+                }
+            }
+            state.notice = ChatNotice("nothing was deleted")
+            return []
+        case .list(var list):
+            return handleListInput(&state, &list, input)
+        case .none:
+            break
+        }
+        switch input {
+        case .paste(let text):
+            state.historyIndex = nil
+            state.input.insert(text)
+            if text.utf8.count > 64 * 1024 {
+                state.notice = ChatNotice("pasted \(ChatReducer.formatBytes(text.utf8.count))")
+            }
+            return []
+        case .wheel(let up):
+            scroll(&state, by: up ? 3 : -3)
+            return []
+        case .unknown:
+            return []
+        case .key(let key):
+            return handleKey(&state, key, now: now)
+        }
+    }
+
+    private func handleKey(_ state: inout ChatState, _ key: Key, now: Date) -> [ChatEffect] {
+        let geometry = ScreenGeometry(state)
+        switch key {
+        case .ctrl("c"):
+            if state.isBusy { return [.cancelTurn] }
+            if !state.input.isEmpty {
+                state.input.clear()
+                state.editingMessageID = nil
+                state.historyIndex = nil
+                return []
+            }
+            if state.quitArmed {
+                state.shouldQuit = true
+                return [.quit]
+            }
+            state.quitArmed = true
+            state.notice = ChatNotice("press Ctrl-C again to quit (Ctrl-D also quits)")
+            return []
+        case .ctrl("d"):
+            if state.input.isEmpty {
+                state.shouldQuit = true
+                return state.isBusy ? [.cancelTurn, .quit] : [.quit]
+            }
+            state.input.deleteForward()
+            return []
+        case .function(1):
+            openHelp(&state)
+            return []
+        case .function(2), .ctrl("b"):
+            state.overlay = .list(ConversationListState())
+            return [.listConversations]
+        case .ctrl("n"):
+            if state.isBusy { state.notice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true); return [] }
+            startNewConversation(&state, keepNotice: false)
+            return []
+        case .ctrl("l"):
+            return []
+        case .pageUp:
+            scroll(&state, by: geometry.page)
+            return []
+        case .pageDown:
+            scroll(&state, by: -geometry.page)
+            return []
+        case .ctrlHome:
+            scroll(&state, by: Int.max / 4)
+            return []
+        case .ctrlEnd:
+            state.scrollOffset = 0
+            return []
+        case .escape:
+            if state.editingMessageID != nil {
+                state.editingMessageID = nil
+                state.input.clear()
+                state.notice = ChatNotice("edit cancelled")
+            } else {
+                state.scrollOffset = 0
+                state.notice = nil
+            }
+            return []
+        case .altLeft, .altRight, .alt(","), .alt("."):
+            return pageAlternative(&state, forward: key == .altRight || key == .alt("."))
+        case .enter:
+            return submit(&state, now: now)
+        case .ctrlJ, .altEnter:
+            state.input.newline()
+            return []
+        case .tab:
+            complete(&state)
+            return []
+        case .character("?") where state.input.isEmpty:
+            openHelp(&state)
+            return []
+        case .character(let c):
+            state.input.insert(c)
+            return []
+        case .backspace: state.input.backspace()
+        case .delete: state.input.deleteForward()
+        case .left: state.input.moveLeft()
+        case .right: state.input.moveRight()
+        case .home, .ctrl("a"): state.input.moveHome()
+        case .end, .ctrl("e"): state.input.moveEnd()
+        case .ctrlLeft, .alt("b"): state.input.moveWordLeft()
+        case .ctrlRight, .alt("f"): state.input.moveWordRight()
+        case .ctrl("u"): state.input.deleteToLineStart()
+        case .ctrl("k"): state.input.deleteToLineEnd()
+        case .ctrl("w"), .altBackspace: state.input.deleteWordBackward()
+        case .up:
+            if state.input.moveUp() { return [] }
+            if state.input.isEmpty && state.historyIndex == nil && state.editingMessageID == nil && !state.isBusy {
+                if beginEdit(&state) { return [] }
+            }
+            recallHistory(&state, older: true)
+        case .down:
+            if state.input.moveDown() { return [] }
+            recallHistory(&state, older: false)
+        default:
+            return []
+        }
+        return []
+    }
+
+    // MARK: - Sending and commands
+
+    private func submit(_ state: inout ChatState, now: Date) -> [ChatEffect] {
+        guard !state.input.isEmpty else { return [] }
+        if state.input.lines.count == 1, state.input.firstLine.hasPrefix("/"), !state.input.firstLine.hasPrefix("//") {
+            let line = state.input.firstLine
+            switch SlashCommand.parse(line) {
+            case .failure(let error):
+                state.notice = ChatNotice(error.description, isError: true)
+                return []
+            case .success(let command):
+                state.inputHistory.append(line)
+                state.historyIndex = nil
+                state.input.clear()
+                return run(command, &state, now: now)
+            }
+        }
+        var text = state.input.text
+        if text.hasPrefix("//") { text.removeFirst() }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
+        if state.isBusy {
+            state.notice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true)
+            return []
+        }
+        if state.isReadOnly {
+            state.notice = ChatNotice("this conversation is read-only; press Ctrl-N for a new one", isError: true)
+            return []
+        }
+        let bytes = state.input.byteCount
+        if bytes > state.maxMessageBytes {
+            state.notice = ChatNotice(
+                "the message is \(ChatReducer.formatBytes(bytes)); the limit is \(ChatReducer.formatBytes(state.maxMessageBytes)): shorten it",
+                isError: true)
+            return []
+        }
+        let tokens = TokenEstimator.estimate(text)
+        if tokens > state.backend.contextSize {
+            state.notice = ChatNotice(
+                "the message is about \(tokens) tokens but \(state.backend.model)'s context holds \(state.backend.contextSize): shorten it",
+                isError: true)
+            return []
+        }
+        let replacing = state.editingMessageID
+        if let replacing, let index = state.conversation.messages.firstIndex(where: { $0.id == replacing }) {
+            state.conversation.messages.removeSubrange(index...)
+        }
+        state.editingMessageID = nil
+        if state.inputHistory.last != text { state.inputHistory.append(text) }
+        state.historyIndex = nil
+        state.input.clear()
+        state.notice = nil
+        state.scrollOffset = 0
+        state.lastRate = nil
+        appendPending(&state, text: text, now: now)
+        return [.send(
+            text: text, conversationID: state.isStored ? state.conversation.id : nil, persona: state.persona,
+            mode: state.conversation.mode, replacingFrom: replacing)]
+    }
+
+    private func appendPending(_ state: inout ChatState, text: String, now: Date) {
+        state.conversation.messages.append(Message(role: .user, content: text, createdAt: now))
+        state.conversation.messages.append(
+            Message(role: .assistant, content: "", createdAt: now, status: .streaming, backend: state.backend.name, model: state.backend.model))
+        state.contextTokens = ChatState.estimateContext(state.conversation)
+        state.phase = .waiting(since: now)
+    }
+
+    private func run(_ command: SlashCommand, _ state: inout ChatState, now: Date) -> [ChatEffect] {
+        let busyRefusal = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true)
+        switch command {
+        case .new:
+            if state.isBusy { state.notice = busyRefusal; return [] }
+            startNewConversation(&state, keepNotice: false)
+            return []
+        case .help:
+            openHelp(&state)
+            return []
+        case .quit:
+            state.shouldQuit = true
+            return state.isBusy ? [.cancelTurn, .quit] : [.quit]
+        case .title(let title):
+            state.conversation.title = title
+            state.notice = ChatNotice("renamed to \u{201C}\(title)\u{201D}")
+            return state.isStored ? [.renameConversation(id: state.conversation.id, title: title)] : createNow(&state)
+        case .mode(let mode):
+            state.conversation.mode = mode
+            state.notice = ChatNotice("mode: \(mode.rawValue)" + (mode == .chat ? "" : " (recorded on the conversation; the \(mode.rawValue) screen is not in this build yet)"))
+            return state.isStored ? [.setMode(conversationID: state.conversation.id, mode: mode)] : []
+        case .system(let text):
+            if state.isBusy { state.notice = busyRefusal; return [] }
+            state.conversation.messages.append(Message(role: .system, content: text, createdAt: now))
+            state.contextTokens = ChatState.estimateContext(state.conversation)
+            state.notice = ChatNotice("system instruction added")
+            if state.isStored { return [.addSystemMessage(conversationID: state.conversation.id, text: text)] }
+            return createNow(&state)
+        case .persona(let name):
+            return [.setPersona(name, conversationID: state.isStored ? state.conversation.id : nil)]
+        case .backend(let name):
+            if state.isBusy { state.notice = busyRefusal; return [] }
+            return [.setBackend(name)]
+        case .model(let name):
+            if state.isBusy { state.notice = busyRefusal; return [] }
+            return [.setModel(name)]
+        case .retry:
+            if state.isBusy { state.notice = busyRefusal; return [] }
+            let messages = state.conversation.messages
+            guard state.isStored, let replyIndex = messages.lastIndex(where: { $0.role == .assistant }),
+                let userIndex = messages[..<replyIndex].lastIndex(where: { $0.role == .user }), replyIndex == messages.count - 1
+            else {
+                state.notice = ChatNotice("nothing to retry yet", isError: true)
+                return []
+            }
+            let reply = messages[replyIndex]
+            var versions = reply.alternatives ?? []
+            if !reply.content.isEmpty && !versions.contains(reply.content) { versions.append(reply.content) }
+            let text = messages[userIndex].content
+            state.conversation.messages.removeSubrange(userIndex...)
+            state.scrollOffset = 0
+            state.notice = nil
+            appendPending(&state, text: text, now: now)
+            return [.retry(conversationID: state.conversation.id, userMessageID: messages[userIndex].id, text: text, previousVersions: versions)]
+        case .edit:
+            if state.isBusy { state.notice = busyRefusal; return [] }
+            if !beginEdit(&state) { state.notice = ChatNotice("no message of yours to edit yet", isError: true) }
+            return []
+        case .export(let format, let path):
+            guard !state.conversation.messages.isEmpty else {
+                state.notice = ChatNotice("nothing to export yet", isError: true)
+                return []
+            }
+            return [.export(conversation: state.conversation, format: format, path: path)]
+        case .search(let text):
+            var list = ConversationListState()
+            list.searchQuery = text
+            state.overlay = .list(list)
+            return [.search(text)]
+        case .delete:
+            guard state.isStored else {
+                state.notice = ChatNotice("this conversation is not saved yet; nothing to delete", isError: true)
+                return []
+            }
+            if state.isBusy { state.notice = busyRefusal; return [] }
+            state.overlay = .confirm(
+                question: "Move \u{201C}\(state.conversation.displayTitle)\u{201D} to the trash? (y/n)",
+                action: .trash(id: state.conversation.id, reopenList: false))
+            return []
+        case .copy:
+            guard let reply = state.conversation.messages.last(where: { $0.role == .assistant && !$0.content.isEmpty }) else {
+                state.notice = ChatNotice("no reply to copy yet", isError: true)
+                return []
+            }
+            state.notice = ChatNotice("copied the last reply (\(reply.content.count) characters) to the clipboard")
+            return [.copyToClipboard(reply.content)]
+        }
+    }
+
+    private func openHelp(_ state: inout ChatState) {
+        state.overlay = .help
+        state.helpOffset = 0
+    }
+
+    private func createNow(_ state: inout ChatState) -> [ChatEffect] {
+        state.isStored = true
+        return [.createConversation(state.conversation)]
+    }
+
+    private func startNewConversation(_ state: inout ChatState, keepNotice: Bool) {
+        state.conversation = Conversation(persona: state.persona)
+        state.isStored = false
+        state.isReadOnly = false
+        state.scrollOffset = 0
+        state.editingMessageID = nil
+        state.contextTokens = 0
+        state.lastRate = nil
+        if !keepNotice { state.notice = ChatNotice("new conversation") }
+    }
+
+    /// Puts the last user message into the input to be edited and resent.
+    private func beginEdit(_ state: inout ChatState) -> Bool {
+        guard state.isStored, let message = state.conversation.messages.last(where: { $0.role == .user }) else { return false }
+        state.input.set(message.content)
+        state.editingMessageID = message.id
+        state.notice = ChatNotice("editing your last message: Enter resends it (the reply after it is replaced), Esc cancels")
+        return true
+    }
+
+    private func recallHistory(_ state: inout ChatState, older: Bool) {
+        guard !state.inputHistory.isEmpty else { return }
+        state.editingMessageID = nil
+        if older {
+            let index: Int
+            if let current = state.historyIndex {
+                index = max(0, current - 1)
+            } else {
+                state.draftBeforeHistory = state.input.text
+                index = state.inputHistory.count - 1
+            }
+            state.historyIndex = index
+            state.input.set(state.inputHistory[index])
+        } else {
+            guard let current = state.historyIndex else { return }
+            if current + 1 < state.inputHistory.count {
+                state.historyIndex = current + 1
+                state.input.set(state.inputHistory[current + 1])
+            } else {
+                state.historyIndex = nil
+                state.input.set(state.draftBeforeHistory)
+            }
+        }
+    }
+
+    private func complete(_ state: inout ChatState) {
+        guard state.input.lines.count == 1, state.input.firstLine.hasPrefix("/") else {
+            state.input.insert("    ")
+            return
+        }
+        guard let result = SlashCompleter.complete(
+            state.input.firstLine, personas: state.knownPersonas, backends: state.knownBackends, models: state.knownModels)
+        else {
+            state.notice = ChatNotice("no completion", isError: true)
+            return
+        }
+        state.input.set(result.line)
+        state.notice = result.candidates.count > 1 ? ChatNotice(result.candidates.joined(separator: "  ")) : nil
+    }
+
+    private func pageAlternative(_ state: inout ChatState, forward: Bool) -> [ChatEffect] {
+        guard !state.isBusy, let index = state.conversation.messages.indices.last,
+            state.conversation.messages[index].role == .assistant,
+            let versions = state.conversation.messages[index].alternatives, versions.count > 1
+        else { return [] }
+        let message = state.conversation.messages[index]
+        let current = versions.firstIndex(of: message.content) ?? versions.count - 1
+        let next = forward ? current + 1 : current - 1
+        guard versions.indices.contains(next) else { return [] }
+        state.conversation.messages[index].content = versions[next]
+        state.contextTokens = ChatState.estimateContext(state.conversation)
+        return [.chooseAlternative(conversationID: state.conversation.id, messageID: message.id, content: versions[next])]
+    }
+
+    // MARK: - Conversation list
+
+    private func handleListInput(_ state: inout ChatState, _ list: inout ConversationListState, _ input: InputEvent) -> [ChatEffect] {
+        defer { if case .list = state.overlay { state.overlay = .list(list) } }
+        if var editor = list.renaming {
+            switch input {
+            case .key(.enter):
+                let title = editor.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                list.renaming = nil
+                let entries = list.visibleEntries
+                guard !title.isEmpty, entries.indices.contains(list.selected) else { return [] }
+                return [.renameConversation(id: entries[list.selected].id, title: title)]
+            case .key(.escape), .key(.ctrl("c")):
+                list.renaming = nil
+            case .key(.backspace): editor.backspace(); list.renaming = editor
+            case .key(.character(let c)): editor.insert(c); list.renaming = editor
+            case .paste(let text): editor.insert(text.replacingOccurrences(of: "\n", with: " ")); list.renaming = editor
+            case .key(.left): editor.moveLeft(); list.renaming = editor
+            case .key(.right): editor.moveRight(); list.renaming = editor
+            default: break
+            }
+            return []
+        }
+        let entries = list.visibleEntries
+        switch input {
+        case .key(let key):
+            switch key {
+            case .escape, .function(2), .ctrl("b"), .ctrl("c"):
+                state.overlay = .none
+                return []
+            case .up: list.selected = max(0, list.selected - 1)
+            case .down: list.selected = min(max(0, entries.count - 1), list.selected + 1)
+            case .pageUp: list.selected = max(0, list.selected - 10)
+            case .pageDown: list.selected = min(max(0, entries.count - 1), list.selected + 10)
+            case .enter:
+                guard entries.indices.contains(list.selected) else { return [] }
+                if state.isBusy {
+                    state.notice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true)
+                    return []
+                }
+                state.overlay = .none
+                return [.openConversation(id: entries[list.selected].id)]
+            case .ctrl("n"):
+                if state.isBusy { return [] }
+                state.overlay = .none
+                startNewConversation(&state, keepNotice: false)
+                return []
+            case .ctrl("r"), .function(6):
+                guard entries.indices.contains(list.selected) else { return [] }
+                list.renaming = InputEditor(entries[list.selected].title)
+            case .delete, .ctrl("d"):
+                guard entries.indices.contains(list.selected) else { return [] }
+                let entry = entries[list.selected]
+                state.overlay = .confirm(
+                    question: "Move \u{201C}\(entry.title)\u{201D} to the trash? (y/n)", action: .trash(id: entry.id, reopenList: true))
+            case .backspace:
+                list.filter.backspace()
+                list.selected = 0
+            case .character(let c):
+                list.filter.insert(c)
+                list.selected = 0
+            case .ctrl("u"):
+                list.filter.clear()
+                list.selected = 0
+            case .function(1):
+                openHelp(&state)
+            default: break
+            }
+        case .paste(let text):
+            list.filter.insert(text.replacingOccurrences(of: "\n", with: " "))
+            list.selected = 0
+        case .wheel(let up):
+            list.selected = up ? max(0, list.selected - 1) : min(max(0, entries.count - 1), list.selected + 1)
+        case .unknown:
+            break
+        }
+        return []
+    }
+
+    // MARK: - Scrolling
+
+    private func scroll(_ state: inout ChatState, by rows: Int) {
+        state.scrollOffset = max(0, state.scrollOffset + rows)
+        clampScroll(&state)
+    }
+
+    /// Keeps the offset within the transcript, laying out only as far back as the offset reaches.
+    private func clampScroll(_ state: inout ChatState) {
+        guard state.scrollOffset > 0 else { return }
+        let geometry = ScreenGeometry(state)
+        guard !geometry.tooSmall else { return }
+        let needed = state.scrollOffset + geometry.transcriptHeight
+        let total = layout.lineCount(of: state.conversation.messages, width: state.width, upTo: needed)
+        state.scrollOffset = max(0, min(state.scrollOffset, total - geometry.transcriptHeight))
+    }
+
+    static func formatBytes(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 { return String(format: "%.1f MB", Double(bytes) / Double(1 << 20)) }
+        if bytes >= 1024 { return String(format: "%.0f KB", Double(bytes) / 1024) }
+        return "\(bytes) bytes"
+    }
+}

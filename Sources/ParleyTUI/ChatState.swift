@@ -1,0 +1,149 @@
+import Foundation
+import ParleyCore
+
+/// The backend as the status line shows it.
+public struct BackendInfo: Sendable, Equatable {
+    public var name: String
+    public var model: String
+    public var contextSize: Int
+
+    public init(name: String, model: String, contextSize: Int) {
+        self.name = name
+        self.model = model
+        self.contextSize = contextSize
+    }
+}
+
+/// One row of the conversation list (or of search results, with a snippet).
+public struct ConversationListEntry: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var updatedAt: Date
+    public var messageCount: Int
+    public var snippet: String?
+
+    public init(id: String, title: String, updatedAt: Date, messageCount: Int, snippet: String? = nil) {
+        self.id = id
+        self.title = title
+        self.updatedAt = updatedAt
+        self.messageCount = messageCount
+        self.snippet = snippet
+    }
+}
+
+/// The conversation list overlay.
+public struct ConversationListState: Sendable, Equatable {
+    public var entries: [ConversationListEntry] = []
+    public var filter = InputEditor()
+    public var selected = 0
+    /// Set while a title is being edited for the selected entry.
+    public var renaming: InputEditor?
+    /// Set for `/search` results: the query they answer.
+    public var searchQuery: String?
+    public var isLoading = true
+
+    public init() {}
+
+    /// The entries that match the filter (case-insensitive, in titles and snippets).
+    public var visibleEntries: [ConversationListEntry] {
+        let needle = filter.text
+        guard !needle.isEmpty else { return entries }
+        return entries.filter {
+            $0.title.range(of: needle, options: .caseInsensitive) != nil
+                || ($0.snippet?.range(of: needle, options: .caseInsensitive) != nil)
+                || $0.id.hasPrefix(needle)
+        }
+    }
+}
+
+/// What the screen shows on top of the transcript.
+public enum Overlay: Sendable, Equatable {
+    case none
+    case help
+    case list(ConversationListState)
+    /// A yes/no question; the action runs on `y`.
+    case confirm(question: String, action: ConfirmedAction)
+}
+
+/// An action waiting for a yes.
+public enum ConfirmedAction: Sendable, Equatable {
+    case trash(id: String, reopenList: Bool)
+}
+
+/// Where a turn stands.
+public enum ChatPhase: Sendable, Equatable {
+    case idle
+    /// Sent; no text yet.
+    case waiting(since: Date)
+    /// Text arriving: when the first piece came and about how many tokens so far.
+    case streaming(since: Date, tokens: Int)
+}
+
+/// A one-line message under the transcript.
+public struct ChatNotice: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+
+    public init(_ text: String, isError: Bool = false) {
+        self.text = text
+        self.isError = isError
+    }
+}
+
+/// Everything the chat screen shows, as one value. Only `ChatReducer` changes it.
+public struct ChatState: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    public var conversation: Conversation
+    /// False for a new conversation that has no file yet (it gets one on the first send).
+    public var isStored: Bool
+    public var isReadOnly = false
+    public var persona: String
+    public var backend: BackendInfo
+    public var knownPersonas: [String] = []
+    public var knownBackends: [String] = []
+    public var knownModels: [String] = []
+    public var phase: ChatPhase = .idle
+    /// Tokens per second of the last finished reply, shown until the next turn.
+    public var lastRate: Double?
+    /// Estimated tokens of the whole conversation as the next prompt would carry it.
+    public var contextTokens = 0
+    public var notice: ChatNotice?
+    public var input = InputEditor()
+    public var inputHistory: [String] = []
+    /// While browsing history: the entry shown, and what was typed before browsing began.
+    public var historyIndex: Int?
+    public var draftBeforeHistory = ""
+    /// Set while the last user message is being edited for resending.
+    public var editingMessageID: String?
+    /// Rows scrolled up from the newest line; 0 follows the conversation as it grows.
+    public var scrollOffset = 0
+    public var overlay: Overlay = .none
+    /// Rows the help overlay is scrolled down (when it is taller than the screen).
+    public var helpOffset = 0
+    /// Ctrl-C on an idle, empty input asks once more; this says it was asked.
+    public var quitArmed = false
+    public var shouldQuit = false
+    /// The largest message that may be sent, in UTF-8 bytes.
+    public var maxMessageBytes = 1 << 20
+
+    public init(width: Int, height: Int, conversation: Conversation, isStored: Bool, persona: String, backend: BackendInfo) {
+        self.width = width
+        self.height = height
+        self.conversation = conversation
+        self.isStored = isStored
+        self.persona = persona
+        self.backend = backend
+        self.contextTokens = ChatState.estimateContext(conversation)
+    }
+
+    public var isBusy: Bool { phase != .idle }
+
+    /// Estimated prompt tokens for a conversation (the status line's context meter).
+    public static func estimateContext(_ conversation: Conversation) -> Int {
+        conversation.messages.reduce(0) { total, message in
+            guard message.status != .failed || !message.content.isEmpty else { return total }
+            return total + TokenEstimator.estimate(message.content) + TokenEstimator.perMessageOverhead
+        }
+    }
+}

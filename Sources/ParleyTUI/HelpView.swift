@@ -1,0 +1,64 @@
+/// The help overlay: every key and every slash command, scrollable when the screen is short.
+enum HelpView {
+    static let keys: [(String, String)] = [
+        ("Enter", "send the message"),
+        ("Ctrl-J, Alt-Enter", "new line"),
+        ("←→ Home End", "move; Ctrl-←→ by word"),
+        ("Backspace Delete", "delete a character"),
+        ("Ctrl-U / Ctrl-K", "delete to line start / end"),
+        ("Ctrl-W", "delete the word before the cursor"),
+        ("↑ ↓", "input history; ↑ on empty input edits your last message"),
+        ("PgUp PgDn", "scroll (mouse wheel with --mouse); Esc: back to the end"),
+        ("Alt-← Alt-→", "page through regenerated replies"),
+        ("Tab", "complete a /command"),
+        ("F2, Ctrl-B", "conversations: type to filter, Enter opens, Ctrl-R renames, Del trashes"),
+        ("Ctrl-N", "new conversation"),
+        ("Ctrl-C", "cancel a streaming reply; twice on empty input quits"),
+        ("Ctrl-D", "quit (on empty input)"),
+        ("F1, ?", "this help (↑↓ scroll, Esc closes)"),
+    ]
+
+    /// Rows of help text, for clamping the scroll offset.
+    static var lineCount: Int { keys.count + 1 + SlashCommand.catalogue.count }
+
+    static func draw(offset: Int, into buffer: inout CellBuffer) {
+        var rows: [StyledLine] = []
+        let keyStyle = CellStyle(.overlayTitle, bold: true)
+        let width = min(buffer.width - 2, 90)
+        let inner = max(1, width - 4)
+        let keyColumn = min(24, inner / 3)
+        for (key, what) in keys {
+            rows += TextWrapper.wrap([StyledRun(what, CellStyle(.overlay))], width: inner, prefix: [StyledRun(pad(key, keyColumn), keyStyle)])
+        }
+        rows.append(StyledLine())
+        for command in SlashCommand.catalogue {
+            let name = "/" + command.name + (command.argument.isEmpty ? "" : " " + command.argument)
+            rows += TextWrapper.wrap(
+                [StyledRun(command.summary, CellStyle(.overlay))], width: inner,
+                prefix: [StyledRun(pad(name, keyColumn), keyStyle)])
+        }
+        let height = min(buffer.height, rows.count + 2)
+        let visibleRows = max(0, height - 2)
+        let first = max(0, min(offset, rows.count - visibleRows))
+        let x = max(0, (buffer.width - width) / 2)
+        let y = max(0, (buffer.height - height) / 2)
+        let more = rows.count > visibleRows ? " (↑↓ \(first + visibleRows)/\(rows.count))" : ""
+        Box.draw(x: x, y: y, width: width, height: height, title: "Help · Esc closes" + more, into: &buffer)
+        for (i, row) in rows.dropFirst(first).prefix(visibleRows).enumerated() {
+            buffer.write(row, x: x + 2, y: y + 1 + i, limit: x + width - 1)
+        }
+    }
+
+    /// Pads (or cuts) text to a number of columns, leaving at least one space after it.
+    static func pad(_ text: String, _ columns: Int) -> String {
+        var out = ""
+        var used = 0
+        for c in text {
+            let w = DisplayWidth.of(c)
+            if used + w > columns - 1 { break }
+            out.append(c)
+            used += w
+        }
+        return out + String(repeating: " ", count: max(0, columns - used))
+    }
+}

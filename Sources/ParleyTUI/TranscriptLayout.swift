@@ -1,0 +1,159 @@
+import ParleyCore
+
+/// Lays out messages as screen lines: a role label, the content (Markdown-lite for replies, plain
+/// for the user's own text) indented under it, a status line for interrupted or failed replies and
+/// a blank line between messages.
+///
+/// A pure function of (message, width), memoised: each message is laid out once per width and
+/// content, so a key press with a 10,000-message conversation open touches only what is visible.
+/// Used from the UI loop only.
+public final class TranscriptLayout: @unchecked Sendable {
+    private struct Entry {
+        var content: String
+        var status: MessageStatus
+        var label: String
+        var lines: [StyledLine]
+    }
+
+    private var entries: [String: Entry] = [:]
+
+    /// A growing reply's complete lines (everything before its last newline), rendered once.
+    private struct StreamEntry {
+        var id: String
+        var stable: Substring
+        var lines: [StyledLine]
+        var progress: MarkdownLite.Progress
+    }
+
+    private var stream: StreamEntry?
+    private var cachedWidth = -1
+
+    public init() {}
+
+    /// The lines of one message at a width.
+    public func lines(for message: Message, width: Int) -> [StyledLine] {
+        if width != cachedWidth {
+            entries.removeAll(keepingCapacity: true)
+            stream = nil
+            cachedWidth = width
+        }
+        let label = TranscriptLayout.label(message)
+        if let entry = entries[message.id], entry.status == message.status, entry.label == label, entry.content == message.content {
+            return entry.lines
+        }
+        let lines = TranscriptLayout.layout(message, label: label, width: width, markdown: { self.markdown($0, id: message.id, width: $1) })
+        if entries.count > 4096 { entries.removeAll(keepingCapacity: true) }
+        entries[message.id] = Entry(content: message.content, status: message.status, label: label, lines: lines)
+        return lines
+    }
+
+    /// The last `count` lines of the transcript (fewer when it is shorter), oldest first, laying
+    /// out messages from the newest backwards only as far as needed.
+    public func tail(of messages: [Message], width: Int, count: Int) -> (lines: [StyledLine], reachedTop: Bool) {
+        var collected: [[StyledLine]] = []
+        var total = 0
+        var index = messages.count - 1
+        while index >= 0 && total < count {
+            let block = lines(for: messages[index], width: width)
+            collected.append(block)
+            total += block.count
+            index -= 1
+        }
+        var result: [StyledLine] = []
+        result.reserveCapacity(total)
+        for block in collected.reversed() { result += block }
+        if result.count > count { result.removeFirst(result.count - count) }
+        return (result, index < 0)
+    }
+
+    /// How many lines the transcript has, counting only up to `limit`.
+    public func lineCount(of messages: [Message], width: Int, upTo limit: Int) -> Int {
+        var total = 0
+        var index = messages.count - 1
+        while index >= 0 && total < limit {
+            total += lines(for: messages[index], width: width).count
+            index -= 1
+        }
+        return total
+    }
+
+    static func label(_ message: Message) -> String {
+        var label: String
+        switch message.role {
+        case .user: label = "You"
+        case .assistant: label = "Assistant"
+        case .system: label = "System"
+        }
+        if message.role == .assistant, let model = message.model, !model.isEmpty { label += " · " + model }
+        if let alternatives = message.alternatives, alternatives.count > 1 {
+            let index = (alternatives.firstIndex(of: message.content) ?? alternatives.count - 1) + 1
+            label += "  ‹\(index)/\(alternatives.count)›"
+        }
+        return label
+    }
+
+    /// Markdown for a reply. While a reply grows, only the lines after the last complete one are
+    /// rendered again; the result is the same as rendering the whole text (see the tests).
+    func markdown(_ content: String, id: String, width: Int) -> [StyledLine] {
+        guard let newline = content.lastIndex(of: "\n") else { return MarkdownLite.render(content, width: width) }
+        let stable = content[..<newline]
+        var entry: StreamEntry
+        let known = stream?.stable.utf8.count ?? 0
+        let utf8 = stable.utf8
+        if let cached = stream, cached.id == id, utf8.count >= known, utf8.starts(with: cached.stable.utf8),
+            utf8.count == known || utf8[utf8.index(utf8.startIndex, offsetBy: known)] == 0x0A
+        {
+            entry = cached
+            if utf8.count > known {
+                let start = utf8.index(utf8.startIndex, offsetBy: known + 1)
+                entry.lines += MarkdownLite.render(stable[start...], width: width, progress: &entry.progress)
+            }
+            entry.stable = stable
+        } else {
+            var progress = MarkdownLite.Progress()
+            let lines = MarkdownLite.render(stable, width: width, progress: &progress)
+            entry = StreamEntry(id: id, stable: stable, lines: lines, progress: progress)
+        }
+        stream = entry
+        var progress = entry.progress
+        return entry.lines + MarkdownLite.render(content[content.index(after: newline)...], width: width, progress: &progress)
+    }
+
+    static func layout(_ message: Message, label: String, width: Int, markdown: ((String, Int) -> [StyledLine])? = nil) -> [StyledLine] {
+        let labelStyle: CellStyle
+        switch message.role {
+        case .user: labelStyle = CellStyle(.userLabel, bold: true)
+        case .assistant: labelStyle = CellStyle(.assistantLabel, bold: true)
+        case .system: labelStyle = CellStyle(.systemLabel, bold: true)
+        }
+        var lines = TextWrapper.wrap([StyledRun(label, labelStyle)], width: width)
+        let indent = min(2, max(0, width - 1))
+        let inner = max(1, width - indent)
+        let pad = StyledRun(String(repeating: " ", count: indent))
+        let body: [StyledLine]
+        switch message.role {
+        case .assistant:
+            body = markdown?(message.content, inner) ?? MarkdownLite.render(message.content, width: inner)
+        case .user, .system:
+            let style = message.role == .system ? CellStyle(.dim, italic: true) : CellStyle.plain
+            body = message.content.split(separator: "\n", omittingEmptySubsequences: false).flatMap {
+                TextWrapper.wrap([StyledRun(String($0), style)], width: inner)
+            }
+        }
+        if !message.content.isEmpty { lines += body.map { StyledLine([pad] + $0.runs) } }
+        switch message.status {
+        case .streaming:
+            if message.content.isEmpty { lines.append(StyledLine([pad, StyledRun("…", CellStyle(.dim))])) }
+        case .interrupted:
+            let reason = message.error ?? "interrupted"
+            lines += TextWrapper.wrap([StyledRun("[interrupted: \(reason)]", CellStyle(.notice, italic: true))], width: inner).map { StyledLine([pad] + $0.runs) }
+        case .failed:
+            let reason = message.error ?? "failed"
+            lines += TextWrapper.wrap([StyledRun("[failed: \(reason)]", CellStyle(.error))], width: inner).map { StyledLine([pad] + $0.runs) }
+        case .complete:
+            break
+        }
+        lines.append(StyledLine())
+        return lines
+    }
+}

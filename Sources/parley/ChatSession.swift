@@ -1,0 +1,132 @@
+import CursesTerminal
+import Foundation
+import ParleyCore
+import ParleyEngine
+import ParleyPersonas
+import ParleyStore
+import ParleyTUI
+
+/// The chat screen's loop: terminal input, engine events and effect results all arrive as
+/// messages on one stream; each goes through the reducer, effects run, and the screen is redrawn
+/// (while a reply streams, at most about 30 times a second). Nothing polls: the loop sleeps until
+/// the next message.
+final class ChatSession: @unchecked Sendable {
+    enum LoopMessage: Sendable {
+        case event(ChatEvent)
+        case terminalResized
+        case redraw
+        case inputEnded
+    }
+
+    let effects: ChatEffectRunner
+    let theme: TerminalTheme
+    let mouse: Bool
+    var startupNotice: String?
+    private var state: ChatState
+    private let layout = TranscriptLayout()
+    private let stream: AsyncStream<LoopMessage>
+    private let continuation: AsyncStream<LoopMessage>.Continuation
+
+    /// The smallest gap between two frames while text streams in.
+    static let frameInterval: Duration = .milliseconds(33)
+
+    init(
+        context: AppContext, store: ConversationStore, personas: PersonaLibrary, persona: Persona, backend: any ChatBackend,
+        backendOptions: BackendOptions, sampling: SamplingFlags, opened: StoredConversation?, theme: TerminalTheme, mouse: Bool
+    ) {
+        (stream, continuation) = AsyncStream.makeStream(of: LoopMessage.self)
+        let send = continuation
+        effects = ChatEffectRunner(
+            context: context, store: store, personas: personas, persona: persona, backend: backend,
+            backendOptions: backendOptions, sampling: sampling, deliver: { send.yield(.event($0)) })
+        self.theme = theme
+        self.mouse = mouse
+        let descriptor = backend.descriptor
+        state = ChatState(
+            width: 80, height: 24, conversation: opened?.conversation ?? Conversation(persona: persona.name, mode: persona.mode),
+            isStored: opened != nil, persona: persona.name,
+            backend: BackendInfo(name: descriptor.name, model: descriptor.model, contextSize: backend.contextSize))
+        state.isReadOnly = opened?.isReadOnly ?? false
+        state.knownPersonas = personas.all.map(\.name)
+        state.knownBackends = context.config.backends.keys.sorted()
+        state.knownModels = [descriptor.model]
+    }
+
+    func run() async throws {
+        let terminal = try CursesTerminal(theme: theme, environment: ProcessInfo.processInfo.environment, mouse: mouse)
+        let send = continuation
+        let input = TerminalInputReader { event in
+            switch event {
+            case .input(let input): send.yield(.event(.input(input)))
+            case .resize: send.yield(.terminalResized)
+            case .signal(let number):
+                // Ctrl-C arrives as a key in raw mode; a SIGINT from elsewhere acts like it.
+                send.yield(.event(number == SIGINT ? .input(.key(.ctrl("c"))) : .terminate))
+            case .endOfInput: send.yield(.inputEnded)
+            }
+        }
+        input.start()
+        defer {
+            input.stop()
+            terminal.stop()
+        }
+        let reducer = ChatReducer(layout: layout)
+        let view = ChatView(layout: layout)
+        state.width = terminal.width
+        state.height = terminal.height
+        if let startupNotice { state.notice = ChatNotice(startupNotice, isError: true) }
+        terminal.draw(view.render(state))
+
+        var lastFrame = ContinuousClock.now
+        var redrawPending = false
+        var dirty = false
+        loop: for await message in stream {
+            var coalesce = false
+            switch message {
+            case .event(let event):
+                let requested = reducer.reduce(&state, event, now: Date())
+                if case .turnText = event { coalesce = true }
+                dirty = true
+                for effect in requested {
+                    if effect == .quit { break loop }
+                    if case .copyToClipboard(let text) = effect {
+                        terminal.copyToClipboard(text)
+                        continue
+                    }
+                    effects.run(effect)
+                }
+                if state.shouldQuit { break loop }
+            case .terminalResized:
+                let size = terminal.refreshSize()
+                _ = reducer.reduce(&state, .resize(width: size.width, height: size.height))
+                dirty = true
+            case .redraw:
+                redrawPending = false
+            case .inputEnded:
+                // The terminal is gone (hangup): keep what streamed, then leave.
+                _ = reducer.reduce(&state, .terminate)
+                break loop
+            }
+            guard dirty else { continue }
+            if coalesce {
+                let elapsed = ContinuousClock.now - lastFrame
+                if elapsed < ChatSession.frameInterval {
+                    if !redrawPending {
+                        redrawPending = true
+                        let wait = ChatSession.frameInterval - elapsed
+                        Task {
+                            try? await Task.sleep(for: wait)
+                            send.yield(.redraw)
+                        }
+                    }
+                    continue
+                }
+            }
+            terminal.draw(view.render(state))
+            lastFrame = ContinuousClock.now
+            dirty = false
+        }
+        // Leaving: a reply still streaming is cancelled and its partial text saved before exit.
+        await effects.finishTurn(cancel: true)
+    }
+}

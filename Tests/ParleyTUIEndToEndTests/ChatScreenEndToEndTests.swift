@@ -1,0 +1,152 @@
+import Foundation
+import ParleyCore
+import ParleyTestSupport
+import Testing
+
+/// The real `parley` chat screen in tmux against the fault server: typing, streaming, cancelling,
+/// resizing, quitting, and what ends up on disk.
+@Suite("Chat screen in tmux", .serialized)
+struct ChatScreenEndToEndTests {
+    func stored(_ screen: TmuxScreen) throws -> [Conversation] {
+        try screen.conversationFiles().map { try ParleyJSON.decoder().decode(Conversation.self, from: Data(contentsOf: $0)) }
+    }
+
+    @Test func chatStreamCancelResizeQuitAndTheConversationOnDisk() throws {
+        let server = try FaultServer()
+        let slowStory = (1...200).map { "word\($0) " }
+        server.route(
+            "POST", "/v1/chat/completions",
+            .openAIStream(pieces: ["Tokyo ", "is ", "the ", "capital: ", "東京", " 🗼 done."], usage: (12, 6), delay: 0.05),
+            .openAIStream(pieces: slowStory, delay: 0.1))
+        let screen = try TmuxScreen(["--base-url", server.baseURL.absoluteString, "--model", "m1"])
+        defer { screen.close() }
+
+        let ready = screen.waitFor { $0.contains("Message (Enter sends") && $0.contains("openai/m1") }
+        #expect(ready.ok, "\(ready.screen)")
+
+        // A message with CJK text; the streamed reply appears with its wide characters.
+        try screen.type("Capital of 日本?")
+        try screen.press("Enter")
+        let replied = screen.waitFor { $0.contains("東京 🗼 done.") && $0.contains("idle") }
+        #expect(replied.ok, "\(replied.screen)")
+        #expect(replied.screen.contains("  Capital of 日本?"))
+
+        // A long reply, cancelled with Ctrl-C while it streams: the partial text stays.
+        try screen.type("Tell me a long story")
+        try screen.press("Enter")
+        let streaming = screen.waitFor { $0.contains("word3 ") && $0.contains("streaming") }
+        #expect(streaming.ok, "\(streaming.screen)")
+        try screen.press("C-c")
+        let cancelled = screen.waitFor { $0.contains("[interrupted: cancelled by the user]") && $0.contains("idle") }
+        #expect(cancelled.ok, "\(cancelled.screen)")
+
+        // Resize small, to 1x1, and back: no crash, the layout follows.
+        try screen.resize(width: 40, height: 12)
+        let narrow = screen.waitFor { screen in
+            let rows = screen.split(separator: "\n")
+            return rows.contains { $0.hasPrefix(" chat · ") } && rows.allSatisfy { $0.count <= 40 }
+        }
+        #expect(narrow.ok, "\(narrow.screen)")
+        try screen.resize(width: 1, height: 1)
+        try screen.resize(width: 20, height: 5)
+        let tiny = screen.waitFor { $0.contains("Terminal too") }
+        #expect(tiny.ok, "\(tiny.screen)")
+        try screen.resize(width: 100, height: 30)
+        let back = screen.waitFor { $0.contains(" Parley · Capital of 日本?") && $0.contains("[interrupted") }
+        #expect(back.ok, "\(back.screen)")
+
+        // Ctrl-D on the empty input quits and gives the terminal back.
+        try screen.press("C-d")
+        #expect(screen.exitStatus() == 0)
+        #expect(screen.alternateScreenIsOn() == false)
+
+        let conversations = try stored(screen)
+        #expect(conversations.count == 1)
+        let messages = try #require(conversations.first).messages
+        #expect(messages.map(\.role) == [.user, .assistant, .user, .assistant])
+        #expect(messages[0].content == "Capital of 日本?")
+        #expect(messages[1].content == "Tokyo is the capital: 東京 🗼 done.")
+        #expect(messages[1].status == .complete)
+        #expect(messages[3].status == .interrupted)
+        #expect(messages[3].content.hasPrefix("word1 word2 word3 "))
+        #expect(!messages[3].content.contains("word200"))
+        // The server saw the CJK text as sent.
+        let body = try #require(server.requests(to: "/v1/chat/completions").first?.jsonBody)
+        let sent = try #require(body["messages"] as? [[String: String]])
+        #expect(sent.last == ["role": "user", "content": "Capital of 日本?"])
+    }
+
+    @Test func sigtermWhileStreamingKeepsThePartialReplyAndRestoresTheTerminal() throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: (1...300).map { "piece\($0) " }, delay: 0.1))
+        let screen = try TmuxScreen(["--base-url", server.baseURL.absoluteString, "--model", "m1"])
+        defer { screen.close() }
+        #expect(screen.waitFor { $0.contains("Message (Enter sends") }.ok)
+        try screen.type("stream please")
+        try screen.press("Enter")
+        #expect(screen.waitFor { $0.contains("piece2 ") }.ok)
+        let pid = try #require(screen.pid)
+        kill(pid, SIGTERM)
+        let status = screen.exitStatus()
+        #expect(status != nil)
+        #expect(screen.alternateScreenIsOn() == false)
+        let messages = try #require(try stored(screen).first).messages
+        #expect(messages.last?.status == .interrupted)
+        #expect(messages.last?.content.hasPrefix("piece1 piece2 ") == true)
+    }
+
+    @Test func ctrlCTwiceOnAnIdleScreenQuits() throws {
+        let server = try FaultServer()
+        let screen = try TmuxScreen(["--base-url", server.baseURL.absoluteString, "--model", "m1"])
+        defer { screen.close() }
+        #expect(screen.waitFor { $0.contains("Message (Enter sends") }.ok)
+        try screen.press("C-c")
+        #expect(screen.waitFor { $0.contains("press Ctrl-C again to quit") }.ok)
+        try screen.press("C-c")
+        #expect(screen.exitStatus() == 0)
+        #expect(screen.alternateScreenIsOn() == false)
+    }
+
+    @Test func termUnsetOrUnknownGivesAClearMessage() throws {
+        let unset = try TmuxScreen(["--base-url", "http://127.0.0.1:9/v1"], environment: ["TERM": nil])
+        defer { unset.close() }
+        #expect(unset.exitStatus() == 1)
+        #expect(unset.screen().contains("TERM is not set"))
+        let unknown = try TmuxScreen(["--base-url", "http://127.0.0.1:9/v1"], environment: ["TERM": "no-such-terminal-xyz"])
+        defer { unknown.close() }
+        #expect(unknown.exitStatus() == 1)
+        let text = unknown.screen()
+        #expect(text.contains("'no-such-terminal-xyz'"), "\(text)")
+        #expect(text.contains("parley ask"))
+    }
+
+    @Test func aNonUTF8LocaleFallsBackToCUTF8() throws {
+        let server = try FaultServer()
+        let screen = try TmuxScreen(["--base-url", server.baseURL.absoluteString, "--model", "m1"], environment: ["LANG": "C", "LC_ALL": "C"])
+        defer { screen.close() }
+        let shown = screen.waitFor { $0.contains("is not UTF-8; using C.UTF-8") }
+        #expect(shown.ok, "\(shown.screen)")
+        try screen.type("日本")
+        #expect(screen.waitFor { $0.contains("› 日本") }.ok)
+        try screen.press("C-u", "C-d")
+        #expect(screen.exitStatus() == 0)
+    }
+
+    @Test func notATerminalSuggestsAsk() throws {
+        let home = try StoreTemporaryDirectory("tui-e2e")
+        defer { home.remove() }
+        let process = Process()
+        process.executableURL = TmuxScreen.binary
+        process.arguments = ["--base-url", "http://127.0.0.1:9/v1"]
+        process.environment = ["HOME": home.url.path, "PARLEY_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8"]
+        let errors = Pipe()
+        process.standardOutput = Pipe()
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(String(decoding: data, as: UTF8.self).contains("parley ask"))
+    }
+}

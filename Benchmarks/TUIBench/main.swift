@@ -170,6 +170,7 @@ for (label, extra, header) in [("parley --continue", ["--continue"], " Parley ·
     var times: [Double] = []
     for run in 0..<5 {
         tmux(["kill-server"])
+        usleep(300_000)  // let the old server finish exiting before a new one takes the socket
         let pidFile = work.appendingPathComponent("startup-\(run).pid").path
         let start = now()
         startParley(extra + ["--base-url", server.baseURL.absoluteString, "--model", "m"], home: storeRoot.path, pidFile: pidFile)

@@ -548,6 +548,36 @@ static float dot_q4_k_q8_k_scalar(int64_t n, const uint8_t *x, const uint8_t *y,
     return hsum8(acc) + m;
 }
 
+// llama.cpp on x86 with AVX2 repacks Q4_K weights with a multiple of 8 rows into
+// interleaved groups of 8 (ggml_gemv/gemm_q4_K_8x8_q8_K). Per row that computes one
+// exact integer per super-block for the scaled products and one for the mins, and
+// accumulates each with fma in block order: (sum of d*dy*i) - (sum of dmin*dy*m).
+static inline int32_t q4k_block_mins(const uint8_t *y, const uint8_t mn[8]) {
+    int32_t m = 0;
+    for (int c = 0; c < 8; c++) m += mn[c] * (q8k_bsum(y, 2 * c) + q8k_bsum(y, 2 * c + 1));
+    return m;
+}
+
+static float dot_q4_k_q8_k_rows8_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    float acc = 0.0f, acc_m = 0.0f;
+    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
+        const float yd = q8k_d(y);
+        uint8_t sc[8], mn[8];
+        k4_scales_mins(x + 4, sc, mn);
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        int32_t s = 0;
+        for (int c = 0; c < 8; c++) {
+            int t = 0;
+            for (int e = 32 * c; e < 32 * c + 32; e++) t += q4k_value(x, e) * q8[e];
+            s += sc[c] * t;
+        }
+        acc = fmaf((float)s, fp16(x) * yd, acc);
+        acc_m = fmaf((float)q4k_block_mins(y, mn), fp16(x + 2) * yd, acc_m);
+    }
+    return acc - acc_m;
+}
+
 static float dot_q5_k_q8_k_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
     (void)ys;
     float acc[8] = {0};
@@ -739,6 +769,32 @@ CGGUF_AVX2 static float dot_q4_k_q8_k_avx2(int64_t n, const uint8_t *x, const ui
     return hsum8_avx2(acc) + _mm_cvtss_f32(acc_m);
 }
 
+CGGUF_AVX2 static float dot_q4_k_q8_k_rows8_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    float acc = 0.0f, acc_m = 0.0f;
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
+        const float yd = q8k_d(y);
+        uint8_t sc[8], mn[8];
+        k4_scales_mins(x + 4, sc, mn);
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        __m256i sumi = _mm256_setzero_si256();
+        for (int j = 0; j < 4; j++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x + 16 + 32 * j));
+            const __m256i lo = _mm256_and_si256(bits, m4);
+            const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+            sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(lo, q8 + 64 * j, sc[2 * j], sc[2 * j]));
+            sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(hi, q8 + 64 * j + 32, sc[2 * j + 1], sc[2 * j + 1]));
+        }
+        int32_t lanes[8];
+        _mm256_storeu_si256((__m256i *)lanes, sumi);
+        const int32_t s = lanes[0] + lanes[1] + lanes[2] + lanes[3] + lanes[4] + lanes[5] + lanes[6] + lanes[7];
+        acc = fmaf((float)s, half_avx2(x) * yd, acc);
+        acc_m = fmaf((float)q4k_block_mins(y, mn), half_avx2(x + 2) * yd, acc_m);
+    }
+    return acc - acc_m;
+}
+
 CGGUF_AVX2 static float dot_q5_k_q8_k_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
     (void)ys;
     __m256 acc = _mm256_setzero_ps();
@@ -888,4 +944,14 @@ cgguf_row_dot cgguf_select_row_dot(int wtype) {
 #endif
         default: return NULL;
     }
+}
+
+cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows) {
+    if (wtype == CGGUF_TYPE_Q4_K && rows % 8 == 0) {
+#if CGGUF_X86
+        if (cgguf_kernel_level() >= 1) return dot_q4_k_q8_k_rows8_avx2;
+#endif
+        return dot_q4_k_q8_k_rows8_scalar;
+    }
+    return cgguf_select_row_dot(wtype);
 }

@@ -87,7 +87,7 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
     struct matmul_job job = {
         .wtype = wtype, .w = w, .row_bytes = row_bytes, .rows = rows, .cols = cols,
         .x = x, .xq = scratch, .xq_row_bytes = 0, .n_tokens = n_tokens,
-        .out = out, .out_stride = out_stride, .dot = cgguf_select_row_dot(wtype),
+        .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows),
     };
     if (job.dot != NULL) {
         int at = cgguf_activation_type(wtype);

@@ -71,6 +71,11 @@ void cgguf_activation_scales(const uint8_t *y, int64_t nb, int pairs, float *ys)
 /// when the type goes through the dequantise-then-F32 path.
 cgguf_row_dot cgguf_select_row_dot(int wtype);
 
+/// The kernel for the rows of a whole matrix of `rows` rows: as cgguf_select_row_dot,
+/// except for Q4_K matrices with a multiple of 8 rows, which llama.cpp on AVX2 machines
+/// repacks and multiplies with a different (per-row, per-super-block) float order.
+cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows);
+
 /// Runs fn(ctx, ith, nth) on every thread of the pool (ith 0 on the caller) and
 /// returns when all are done. Calls are serialised per pool.
 typedef void (*cgguf_task)(void *ctx, int ith, int nth);

@@ -77,8 +77,9 @@ static inline float fp16(const uint8_t *p) {
 int cgguf_block_size(int type) {
     switch (type) {
         case CGGUF_TYPE_F32: case CGGUF_TYPE_F16: case CGGUF_TYPE_BF16: return 1;
-        case CGGUF_TYPE_Q4_0: case CGGUF_TYPE_Q4_1: case CGGUF_TYPE_Q8_0: case CGGUF_TYPE_Q8_1: return 32;
-        case CGGUF_TYPE_Q4_K: case CGGUF_TYPE_Q5_K: case CGGUF_TYPE_Q6_K: return 256;
+        case CGGUF_TYPE_Q4_0: case CGGUF_TYPE_Q4_1: case CGGUF_TYPE_Q5_0: case CGGUF_TYPE_Q5_1:
+        case CGGUF_TYPE_Q8_0: case CGGUF_TYPE_Q8_1: return 32;
+        case CGGUF_TYPE_Q4_K: case CGGUF_TYPE_Q5_K: case CGGUF_TYPE_Q6_K: case CGGUF_TYPE_Q8_K: return 256;
         default: return 0;
     }
 }
@@ -89,11 +90,14 @@ int cgguf_type_size(int type) {
         case CGGUF_TYPE_F16: case CGGUF_TYPE_BF16: return 2;
         case CGGUF_TYPE_Q4_0: return 18;
         case CGGUF_TYPE_Q4_1: return 20;
+        case CGGUF_TYPE_Q5_0: return 22;
+        case CGGUF_TYPE_Q5_1: return 24;
         case CGGUF_TYPE_Q8_0: return 34;
         case CGGUF_TYPE_Q8_1: return 36;
         case CGGUF_TYPE_Q4_K: return 144;
         case CGGUF_TYPE_Q5_K: return 176;
         case CGGUF_TYPE_Q6_K: return 210;
+        case CGGUF_TYPE_Q8_K: return 292;
         default: return 0;
     }
 }
@@ -106,8 +110,9 @@ size_t cgguf_row_size(int type, int64_t n) {
 
 int cgguf_activation_type(int weight_type) {
     switch (weight_type) {
-        case CGGUF_TYPE_Q4_0: case CGGUF_TYPE_Q8_0: return CGGUF_TYPE_Q8_0;
-        case CGGUF_TYPE_Q4_1: return CGGUF_TYPE_Q8_1;
+        case CGGUF_TYPE_Q4_0: case CGGUF_TYPE_Q5_0: case CGGUF_TYPE_Q8_0: return CGGUF_TYPE_Q8_0;
+        case CGGUF_TYPE_Q4_1: case CGGUF_TYPE_Q5_1: return CGGUF_TYPE_Q8_1;
+        case CGGUF_TYPE_Q4_K: case CGGUF_TYPE_Q5_K: case CGGUF_TYPE_Q6_K: return CGGUF_TYPE_Q8_K;
         default: return CGGUF_TYPE_F32;
     }
 }
@@ -160,6 +165,30 @@ int cgguf_dequantize_row(int type, const void *src, float *y, int64_t n) {
                 for (int j = 0; j < 16; j++) {
                     y[j] = (float)(qs[j] & 0xF) * d + m;
                     y[j + 16] = (float)(qs[j] >> 4) * d + m;
+                }
+            }
+            return 0;
+        case CGGUF_TYPE_Q5_0:
+            for (int64_t i = 0; i < nb; i++, p += 22, y += 32) {
+                float d = fp16(p);
+                uint32_t qh;
+                memcpy(&qh, p + 2, 4);
+                const uint8_t *qs = p + 6;
+                for (int j = 0; j < 16; j++) {
+                    y[j] = (float)((int)((qs[j] & 0xF) | (((qh >> j) & 1) << 4)) - 16) * d;
+                    y[j + 16] = (float)((int)((qs[j] >> 4) | (((qh >> (j + 16)) & 1) << 4)) - 16) * d;
+                }
+            }
+            return 0;
+        case CGGUF_TYPE_Q5_1:
+            for (int64_t i = 0; i < nb; i++, p += 24, y += 32) {
+                float d = fp16(p), m = fp16(p + 2);
+                uint32_t qh;
+                memcpy(&qh, p + 4, 4);
+                const uint8_t *qs = p + 8;
+                for (int j = 0; j < 16; j++) {
+                    y[j] = (float)((qs[j] & 0xF) | (((qh >> j) & 1) << 4)) * d + m;
+                    y[j + 16] = (float)((qs[j] >> 4) | (((qh >> (j + 16)) & 1) << 4)) * d + m;
                 }
             }
             return 0;
@@ -293,6 +322,41 @@ void cgguf_quantize_q8_1(const float *x, void *vy, int64_t k) {
     }
 }
 
+// One Q8_K block of 256 per llama.cpp's reference: the signed value of largest
+// magnitude maps to -127 (ties of magnitude keep the first), round to nearest even,
+// clamp at 127, scale 1/iscale as float, and int16 sums of each 16 values.
+void cgguf_quantize_q8_k(const float *x, void *vy, int64_t k) {
+    uint8_t *y = (uint8_t *)vy;
+    for (int64_t i = 0; i < k / 256; i++, x += 256, y += 292) {
+        float max = 0.0f, amax = 0.0f;
+        for (int j = 0; j < 256; j++) {
+            const float a = fabsf(x[j]);
+            if (a > amax) {
+                amax = a;
+                max = x[j];
+            }
+        }
+        int8_t *qs = (int8_t *)(y + 4);
+        if (amax == 0.0f) {
+            memset(y, 0, 292);
+            continue;
+        }
+        const float iscale = -127.f / max;
+        for (int j = 0; j < 256; j++) {
+            const int v = (int)nearbyintf(iscale * x[j]);
+            qs[j] = (int8_t)(v < 127 ? v : 127);
+        }
+        for (int g = 0; g < 16; g++) {
+            int sum = 0;
+            for (int j = 0; j < 16; j++) sum += qs[16 * g + j];
+            const int16_t s16 = (int16_t)sum;
+            memcpy(y + 260 + 2 * g, &s16, 2);
+        }
+        const float d = 1.0f / iscale;
+        memcpy(y, &d, 4);
+    }
+}
+
 // ----------------------------------------------------------- dot products
 
 // Pairwise reduction of eight lanes in the order of llama.cpp's hsum_float_8.
@@ -350,6 +414,211 @@ static float dot_q8_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y,
         for (int k = 0; k < 8; k++) {
             int s = 0;
             for (int e = 4 * k; e < 4 * k + 4; e++) s += qx[e] * qy[e];
+            acc[k] = fmaf(d, (float)s, acc[k]);
+        }
+    }
+    return hsum8(acc);
+}
+
+// A Q5 element: nibble e of the block plus bit e of qh as the fifth bit.
+static inline int q5_element(const uint8_t *qs, uint32_t qh, int e) {
+    const int nibble = e < 16 ? (qs[e] & 0xF) : (qs[e - 16] >> 4);
+    return nibble | (int)(((qh >> e) & 1) << 4);
+}
+
+static float dot_q5_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    float acc[8] = {0};
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 22, y += 34) {
+        const float d = fp16(x) * ys[ib];
+        uint32_t qh;
+        memcpy(&qh, x + 2, 4);
+        const uint8_t *qs = x + 6;
+        const int8_t *qy = (const int8_t *)(y + 2);
+        for (int k = 0; k < 8; k++) {
+            int s = 0;
+            for (int e = 4 * k; e < 4 * k + 4; e++) s += (q5_element(qs, qh, e) - 16) * qy[e];
+            acc[k] = fmaf(d, (float)s, acc[k]);
+        }
+    }
+    return hsum8(acc);
+}
+
+static float dot_q5_1_q8_1_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    float acc[8] = {0};
+    float summs = 0.0f;
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 24, y += 36) {
+        const float d = fp16(x) * ys[2 * ib];
+        summs = fmaf(fp16(x + 2), ys[2 * ib + 1], summs);
+        uint32_t qh;
+        memcpy(&qh, x + 4, 4);
+        const uint8_t *qs = x + 8;
+        const int8_t *qy = (const int8_t *)(y + 4);
+        for (int k = 0; k < 8; k++) {
+            int s = 0;
+            for (int e = 4 * k; e < 4 * k + 4; e++) s += q5_element(qs, qh, e) * qy[e];
+            acc[k] = fmaf(d, (float)s, acc[k]);
+        }
+    }
+    return hsum8(acc) + summs;
+}
+
+// ----------------------------------------------------- k-quants against Q8_K
+//
+// A Q8_K block: float d, 256 int8, 16 int16 sums of 16 consecutive values.
+// llama.cpp's AVX2 k-quant dots keep, per super-block, eight int32 lanes: lane k
+// collects bytes 4k ... 4k+3 of every 32-element chunk, each multiplied by its
+// sub-block scale. Integer sums are exact, so any order gives the same lanes; the
+// floats then follow llama.cpp: acc[k] = fma(d, lane[k], acc[k]), hsum8 at the end.
+
+static inline float q8k_d(const uint8_t *y) {
+    float d;
+    memcpy(&d, y, 4);
+    return d;
+}
+
+static inline int16_t q8k_bsum(const uint8_t *y, int g) {
+    int16_t s;
+    memcpy(&s, y + 260 + 2 * g, 2);
+    return s;
+}
+
+// Scales and mins (6 bits each) of the eight 32-element sub-blocks of Q4_K / Q5_K.
+static void k4_scales_mins(const uint8_t *packed, uint8_t sc[8], uint8_t mn[8]) {
+    for (int j = 0; j < 8; j++) get_scale_min_k4(j, packed, &sc[j], &mn[j]);
+}
+
+// The mins term of Q4_K / Q5_K: four int32 lanes, lane k = mins of sub-blocks 2k and
+// 2k+1 times the sums of their activations (as llama.cpp's madd of the hadd'ed bsums).
+static void k4_min_lanes(const uint8_t *y, const uint8_t mn[8], int32_t lanes[4]) {
+    for (int k = 0; k < 4; k++) {
+        const int s0 = q8k_bsum(y, 4 * k) + q8k_bsum(y, 4 * k + 1);
+        const int s1 = q8k_bsum(y, 4 * k + 2) + q8k_bsum(y, 4 * k + 3);
+        lanes[k] = mn[2 * k] * s0 + mn[2 * k + 1] * s1;
+    }
+}
+
+// Unsigned 4/5/6-bit value of element e (0...255) of a super-block.
+static inline int q4k_value(const uint8_t *x, int e) {
+    const uint8_t *qs = x + 16;
+    const int chunk = e / 32, b = e % 32;
+    const uint8_t byte = qs[(chunk / 2) * 32 + b];
+    return chunk % 2 == 0 ? (byte & 0xF) : (byte >> 4);
+}
+
+static inline int q5k_value(const uint8_t *x, int e) {
+    const uint8_t *qh = x + 16;
+    const uint8_t *qs = x + 48;
+    const int chunk = e / 32, b = e % 32;
+    const uint8_t byte = qs[(chunk / 2) * 32 + b];
+    const int low = chunk % 2 == 0 ? (byte & 0xF) : (byte >> 4);
+    return low | (((qh[b] >> chunk) & 1) << 4);
+}
+
+static inline int q6k_value(const uint8_t *x, int e) {
+    const uint8_t *ql = x + (e / 128) * 64;
+    const uint8_t *qh = x + 128 + (e / 128) * 32;
+    const int sub = (e % 128) / 32, b = e % 32;
+    const int low = sub == 0 ? (ql[b] & 0xF) : sub == 1 ? (ql[b + 32] & 0xF) : sub == 2 ? (ql[b] >> 4) : (ql[b + 32] >> 4);
+    return low | (((qh[b] >> (2 * sub)) & 3) << 4);
+}
+
+static float dot_q4_k_q8_k_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    float acc[8] = {0}, acc_m[4] = {0};
+    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
+        const float yd = q8k_d(y);
+        const float d = yd * fp16(x), dmin = -yd * fp16(x + 2);
+        uint8_t sc[8], mn[8];
+        k4_scales_mins(x + 4, sc, mn);
+        int32_t ml[4];
+        k4_min_lanes(y, mn, ml);
+        for (int k = 0; k < 4; k++) acc_m[k] = fmaf(dmin, (float)ml[k], acc_m[k]);
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        for (int k = 0; k < 8; k++) {
+            int32_t s = 0;
+            for (int c = 0; c < 8; c++) {
+                int t = 0;
+                for (int e = 32 * c + 4 * k; e < 32 * c + 4 * k + 4; e++) t += q4k_value(x, e) * q8[e];
+                s += sc[c] * t;
+            }
+            acc[k] = fmaf(d, (float)s, acc[k]);
+        }
+    }
+    const float m = (acc_m[0] + acc_m[2]) + (acc_m[1] + acc_m[3]);
+    return hsum8(acc) + m;
+}
+
+// llama.cpp on x86 with AVX2 repacks Q4_K weights with a multiple of 8 rows into
+// interleaved groups of 8 (ggml_gemv/gemm_q4_K_8x8_q8_K). Per row that computes one
+// exact integer per super-block for the scaled products and one for the mins, and
+// accumulates each with fma in block order: (sum of d*dy*i) - (sum of dmin*dy*m).
+static inline int32_t q4k_block_mins(const uint8_t *y, const uint8_t mn[8]) {
+    int32_t m = 0;
+    for (int c = 0; c < 8; c++) m += mn[c] * (q8k_bsum(y, 2 * c) + q8k_bsum(y, 2 * c + 1));
+    return m;
+}
+
+static float dot_q4_k_q8_k_rows8_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    float acc = 0.0f, acc_m = 0.0f;
+    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
+        const float yd = q8k_d(y);
+        uint8_t sc[8], mn[8];
+        k4_scales_mins(x + 4, sc, mn);
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        int32_t s = 0;
+        for (int c = 0; c < 8; c++) {
+            int t = 0;
+            for (int e = 32 * c; e < 32 * c + 32; e++) t += q4k_value(x, e) * q8[e];
+            s += sc[c] * t;
+        }
+        acc = fmaf((float)s, fp16(x) * yd, acc);
+        acc_m = fmaf((float)q4k_block_mins(y, mn), fp16(x + 2) * yd, acc_m);
+    }
+    return acc - acc_m;
+}
+
+static float dot_q5_k_q8_k_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    float acc[8] = {0};
+    float summs = 0.0f;
+    for (int64_t ib = 0; ib < n / 256; ib++, x += 176, y += 292) {
+        const float yd = q8k_d(y);
+        const float d = yd * fp16(x), dmin = -yd * fp16(x + 2);
+        uint8_t sc[8], mn[8];
+        k4_scales_mins(x + 4, sc, mn);
+        int32_t ml[4];
+        k4_min_lanes(y, mn, ml);
+        summs = fmaf(dmin, (float)((ml[0] + ml[1]) + (ml[2] + ml[3])), summs);
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        for (int k = 0; k < 8; k++) {
+            int32_t s = 0;
+            for (int c = 0; c < 8; c++) {
+                int t = 0;
+                for (int e = 32 * c + 4 * k; e < 32 * c + 4 * k + 4; e++) t += q5k_value(x, e) * q8[e];
+                s += sc[c] * t;
+            }
+            acc[k] = fmaf(d, (float)s, acc[k]);
+        }
+    }
+    return hsum8(acc) + summs;
+}
+
+static float dot_q6_k_q8_k_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    float acc[8] = {0};
+    for (int64_t ib = 0; ib < n / 256; ib++, x += 210, y += 292) {
+        const float d = q8k_d(y) * fp16(x + 208);
+        const int8_t *sc = (const int8_t *)(x + 192);
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        for (int k = 0; k < 8; k++) {
+            // The -32 offset of every value, folded in through the activation sums.
+            int32_t s = -32 * (q8k_bsum(y, 2 * k) * sc[2 * k] + q8k_bsum(y, 2 * k + 1) * sc[2 * k + 1]);
+            for (int c = 0; c < 8; c++) {
+                int t = 0;
+                for (int e = 32 * c + 4 * k; e < 32 * c + 4 * k + 4; e++) t += q6k_value(x, e) * q8[e];
+                s += sc[2 * c + k / 4] * t; // lanes 0-3 are the chunk's first 16 values
+            }
             acc[k] = fmaf(d, (float)s, acc[k]);
         }
     }
@@ -424,6 +693,170 @@ CGGUF_AVX2 static float dot_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, const ui
     return hsum8_avx2(acc);
 }
 
+// Bit e of a 32-bit mask as byte e: 0x10 where set, 0 elsewhere.
+CGGUF_AVX2 static inline __m256i bits_to_16s_avx2(const uint8_t *p) {
+    uint32_t bits;
+    memcpy(&bits, p, 4);
+    const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits),
+        _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0));
+    const __m256i select = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
+    const __m256i set = _mm256_cmpeq_epi8(_mm256_and_si256(spread, select), select);
+    return _mm256_and_si256(set, _mm256_set1_epi8(16));
+}
+
+CGGUF_AVX2 static float dot_q5_0_q8_0_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 22, y += 34) {
+        const __m256 d = _mm256_set1_ps(half_avx2(x) * ys[ib]);
+        const __m256i q = _mm256_or_si256(nibbles_avx2(x + 6), bits_to_16s_avx2(x + 2));
+        const __m256i qx = _mm256_sub_epi8(q, _mm256_set1_epi8(16));
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 2));
+        acc = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc);
+    }
+    return hsum8_avx2(acc);
+}
+
+CGGUF_AVX2 static float dot_q5_1_q8_1_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    __m256 acc = _mm256_setzero_ps();
+    __m128 summs = _mm_setzero_ps();
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 24, y += 36) {
+        int32_t dm;
+        memcpy(&dm, x, 4);
+        const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
+        summs = _mm_fmadd_ss(_mm_movehdup_ps(f), _mm_set_ss(ys[2 * ib + 1]), summs);
+        const __m256 d = _mm256_set1_ps(_mm_cvtss_f32(f) * ys[2 * ib]);
+        const __m256i qx = _mm256_or_si256(nibbles_avx2(x + 8), bits_to_16s_avx2(x + 4));
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 4));
+        acc = _mm256_fmadd_ps(d, dot_us8_avx2(qx, qy), acc);
+    }
+    return hsum8_avx2(acc) + _mm_cvtss_f32(summs);
+}
+
+// Unsigned weights x signed activations of one 32-element chunk, times an int16
+// scale per half (lo for bytes 0-15, hi for 16-31), as eight int32 lanes.
+CGGUF_AVX2 static inline __m256i chunk_dot_avx2(__m256i q, const int8_t *q8, int lo, int hi) {
+    const __m256i p16 = _mm256_maddubs_epi16(q, _mm256_loadu_si256((const __m256i *)q8));
+    const __m256i scale = _mm256_set_m128i(_mm_set1_epi16((short)hi), _mm_set1_epi16((short)lo));
+    return _mm256_madd_epi16(scale, p16);
+}
+
+CGGUF_AVX2 static float dot_q4_k_q8_k_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    __m256 acc = _mm256_setzero_ps();
+    __m128 acc_m = _mm_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
+        const float yd = q8k_d(y);
+        const float d = yd * half_avx2(x), dmin = -yd * half_avx2(x + 2);
+        uint8_t sc[8], mn[8];
+        k4_scales_mins(x + 4, sc, mn);
+        int32_t ml[4];
+        k4_min_lanes(y, mn, ml);
+        acc_m = _mm_fmadd_ps(_mm_set1_ps(dmin), _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *)ml)), acc_m);
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        __m256i sumi = _mm256_setzero_si256();
+        for (int j = 0; j < 4; j++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x + 16 + 32 * j));
+            const __m256i lo = _mm256_and_si256(bits, m4);
+            const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+            sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(lo, q8 + 64 * j, sc[2 * j], sc[2 * j]));
+            sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(hi, q8 + 64 * j + 32, sc[2 * j + 1], sc[2 * j + 1]));
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    acc_m = _mm_add_ps(acc_m, _mm_movehl_ps(acc_m, acc_m));
+    acc_m = _mm_add_ss(acc_m, _mm_movehdup_ps(acc_m));
+    return hsum8_avx2(acc) + _mm_cvtss_f32(acc_m);
+}
+
+CGGUF_AVX2 static float dot_q4_k_q8_k_rows8_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    float acc = 0.0f, acc_m = 0.0f;
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
+        const float yd = q8k_d(y);
+        uint8_t sc[8], mn[8];
+        k4_scales_mins(x + 4, sc, mn);
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        __m256i sumi = _mm256_setzero_si256();
+        for (int j = 0; j < 4; j++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x + 16 + 32 * j));
+            const __m256i lo = _mm256_and_si256(bits, m4);
+            const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+            sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(lo, q8 + 64 * j, sc[2 * j], sc[2 * j]));
+            sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(hi, q8 + 64 * j + 32, sc[2 * j + 1], sc[2 * j + 1]));
+        }
+        int32_t lanes[8];
+        _mm256_storeu_si256((__m256i *)lanes, sumi);
+        const int32_t s = lanes[0] + lanes[1] + lanes[2] + lanes[3] + lanes[4] + lanes[5] + lanes[6] + lanes[7];
+        acc = fmaf((float)s, half_avx2(x) * yd, acc);
+        acc_m = fmaf((float)q4k_block_mins(y, mn), half_avx2(x + 2) * yd, acc_m);
+    }
+    return acc - acc_m;
+}
+
+CGGUF_AVX2 static float dot_q5_k_q8_k_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    __m256 acc = _mm256_setzero_ps();
+    float summs = 0.0f;
+    const __m256i m4 = _mm256_set1_epi8(0xF), one = _mm256_set1_epi8(1);
+    for (int64_t ib = 0; ib < n / 256; ib++, x += 176, y += 292) {
+        const float yd = q8k_d(y);
+        const float d = yd * half_avx2(x), dmin = -yd * half_avx2(x + 2);
+        uint8_t sc[8], mn[8];
+        k4_scales_mins(x + 4, sc, mn);
+        int32_t ml[4];
+        k4_min_lanes(y, mn, ml);
+        summs = fmaf(dmin, (float)((ml[0] + ml[1]) + (ml[2] + ml[3])), summs);
+        const __m256i hbits = _mm256_loadu_si256((const __m256i *)(x + 16));
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        __m256i sumi = _mm256_setzero_si256();
+        for (int j = 0; j < 4; j++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x + 48 + 32 * j));
+            const __m256i h0 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits, 2 * j), one), 4);
+            const __m256i h1 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits, 2 * j + 1), one), 4);
+            const __m256i lo = _mm256_or_si256(_mm256_and_si256(bits, m4), h0);
+            const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), h1);
+            sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(lo, q8 + 64 * j, sc[2 * j], sc[2 * j]));
+            sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(hi, q8 + 64 * j + 32, sc[2 * j + 1], sc[2 * j + 1]));
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    return hsum8_avx2(acc) + summs;
+}
+
+CGGUF_AVX2 static float dot_q6_k_q8_k_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    __m256 acc = _mm256_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(0xF), m3 = _mm256_set1_epi8(3);
+    for (int64_t ib = 0; ib < n / 256; ib++, x += 210, y += 292) {
+        const float d = q8k_d(y) * half_avx2(x + 208);
+        const int8_t *sc = (const int8_t *)(x + 192);
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        const __m256i bsums = _mm256_loadu_si256((const __m256i *)(y + 260));
+        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+        __m256i sumi = _mm256_slli_epi32(_mm256_madd_epi16(bsums, sc16), 5);
+        sumi = _mm256_sub_epi32(_mm256_setzero_si256(), sumi);
+        for (int j = 0; j < 2; j++) {
+            const __m256i l0 = _mm256_loadu_si256((const __m256i *)(x + 64 * j));
+            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(x + 64 * j + 32));
+            const __m256i h = _mm256_loadu_si256((const __m256i *)(x + 128 + 32 * j));
+            const __m256i q[4] = {
+                _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(h, m3), 4)),
+                _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), m3), 4)),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), m3), 4)),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), m3), 4)),
+            };
+            for (int l = 0; l < 4; l++) {
+                const int c = 4 * j + l;
+                sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(q[l], q8 + 32 * c, sc[2 * c], sc[2 * c + 1]));
+            }
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    return hsum8_avx2(acc);
+}
+
 CGGUF_AVX2 static float dot_f32_avx2(int64_t n, const float *x, const float *y) {
     __m256 acc = _mm256_setzero_ps();
     int64_t i = 0;
@@ -460,7 +893,7 @@ void cgguf_activation_scales(const uint8_t *y, int64_t nb, int pairs, float *ys)
 }
 
 static float dot_with_scales(int wtype, int64_t n, const void *x, const void *y) {
-    const int pairs = wtype == CGGUF_TYPE_Q4_1;
+    const int pairs = wtype == CGGUF_TYPE_Q4_1 || wtype == CGGUF_TYPE_Q5_1;
     float *ys = malloc((size_t)(n / 32 + 1) * 2 * sizeof(float));
     if (ys == NULL) abort();
     cgguf_activation_scales(y, n / 32, pairs, ys);
@@ -472,6 +905,12 @@ static float dot_with_scales(int wtype, int64_t n, const void *x, const void *y)
 float cgguf_dot_q4_0_q8_0(int64_t n, const void *x, const void *y) { return dot_with_scales(CGGUF_TYPE_Q4_0, n, x, y); }
 float cgguf_dot_q4_1_q8_1(int64_t n, const void *x, const void *y) { return dot_with_scales(CGGUF_TYPE_Q4_1, n, x, y); }
 float cgguf_dot_q8_0_q8_0(int64_t n, const void *x, const void *y) { return dot_with_scales(CGGUF_TYPE_Q8_0, n, x, y); }
+float cgguf_dot_q5_0_q8_0(int64_t n, const void *x, const void *y) { return dot_with_scales(CGGUF_TYPE_Q5_0, n, x, y); }
+float cgguf_dot_q5_1_q8_1(int64_t n, const void *x, const void *y) { return dot_with_scales(CGGUF_TYPE_Q5_1, n, x, y); }
+// The k-quant kernels read the Q8_K block's float scale directly.
+float cgguf_dot_q4_k_q8_k(int64_t n, const void *x, const void *y) { return cgguf_select_row_dot(CGGUF_TYPE_Q4_K)(n, x, y, NULL); }
+float cgguf_dot_q5_k_q8_k(int64_t n, const void *x, const void *y) { return cgguf_select_row_dot(CGGUF_TYPE_Q5_K)(n, x, y, NULL); }
+float cgguf_dot_q6_k_q8_k(int64_t n, const void *x, const void *y) { return cgguf_select_row_dot(CGGUF_TYPE_Q6_K)(n, x, y, NULL); }
 
 float cgguf_dot_f32(int64_t n, const float *x, const float *y) {
 #if CGGUF_X86
@@ -488,11 +927,31 @@ cgguf_row_dot cgguf_select_row_dot(int wtype) {
         case CGGUF_TYPE_Q4_0: return avx2 ? dot_q4_0_q8_0_avx2 : dot_q4_0_q8_0_scalar;
         case CGGUF_TYPE_Q4_1: return avx2 ? dot_q4_1_q8_1_avx2 : dot_q4_1_q8_1_scalar;
         case CGGUF_TYPE_Q8_0: return avx2 ? dot_q8_0_q8_0_avx2 : dot_q8_0_q8_0_scalar;
+        case CGGUF_TYPE_Q5_0: return avx2 ? dot_q5_0_q8_0_avx2 : dot_q5_0_q8_0_scalar;
+        case CGGUF_TYPE_Q5_1: return avx2 ? dot_q5_1_q8_1_avx2 : dot_q5_1_q8_1_scalar;
+        case CGGUF_TYPE_Q4_K: return avx2 ? dot_q4_k_q8_k_avx2 : dot_q4_k_q8_k_scalar;
+        case CGGUF_TYPE_Q5_K: return avx2 ? dot_q5_k_q8_k_avx2 : dot_q5_k_q8_k_scalar;
+        case CGGUF_TYPE_Q6_K: return avx2 ? dot_q6_k_q8_k_avx2 : dot_q6_k_q8_k_scalar;
 #else
         case CGGUF_TYPE_Q4_0: return dot_q4_0_q8_0_scalar;
         case CGGUF_TYPE_Q4_1: return dot_q4_1_q8_1_scalar;
         case CGGUF_TYPE_Q8_0: return dot_q8_0_q8_0_scalar;
+        case CGGUF_TYPE_Q5_0: return dot_q5_0_q8_0_scalar;
+        case CGGUF_TYPE_Q5_1: return dot_q5_1_q8_1_scalar;
+        case CGGUF_TYPE_Q4_K: return dot_q4_k_q8_k_scalar;
+        case CGGUF_TYPE_Q5_K: return dot_q5_k_q8_k_scalar;
+        case CGGUF_TYPE_Q6_K: return dot_q6_k_q8_k_scalar;
 #endif
         default: return NULL;
     }
+}
+
+cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows) {
+    if (wtype == CGGUF_TYPE_Q4_K && rows % 8 == 0) {
+#if CGGUF_X86
+        if (cgguf_kernel_level() >= 1) return dot_q4_k_q8_k_rows8_avx2;
+#endif
+        return dot_q4_k_q8_k_rows8_scalar;
+    }
+    return cgguf_select_row_dot(wtype);
 }

@@ -87,13 +87,18 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
     struct matmul_job job = {
         .wtype = wtype, .w = w, .row_bytes = row_bytes, .rows = rows, .cols = cols,
         .x = x, .xq = scratch, .xq_row_bytes = 0, .n_tokens = n_tokens,
-        .out = out, .out_stride = out_stride, .dot = cgguf_select_row_dot(wtype),
+        .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows),
     };
     if (job.dot != NULL) {
         int at = cgguf_activation_type(wtype);
         job.xq_row_bytes = activation_stride(at, cols, &job.xq_scales_offset);
         for (int64_t t = 0; t < n_tokens; t++) {
             uint8_t *dst = (uint8_t *)scratch + (size_t)t * job.xq_row_bytes;
+            if (at == CGGUF_TYPE_Q8_K) {
+                // The k-quant kernels read each block's float scale in place.
+                cgguf_quantize_q8_k(x + t * cols, dst, cols);
+                continue;
+            }
             if (at == CGGUF_TYPE_Q8_1) {
                 cgguf_quantize_q8_1(x + t * cols, dst, cols);
             } else {

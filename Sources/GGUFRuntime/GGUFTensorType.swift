@@ -23,6 +23,8 @@ public struct GGUFTensorType: Hashable, Sendable, CustomStringConvertible {
     public static let f16 = GGUFTensorType(1, "F16", 1, 2)
     public static let q4_0 = GGUFTensorType(2, "Q4_0", 32, 18)
     public static let q4_1 = GGUFTensorType(3, "Q4_1", 32, 20)
+    public static let q5_0 = GGUFTensorType(6, "Q5_0", 32, 22)
+    public static let q5_1 = GGUFTensorType(7, "Q5_1", 32, 24)
     public static let q8_0 = GGUFTensorType(8, "Q8_0", 32, 34)
     public static let q4_K = GGUFTensorType(12, "Q4_K", 256, 144)
     public static let q5_K = GGUFTensorType(13, "Q5_K", 256, 176)
@@ -32,7 +34,7 @@ public struct GGUFTensorType: Hashable, Sendable, CustomStringConvertible {
     /// All types whose layout is known, computable or not.
     public static let known: [GGUFTensorType] = [
         .f32, .f16, .q4_0, .q4_1,
-        GGUFTensorType(6, "Q5_0", 32, 22), GGUFTensorType(7, "Q5_1", 32, 24),
+        .q5_0, .q5_1,
         .q8_0, GGUFTensorType(9, "Q8_1", 32, 36),
         GGUFTensorType(10, "Q2_K", 256, 84), GGUFTensorType(11, "Q3_K", 256, 110),
         .q4_K, .q5_K, .q6_K, GGUFTensorType(15, "Q8_K", 256, 292),
@@ -58,7 +60,7 @@ public struct GGUFTensorType: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether the runtime can dequantise and multiply with this type.
     public var isComputable: Bool {
-        [0, 1, 2, 3, 8, 12, 13, 14, 30].contains(rawValue)
+        [0, 1, 2, 3, 6, 7, 8, 12, 13, 14, 30].contains(rawValue)
     }
 
     /// Bytes taken by a row of `count` elements, or nil when `count` is not a whole

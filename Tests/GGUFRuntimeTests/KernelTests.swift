@@ -171,21 +171,24 @@ import Testing
         for _ in 0..<(rows * columns / type.blockSize) {
             switch type {
             case .q4_0: bytes += f16Bytes(rng.float(in: 0.001...0.05))
-            case .q4_1: bytes += f16Bytes(rng.float(in: 0.001...0.05)) + f16Bytes(rng.float(in: -0.2...0.2))
+            case .q4_1, .q5_1: bytes += f16Bytes(rng.float(in: 0.001...0.05)) + f16Bytes(rng.float(in: -0.2...0.2))
+            case .q5_0: bytes += f16Bytes(rng.float(in: 0.001...0.05))
             default: bytes += f16Bytes(rng.float(in: 0.0001...0.01))
             }
-            let payload = type.typeSize - (type == .q4_1 ? 4 : 2)
+            let payload = type.typeSize - (type == .q4_1 || type == .q5_1 ? 4 : 2)
             bytes += (0..<payload).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         }
         return bytes
     }
 
-    @Test(arguments: [GGUFTensorType.q4_0, .q4_1, .q8_0, .q4_K, .q5_K, .q6_K, .f16])
+    @Test(arguments: [GGUFTensorType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K, .f16])
     func matmulAgreesAcrossKernelsThreadsAndWithFloatReference(_ type: GGUFTensorType) throws {
         var rng = TestRandom(seed: UInt64(type.rawValue) + 99)
-        let columns = 512, rows = 12, tokens = 3
+        // Q4_K with a multiple of 8 rows takes llama.cpp's repacked-row order (the
+        // single-row kernel is checked exactly in KernelQuantTests).
+        let columns = 512, rows = type == .q4_K ? 16 : 12, tokens = 3
         let weights: [UInt8]
-        if type == .q4_0 || type == .q4_1 || type == .q8_0 {
+        if [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0].contains(type) {
             weights = Self.randomRows(type, columns: columns, rows: rows, rng: &rng)
         } else {
             // Any bytes are valid K-quant blocks except NaN scales: use small halves.

@@ -29,7 +29,7 @@ import Testing
             w.addF32Tensor("blk.0.ffn_gate.weight", dimensions: [n, ff], values: values(n * ff))
         } else {
             w.addTensor("blk.0.ffn_gate.weight", dimensions: [n, ff], type: ffnType,
-                        data: [UInt8](repeating: 0, count: n * ff / 32 * 22))
+                        data: [UInt8](repeating: 0, count: n * ff / 32 * (GGUFTensorType(rawValue: ffnType)?.typeSize ?? 0)))
         }
         w.addF32Tensor("blk.0.ffn_up.weight", dimensions: [n, ff], values: values(n * ff))
         w.addF32Tensor("blk.0.ffn_down.weight", dimensions: [ff, n], values: values(ff * n))
@@ -75,8 +75,8 @@ import Testing
     }
 
     @Test func unsupportedTensorTypeIsNamed() throws {
-        var w = Self.tinyModel(ffnType: 6) // Q5_0: known layout, no kernel
-        #expect(throws: GGUFError.unsupportedTensorType("Q5_0", tensor: "blk.0.ffn_gate.weight")) {
+        var w = Self.tinyModel(ffnType: 20) // IQ4_NL: known layout (blocks of 32), no kernel
+        #expect(throws: GGUFError.unsupportedTensorType("IQ4_NL", tensor: "blk.0.ffn_gate.weight")) {
             try LlamaModel(file: GGUFFile(bytes: w.bytes()))
         }
     }

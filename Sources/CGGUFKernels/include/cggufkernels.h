@@ -18,11 +18,14 @@ enum {
     CGGUF_TYPE_F16 = 1,
     CGGUF_TYPE_Q4_0 = 2,
     CGGUF_TYPE_Q4_1 = 3,
+    CGGUF_TYPE_Q5_0 = 6,
+    CGGUF_TYPE_Q5_1 = 7,
     CGGUF_TYPE_Q8_0 = 8,
     CGGUF_TYPE_Q8_1 = 9,
     CGGUF_TYPE_Q4_K = 12,
     CGGUF_TYPE_Q5_K = 13,
     CGGUF_TYPE_Q6_K = 14,
+    CGGUF_TYPE_Q8_K = 15,
     CGGUF_TYPE_BF16 = 30,
 };
 
@@ -54,14 +57,22 @@ int cgguf_dequantize_row(int type, const void *src, float *dst, int64_t n);
 /// Quantises `k` floats (k a multiple of 32) to Q8_0 / Q8_1 blocks.
 void cgguf_quantize_q8_0(const float *x, void *y, int64_t k);
 void cgguf_quantize_q8_1(const float *x, void *y, int64_t k);
+/// Quantises `k` floats (k a multiple of 256) to Q8_K blocks (float scale -max/127 of
+/// the signed value of largest magnitude, 256 int8, 16 int16 sums of 16), as llama.cpp.
+void cgguf_quantize_q8_k(const float *x, void *y, int64_t k);
 
 /// Dot products of one weight row against one quantised activation row (n elements).
 float cgguf_dot_q4_0_q8_0(int64_t n, const void *x, const void *y);
 float cgguf_dot_q4_1_q8_1(int64_t n, const void *x, const void *y);
 float cgguf_dot_q8_0_q8_0(int64_t n, const void *x, const void *y);
+float cgguf_dot_q5_0_q8_0(int64_t n, const void *x, const void *y);
+float cgguf_dot_q5_1_q8_1(int64_t n, const void *x, const void *y);
+float cgguf_dot_q4_k_q8_k(int64_t n, const void *x, const void *y);
+float cgguf_dot_q5_k_q8_k(int64_t n, const void *x, const void *y);
+float cgguf_dot_q6_k_q8_k(int64_t n, const void *x, const void *y);
 float cgguf_dot_f32(int64_t n, const float *x, const float *y);
 
-/// The activation type a weight type is multiplied with (Q8_0, Q8_1 or F32).
+/// The activation type a weight type is multiplied with (Q8_0, Q8_1, Q8_K or F32).
 int cgguf_activation_type(int weight_type);
 
 // ---------------------------------------------------------------- thread pool

@@ -100,7 +100,7 @@ public final class FaultServer: @unchecked Sendable {
     public var disconnectCount: Int { lock.withLock { disconnects } }
 
     /// Waits (polling) until at least `count` early disconnects were seen; false on timeout.
-    public func waitForDisconnects(_ count: Int = 1, timeout: Double = 5) async -> Bool {
+    public func waitForDisconnects(_ count: Int = 1, timeout: Double = 20) async -> Bool {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
             if disconnectCount >= count { return true }
@@ -110,7 +110,7 @@ public final class FaultServer: @unchecked Sendable {
     }
 
     /// Waits (polling) until at least `count` requests arrived; false on timeout.
-    public func waitForRequests(_ count: Int, timeout: Double = 5) async -> Bool {
+    public func waitForRequests(_ count: Int, timeout: Double = 20) async -> Bool {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
             if requests.count >= count { return true }

@@ -27,24 +27,8 @@ struct ParleyRunner {
 
     func remove() { home.remove() }
 
-    /// The binary, found next to the test bundle (SwiftPM builds both into the same directory).
-    static let binary: URL = {
-        let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        for start in [argv0.deletingLastPathComponent(), Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
-            var directory = start
-            for _ in 0..<4 {
-                let candidate = directory.appendingPathComponent("parley")
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                    FileManager.default.isExecutableFile(atPath: candidate.path)
-                {
-                    return candidate
-                }
-                directory = directory.deletingLastPathComponent()
-            }
-        }
-        fatalError("the parley binary was not found next to the tests (\(argv0.path))")
-    }()
+    /// The parley binary built next to the tests.
+    static var binary: URL { BuiltExecutable.parley }
 
     /// Starts parley; the caller reads and waits.
     func start(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:]) throws -> RunningParley {

@@ -73,21 +73,10 @@ func sampleConversation(id: String, title: String = "", messages: [String] = ["h
 
 /// The crash-helper executable, built next to the test binary.
 func crashHelperURL() throws -> URL {
-    let name = "parley-store-crash-helper"
-    var candidates: [URL] = []
-    let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    candidates.append(argv0.deletingLastPathComponent())
-    candidates.append(Bundle.main.bundleURL)
-    candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-    for directory in candidates {
-        var probe = directory
-        for _ in 0..<4 {
-            let candidate = probe.appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            probe = probe.deletingLastPathComponent()
-        }
+    guard let url = BuiltExecutable.find("parley-store-crash-helper") else {
+        throw HelperMissing(searched: [CommandLine.arguments[0]])
     }
-    throw HelperMissing(searched: candidates.map(\.path))
+    return url
 }
 
 struct HelperMissing: Error, CustomStringConvertible {

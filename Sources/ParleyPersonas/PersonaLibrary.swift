@@ -10,23 +10,8 @@ public struct PersonaLibrary: Sendable {
     public private(set) var problems: [String]
 
     public init(directories: [URL]) {
-        var personas: [String: Persona] = [:]
-        var problems: [String] = []
-        for directory in directories {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
-            for name in names.sorted() where name.hasSuffix(".md") && !name.hasPrefix(".") && name.lowercased() != "readme.md" {
-                let file = directory.appendingPathComponent(name)
-                do {
-                    let data = try Data(contentsOf: file)
-                    guard let text = String(data: data, encoding: .utf8) else {
-                        throw PersonaError(file: file.path, problem: "not UTF-8 text")
-                    }
-                    let persona = try PersonaParser(file: file.path).parse(text)
-                    personas[persona.name] = persona
-                } catch {
-                    problems.append(oneLineDescription(of: error))
-                }
-            }
+        var (personas, problems) = MarkdownDirectory.load(from: directories, name: \Persona.name) { path, text in
+            try PersonaParser(file: path).parse(text)
         }
         if personas["assistant"] == nil { personas["assistant"] = Persona.builtInAssistant }
         self.personas = personas

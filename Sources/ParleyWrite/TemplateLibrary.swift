@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import ParleyPersonas
 
 /// All templates available to a run: the bundled ones, then the user's, then `--personas DIR`'s
 /// `templates/`, a later directory overriding an earlier template of the same name. A malformed
@@ -10,27 +11,9 @@ public struct TemplateLibrary: Sendable {
     public private(set) var problems: [String]
 
     public init(directories: [URL]) {
-        var templates: [String: WritingTemplate] = [:]
-        var problems: [String] = []
-        for directory in directories {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
-            for name in names.sorted() where name.hasSuffix(".md") && !name.hasPrefix(".") && name.lowercased() != "readme.md" {
-                let file = directory.appendingPathComponent(name)
-                do {
-                    guard let text = String(data: try Data(contentsOf: file), encoding: .utf8) else {
-                        throw TemplateFileError(file: file.path, problem: "not UTF-8 text")
-                    }
-                    let template = try TemplateParser(file: file.path).parse(text)
-                    templates[template.name] = template
-                } catch let error as TemplateFileError {
-                    problems.append(error.description)
-                } catch {
-                    problems.append(TemplateFileError(file: file.path, problem: oneLineDescription(of: error)).description)
-                }
-            }
+        (templates, problems) = MarkdownDirectory.load(from: directories, name: \WritingTemplate.name) { path, text in
+            try TemplateParser(file: path).parse(text)
         }
-        self.templates = templates
-        self.problems = problems
     }
 
     public init(templates: [WritingTemplate]) {

@@ -72,15 +72,22 @@ struct BackendFactory {
     /// a variable, never a key) applies to it too.
     static let inlineKeyVariable = "PARLEY_CONFIG_API_KEY"
 
-    private func localBackend(_ config: BackendConfig) throws -> any ChatBackend {
-        let path = config.gguf.map(expandTilde)
+    /// The GGUF file to run: the one named, else the default model in the storage directory. A
+    /// missing default model gets the command that fetches it.
+    func modelPath(_ named: String?) throws -> String {
+        let path = named.map(expandTilde)
             ?? context.storageDirectory.appendingPathComponent("models/\(BackendFactory.defaultModelFile)").path
         guard FileManager.default.fileExists(atPath: path) else {
-            if config.gguf == nil {
+            if named == nil {
                 throw Failure(description: "the default model is not installed at \(path); fetch it with: scripts/fetch-model.sh \(context.storageDirectory.path) (from the Parley source tree), or use --gguf FILE or --base-url URL")
             }
             throw Failure(description: "no GGUF file at \(path)")
         }
+        return path
+    }
+
+    private func localBackend(_ config: BackendConfig) throws -> any ChatBackend {
+        let path = try modelPath(config.gguf)
         let backend = try LocalBackend(path: path, name: config.name, contextLength: config.contextSize, threads: config.threads)
         if let notice = backend.templateNotice { Console.status(notice) }
         return backend

@@ -45,6 +45,22 @@ struct GGUFCommandTests {
         }
     }
 
+    @Test func benchReportsPromptAndGenerationSpeed() throws {
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let result = try runner.run(["bench", GGUFCommandTests.model, "-p", "16", "-n", "4", "-r", "2", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.compactMap { $0["test"] as? String } == ["pp16", "tg4"])
+        for row in rows {
+            #expect((row["tokensPerSecond"] as? Double ?? 0) > 0)
+            #expect((row["samples"] as? [Double])?.count == 2)
+        }
+        let bad = try runner.run(["bench", GGUFCommandTests.model, "-r", "0"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("-r must be at least 1"))
+    }
+
     @Test func hostileFilesGiveOneLineErrors() throws {
         let runner = try ParleyRunner()
         defer { runner.remove() }

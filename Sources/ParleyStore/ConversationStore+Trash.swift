@@ -8,17 +8,7 @@ extension ConversationStore {
         if Platform.fileExists(layout.inflightFile(id)) { _ = try? load(id: id) }
         let lock = try FileLock.acquire(layout.conversationLock(id), diagnostics: diagnostics)
         defer { lock.release() }
-        let moved: Bool
-        do {
-            moved = try Platform.moveNoReplace(from: layout.conversationFile(id), to: layout.trashFile(id))
-        } catch Platform.ReadFailure.missing {
-            throw StoreError.notFound(id: id)
-        } catch Platform.ReadFailure.system(let reason) {
-            throw StoreError.writeFailed(file: layout.conversationFile(id).path, reason: reason)
-        }
-        guard moved else { throw StoreError.trashSlotTaken(id: id) }
-        try atomicFile.syncDirectory(layout.trash)
-        try atomicFile.syncDirectory(layout.conversations)
+        try move(layout.conversationFile(id), to: layout.trashFile(id), missing: .notFound(id: id), taken: .trashSlotTaken(id: id))
     }
 
     /// Moves a conversation back from `trash/`; refuses when the id exists again.
@@ -26,17 +16,23 @@ extension ConversationStore {
         let id = try validated(id)
         let lock = try FileLock.acquire(layout.conversationLock(id), diagnostics: diagnostics)
         defer { lock.release() }
+        try move(layout.trashFile(id), to: layout.conversationFile(id), missing: .notInTrash(id: id), taken: .restoreConflict(id: id))
+    }
+
+    /// Moves a file between `conversations/` and `trash/` without replacing anything, then flushes
+    /// both directories so the move survives a crash.
+    private func move(_ source: URL, to target: URL, missing: StoreError, taken: StoreError) throws {
         let moved: Bool
         do {
-            moved = try Platform.moveNoReplace(from: layout.trashFile(id), to: layout.conversationFile(id))
+            moved = try Platform.moveNoReplace(from: source, to: target)
         } catch Platform.ReadFailure.missing {
-            throw StoreError.notInTrash(id: id)
+            throw missing
         } catch Platform.ReadFailure.system(let reason) {
-            throw StoreError.writeFailed(file: layout.trashFile(id).path, reason: reason)
+            throw StoreError.writeFailed(file: source.path, reason: reason)
         }
-        guard moved else { throw StoreError.restoreConflict(id: id) }
-        try atomicFile.syncDirectory(layout.conversations)
-        try atomicFile.syncDirectory(layout.trash)
+        guard moved else { throw taken }
+        try atomicFile.syncDirectory(target.deletingLastPathComponent())
+        try atomicFile.syncDirectory(source.deletingLastPathComponent())
     }
 
     /// The conversations in the trash, newest first. Unreadable files there are skipped with a notice.

@@ -39,7 +39,7 @@ let package = Package(
         // Decision support: the matrix arithmetic, tolerant reading of model answers, the staged flow.
         .target(name: "ParleyDecide", dependencies: ["ParleyCore", "ParleyStore", "ParleyEngine"]),
         // The chat screen, pure: state, reducer, key decoding, display width, wrapping, views into a cell buffer.
-        .target(name: "ParleyTUI", dependencies: ["ParleyCore"]),
+        .target(name: "ParleyTUI", dependencies: ["ParleyCore", "ParleyDecide", "ParleyWrite"]),
         // ncursesw as a system library; the only C the chat screen needs.
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
         // The one adapter that touches ncurses and the terminal: start/stop, draw a cell buffer, read input.
@@ -81,7 +81,7 @@ let package = Package(
             name: "ParleyDecideTests",
             dependencies: ["ParleyDecide", "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyTestSupport"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI", "ParleyCore"], exclude: ["Snapshots"]),
+        .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI", "ParleyCore", "ParleyDecide", "ParleyWrite"], exclude: ["Snapshots"]),
         .testTarget(
             name: "ParleyTUIEndToEndTests", dependencies: ["parley", "ParleyCore", "ParleyTestSupport"]),
         // The chat screen benchmark: key press to cell buffer, start-up, streaming CPU.

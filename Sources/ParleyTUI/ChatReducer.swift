@@ -30,11 +30,11 @@ public struct ChatReducer: Sendable {
             return []
         case .turnText(let piece):
             guard let last = state.conversation.messages.indices.last, state.conversation.messages[last].status == .streaming else { return [] }
-            let before = state.scrollOffset > 0 ? layout.lines(for: state.conversation.messages[last], width: state.width).count : 0
+            let before = state.scrollOffset > 0 ? layout.lines(for: state.conversation.messages[last], width: state.transcriptWidth).count : 0
             state.conversation.messages[last].content += piece
             if state.scrollOffset > 0 {
                 // Scrolled up: keep the same lines on screen while the reply grows below.
-                state.scrollOffset += layout.lines(for: state.conversation.messages[last], width: state.width).count - before
+                state.scrollOffset += layout.lines(for: state.conversation.messages[last], width: state.transcriptWidth).count - before
             }
             let tokens = max(1, TokenEstimator.estimate(piece))
             state.contextTokens += tokens
@@ -226,6 +226,14 @@ public struct ChatReducer: Sendable {
         case .function(2), .ctrl("b"):
             state.overlay = .list(ConversationListState())
             return [.listConversations]
+        case .function(3):
+            if state.panel == nil {
+                state.notice = ChatNotice("no panel in \(state.conversation.mode.rawValue) mode: /mode decide or /mode write opens one")
+            } else {
+                state.panelFullScreen.toggle()
+                clampScroll(&state)
+            }
+            return []
         case .ctrl("n"):
             if state.isBusy { state.notice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true); return [] }
             startNewConversation(&state, keepNotice: false)
@@ -233,10 +241,10 @@ public struct ChatReducer: Sendable {
         case .ctrl("l"):
             return []
         case .pageUp:
-            scroll(&state, by: geometry.page)
+            if geometry.transcriptWidth == 0 { scrollPanel(&state, by: -geometry.page) } else { scroll(&state, by: geometry.page) }
             return []
         case .pageDown:
-            scroll(&state, by: -geometry.page)
+            if geometry.transcriptWidth == 0 { scrollPanel(&state, by: geometry.page) } else { scroll(&state, by: -geometry.page) }
             return []
         case .ctrlHome:
             scroll(&state, by: Int.max / 4)
@@ -622,13 +630,27 @@ public struct ChatReducer: Sendable {
         clampScroll(&state)
     }
 
+    /// Scrolls the side panel down by `rows` (up when negative); its view clamps the far end.
+    func scrollPanel(_ state: inout ChatState, by rows: Int) {
+        switch state.panel {
+        case .decision(var panel)?:
+            panel.scroll = max(0, panel.scroll + rows)
+            state.panel = .decision(panel)
+        case .draft(var panel)?:
+            panel.scroll = max(0, panel.scroll + rows)
+            state.panel = .draft(panel)
+        case nil:
+            break
+        }
+    }
+
     /// Keeps the offset within the transcript, laying out only as far back as the offset reaches.
     private func clampScroll(_ state: inout ChatState) {
         guard state.scrollOffset > 0 else { return }
         let geometry = ScreenGeometry(state)
-        guard !geometry.tooSmall else { return }
+        guard !geometry.tooSmall, geometry.transcriptWidth > 0 else { return }
         let needed = state.scrollOffset + geometry.transcriptHeight
-        let total = layout.lineCount(of: state.conversation.messages, width: state.width, upTo: needed)
+        let total = layout.lineCount(of: state.conversation.messages, width: geometry.transcriptWidth, upTo: needed)
         state.scrollOffset = max(0, min(state.scrollOffset, total - geometry.transcriptHeight))
     }
 

@@ -119,6 +119,11 @@ public struct ChatState: Sendable, Equatable {
     /// Rows scrolled up from the newest line; 0 follows the conversation as it grows.
     public var scrollOffset = 0
     public var overlay: Overlay = .none
+    /// The decision or draft workspace beside the chat, when the mode has one.
+    public var panel: SidePanel?
+    /// The panel takes the transcript's place (F3 toggles). Below `ScreenGeometry.sideBySideWidth`
+    /// columns only one of them fits, so there F3 is the way to see the panel.
+    public var panelFullScreen = false
     /// Rows the help overlay is scrolled down (when it is taller than the screen).
     public var helpOffset = 0
     /// Ctrl-C on an idle, empty input asks once more; this says it was asked.
@@ -138,6 +143,9 @@ public struct ChatState: Sendable, Equatable {
     }
 
     public var isBusy: Bool { phase != .idle }
+
+    /// Columns the transcript is laid out in (narrower while a side panel sits beside it).
+    public var transcriptWidth: Int { panel == nil ? width : ScreenGeometry(self).transcriptWidth }
 
     /// Estimated prompt tokens for a conversation (the status line's context meter).
     public static func estimateContext(_ conversation: Conversation) -> Int {

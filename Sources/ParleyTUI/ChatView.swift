@@ -29,6 +29,7 @@ public struct ChatView: Sendable {
         }
         drawHeader(state, &buffer)
         drawTranscript(state, geometry, &buffer)
+        if let panel = state.panel { SidePanelView.draw(panel, geometry, into: &buffer) }
         drawSeparator(state, geometry, &buffer)
         let cursor = drawInput(state, geometry, &buffer)
         drawStatus(state, geometry, &buffer, now: now)
@@ -69,23 +70,24 @@ public struct ChatView: Sendable {
 
     private func drawTranscript(_ state: ChatState, _ geometry: ScreenGeometry, _ buffer: inout CellBuffer) {
         let height = geometry.transcriptHeight
-        guard height > 0 else { return }
+        let width = geometry.transcriptWidth
+        guard height > 0, width > 0 else { return }
         if state.conversation.messages.isEmpty {
             let hints = [
                 "Type a message and press Enter to send it.",
                 "Ctrl-J or Alt-Enter: new line · F1 or ?: help · F2: conversations · /: commands",
             ]
             for (i, hint) in hints.enumerated() where i < height {
-                let wrapped = TextWrapper.wrap([StyledRun(hint, CellStyle(.dim))], width: buffer.width - 4)
-                if let first = wrapped.first { buffer.write(first, x: 2, y: geometry.transcriptTop + 1 + i * 2) }
+                let wrapped = TextWrapper.wrap([StyledRun(hint, CellStyle(.dim))], width: width - 4)
+                if let first = wrapped.first { buffer.write(first, x: 2, y: geometry.transcriptTop + 1 + i * 2, limit: width) }
             }
             return
         }
-        let (lines, _) = layout.tail(of: state.conversation.messages, width: buffer.width, count: height + state.scrollOffset)
+        let (lines, _) = layout.tail(of: state.conversation.messages, width: width, count: height + state.scrollOffset)
         let visible = lines.prefix(max(0, lines.count - state.scrollOffset)).suffix(height)
         var y = geometry.transcriptTop
         for line in visible {
-            buffer.write(line, x: 0, y: y)
+            buffer.write(line, x: 0, y: y, limit: width)
             y += 1
         }
     }

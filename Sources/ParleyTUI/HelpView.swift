@@ -12,6 +12,7 @@ enum HelpView {
         ("Alt-← Alt-→", "page through regenerated replies"),
         ("Tab", "complete a /command"),
         ("F2, Ctrl-B", "conversations: type to filter, Enter opens, Ctrl-R renames, Del trashes"),
+        ("F3", "decide and write modes: the panel full screen, and back"),
         ("Ctrl-N", "new conversation"),
         ("Ctrl-C", "cancel a streaming reply; twice on empty input quits"),
         ("Ctrl-D", "quit (on empty input)"),

@@ -1,0 +1,55 @@
+import ParleyDecide
+
+/// The decision panel's lines: the question, the ranking with the program's weighted totals, the
+/// matrix of scores by criterion (weights beside the names), pros and cons, and the sensitivity.
+enum DecisionPanelView {
+    static func lines(_ panel: DecisionPanel, width: Int) -> [StyledLine] {
+        let record = panel.record
+        let analysis = record.analysis
+        var out: [StyledLine] = []
+        func text(_ string: String, _ style: CellStyle = .plain, indent: Int = 0) {
+            out += TextWrapper.wrap([StyledRun(string, style)], width: width, prefix: indent > 0 ? [StyledRun(String(repeating: " ", count: indent))] : [])
+        }
+        text(record.question.isEmpty ? "No question yet: type it and press Enter." : record.question, CellStyle(.text, bold: true))
+        if let progress = panel.progress { text("… " + progress, CellStyle(.notice)) }
+        out.append(StyledLine())
+        if record.options.isEmpty {
+            text("No options yet.", CellStyle(.dim))
+        } else {
+            text("Ranking (weighted totals, out of 10)", CellStyle(.heading, bold: true))
+            let ranked = Dictionary(analysis.ranking.map { ($0.option, $0) }, uniquingKeysWith: { a, _ in a })
+            for total in analysis.totals.sorted(by: { (ranked[$0.option]?.rank ?? .max) < (ranked[$1.option]?.rank ?? .max) }) {
+                let rank = ranked[total.option].map { "\($0.rank)." } ?? "–"
+                let missing = total.missingCriteria.isEmpty ? "" : " (\(total.missingCriteria.count) unscored)"
+                text("\(rank) \(total.option)  \(DecisionReport.format(total.total))\(missing)", total.option == analysis.winner ? CellStyle(.assistantLabel, bold: true) : .plain, indent: 1)
+            }
+        }
+        if !record.criteria.isEmpty {
+            out.append(StyledLine())
+            text("Scores by criterion (weight 1-5, score 1-10)", CellStyle(.heading, bold: true))
+            for criterion in record.criteria {
+                text("\(criterion.name) ×\(criterion.weight)", CellStyle(.text, bold: true), indent: 1)
+                for option in record.options {
+                    let value = record.score(option: option.name, criterion: criterion.name).map { "\($0.value)" } ?? "?"
+                    text("\(option.name): \(value)", value == "?" ? CellStyle(.dim) : .plain, indent: 3)
+                }
+            }
+        }
+        for option in record.options where !option.pros.isEmpty || !option.cons.isEmpty {
+            out.append(StyledLine())
+            text(option.name, CellStyle(.text, bold: true))
+            for pro in option.pros { text("+ " + pro, indent: 1) }
+            for con in option.cons { text("− " + con, indent: 1) }
+        }
+        if record.options.count > 1 {
+            out.append(StyledLine())
+            text(DecisionReport.sensitivitySentence(analysis), CellStyle(.dim))
+        }
+        if let recommendation = record.recommendation, !recommendation.isEmpty {
+            out.append(StyledLine())
+            text("Recommendation", CellStyle(.heading, bold: true))
+            text(recommendation)
+        }
+        return out
+    }
+}

@@ -1,0 +1,43 @@
+/// Draws the side panel into its columns of the transcript rows: a rule on its left edge (when it
+/// sits beside the transcript), a title row, then the panel's lines from its scroll position.
+///
+/// Each panel kind only produces lines for a width (`DecisionPanelView`, `DraftPanelView`), so the
+/// framing, clipping and scrolling live here once.
+enum SidePanelView {
+    static func draw(_ panel: SidePanel, _ geometry: ScreenGeometry, into buffer: inout CellBuffer) {
+        guard geometry.showsPanel, geometry.transcriptHeight > 0 else { return }
+        let beside = geometry.panelLeft > 0
+        let left = geometry.panelLeft + (beside ? 2 : 1)
+        let width = max(1, geometry.panelLeft + geometry.panelWidth - left - 1)
+        buffer.fill(x: geometry.panelLeft, y: geometry.transcriptTop, width: geometry.panelWidth, height: geometry.transcriptHeight, style: .plain)
+        if beside {
+            for row in geometry.transcriptTop..<(geometry.transcriptTop + geometry.transcriptHeight) {
+                buffer.write("│", x: geometry.panelLeft, y: row, style: CellStyle(.border))
+            }
+        }
+        let lines = bodyLines(panel, width: width)
+        let bodyHeight = geometry.transcriptHeight - 1
+        let scroll = max(0, min(scrollOffset(panel), lines.count - bodyHeight))
+        let more = lines.count - scroll > bodyHeight ? " ↓" : ""
+        let title = panel.title + (scroll > 0 ? " ↑" : "") + more + (beside ? "  F3: full screen" : "  F3: back to the chat")
+        buffer.write(title, x: left, y: geometry.transcriptTop, style: CellStyle(.heading, bold: true), limit: left + width)
+        for (i, line) in lines.dropFirst(scroll).prefix(bodyHeight).enumerated() {
+            buffer.write(line, x: left, y: geometry.transcriptTop + 1 + i, limit: left + width)
+        }
+    }
+
+    /// The panel's content lines at a width (before scrolling).
+    static func bodyLines(_ panel: SidePanel, width: Int) -> [StyledLine] {
+        switch panel {
+        case .decision(let decision): return DecisionPanelView.lines(decision, width: width)
+        case .draft(let draft): return DraftPanelView.lines(draft, width: width)
+        }
+    }
+
+    static func scrollOffset(_ panel: SidePanel) -> Int {
+        switch panel {
+        case .decision(let decision): return decision.scroll
+        case .draft(let draft): return draft.scroll
+        }
+    }
+}

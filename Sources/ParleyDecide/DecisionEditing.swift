@@ -114,13 +114,17 @@ public enum DecisionEditError: UserFacingError, Equatable {
     case nameTooLong(what: String)
     case emptyOutcome
 
-    public var description: String {
+    public var description: String { description(addOption: "--option", addCriterion: "--criterion") }
+
+    /// The same line naming the way to add an option or criterion where the user is (the CLI's
+    /// flags, or the chat screen's `/option add` and `/criterion`).
+    public func description(addOption: String, addCriterion: String) -> String {
         func list(_ names: [String]) -> String { names.isEmpty ? "none yet" : names.map { "'\($0)'" }.joined(separator: ", ") }
         switch self {
         case .unknownOption(let name, let known):
-            return "no option '\(name)' in this decision (options: \(list(known))); add it with --option first"
+            return "no option '\(name)' in this decision (options: \(list(known))); add it with \(addOption) first"
         case .unknownCriterion(let name, let known):
-            return "no criterion '\(name)' in this decision (criteria: \(list(known))); add it with --criterion first"
+            return "no criterion '\(name)' in this decision (criteria: \(list(known))); add it with \(addCriterion) first"
         case .scoreOutOfRange(let option, let criterion, let value):
             return "the score of '\(option)' on '\(criterion)' must be 1 to 10, not \(value)"
         case .weightOutOfRange(let criterion, let weight):

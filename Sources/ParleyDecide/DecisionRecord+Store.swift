@@ -10,3 +10,21 @@ extension DecisionRecord: StoredDocument {
         try DocumentStore<DecisionRecord>(root: root, folder: "decisions", diagnostics: diagnostics)
     }
 }
+
+extension DocumentStore where Document == DecisionRecord {
+    /// The most recently updated decision worked on in a conversation (the chat screen reopens it
+    /// in decide mode), or nil when that conversation has none.
+    public func latest(forConversation conversationID: String) throws -> DecisionRecord? {
+        try list().first { $0.conversationID == conversationID }
+    }
+
+    /// Writes the record whether or not it was saved before: a new file, or the existing one
+    /// replaced under its lock.
+    public func save(_ record: DecisionRecord) throws {
+        do {
+            try update(id: record.id) { $0 = record }
+        } catch DocumentStoreError.unknown {
+            try create(record)
+        }
+    }
+}

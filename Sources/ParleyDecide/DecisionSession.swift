@@ -14,13 +14,21 @@ public struct DecisionSession: Sendable {
     public let turns: any DecisionTurns
     /// One line per step, for a status display (stderr in the CLI).
     public let progress: @Sendable (String) -> Void
+    /// The record as it stands after each step that changed it (options, criteria, each option's
+    /// pros and cons, the reasoning, the scores), so a live view can fill in while the model works;
+    /// `run` still returns the final record.
+    public let partial: @Sendable (DecisionRecord) -> Void
     /// The most options and criteria the model may bring the matrix up to.
     public var maximumOptions = 4
     public var maximumCriteria = 4
 
-    public init(turns: any DecisionTurns, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        turns: any DecisionTurns, progress: @escaping @Sendable (String) -> Void = { _ in },
+        partial: @escaping @Sendable (DecisionRecord) -> Void = { _ in }
+    ) {
         self.turns = turns
         self.progress = progress
+        self.partial = partial
     }
 
     /// Stops the flow when the model cannot be reached at all.
@@ -80,6 +88,7 @@ public struct DecisionSession: Sendable {
         for name in proposed where record.options.count < maximumOptions {
             try? record.addOption(name, givenBy: .model)
         }
+        partial(record)
     }
 
     private func fillCriteria(_ record: inout DecisionRecord) async throws {
@@ -95,6 +104,7 @@ public struct DecisionSession: Sendable {
             for criterion in proposed.prefix(maximumCriteria) {
                 try? record.setCriterion(criterion.name, weight: criterion.weight, givenBy: .model)
             }
+            partial(record)
         }
         let unweighted = record.criteria.filter { $0.givenBy == .assumed }.map(\.name)
         guard !unweighted.isEmpty else { return }
@@ -106,6 +116,7 @@ public struct DecisionSession: Sendable {
                 : DecisionParser.criteria(in: answer).first { DecisionNames.key($0.name) == DecisionNames.key(name) }?.weight
             if let weight { try? record.setCriterion(name, weight: weight, givenBy: .model) }
         }
+        partial(record)
     }
 
     private func fillProsAndCons(_ record: inout DecisionRecord) async throws {
@@ -119,6 +130,7 @@ public struct DecisionSession: Sendable {
             record.options[index].pros = found.pros
             record.options[index].cons = found.cons
             if found.pros.isEmpty && found.cons.isEmpty { record.notes.append("no pros or cons could be read for '\(name)'") }
+            partial(record)
         }
     }
 
@@ -129,6 +141,7 @@ public struct DecisionSession: Sendable {
         let reasoning = try await ask(DecisionPrompts.reasoning(question: record.question, options: options, criteria: criteria), maxTokens: 300,
             examples: DecisionPrompts.reasoningExample)
         record.reasoning = reasoning.trimmingCharacters(in: .whitespacesAndNewlines)
+        partial(record)
 
         let missing = record.analysis.missing
         progress(missing.isEmpty ? "asking for a recommendation" : "asking for \(missing.count) scores and a recommendation")
@@ -136,6 +149,7 @@ public struct DecisionSession: Sendable {
             examples: DecisionPrompts.scoresExample)
         fill(&record, from: answer, cells: missing)
         record.recommendation = recommendation(in: answer)
+        partial(record)
 
         let stillMissing = record.analysis.missing
         if !stillMissing.isEmpty {
@@ -144,6 +158,7 @@ public struct DecisionSession: Sendable {
                 examples: DecisionPrompts.scoresExample)
             fill(&record, from: again, cells: stillMissing)
             if record.recommendation == nil { record.recommendation = recommendation(in: again) }
+            partial(record)
         }
         if record.recommendation == nil { record.notes.append("the model gave no recommendation line") }
     }

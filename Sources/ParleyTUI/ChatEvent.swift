@@ -1,4 +1,5 @@
 import ParleyCore
+import ParleyDecide
 
 /// Everything that can happen to the chat screen: input, terminal changes, and the results of
 /// effects (turn events from the engine, loaded conversations, ...).
@@ -24,6 +25,20 @@ public enum ChatEvent: Sendable, Equatable {
     case error(String)
     /// SIGTERM or SIGHUP: leave now (a streaming reply is cancelled and kept).
     case terminate
+    // Decide mode: the decision flow's progress and results, and a stored record read back.
+    /// The newest saved decision of a conversation (nil: it has none yet).
+    case decisionLoaded(DecisionRecord?, conversationID: String)
+    /// The flow sent one of its prompts; the reply to it streams next as `turnText`.
+    case decisionPrompt(String)
+    /// What the flow is doing now ("asking for options"), for the panel.
+    case decisionStage(String)
+    /// The record as far as the flow has filled it in.
+    case decisionPartial(DecisionRecord)
+    /// The flow ended (completed, stopped or without a model) and the record is saved; the
+    /// conversation as stored, when it could be read back.
+    case decisionFinished(DecisionRecord, Conversation?)
+    /// The flow could not go on (storage); the panel keeps what was filled in.
+    case decisionFailed(String)
 }
 
 /// What the reducer asks the outside world to do. Plain data, so tests can check it.
@@ -51,4 +66,13 @@ public enum ChatEffect: Sendable, Equatable {
     case search(String)
     case copyToClipboard(String)
     case quit
+    // Decide mode.
+    /// Run the decision flow inside the conversation `conversationID`, filling in what `record`
+    /// lacks; `create` is the conversation to save first when it has no file yet. The runner saves
+    /// the record as it fills and when the flow ends.
+    case runDecision(DecisionRecord, conversationID: String, create: Conversation?)
+    /// Save the record to `<storage>/decisions/<id>.json` (after an edit).
+    case saveDecision(DecisionRecord)
+    /// Read back the newest decision of this conversation (`decisionLoaded`).
+    case loadDecision(conversationID: String)
 }

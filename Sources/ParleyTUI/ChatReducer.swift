@@ -85,7 +85,7 @@ public struct ChatReducer: Sendable {
             state.contextTokens = ChatState.estimateContext(conversation)
             if case .list = state.overlay { state.overlay = .none }
             state.notice = readOnly ? ChatNotice("read-only: this conversation was written by a newer Parley", isError: true) : nil
-            return []
+            return decisionPanelAfterLoading(&state, now: now)
         case .conversationsListed(let entries):
             var list: ConversationListState
             if case .list(let open) = state.overlay { list = open } else { list = ConversationListState() }
@@ -137,6 +137,8 @@ public struct ChatReducer: Sendable {
         case .terminate:
             state.shouldQuit = true
             return state.isBusy ? [.cancelTurn, .quit] : [.quit]
+        case .decisionLoaded, .decisionPrompt, .decisionStage, .decisionPartial, .decisionFinished, .decisionFailed:
+            return reduceDecisionEvent(&state, event, now: now)
         }
     }
 
@@ -346,6 +348,7 @@ public struct ChatReducer: Sendable {
                 isError: true)
             return []
         }
+        if let effects = askDecisionQuestion(text, &state, now: now) { return effects }
         let replacing = state.editingMessageID
         if let replacing, let index = state.conversation.messages.firstIndex(where: { $0.id == replacing }) {
             state.conversation.messages.removeSubrange(index...)
@@ -389,6 +392,8 @@ public struct ChatReducer: Sendable {
             state.notice = ChatNotice("renamed to \u{201C}\(title)\u{201D}")
             return state.isStored ? [.renameConversation(id: state.conversation.id, title: title)] : createNow(&state)
         case .mode(let mode):
+            closeDecisionPanel(&state)
+            if mode == .decide { return enterDecideMode(&state, now: now) }
             state.conversation.mode = mode
             state.notice = ChatNotice("mode: \(mode.rawValue)" + (mode == .chat ? "" : " (recorded on the conversation; the \(mode.rawValue) screen is not in this build yet)"))
             return state.isStored ? [.setMode(conversationID: state.conversation.id, mode: mode)] : []
@@ -450,6 +455,12 @@ public struct ChatReducer: Sendable {
                 question: "Move \u{201C}\(state.conversation.displayTitle)\u{201D} to the trash? (y/n)",
                 action: .trash(id: state.conversation.id, reopenList: false))
             return []
+        case .decisionEdit(let edit):
+            return editDecision(edit, &state, now: now)
+        case .decide(let question):
+            return rerunDecision(question: question, &state, now: now)
+        case .outcome(let text):
+            return recordOutcome(text, &state, now: now)
         case .copy:
             guard let reply = state.conversation.messages.last(where: { $0.role == .assistant && !$0.content.isEmpty }) else {
                 state.notice = ChatNotice("no reply to copy yet", isError: true)
@@ -478,6 +489,7 @@ public struct ChatReducer: Sendable {
         state.editingMessageID = nil
         state.contextTokens = 0
         state.lastRate = nil
+        closeDecisionPanel(&state)
         if !keepNotice { state.notice = ChatNotice("new conversation") }
     }
 
@@ -521,7 +533,8 @@ public struct ChatReducer: Sendable {
             return
         }
         guard let result = SlashCompleter.complete(
-            state.input.firstLine, personas: state.knownPersonas, backends: state.knownBackends, models: state.knownModels)
+            state.input.firstLine, personas: state.knownPersonas, backends: state.knownBackends, models: state.knownModels,
+            decision: state.decisionPanel?.record)
         else {
             state.notice = ChatNotice("no completion", isError: true)
             return

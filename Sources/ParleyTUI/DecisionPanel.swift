@@ -14,3 +14,22 @@ public struct DecisionPanel: Sendable, Equatable {
         self.progress = progress
     }
 }
+
+extension DecisionPanel {
+    /// True while the model works on the record (the flow is running): edits wait until it ends,
+    /// because the flow's result would replace them.
+    public var isRunning: Bool { progress != nil }
+}
+
+extension ChatState {
+    /// The decision panel when decide mode has one open.
+    public var decisionPanel: DecisionPanel? {
+        get {
+            if case .decision(let panel)? = panel { return panel }
+            return nil
+        }
+        set {
+            if let newValue { panel = .decision(newValue) } else if case .decision? = panel { panel = nil }
+        }
+    }
+}

@@ -15,6 +15,10 @@ enum DecisionPanelView {
         out.append(StyledLine())
         if record.options.isEmpty {
             text("No options yet.", CellStyle(.dim))
+        } else if analysis.ranking.isEmpty {
+            // Nothing scored yet: a ranking of dashes says less than the plain list.
+            text("Options (totals follow the scores)", CellStyle(.heading, bold: true))
+            for option in record.options { text("• " + option.name, indent: 1) }
         } else {
             text("Ranking (weighted totals, out of 10)", CellStyle(.heading, bold: true))
             let ranked = Dictionary(analysis.ranking.map { ($0.option, $0) }, uniquingKeysWith: { a, _ in a })
@@ -49,6 +53,16 @@ enum DecisionPanelView {
             out.append(StyledLine())
             text("Recommendation", CellStyle(.heading, bold: true))
             text(recommendation)
+        }
+        if let outcome = record.outcome {
+            out.append(StyledLine())
+            text("Outcome", CellStyle(.heading, bold: true))
+            text(outcome.text)
+        }
+        if !record.question.isEmpty {
+            // The id the CLI takes: `parley decide --show ID` prints what this panel saved.
+            out.append(StyledLine())
+            text("decision \(record.id)", CellStyle(.dim))
         }
         return out
     }

@@ -10,7 +10,7 @@ enum HelpView {
         ("↑ ↓", "input history; ↑ on empty input edits your last message"),
         ("PgUp PgDn", "scroll (mouse wheel with --mouse); Esc: back to the end"),
         ("Alt-← Alt-→", "page through regenerated replies"),
-        ("Tab", "complete a /command"),
+        ("Tab", "complete a /command (in decide mode also option and criterion names)"),
         ("F2, Ctrl-B", "conversations: type to filter, Enter opens, Ctrl-R renames, Del trashes"),
         ("F3", "decide and write modes: the panel full screen, and back"),
         ("Ctrl-N", "new conversation"),

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import ParleyDecide
 
 /// A slash command typed into the input, parsed. Parsing is pure; the reducer turns a command into
 /// state changes and effects.
@@ -19,6 +20,11 @@ public enum SlashCommand: Sendable, Equatable {
     case copy
     case help
     case quit
+    // Decide mode: edits of the decision, re-running the model, the outcome.
+    case decisionEdit(DecisionEditCommand)
+    /// Ask the model for what is still missing; with a question, start a new decision on it.
+    case decide(question: String?)
+    case outcome(String)
 
     public enum ExportFormat: String, Sendable, Equatable, CaseIterable { case md, json }
 
@@ -37,6 +43,11 @@ public enum SlashCommand: Sendable, Equatable {
         ("search", "TEXT", "search all conversations"),
         ("delete", "", "move this conversation to the trash"),
         ("copy", "", "copy the last reply (OSC 52)"),
+        ("option", "add|remove NAME", "decide mode: add or remove an option"),
+        ("criterion", "NAME:WEIGHT", "decide mode: add a criterion or set its weight 1-5 (without one: 3); /criterion remove NAME"),
+        ("score", "OPT:CRIT=VALUE", "decide mode: set a score 1-10; /score remove OPT:CRIT clears it"),
+        ("decide", "[QUESTION]", "decide mode: ask the model for what is missing (or start a new question)"),
+        ("outcome", "TEXT", "decide mode: record what happened after the decision"),
         ("help", "", "show keys and commands"),
         ("quit", "", "leave Parley"),
     ]
@@ -83,6 +94,11 @@ public enum SlashCommand: Sendable, Equatable {
         case "copy": return none(.copy)
         case "help": return none(.help)
         case "quit", "exit", "q": return none(.quit)
+        case "option", "criterion", "score":
+            return DecisionEditCommand.parse(command: name.lowercased(), argument: argument)?.map(SlashCommand.decisionEdit)
+                ?? .failure(ParseError(description: "unknown command /\(name)"))
+        case "decide": return .success(.decide(question: argument.isEmpty ? nil : argument))
+        case "outcome": return argument.isEmpty ? .failure(needs("text: /outcome TEXT")) : .success(.outcome(argument))
         case "": return .failure(ParseError(description: "type a command after / (Tab lists them)"))
         default:
             return .failure(ParseError(description: "unknown command /\(name) (Tab lists the commands, F1 shows help)"))
@@ -93,13 +109,18 @@ public enum SlashCommand: Sendable, Equatable {
 /// Tab completion for slash commands and their arguments.
 public enum SlashCompleter {
     /// The candidates for `line`: whole replacement lines, sorted. `names` supplies argument values
-    /// for `/persona`, `/backend` and `/model`.
-    public static func candidates(for line: String, personas: [String], backends: [String], models: [String]) -> [String] {
+    /// for `/persona`, `/backend` and `/model`; `decision` the option and criterion names for the
+    /// decide-mode edits.
+    public static func candidates(
+        for line: String, personas: [String], backends: [String], models: [String], decision: DecisionRecord? = nil
+    ) -> [String] {
         guard line.hasPrefix("/") else { return [] }
         let body = line.dropFirst()
         if let space = body.firstIndex(of: " ") {
             let name = String(body[..<space]).lowercased()
             let argument = body[body.index(after: space)...].trimmingCharacters(in: .whitespaces)
+            let typed = String(body[body.index(after: space)...].drop(while: \.isWhitespace))
+            if let names = decisionCandidates(command: name, argument: typed, decision: decision) { return names }
             let values: [String]
             switch name {
             case "persona": values = personas
@@ -120,8 +141,10 @@ public enum SlashCompleter {
 
     /// What Tab does: the single candidate, or the longest common prefix of several (nil when
     /// there is nothing to add).
-    public static func complete(_ line: String, personas: [String], backends: [String], models: [String]) -> (line: String, candidates: [String])? {
-        let all = candidates(for: line, personas: personas, backends: backends, models: models)
+    public static func complete(
+        _ line: String, personas: [String], backends: [String], models: [String], decision: DecisionRecord? = nil
+    ) -> (line: String, candidates: [String])? {
+        let all = candidates(for: line, personas: personas, backends: backends, models: models, decision: decision)
         guard let first = all.first else { return nil }
         if all.count == 1 { return (first, all) }
         var common = first

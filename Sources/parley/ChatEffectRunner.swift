@@ -1,6 +1,7 @@
 import Foundation
 import ParleyConfig
 import ParleyCore
+import ParleyDecide
 import ParleyEngine
 import ParleyPersonas
 import ParleyStore
@@ -19,6 +20,10 @@ final class ChatEffectRunner: @unchecked Sendable {
     private var persona: Persona
     private var backend: any ChatBackend
     private var turn: Task<Void, Never>?
+    // Decide mode: the decisions directory (opened on first use) and one queue for its writes, so
+    // saves land in the order they were asked for.
+    private var decisionStore: DocumentStore<DecisionRecord>?
+    private let decisionSaves = DispatchQueue(label: "parley.decision-saves")
 
     init(
         context: AppContext, store: ConversationStore, personas: PersonaLibrary, persona: Persona, backend: any ChatBackend,
@@ -39,6 +44,8 @@ final class ChatEffectRunner: @unchecked Sendable {
         let running = lock.withLock { turn }
         if cancel { running?.cancel() }
         await running?.value
+        // Saves of decision edits still queued reach the disk before the program leaves.
+        decisionSaves.sync {}
     }
 
     func run(_ effect: ChatEffect) {
@@ -157,6 +164,14 @@ final class ChatEffectRunner: @unchecked Sendable {
             }
         case .copyToClipboard, .quit:
             break  // the terminal and the loop handle these
+        case .runDecision(let record, let conversationID, let create):
+            startDecision(record, conversationID: conversationID, create: create)
+        case .saveDecision(let record):
+            saveDecision(record)
+        case .loadDecision(let conversationID):
+            background { [self] in
+                .decisionLoaded(try decisions().latest(forConversation: conversationID), conversationID: conversationID)
+            }
         }
     }
 
@@ -217,6 +232,86 @@ final class ChatEffectRunner: @unchecked Sendable {
             } catch {
                 deliver(.turnFailed(oneLineDescription(of: error)))
             }
+        }
+        lock.withLock { turn = task }
+    }
+}
+
+// MARK: - Decide mode
+
+extension ChatEffectRunner {
+    /// The decisions directory under the storage root, opened once.
+    private func decisions() throws -> DocumentStore<DecisionRecord> {
+        try lock.withLock {
+            if let decisionStore { return decisionStore }
+            let deliver = self.deliver
+            let opened = try DecisionRecord.store(root: context.storageDirectory, diagnostics: { deliver(.error($0)) })
+            decisionStore = opened
+            return opened
+        }
+    }
+
+    /// Queues a save of the record; a failure becomes the error line.
+    private func saveDecision(_ record: DecisionRecord) {
+        let deliver = self.deliver
+        decisionSaves.async { [self] in
+            do {
+                try decisions().save(record)
+            } catch {
+                deliver(.error("the decision was not saved: " + oneLineDescription(of: error)))
+            }
+        }
+    }
+
+    /// Runs the decision flow in the conversation as the current turn (Ctrl-C cancels it like a
+    /// reply): prompts and reply text go to the transcript, progress and partial records to the
+    /// panel, and the record is saved as it fills and, before the screen hears the end, once more.
+    private func startDecision(_ start: DecisionRecord, conversationID: String, create: Conversation?) {
+        let (current, backend) = lock.withLock { (self.persona, self.backend) }
+        // The flow's prompts are written for the decision coach; without it the chat's persona speaks.
+        let coach = (try? personas.persona(named: "decision-coach")) ?? current
+        let settings = TurnSettings(
+            systemPrompt: coach.systemPrompt, examples: coach.examples,
+            sampling: SamplingOptions(
+                temperature: sampling.temperature ?? coach.temperature ?? context.config.sampling.temperature,
+                topP: coach.topP ?? context.config.sampling.topP,
+                maxTokens: sampling.maxTokens,
+                seed: sampling.seed ?? context.config.sampling.seed))
+        let deliver = self.deliver
+        let turns = EngineDecisionTurns(
+            engine: ConversationEngine(store: store), backend: backend, settings: settings, persona: coach.name,
+            conversationID: conversationID, onText: { deliver(.turnText($0)) })
+        let session = DecisionSession(
+            turns: AnnouncedDecisionTurns(base: turns, announce: { deliver(.decisionPrompt($0)) }),
+            progress: { deliver(.decisionStage($0)) },
+            partial: { [self] record in
+                deliver(.decisionPartial(record))
+                saveDecision(record)
+            })
+        let store = self.store
+        let task = Task.detached { [self] in
+            var record = start
+            do {
+                if let create { try store.create(create) }
+                if CrisisCheck.matches(start.question) { deliver(.turnNotice(CrisisCheck.notice)) }
+                saveDecision(record)
+                record = try await session.run(start)
+            } catch {
+                deliver(.decisionFailed(oneLineDescription(of: error)))
+                return
+            }
+            record.updatedAt = Date()
+            let finished = record
+            let saved: Error? = decisionSaves.sync {
+                do {
+                    try decisions().save(finished)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let saved { deliver(.error("the decision was not saved: " + oneLineDescription(of: saved))) }
+            deliver(.decisionFinished(finished, try? store.load(id: conversationID).conversation))
         }
         lock.withLock { turn = task }
     }

@@ -74,6 +74,10 @@ final class ChatSession: @unchecked Sendable {
         let view = ChatView(layout: layout)
         state.width = terminal.width
         state.height = terminal.height
+        if state.isStored {
+            // As if opened from the list: a conversation in decide mode brings its decision panel back.
+            for effect in reducer.reduce(&state, .conversationLoaded(state.conversation, readOnly: state.isReadOnly)) { effects.run(effect) }
+        }
         if let startupNotice { state.notice = ChatNotice(startupNotice, isError: true) }
         terminal.draw(view.render(state))
 

@@ -129,7 +129,7 @@ struct ChatReducerTests {
         #expect(result10 == [.renameConversation(id: h.state.conversation.id, title: "Trip plans")])
         h.type("/mode decide")
         let result11 = h.key(.enter)
-        #expect(result11 == [.setMode(conversationID: h.state.conversation.id, mode: .decide)])
+        #expect(result11 == [.setMode(conversationID: h.state.conversation.id, mode: .decide), .loadDecision(conversationID: h.state.conversation.id)])
         h.type("/frobnicate")
         let result12 = h.key(.enter)
         #expect(result12.isEmpty)

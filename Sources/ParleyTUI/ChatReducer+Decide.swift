@@ -33,6 +33,13 @@ extension ChatReducer {
         return [.loadDecision(conversationID: state.conversation.id)]
     }
 
+    /// At start-up with a stored conversation (`--conversation`, `--continue`): its mode's panel,
+    /// as when it is opened from the list.
+    public func reopenPanel(_ state: inout ChatState, now: Date) -> [ChatEffect] {
+        guard state.isStored else { return [] }
+        return decisionPanelAfterLoading(&state, now: now)
+    }
+
     func closeDecisionPanel(_ state: inout ChatState) {
         guard state.decisionPanel != nil else { return }
         state.decisionPanel = nil

@@ -74,10 +74,8 @@ final class ChatSession: @unchecked Sendable {
         let view = ChatView(layout: layout)
         state.width = terminal.width
         state.height = terminal.height
-        if state.isStored {
-            // As if opened from the list: a conversation in decide mode brings its decision panel back.
-            for effect in reducer.reduce(&state, .conversationLoaded(state.conversation, readOnly: state.isReadOnly)) { effects.run(effect) }
-        }
+        // A conversation reopened in decide mode brings its decision panel back.
+        for effect in reducer.reopenPanel(&state, now: Date()) { effects.run(effect) }
         if let startupNotice { state.notice = ChatNotice(startupNotice, isError: true) }
         terminal.draw(view.render(state))
 

@@ -117,6 +117,16 @@ struct DecideModeEndToEndTests {
         #expect(first.first?["content"]?.contains("decision coach") == true)
         #expect(server.requests(to: "/v1/chat/completions").count == 6)
 
+        // Started again on that conversation, the screen opens in decide mode with the record.
+        let again = try TmuxScreen(
+            ["--base-url", server.baseURL.absoluteString, "--model", "m1", "--conversation", conversation.id], width: 100, height: 30,
+            environment: ["PARLEY_HOME": screen.storage.path])
+        defer { again.close() }
+        let restored = again.waitFor { $0.contains("1. Alpha  9.67") && $0.contains(" decide · ") && $0.contains("Recommendation") }
+        #expect(restored.ok, "\(restored.screen)")
+        try again.press("C-d")
+        #expect(again.exitStatus() == 0)
+
         // The CLI shows what the screen saved.
         let id = try #require(record["id"] as? String)
         let shown = try Self.parley(["decide", "--show", id], storage: screen.storage)

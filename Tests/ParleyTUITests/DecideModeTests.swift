@@ -83,6 +83,18 @@ struct DecideModeTests {
         #expect(h.state.panel == nil)
     }
 
+    @Test func aStoredConversationInDecideModeGetsItsPanelAtStartUp() {
+        var h = ChatHarness(width: 100, height: 30, messages: ChatHarness.conversation(turns: 1))
+        #expect(h.reducer.reopenPanel(&h.state, now: ChatHarness.epoch).isEmpty)  // chat mode: no panel
+        #expect(h.state.panel == nil)
+        h.state.conversation.mode = .decide
+        #expect(h.reducer.reopenPanel(&h.state, now: ChatHarness.epoch) == [.loadDecision(conversationID: h.state.conversation.id)])
+        #expect(Self.panel(h) != nil)
+        var unsaved = ChatHarness(width: 100, height: 30)
+        unsaved.state.conversation.mode = .decide
+        #expect(unsaved.reducer.reopenPanel(&unsaved.state, now: ChatHarness.epoch).isEmpty)
+    }
+
     @Test func theQuestionRunsTheFlowAndItsEventsFillThePanel() throws {
         var h = ChatHarness(width: 100, height: 30)
         h.type("/mode decide")

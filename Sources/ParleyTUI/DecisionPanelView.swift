@@ -59,6 +59,12 @@ enum DecisionPanelView {
             text("Outcome", CellStyle(.heading, bold: true))
             text(outcome.text)
         }
+        let open = DecisionReport.openItems(record)
+        if panel.progress == nil && !record.question.isEmpty && !open.isEmpty {
+            out.append(StyledLine())
+            text("Still open (/decide asks the model again)", CellStyle(.heading, bold: true))
+            for item in open { text("· " + item, CellStyle(.dim), indent: 1) }
+        }
         if !record.question.isEmpty {
             // The id the CLI takes: `parley decide --show ID` prints what this panel saved.
             out.append(StyledLine())

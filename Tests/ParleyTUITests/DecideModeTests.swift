@@ -404,5 +404,10 @@ struct DecideModeSnapshotTests {
         let buffer = h.render(now: 4)
         #expect(buffer.textRows.contains { $0.contains("2. Alpha  5.25") })
         SnapshotTests().assertSnapshot(buffer, "decide-finished-50x30-f3")
+        // Further down: what is still open, and the id the CLI takes.
+        h.key(.pageDown)
+        let scrolled = h.render(now: 4).textRows
+        #expect(scrolled.contains { $0.contains("· no score for 'Beta' on 'battery'") })
+        #expect(scrolled.contains { $0.contains("decision \(Self.recordID)") })
     }
 }

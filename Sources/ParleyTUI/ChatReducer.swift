@@ -29,6 +29,7 @@ public struct ChatReducer: Sendable {
             }
             return []
         case .turnText(let piece):
+            appendDraftText(&state, piece)
             guard let last = state.conversation.messages.indices.last, state.conversation.messages[last].status == .streaming else { return [] }
             let before = state.scrollOffset > 0 ? layout.lines(for: state.conversation.messages[last], width: state.transcriptWidth).count : 0
             state.conversation.messages[last].content += piece
@@ -64,6 +65,7 @@ public struct ChatReducer: Sendable {
             clampScroll(&state)
             return []
         case .turnFailed(let reason):
+            if let effects = draftTurnFailed(&state, reason) { return effects }
             state.phase = .idle
             // Take back the optimistic user message and placeholder; the text returns to the input.
             var restored: String?
@@ -85,7 +87,7 @@ public struct ChatReducer: Sendable {
             state.contextTokens = ChatState.estimateContext(conversation)
             if case .list = state.overlay { state.overlay = .none }
             state.notice = readOnly ? ChatNotice("read-only: this conversation was written by a newer Parley", isError: true) : nil
-            return []
+            return draftEffectsAfterLoading(&state)
         case .conversationsListed(let entries):
             var list: ConversationListState
             if case .list(let open) = state.overlay { list = open } else { list = ConversationListState() }
@@ -137,6 +139,8 @@ public struct ChatReducer: Sendable {
         case .terminate:
             state.shouldQuit = true
             return state.isBusy ? [.cancelTurn, .quit] : [.quit]
+        case .draftLoaded, .draftTurnFinished, .draftSaveRefused, .draftSaved:
+            return reduceWriteEvent(&state, event, now: now)
         }
     }
 
@@ -158,8 +162,14 @@ public struct ChatReducer: Sendable {
             return []
         case .confirm(_, let action):
             state.overlay = .none
+            if case .overwrite(let path, _) = action, input != .key(.character("y")), input != .key(.character("Y")) {
+                state.notice = ChatNotice("left \(path) as it was")
+                return []
+            }
             if case .key(.character(let c)) = input, c == "y" || c == "Y" {
                 switch action {
+                case .overwrite(let path, let text):
+                    return [.saveDraft(text: text, path: path, overwrite: true)]
                 case .trash(let id, let reopenList):
                     if reopenList {
                         var list = ConversationListState()
@@ -174,9 +184,12 @@ public struct ChatReducer: Sendable {
             return []
         case .list(var list):
             return handleListInput(&state, &list, input)
+        case .writeForm(var form):
+            return handleWriteFormInput(&state, &form, input, now: now)
         case .none:
             break
         }
+        leaveDraftDiff(&state, input)
         switch input {
         case .paste(let text):
             state.historyIndex = nil
@@ -262,6 +275,8 @@ public struct ChatReducer: Sendable {
                 state.notice = nil
             }
             return []
+        case .altPageUp, .altPageDown:
+            return pageDraftVersion(&state, by: key == .altPageDown ? 1 : -1)
         case .altLeft, .altRight, .alt(","), .alt("."):
             return pageAlternative(&state, forward: key == .altRight || key == .alt("."))
         case .enter:
@@ -346,6 +361,7 @@ public struct ChatReducer: Sendable {
                 isError: true)
             return []
         }
+        if let effects = reviseDraftIfWriting(&state, text, now: now) { return effects }
         let replacing = state.editingMessageID
         if let replacing, let index = state.conversation.messages.firstIndex(where: { $0.id == replacing }) {
             state.conversation.messages.removeSubrange(index...)
@@ -363,7 +379,7 @@ public struct ChatReducer: Sendable {
             mode: state.conversation.mode, replacingFrom: replacing)]
     }
 
-    private func appendPending(_ state: inout ChatState, text: String, now: Date) {
+    func appendPending(_ state: inout ChatState, text: String, now: Date) {
         state.conversation.messages.append(Message(role: .user, content: text, createdAt: now))
         state.conversation.messages.append(
             Message(role: .assistant, content: "", createdAt: now, status: .streaming, backend: state.backend.name, model: state.backend.model))
@@ -384,6 +400,8 @@ public struct ChatReducer: Sendable {
         case .quit:
             state.shouldQuit = true
             return state.isBusy ? [.cancelTurn, .quit] : [.quit]
+        case .write, .version, .diff, .save:
+            return runWrite(command, &state, now: now)
         case .title(let title):
             state.conversation.title = title
             state.notice = ChatNotice("renamed to \u{201C}\(title)\u{201D}")
@@ -391,6 +409,7 @@ public struct ChatReducer: Sendable {
         case .mode(let mode):
             state.conversation.mode = mode
             state.notice = ChatNotice("mode: \(mode.rawValue)" + (mode == .chat ? "" : " (recorded on the conversation; the \(mode.rawValue) screen is not in this build yet)"))
+            modeChangedForWrite(&state, mode)
             return state.isStored ? [.setMode(conversationID: state.conversation.id, mode: mode)] : []
         case .system(let text):
             if state.isBusy { state.notice = busyRefusal; return [] }
@@ -451,6 +470,7 @@ public struct ChatReducer: Sendable {
                 action: .trash(id: state.conversation.id, reopenList: false))
             return []
         case .copy:
+            if let effects = copyDraft(&state) { return effects }
             guard let reply = state.conversation.messages.last(where: { $0.role == .assistant && !$0.content.isEmpty }) else {
                 state.notice = ChatNotice("no reply to copy yet", isError: true)
                 return []
@@ -478,6 +498,7 @@ public struct ChatReducer: Sendable {
         state.editingMessageID = nil
         state.contextTokens = 0
         state.lastRate = nil
+        closeDraftPanel(&state)
         if !keepNotice { state.notice = ChatNotice("new conversation") }
     }
 
@@ -521,7 +542,8 @@ public struct ChatReducer: Sendable {
             return
         }
         guard let result = SlashCompleter.complete(
-            state.input.firstLine, personas: state.knownPersonas, backends: state.knownBackends, models: state.knownModels)
+            state.input.firstLine, personas: state.knownPersonas, backends: state.knownBackends, models: state.knownModels,
+            templates: state.templates.map(\.name))
         else {
             state.notice = ChatNotice("no completion", isError: true)
             return

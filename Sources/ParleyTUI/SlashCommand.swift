@@ -19,6 +19,20 @@ public enum SlashCommand: Sendable, Equatable {
     case copy
     case help
     case quit
+    // Write mode
+    /// `/write TEMPLATE`: the template's form (nil: which templates there are).
+    case write(String?)
+    case version(VersionChoice)
+    /// `/diff [A B]`: nil, nil compares the previous version with the current one.
+    case diff(from: Int?, to: Int?)
+    case save(String)
+
+    /// Which draft version `/version` shows.
+    public enum VersionChoice: Sendable, Equatable {
+        case number(Int)
+        case next
+        case previous
+    }
 
     public enum ExportFormat: String, Sendable, Equatable, CaseIterable { case md, json }
 
@@ -36,7 +50,11 @@ public enum SlashCommand: Sendable, Equatable {
         ("export", "md|json [FILE]", "export this conversation"),
         ("search", "TEXT", "search all conversations"),
         ("delete", "", "move this conversation to the trash"),
-        ("copy", "", "copy the last reply (OSC 52)"),
+        ("copy", "", "copy the last reply (OSC 52); in write mode the draft version shown"),
+        ("write", "TEMPLATE", "write mode: fill a template's form, then the draft streams into the panel"),
+        ("version", "N|next|prev", "write mode: show another version of the draft"),
+        ("diff", "[A B]", "write mode: what changed from version A to B (default: previous to current)"),
+        ("save", "FILE", "write mode: save the draft version shown to FILE (asks before replacing)"),
         ("help", "", "show keys and commands"),
         ("quit", "", "leave Parley"),
     ]
@@ -83,6 +101,25 @@ public enum SlashCommand: Sendable, Equatable {
         case "copy": return none(.copy)
         case "help": return none(.help)
         case "quit", "exit", "q": return none(.quit)
+        case "write": return .success(.write(argument.isEmpty ? nil : argument))
+        case "version", "v":
+            switch argument.lowercased() {
+            case "next", "n", "+": return .success(.version(.next))
+            case "prev", "previous", "p", "-": return .success(.version(.previous))
+            default:
+                guard let number = Int(argument), number > 0 else {
+                    return .failure(ParseError(description: "/version takes a version number, next or prev"))
+                }
+                return .success(.version(.number(number)))
+            }
+        case "diff":
+            let numbers = argument.split(whereSeparator: \.isWhitespace).map { Int($0) }
+            if numbers.isEmpty { return .success(.diff(from: nil, to: nil)) }
+            guard numbers.count == 2, let from = numbers[0], let to = numbers[1], from > 0, to > 0 else {
+                return .failure(ParseError(description: "/diff takes two version numbers (/diff 1 2), or none for the previous against the current"))
+            }
+            return .success(.diff(from: from, to: to))
+        case "save": return argument.isEmpty ? .failure(needs("a file name: /save FILE")) : .success(.save(argument))
         case "": return .failure(ParseError(description: "type a command after / (Tab lists them)"))
         default:
             return .failure(ParseError(description: "unknown command /\(name) (Tab lists the commands, F1 shows help)"))
@@ -94,7 +131,9 @@ public enum SlashCommand: Sendable, Equatable {
 public enum SlashCompleter {
     /// The candidates for `line`: whole replacement lines, sorted. `names` supplies argument values
     /// for `/persona`, `/backend` and `/model`.
-    public static func candidates(for line: String, personas: [String], backends: [String], models: [String]) -> [String] {
+    public static func candidates(
+        for line: String, personas: [String], backends: [String], models: [String], templates: [String] = []
+    ) -> [String] {
         guard line.hasPrefix("/") else { return [] }
         let body = line.dropFirst()
         if let space = body.firstIndex(of: " ") {
@@ -106,6 +145,8 @@ public enum SlashCompleter {
             case "backend": values = backends
             case "model": values = models
             case "mode": values = Mode.allCases.map(\.rawValue)
+            case "write": values = templates
+            case "version": values = ["next", "prev"]
             case "export": values = SlashCommand.ExportFormat.allCases.map(\.rawValue)
             default: values = []
             }
@@ -120,8 +161,10 @@ public enum SlashCompleter {
 
     /// What Tab does: the single candidate, or the longest common prefix of several (nil when
     /// there is nothing to add).
-    public static func complete(_ line: String, personas: [String], backends: [String], models: [String]) -> (line: String, candidates: [String])? {
-        let all = candidates(for: line, personas: personas, backends: backends, models: models)
+    public static func complete(
+        _ line: String, personas: [String], backends: [String], models: [String], templates: [String] = []
+    ) -> (line: String, candidates: [String])? {
+        let all = candidates(for: line, personas: personas, backends: backends, models: models, templates: templates)
         guard let first = all.first else { return nil }
         if all.count == 1 { return (first, all) }
         var common = first

@@ -5,6 +5,7 @@ import ParleyEngine
 import ParleyPersonas
 import ParleyStore
 import ParleyTUI
+import ParleyWrite
 
 /// The chat screen's loop: terminal input, engine events and effect results all arrive as
 /// messages on one stream; each goes through the reducer, effects run, and the screen is redrawn
@@ -31,14 +32,15 @@ final class ChatSession: @unchecked Sendable {
     static let frameInterval: Duration = .milliseconds(33)
 
     init(
-        context: AppContext, store: ConversationStore, personas: PersonaLibrary, persona: Persona, backend: any ChatBackend,
-        backendOptions: BackendOptions, sampling: SamplingFlags, opened: StoredConversation?, theme: TerminalTheme, mouse: Bool
+        context: AppContext, store: ConversationStore, personas: PersonaLibrary, templates: TemplateLibrary, drafts: DraftStore,
+        persona: Persona, backend: any ChatBackend, backendOptions: BackendOptions, sampling: SamplingFlags,
+        opened: StoredConversation?, theme: TerminalTheme, mouse: Bool
     ) {
         (stream, continuation) = AsyncStream.makeStream(of: LoopMessage.self)
         let send = continuation
         effects = ChatEffectRunner(
-            context: context, store: store, personas: personas, persona: persona, backend: backend,
-            backendOptions: backendOptions, sampling: sampling, deliver: { send.yield(.event($0)) })
+            context: context, store: store, personas: personas, templates: templates, drafts: drafts, persona: persona,
+            backend: backend, backendOptions: backendOptions, sampling: sampling, deliver: { send.yield(.event($0)) })
         self.theme = theme
         self.mouse = mouse
         let descriptor = backend.descriptor
@@ -50,6 +52,7 @@ final class ChatSession: @unchecked Sendable {
         state.knownPersonas = personas.all.map(\.name)
         state.knownBackends = context.config.backends.keys.sorted()
         state.knownModels = [descriptor.model]
+        state.templates = templates.all
     }
 
     func run() async throws {
@@ -76,6 +79,8 @@ final class ChatSession: @unchecked Sendable {
         state.height = terminal.height
         if let startupNotice { state.notice = ChatNotice(startupNotice, isError: true) }
         terminal.draw(view.render(state))
+        // A write-mode conversation reopens with its draft in the panel.
+        if state.isStored && state.conversation.mode == .write { effects.run(.loadDraft(conversationID: state.conversation.id)) }
 
         var lastFrame = ContinuousClock.now
         var redrawPending = false

@@ -161,6 +161,13 @@ extension ChatReducer {
 
     // MARK: - Revisions
 
+    /// `/retry` regenerates a chat reply; a draft's versions come from revision requests instead.
+    func refuseRetryOfADraft(_ state: inout ChatState) -> Bool {
+        guard state.conversation.mode == .write, ChatReducer.draftPanel(state)?.draft != nil else { return false }
+        state.notice = ChatNotice("in write mode type the change again (\u{201C}shorter\u{201D}): it becomes a new version", isError: true)
+        return true
+    }
+
     /// In write mode with a draft, a message is a revision request: the next version streams into
     /// the panel. Nil when the message is an ordinary chat message.
     func reviseDraftIfWriting(_ state: inout ChatState, _ text: String, now: Date) -> [ChatEffect]? {

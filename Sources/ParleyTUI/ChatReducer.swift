@@ -428,6 +428,7 @@ public struct ChatReducer: Sendable {
             return [.setModel(name)]
         case .retry:
             if state.isBusy { state.notice = busyRefusal; return [] }
+            if refuseRetryOfADraft(&state) { return [] }
             let messages = state.conversation.messages
             guard state.isStored, let replyIndex = messages.lastIndex(where: { $0.role == .assistant }),
                 let userIndex = messages[..<replyIndex].lastIndex(where: { $0.role == .user }), replyIndex == messages.count - 1

@@ -401,6 +401,13 @@ struct WriteModeTests {
         #expect(h.state.panel == nil)
     }
 
+    @Test func retryInWriteModeSaysToAskForARevision() throws {
+        var (h, _) = try WriteModeTests.withDraft()
+        #expect(WriteModeTests.command(&h, "/retry").isEmpty)
+        #expect(h.state.notice?.isError == true)
+        #expect(h.state.notice?.text.contains("type the change again") == true)
+    }
+
     @Test func ctrlNClosesTheDraftPanel() throws {
         var (h, _) = try WriteModeTests.withDraft()
         h.key(.ctrl("n"))

@@ -272,8 +272,9 @@ extension ChatReducer {
                 let grew = draft.versionCount > (previous?.draft?.versionCount ?? 0)
                 state.panel = .draft(DraftPanel(draft: draft))
                 if grew && state.notice?.isError != true {
+                    let hidden = ScreenGeometry(state).showsPanel ? "" : " · F3 shows the draft"
                     state.notice = ChatNotice(
-                        "version \(draft.currentNumber) of \(draft.versionCount) · type a change (\u{201C}shorter\u{201D}) to revise · /save FILE · /diff")
+                        "version \(draft.currentNumber) of \(draft.versionCount)\(hidden) · type a change (\u{201C}shorter\u{201D}) to revise · /save FILE · /diff")
                 }
             } else {
                 state.panel = nil

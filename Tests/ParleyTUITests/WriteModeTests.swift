@@ -220,6 +220,10 @@ struct WriteModeTests {
         #expect(WriteModeTests.panel(finished)?.isWriting == false)
         #expect(finished.state.phase == .idle)
         #expect(finished.state.notice?.text.hasPrefix("version 1 of 1") == true)
+        // On a screen too narrow for the panel beside the chat, the notice says how to see it.
+        #expect(finished.state.notice?.text.hasPrefix("version 1 of 1 · F3 shows the draft") == true)
+        let (wide, _) = try WriteModeTests.withDraft(width: 100, height: 30)
+        #expect(wide.state.notice?.text.contains("F3") == false)
     }
 
     @Test func aFirstVersionThatFailsClosesThePanelAndLeavesTheInputEmpty() {

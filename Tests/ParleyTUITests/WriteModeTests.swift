@@ -132,6 +132,18 @@ struct WriteModeTests {
         #expect(WriteModeTests.form(h)?.rows[5].value == "Frencc")
     }
 
+    @Test func onAShortScreenTheFormKeepsTheFocusedRowInView() throws {
+        var h = WriteModeTests.harness(width: 80, height: 11)
+        _ = WriteModeTests.command(&h, "/write slogan")
+        #expect(h.render().textRows.contains { $0.contains("› The product or brand *") })
+        #expect(!h.render().textRows.contains { $0.contains("Language") })
+        h.key(.backTab)  // wraps to the last row, Language
+        let rows = h.render().textRows
+        #expect(rows.contains { $0.contains("› Language") })
+        #expect(rows.contains { $0.contains("Write · slogan (6/6)") })
+        #expect(!rows.contains { $0.contains("The product or brand") })
+    }
+
     @Test func aMissingRequiredFieldIsNamedAndNothingIsSent() throws {
         var h = WriteModeTests.harness()
         _ = WriteModeTests.command(&h, "/write slogan")

@@ -45,10 +45,20 @@ do {
     }
     var draft = Draft(id: "20270115-000000-draft0", template: template, filled: filled, first: DraftVersion(text: versionText(1), instruction: filled.instruction))
     for n in 2...20 { draft.addRevision(DraftVersion(text: versionText(n), instruction: "revise \(n)")) }
+    let keys: [Key] = Array("make it shorter and friendlier ").map { .character($0) }
+    // The same typing without the panel, for a same-run comparison.
+    var plain = state
+    _ = view.render(plain)
+    var typingWithoutPanel: [Double] = []
+    for i in 0..<3000 {
+        let start = now()
+        _ = reducer.reduce(&plain, .input(.key(keys[i % keys.count])))
+        _ = view.render(plain)
+        typingWithoutPanel.append(ms(now() - start))
+    }
     state.panel = .draft(DraftPanel(draft: draft))
     _ = view.render(state)
     var typing: [Double] = []
-    let keys: [Key] = Array("make it shorter and friendlier ").map { .character($0) }
     for i in 0..<3000 {
         let start = now()
         _ = reducer.reduce(&state, .input(.key(keys[i % keys.count])))
@@ -77,6 +87,7 @@ do {
         _ = view.render(state)
         diffing.append(ms(now() - start))
     }
+    print("write mode, 10,000 messages, no panel, 120x40: typing median \(fmt(percentile(typingWithoutPanel, 0.5))) ms, p99 \(fmt(percentile(typingWithoutPanel, 0.99))) ms (3000 keys)")
     print("write mode, 10,000 messages + draft panel (21 versions of 60 lines), 120x40: typing median \(fmt(percentile(typing, 0.5))) ms, p99 \(fmt(percentile(typing, 0.99))) ms (3000 keys)")
     print("write mode: a version streaming into the panel, piece -> cell buffer: median \(fmt(percentile(streaming, 0.5))) ms, p99 \(fmt(percentile(streaming, 0.99))) ms (2000 pieces)")
     print("write mode: diff of versions 1 and 21 on screen, PgUp/PgDn -> cell buffer: median \(fmt(percentile(diffing, 0.5))) ms, p99 \(fmt(percentile(diffing, 0.99))) ms (400 keys)")

@@ -2,8 +2,11 @@ import ParleyWrite
 
 /// The draft panel's lines: which version is shown, then its text (or a version streaming in), or
 /// the line diff between two versions with added lines marked `+` and removed ones `-`.
+///
+/// It stops once it has `limit` lines: a frame only needs the rows on screen, so a long draft
+/// streaming in costs what the screen shows, not its whole length, on every frame.
 enum DraftPanelView {
-    static func lines(_ panel: DraftPanel, width: Int) -> [StyledLine] {
+    static func lines(_ panel: DraftPanel, width: Int, upTo limit: Int = .max) -> [StyledLine] {
         var out: [StyledLine] = []
         func text(_ string: String, _ style: CellStyle = .plain) {
             out += TextWrapper.wrap([StyledRun(string, style)], width: width)
@@ -13,7 +16,7 @@ enum DraftPanelView {
             let number = (panel.draft?.versionCount ?? 0) + 1
             text("\(panel.draft?.title ?? panel.pendingTitle) · version \(number) (writing…)", heading)
             out.append(StyledLine())
-            for line in streaming.split(separator: "\n", omittingEmptySubsequences: false) { text(String(line)) }
+            for line in streaming.split(separator: "\n", omittingEmptySubsequences: false) where out.count < limit { text(String(line)) }
             return out
         }
         guard let draft = panel.draft else { return out }
@@ -22,7 +25,7 @@ enum DraftPanelView {
             text("any key returns to the text", CellStyle(.dim))
             out.append(StyledLine())
             if !diff.hasChanges { text("the two versions are the same", CellStyle(.dim)) }
-            for line in diff.lines {
+            for line in diff.lines where out.count < limit {
                 switch line {
                 case .same(let string):
                     out += TextWrapper.wrap([StyledRun(string)], width: width, prefix: [StyledRun("  ", CellStyle(.dim))])
@@ -36,7 +39,7 @@ enum DraftPanelView {
         }
         text("\(draft.title) · version \(draft.currentNumber) of \(draft.versionCount)", heading)
         out.append(StyledLine())
-        for line in draft.current.text.split(separator: "\n", omittingEmptySubsequences: false) { text(String(line)) }
+        for line in draft.current.text.split(separator: "\n", omittingEmptySubsequences: false) where out.count < limit { text(String(line)) }
         return out
     }
 }

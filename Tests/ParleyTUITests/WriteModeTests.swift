@@ -424,6 +424,23 @@ struct WriteModeTests {
         #expect(h.state.notice?.text.contains("type the change again") == true)
     }
 
+    @Test func aLongDraftScrollsInThePanelToItsLastLine() throws {
+        var h = WriteModeTests.harness(width: 60, height: 20)
+        h.state.conversation.mode = .write
+        let text = (1...100).map { "line \($0)" }.joined(separator: "\n")
+        let filled = try WriteModeTests.filled("cups")
+        h.state.panel = .draft(DraftPanel(draft: Draft(
+            id: "20270115-080500-d00002", template: WriteModeTests.slogan, filled: filled, first: WriteModeTests.version(text, "x", at: 0))))
+        h.key(.function(3))
+        #expect(h.render().rowText(1).contains("Draft ↓"))
+        for _ in 0..<20 { h.key(.pageDown) }
+        let rows = h.render().textRows
+        #expect(rows[1].contains("Draft ↑ "))
+        #expect(!rows[1].contains("↓"))
+        #expect(rows.contains { $0.contains("line 100") })
+        #expect(!rows.contains { $0.contains("line 80 ") })
+    }
+
     @Test func ctrlNClosesTheDraftPanel() throws {
         var (h, _) = try WriteModeTests.withDraft()
         h.key(.ctrl("n"))

@@ -88,6 +88,9 @@ let package = Package(
         .executableTarget(
             name: "parley-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyStore", "ParleyTestSupport"],
             path: "Benchmarks/TUIBench"),
+        // Write mode on the chat screen: typing, streaming and diffing with a draft panel open.
+        .executableTarget(
+            name: "parley-write-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyWrite"], path: "Benchmarks/WriteTUIBench"),
         .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
     ]
 )

@@ -29,6 +29,8 @@ public enum TerminalTheme: String, Sendable, CaseIterable {
             case .selection: return (0, 6)
             case .overlayTitle: return (6 + bright, -1)
             case .inputPrompt: return (6 + bright, -1)
+            case .diffAdded: return (2 + bright, -1)
+            case .diffRemoved: return (1 + bright, -1)
             }
         case .light:
             switch role {
@@ -48,6 +50,8 @@ public enum TerminalTheme: String, Sendable, CaseIterable {
             case .selection: return (7, 4)
             case .overlayTitle: return (4, -1)
             case .inputPrompt: return (4, -1)
+            case .diffAdded: return (2, -1)
+            case .diffRemoved: return (1, -1)
             }
         }
     }

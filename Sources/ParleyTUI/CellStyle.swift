@@ -3,6 +3,8 @@
 public enum StyleRole: String, Sendable, Hashable, CaseIterable {
     case text, userLabel, assistantLabel, systemLabel, code, codeFrame, heading, link, quote, dim
     case statusBar, statusAccent, error, notice, selection, overlay, overlayTitle, border, inputPrompt
+    /// Lines a draft diff adds and removes.
+    case diffAdded, diffRemoved
 }
 
 /// The look of one cell: a role plus text attributes.

@@ -1,5 +1,6 @@
 import ParleyCore
 import ParleyDecide
+import ParleyWrite
 
 /// Everything that can happen to the chat screen: input, terminal changes, and the results of
 /// effects (turn events from the engine, loaded conversations, ...).
@@ -39,6 +40,16 @@ public enum ChatEvent: Sendable, Equatable {
     case decisionFinished(DecisionRecord, Conversation?)
     /// The flow could not go on (storage); the panel keeps what was filled in.
     case decisionFailed(String)
+
+    // Write mode
+    /// The draft written in the open conversation (nil: it has none).
+    case draftLoaded(Draft?)
+    /// A draft turn (first version or revision) ended: the draft as stored (nil when the first
+    /// generation gave no text) and the conversation holding the exchange.
+    case draftTurnFinished(draft: Draft?, conversation: Conversation)
+    /// `/save` found a file at `path`: ask before replacing it with `text`.
+    case draftSaveRefused(path: String, text: String)
+    case draftSaved(path: String)
 }
 
 /// What the reducer asks the outside world to do. Plain data, so tests can check it.
@@ -75,4 +86,18 @@ public enum ChatEffect: Sendable, Equatable {
     case saveDecision(DecisionRecord)
     /// Read back the newest decision of this conversation (`decisionLoaded`).
     case loadDecision(conversationID: String)
+
+    // Write mode
+    /// Write the first version of a draft from a filled template, continuing the conversation
+    /// `conversationID` (nil: a new write-mode conversation); streams like `send`.
+    case startDraft(FilledTemplate, template: WritingTemplate, conversationID: String?)
+    /// Write the next version of `draft` from its current version and `instruction` ("shorter").
+    case reviseDraft(Draft, instruction: String)
+    /// Record which version of the draft is current.
+    case selectDraftVersion(draftID: String, number: Int)
+    /// Save a draft version's text to a file; without `overwrite` an existing file is left alone
+    /// and `draftSaveRefused` comes back.
+    case saveDraft(text: String, path: String, overwrite: Bool)
+    /// Look up the draft written in a conversation (answered by `draftLoaded`).
+    case loadDraft(conversationID: String)
 }

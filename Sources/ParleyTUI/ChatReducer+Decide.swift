@@ -33,11 +33,11 @@ extension ChatReducer {
         return [.loadDecision(conversationID: state.conversation.id)]
     }
 
-    /// At start-up with a stored conversation (`--conversation`, `--continue`): its mode's panel,
+    /// At start-up with a stored conversation (`--conversation`, `--continue`): its mode's panel
     /// as when it is opened from the list.
     public func reopenPanel(_ state: inout ChatState, now: Date) -> [ChatEffect] {
         guard state.isStored else { return [] }
-        return decisionPanelAfterLoading(&state, now: now)
+        return decisionPanelAfterLoading(&state, now: now) + draftEffectsAfterLoading(&state)
     }
 
     func closeDecisionPanel(_ state: inout ChatState) {

@@ -29,6 +29,7 @@ public struct ChatReducer: Sendable {
             }
             return []
         case .turnText(let piece):
+            appendDraftText(&state, piece)
             guard let last = state.conversation.messages.indices.last, state.conversation.messages[last].status == .streaming else { return [] }
             let before = state.scrollOffset > 0 ? layout.lines(for: state.conversation.messages[last], width: state.transcriptWidth).count : 0
             state.conversation.messages[last].content += piece
@@ -64,6 +65,7 @@ public struct ChatReducer: Sendable {
             clampScroll(&state)
             return []
         case .turnFailed(let reason):
+            if let effects = draftTurnFailed(&state, reason) { return effects }
             state.phase = .idle
             // Take back the optimistic user message and placeholder; the text returns to the input.
             var restored: String?
@@ -85,7 +87,7 @@ public struct ChatReducer: Sendable {
             state.contextTokens = ChatState.estimateContext(conversation)
             if case .list = state.overlay { state.overlay = .none }
             state.notice = readOnly ? ChatNotice("read-only: this conversation was written by a newer Parley", isError: true) : nil
-            return decisionPanelAfterLoading(&state, now: now)
+            return decisionPanelAfterLoading(&state, now: now) + draftEffectsAfterLoading(&state)
         case .conversationsListed(let entries):
             var list: ConversationListState
             if case .list(let open) = state.overlay { list = open } else { list = ConversationListState() }
@@ -139,6 +141,8 @@ public struct ChatReducer: Sendable {
             return state.isBusy ? [.cancelTurn, .quit] : [.quit]
         case .decisionLoaded, .decisionPrompt, .decisionStage, .decisionPartial, .decisionFinished, .decisionFailed:
             return reduceDecisionEvent(&state, event, now: now)
+        case .draftLoaded, .draftTurnFinished, .draftSaveRefused, .draftSaved:
+            return reduceWriteEvent(&state, event, now: now)
         }
     }
 
@@ -160,8 +164,14 @@ public struct ChatReducer: Sendable {
             return []
         case .confirm(_, let action):
             state.overlay = .none
+            if case .overwrite(let path, _) = action, input != .key(.character("y")), input != .key(.character("Y")) {
+                state.notice = ChatNotice("left \(path) as it was")
+                return []
+            }
             if case .key(.character(let c)) = input, c == "y" || c == "Y" {
                 switch action {
+                case .overwrite(let path, let text):
+                    return [.saveDraft(text: text, path: path, overwrite: true)]
                 case .trash(let id, let reopenList):
                     if reopenList {
                         var list = ConversationListState()
@@ -176,9 +186,12 @@ public struct ChatReducer: Sendable {
             return []
         case .list(var list):
             return handleListInput(&state, &list, input)
+        case .writeForm(var form):
+            return handleWriteFormInput(&state, &form, input, now: now)
         case .none:
             break
         }
+        leaveDraftDiff(&state, input)
         switch input {
         case .paste(let text):
             state.historyIndex = nil
@@ -264,6 +277,8 @@ public struct ChatReducer: Sendable {
                 state.notice = nil
             }
             return []
+        case .altPageUp, .altPageDown:
+            return pageDraftVersion(&state, by: key == .altPageDown ? 1 : -1)
         case .altLeft, .altRight, .alt(","), .alt("."):
             return pageAlternative(&state, forward: key == .altRight || key == .alt("."))
         case .enter:
@@ -349,6 +364,7 @@ public struct ChatReducer: Sendable {
             return []
         }
         if let effects = askDecisionQuestion(text, &state, now: now) { return effects }
+        if let effects = reviseDraftIfWriting(&state, text, now: now) { return effects }
         let replacing = state.editingMessageID
         if let replacing, let index = state.conversation.messages.firstIndex(where: { $0.id == replacing }) {
             state.conversation.messages.removeSubrange(index...)
@@ -366,7 +382,7 @@ public struct ChatReducer: Sendable {
             mode: state.conversation.mode, replacingFrom: replacing)]
     }
 
-    private func appendPending(_ state: inout ChatState, text: String, now: Date) {
+    func appendPending(_ state: inout ChatState, text: String, now: Date) {
         state.conversation.messages.append(Message(role: .user, content: text, createdAt: now))
         state.conversation.messages.append(
             Message(role: .assistant, content: "", createdAt: now, status: .streaming, backend: state.backend.name, model: state.backend.model))
@@ -387,15 +403,22 @@ public struct ChatReducer: Sendable {
         case .quit:
             state.shouldQuit = true
             return state.isBusy ? [.cancelTurn, .quit] : [.quit]
+        case .write, .version, .diff, .save:
+            return runWrite(command, &state, now: now)
         case .title(let title):
             state.conversation.title = title
             state.notice = ChatNotice("renamed to \u{201C}\(title)\u{201D}")
             return state.isStored ? [.renameConversation(id: state.conversation.id, title: title)] : createNow(&state)
         case .mode(let mode):
+            // Each mode's panel closes when another mode is chosen; decide and write open their own.
             closeDecisionPanel(&state)
-            if mode == .decide { return enterDecideMode(&state, now: now) }
+            if mode == .decide {
+                closeDraftPanel(&state)
+                return enterDecideMode(&state, now: now)
+            }
             state.conversation.mode = mode
-            state.notice = ChatNotice("mode: \(mode.rawValue)" + (mode == .chat ? "" : " (recorded on the conversation; the \(mode.rawValue) screen is not in this build yet)"))
+            state.notice = ChatNotice("mode: \(mode.rawValue)")
+            modeChangedForWrite(&state, mode)
             return state.isStored ? [.setMode(conversationID: state.conversation.id, mode: mode)] : []
         case .system(let text):
             if state.isBusy { state.notice = busyRefusal; return [] }
@@ -414,6 +437,7 @@ public struct ChatReducer: Sendable {
             return [.setModel(name)]
         case .retry:
             if state.isBusy { state.notice = busyRefusal; return [] }
+            if refuseRetryOfADraft(&state) { return [] }
             let messages = state.conversation.messages
             guard state.isStored, let replyIndex = messages.lastIndex(where: { $0.role == .assistant }),
                 let userIndex = messages[..<replyIndex].lastIndex(where: { $0.role == .user }), replyIndex == messages.count - 1
@@ -462,6 +486,7 @@ public struct ChatReducer: Sendable {
         case .outcome(let text):
             return recordOutcome(text, &state, now: now)
         case .copy:
+            if let effects = copyDraft(&state) { return effects }
             guard let reply = state.conversation.messages.last(where: { $0.role == .assistant && !$0.content.isEmpty }) else {
                 state.notice = ChatNotice("no reply to copy yet", isError: true)
                 return []
@@ -490,6 +515,7 @@ public struct ChatReducer: Sendable {
         state.contextTokens = 0
         state.lastRate = nil
         closeDecisionPanel(&state)
+        closeDraftPanel(&state)
         if !keepNotice { state.notice = ChatNotice("new conversation") }
     }
 
@@ -534,7 +560,7 @@ public struct ChatReducer: Sendable {
         }
         guard let result = SlashCompleter.complete(
             state.input.firstLine, personas: state.knownPersonas, backends: state.knownBackends, models: state.knownModels,
-            decision: state.decisionPanel?.record)
+            decision: state.decisionPanel?.record, templates: state.templates.map(\.name))
         else {
             state.notice = ChatNotice("no completion", isError: true)
             return

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import ParleyWrite
 
 /// The backend as the status line shows it.
 public struct BackendInfo: Sendable, Equatable {
@@ -63,11 +64,15 @@ public enum Overlay: Sendable, Equatable {
     case list(ConversationListState)
     /// A yes/no question; the action runs on `y`.
     case confirm(question: String, action: ConfirmedAction)
+    /// Write mode: the form of a template's fields and the writing controls (`/write TEMPLATE`).
+    case writeForm(WriteForm)
 }
 
 /// An action waiting for a yes.
 public enum ConfirmedAction: Sendable, Equatable {
     case trash(id: String, reopenList: Bool)
+    /// Write mode: replace the existing file at `path` with `text` (a draft version).
+    case overwrite(path: String, text: String)
 }
 
 /// Where a turn stands.
@@ -103,6 +108,8 @@ public struct ChatState: Sendable, Equatable {
     public var knownPersonas: [String] = []
     public var knownBackends: [String] = []
     public var knownModels: [String] = []
+    /// The writing templates `/write` offers (its Tab completion and its form come from these).
+    public var templates: [WritingTemplate] = []
     public var phase: ChatPhase = .idle
     /// Tokens per second of the last finished reply, shown until the next turn.
     public var lastRate: Double?

@@ -43,6 +43,9 @@ public struct ChatView: Sendable {
             return Frame(buffer: buffer, cursor: listCursor)
         case .confirm(let question, _):
             drawConfirm(question, &buffer)
+        case .writeForm(let form):
+            let formCursor = WriteFormView.draw(form, into: &buffer)
+            return Frame(buffer: buffer, cursor: formCursor)
         }
         return Frame(buffer: buffer, cursor: nil)
     }

@@ -8,6 +8,8 @@ public enum Key: Sendable, Equatable {
     case enter, altEnter, ctrlJ, tab, backTab, backspace, altBackspace, delete, escape, insert
     case up, down, left, right, home, end, pageUp, pageDown
     case ctrlLeft, ctrlRight, altLeft, altRight, altUp, altDown, ctrlHome, ctrlEnd
+    /// Alt-PgUp and Alt-PgDn (write mode pages through draft versions with them).
+    case altPageUp, altPageDown
     case function(Int)
 }
 
@@ -228,8 +230,8 @@ public struct KeyDecoder: Sendable {
             case 4, 8: return .key(ctrl ? .ctrlEnd : .end)
             case 2: return .key(.insert)
             case 3: return .key(.delete)
-            case 5: return .key(.pageUp)
-            case 6: return .key(.pageDown)
+            case 5: return .key(alt ? .altPageUp : .pageUp)
+            case 6: return .key(alt ? .altPageDown : .pageDown)
             case 11...15: return .key(.function(first - 10))
             case 17...21: return .key(.function(first - 11))
             case 23, 24: return .key(.function(first - 12))

@@ -15,8 +15,9 @@ enum SidePanelView {
                 buffer.write("│", x: geometry.panelLeft, y: row, style: CellStyle(.border))
             }
         }
-        let lines = bodyLines(panel, width: width)
         let bodyHeight = geometry.transcriptHeight - 1
+        // One line past the screen is enough to know there is more below.
+        let lines = bodyLines(panel, width: width, upTo: scrollOffset(panel) + bodyHeight + 1)
         let scroll = max(0, min(scrollOffset(panel), lines.count - bodyHeight))
         let more = lines.count - scroll > bodyHeight ? " ↓" : ""
         let title = panel.title + (scroll > 0 ? " ↑" : "") + more + (beside ? "  F3: full screen" : "  F3: back to the chat")
@@ -26,11 +27,11 @@ enum SidePanelView {
         }
     }
 
-    /// The panel's content lines at a width (before scrolling).
-    static func bodyLines(_ panel: SidePanel, width: Int) -> [StyledLine] {
+    /// The panel's content lines at a width (before scrolling); a view may stop after `upTo` lines.
+    static func bodyLines(_ panel: SidePanel, width: Int, upTo limit: Int = .max) -> [StyledLine] {
         switch panel {
         case .decision(let decision): return DecisionPanelView.lines(decision, width: width)
-        case .draft(let draft): return DraftPanelView.lines(draft, width: width)
+        case .draft(let draft): return DraftPanelView.lines(draft, width: width, upTo: limit)
         }
     }
 

@@ -25,6 +25,20 @@ public enum SlashCommand: Sendable, Equatable {
     /// Ask the model for what is still missing; with a question, start a new decision on it.
     case decide(question: String?)
     case outcome(String)
+    // Write mode
+    /// `/write TEMPLATE`: the template's form (nil: which templates there are).
+    case write(String?)
+    case version(VersionChoice)
+    /// `/diff [A B]`: nil, nil compares the previous version with the current one.
+    case diff(from: Int?, to: Int?)
+    case save(String)
+
+    /// Which draft version `/version` shows.
+    public enum VersionChoice: Sendable, Equatable {
+        case number(Int)
+        case next
+        case previous
+    }
 
     public enum ExportFormat: String, Sendable, Equatable, CaseIterable { case md, json }
 
@@ -48,6 +62,11 @@ public enum SlashCommand: Sendable, Equatable {
         ("score", "OPT:CRIT=VALUE", "decide mode: set a score 1-10; /score remove OPT:CRIT clears it"),
         ("decide", "[QUESTION]", "decide mode: ask the model for what is missing (or start a new question)"),
         ("outcome", "TEXT", "decide mode: record what happened after the decision"),
+        ("copy", "", "copy the last reply (OSC 52); in write mode the draft version shown"),
+        ("write", "TEMPLATE", "write mode: fill a template's form, then the draft streams into the panel"),
+        ("version", "N|next|prev", "write mode: show another version of the draft"),
+        ("diff", "[A B]", "write mode: what changed from version A to B (default: previous to current)"),
+        ("save", "FILE", "write mode: save the draft version shown to FILE (asks before replacing)"),
         ("help", "", "show keys and commands"),
         ("quit", "", "leave Parley"),
     ]
@@ -99,6 +118,25 @@ public enum SlashCommand: Sendable, Equatable {
                 ?? .failure(ParseError(description: "unknown command /\(name)"))
         case "decide": return .success(.decide(question: argument.isEmpty ? nil : argument))
         case "outcome": return argument.isEmpty ? .failure(needs("text: /outcome TEXT")) : .success(.outcome(argument))
+        case "write": return .success(.write(argument.isEmpty ? nil : argument))
+        case "version", "v":
+            switch argument.lowercased() {
+            case "next", "n", "+": return .success(.version(.next))
+            case "prev", "previous", "p", "-": return .success(.version(.previous))
+            default:
+                guard let number = Int(argument), number > 0 else {
+                    return .failure(ParseError(description: "/version takes a version number, next or prev"))
+                }
+                return .success(.version(.number(number)))
+            }
+        case "diff":
+            let numbers = argument.split(whereSeparator: \.isWhitespace).map { Int($0) }
+            if numbers.isEmpty { return .success(.diff(from: nil, to: nil)) }
+            guard numbers.count == 2, let from = numbers[0], let to = numbers[1], from > 0, to > 0 else {
+                return .failure(ParseError(description: "/diff takes two version numbers (/diff 1 2), or none for the previous against the current"))
+            }
+            return .success(.diff(from: from, to: to))
+        case "save": return argument.isEmpty ? .failure(needs("a file name: /save FILE")) : .success(.save(argument))
         case "": return .failure(ParseError(description: "type a command after / (Tab lists them)"))
         default:
             return .failure(ParseError(description: "unknown command /\(name) (Tab lists the commands, F1 shows help)"))
@@ -112,7 +150,8 @@ public enum SlashCompleter {
     /// for `/persona`, `/backend` and `/model`; `decision` the option and criterion names for the
     /// decide-mode edits.
     public static func candidates(
-        for line: String, personas: [String], backends: [String], models: [String], decision: DecisionRecord? = nil
+        for line: String, personas: [String], backends: [String], models: [String], decision: DecisionRecord? = nil,
+        templates: [String] = []
     ) -> [String] {
         guard line.hasPrefix("/") else { return [] }
         let body = line.dropFirst()
@@ -127,6 +166,8 @@ public enum SlashCompleter {
             case "backend": values = backends
             case "model": values = models
             case "mode": values = Mode.allCases.map(\.rawValue)
+            case "write": values = templates
+            case "version": values = ["next", "prev"]
             case "export": values = SlashCommand.ExportFormat.allCases.map(\.rawValue)
             default: values = []
             }
@@ -142,9 +183,10 @@ public enum SlashCompleter {
     /// What Tab does: the single candidate, or the longest common prefix of several (nil when
     /// there is nothing to add).
     public static func complete(
-        _ line: String, personas: [String], backends: [String], models: [String], decision: DecisionRecord? = nil
+        _ line: String, personas: [String], backends: [String], models: [String], decision: DecisionRecord? = nil,
+        templates: [String] = []
     ) -> (line: String, candidates: [String])? {
-        let all = candidates(for: line, personas: personas, backends: backends, models: models, decision: decision)
+        let all = candidates(for: line, personas: personas, backends: backends, models: models, decision: decision, templates: templates)
         guard let first = all.first else { return nil }
         if all.count == 1 { return (first, all) }
         var common = first

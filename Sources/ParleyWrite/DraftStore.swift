@@ -17,6 +17,12 @@ public struct DraftStore: Sendable {
     /// Newest first.
     public func list() throws -> [Draft] { try documents.list() }
 
+    /// The newest draft written in the conversation `id` (the chat screen reopens it with the
+    /// conversation), or nil when it has none.
+    public func draft(forConversation id: String) throws -> Draft? {
+        try list().first { $0.conversationID == id }
+    }
+
     /// Adds a version under the draft's lock, so a concurrent revision is never lost.
     @discardableResult
     public func addRevision(_ version: DraftVersion, to id: String) throws -> Draft {

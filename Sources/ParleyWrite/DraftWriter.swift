@@ -29,13 +29,21 @@ public struct DraftWriter: Sendable {
         public var failure: String? { outcome.failure }
     }
 
-    /// Writes the first version of a new draft from a filled template.
+    /// Writes the first version of a new draft from a filled template. With `conversationID` the
+    /// exchange continues that stored conversation (the chat screen's, so its transcript shows it);
+    /// without, it starts a write-mode conversation of its own.
     public func start(
-        _ filled: FilledTemplate, template: WritingTemplate, onEvent: @escaping @Sendable (TurnEvent) -> Void
+        _ filled: FilledTemplate, template: WritingTemplate, conversationID: String? = nil,
+        onEvent: @escaping @Sendable (TurnEvent) -> Void
     ) async throws -> Result {
-        let target: TurnTarget = engine.store == nil
-            ? .unsaved(Conversation(persona: persona.name, mode: .write))
-            : .newConversation(persona: persona.name, mode: .write)
+        let target: TurnTarget
+        if engine.store == nil {
+            target = .unsaved(Conversation(persona: persona.name, mode: .write))
+        } else if let conversationID {
+            target = .existing(id: conversationID)
+        } else {
+            target = .newConversation(persona: persona.name, mode: .write)
+        }
         // Only the template's own examples: a persona's general examples pull a small model off
         // the task (it retells them).
         let settings = TurnSettings(

@@ -5,6 +5,7 @@ import ParleyCore
 import ParleyEngine
 import ParleyStore
 import ParleyTUI
+import ParleyWrite
 
 /// `parley` / `parley chat`: the full-screen chat.
 struct ChatCommand: AsyncParsableCommand {
@@ -44,6 +45,8 @@ struct ChatCommand: AsyncParsableCommand {
         let context = try AppContext(global: global)
         let personas = try context.loadPersonas()
         let store = try context.openStore()
+        let templates = try context.loadTemplates()
+        let drafts = try DraftStore(storage: context.storageDirectory, diagnostics: { Console.status($0) })
         var opened: StoredConversation?
         if continueLast {
             guard let last = try store.mostRecent() else {
@@ -58,7 +61,8 @@ struct ChatCommand: AsyncParsableCommand {
         let backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
 
         let session = ChatSession(
-            context: context, store: store, personas: personas, persona: chosenPersona, backend: backend,
+            context: context, store: store, personas: personas, templates: templates, drafts: drafts, persona: chosenPersona,
+            backend: backend,
             backendOptions: backendOptions, sampling: sampling, opened: opened,
             theme: TerminalTheme(rawValue: theme) ?? .dark, mouse: mouse)
         if case .fellBack(let from) = locale {

@@ -6,6 +6,7 @@ import ParleyEngine
 import ParleyPersonas
 import ParleyStore
 import ParleyTUI
+import ParleyWrite
 
 /// Carries out what the chat reducer asks for (turns, storage, backends, files) and reports the
 /// results back as events. The only place the chat screen has side effects besides the terminal.
@@ -13,6 +14,9 @@ final class ChatEffectRunner: @unchecked Sendable {
     private let context: AppContext
     private let store: ConversationStore
     private let personas: PersonaLibrary
+    private let templates: TemplateLibrary
+    /// Where drafts are kept (write mode).
+    private let drafts: DraftStore
     private let backendOptions: BackendOptions
     private let sampling: SamplingFlags
     private let deliver: @Sendable (ChatEvent) -> Void
@@ -26,12 +30,15 @@ final class ChatEffectRunner: @unchecked Sendable {
     private let decisionSaves = DispatchQueue(label: "parley.decision-saves")
 
     init(
-        context: AppContext, store: ConversationStore, personas: PersonaLibrary, persona: Persona, backend: any ChatBackend,
-        backendOptions: BackendOptions, sampling: SamplingFlags, deliver: @escaping @Sendable (ChatEvent) -> Void
+        context: AppContext, store: ConversationStore, personas: PersonaLibrary, templates: TemplateLibrary, drafts: DraftStore,
+        persona: Persona, backend: any ChatBackend, backendOptions: BackendOptions, sampling: SamplingFlags,
+        deliver: @escaping @Sendable (ChatEvent) -> Void
     ) {
         self.context = context
         self.store = store
         self.personas = personas
+        self.templates = templates
+        self.drafts = drafts
         self.persona = persona
         self.backend = backend
         self.backendOptions = backendOptions
@@ -172,6 +179,78 @@ final class ChatEffectRunner: @unchecked Sendable {
             background { [self] in
                 .decisionLoaded(try decisions().latest(forConversation: conversationID), conversationID: conversationID)
             }
+        case .startDraft(let filled, let template, let conversationID):
+            startDraftTurn(personaName: template.personaName) { writer, onEvent in
+                try await writer.start(filled, template: template, conversationID: conversationID, onEvent: onEvent)
+            }
+        case .reviseDraft(let draft, let instruction):
+            // The template may be gone since; its kind's persona still fits.
+            let personaName = (try? templates.template(named: draft.template))?.personaName ?? draft.kind.defaultPersona
+            startDraftTurn(personaName: personaName) { writer, onEvent in
+                try await writer.revise(draft, instruction: instruction, onEvent: onEvent)
+            }
+        case .selectDraftVersion(let draftID, let number):
+            background { [drafts] in
+                try drafts.select(version: number, of: draftID)
+                return nil
+            }
+        case .saveDraft(let text, let path, let overwrite):
+            background {
+                let target = NSString(string: path).expandingTildeInPath
+                do {
+                    try DraftFile.save(text, to: target, overwrite: overwrite)
+                } catch DraftFile.SaveError.exists {
+                    return .draftSaveRefused(path: path, text: text)
+                }
+                return .draftSaved(path: path)
+            }
+        case .loadDraft(let conversationID):
+            background { [drafts] in
+                .draftLoaded(try drafts.draft(forConversation: conversationID))
+            }
+        }
+    }
+
+    /// Runs a draft turn (first version or revision) like a chat turn: its events stream to the
+    /// screen, Ctrl-C cancels it, and the draft as stored comes back at the end.
+    private func startDraftTurn(
+        personaName: String,
+        _ body: @escaping @Sendable (DraftWriter, @escaping @Sendable (TurnEvent) -> Void) async throws -> DraftWriter.Result
+    ) {
+        let (chatPersona, backend) = lock.withLock { (self.persona, self.backend) }
+        let persona = (try? personas.persona(named: personaName)) ?? chatPersona
+        let options = SamplingOptions(
+            temperature: sampling.temperature ?? persona.temperature ?? context.config.sampling.temperature,
+            topP: persona.topP ?? context.config.sampling.topP,
+            maxTokens: sampling.maxTokens ?? context.config.sampling.maxTokens,
+            seed: sampling.seed ?? context.config.sampling.seed)
+        let writer = DraftWriter(
+            engine: ConversationEngine(store: store), backend: backend, persona: persona, sampling: options, drafts: drafts)
+        let deliver = self.deliver
+        let task = Task.detached {
+            do {
+                let result = try await body(writer) { event in ChatEffectRunner.forward(event, deliver) }
+                deliver(.draftTurnFinished(draft: result.draft, conversation: result.outcome.conversation))
+            } catch {
+                deliver(.turnFailed(oneLineDescription(of: error)))
+            }
+        }
+        lock.withLock { turn = task }
+    }
+
+    /// A turn event as the screen's event.
+    private static func forward(_ event: TurnEvent, _ deliver: @Sendable (ChatEvent) -> Void) {
+        switch event {
+        case .started(let conversationID, let messageID):
+            deliver(.turnStarted(conversationID: conversationID, messageID: messageID))
+        case .text(let piece):
+            deliver(.turnText(piece))
+        case .notice(let notice), .safetyNotice(let notice):
+            deliver(.turnNotice(notice))
+        case .contextTrimmed(let dropped, let tokens, let size):
+            deliver(.turnNotice("left the \(dropped) oldest messages out so the conversation fits the context (\(tokens) of \(size) tokens)"))
+        case .reasoning:
+            break
         }
     }
 
@@ -215,18 +294,7 @@ final class ChatEffectRunner: @unchecked Sendable {
             do {
                 let target = try prepare()
                 let outcome = try await engine.send(text(), to: target, using: backend, settings: settings) { event in
-                    switch event {
-                    case .started(let conversationID, let messageID):
-                        deliver(.turnStarted(conversationID: conversationID, messageID: messageID))
-                    case .text(let piece):
-                        deliver(.turnText(piece))
-                    case .notice(let notice), .safetyNotice(let notice):
-                        deliver(.turnNotice(notice))
-                    case .contextTrimmed(let dropped, let tokens, let size):
-                        deliver(.turnNotice("left the \(dropped) oldest messages out so the conversation fits the context (\(tokens) of \(size) tokens)"))
-                    case .reasoning:
-                        break
-                    }
+                    ChatEffectRunner.forward(event, deliver)
                 }
                 deliver(.turnFinished(try after(outcome)))
             } catch {

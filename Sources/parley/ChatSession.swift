@@ -5,6 +5,7 @@ import ParleyEngine
 import ParleyPersonas
 import ParleyStore
 import ParleyTUI
+import ParleyWrite
 
 /// The chat screen's loop: terminal input, engine events and effect results all arrive as
 /// messages on one stream; each goes through the reducer, effects run, and the screen is redrawn
@@ -31,14 +32,15 @@ final class ChatSession: @unchecked Sendable {
     static let frameInterval: Duration = .milliseconds(33)
 
     init(
-        context: AppContext, store: ConversationStore, personas: PersonaLibrary, persona: Persona, backend: any ChatBackend,
-        backendOptions: BackendOptions, sampling: SamplingFlags, opened: StoredConversation?, theme: TerminalTheme, mouse: Bool
+        context: AppContext, store: ConversationStore, personas: PersonaLibrary, templates: TemplateLibrary, drafts: DraftStore,
+        persona: Persona, backend: any ChatBackend, backendOptions: BackendOptions, sampling: SamplingFlags,
+        opened: StoredConversation?, theme: TerminalTheme, mouse: Bool
     ) {
         (stream, continuation) = AsyncStream.makeStream(of: LoopMessage.self)
         let send = continuation
         effects = ChatEffectRunner(
-            context: context, store: store, personas: personas, persona: persona, backend: backend,
-            backendOptions: backendOptions, sampling: sampling, deliver: { send.yield(.event($0)) })
+            context: context, store: store, personas: personas, templates: templates, drafts: drafts, persona: persona,
+            backend: backend, backendOptions: backendOptions, sampling: sampling, deliver: { send.yield(.event($0)) })
         self.theme = theme
         self.mouse = mouse
         let descriptor = backend.descriptor
@@ -50,6 +52,7 @@ final class ChatSession: @unchecked Sendable {
         state.knownPersonas = personas.all.map(\.name)
         state.knownBackends = context.config.backends.keys.sorted()
         state.knownModels = [descriptor.model]
+        state.templates = templates.all
     }
 
     func run() async throws {
@@ -74,7 +77,7 @@ final class ChatSession: @unchecked Sendable {
         let view = ChatView(layout: layout)
         state.width = terminal.width
         state.height = terminal.height
-        // A conversation reopened in decide mode brings its decision panel back.
+        // A conversation reopened in decide or write mode brings its panel back (decision, draft).
         for effect in reducer.reopenPanel(&state, now: Date()) { effects.run(effect) }
         if let startupNotice { state.notice = ChatNotice(startupNotice, isError: true) }
         terminal.draw(view.render(state))

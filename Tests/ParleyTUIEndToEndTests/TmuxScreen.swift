@@ -10,10 +10,17 @@ final class TmuxScreen {
     var pidFile: URL { home.url.appendingPathComponent("parley.pid") }
     static let exitMarker = "PARLEY-EXITED"
 
+    /// Whether `close()` removes the home directory (not when it was lent by an earlier screen).
+    private let ownsHome: Bool
+
     /// Starts `parley ARGS` in a detached session of `width` x `height`. `environment` adds to (or,
-    /// with a nil value, removes from) the variables parley sees.
-    init(_ arguments: [String], width: Int = 100, height: Int = 30, environment: [String: String?] = [:]) throws {
-        home = try StoreTemporaryDirectory("tui-e2e")
+    /// with a nil value, removes from) the variables parley sees. `sharing` runs it in an earlier
+    /// screen's home (its storage and config), which that screen keeps and removes.
+    init(
+        _ arguments: [String], width: Int = 100, height: Int = 30, environment: [String: String?] = [:], sharing: TmuxScreen? = nil
+    ) throws {
+        home = try sharing?.home ?? StoreTemporaryDirectory("tui-e2e")
+        ownsHome = sharing == nil
         var variables: [String: String?] = [
             "HOME": home.url.path, "PARLEY_HOME": storage.path,
             "XDG_CONFIG_HOME": home.url.appendingPathComponent("config").path, "LANG": "C.UTF-8", "LC_ALL": nil,
@@ -40,7 +47,7 @@ final class TmuxScreen {
         let socketPath = ((try? tmux(["display-message", "-p", "#{socket_path}"])) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         _ = try? tmux(["kill-server"])
         if !socketPath.isEmpty { unlink(socketPath) }
-        home.remove()
+        if ownsHome { home.remove() }
     }
 
     private var closed = false
@@ -86,6 +93,13 @@ final class TmuxScreen {
         let (ok, screen) = waitFor(timeout: timeout) { $0.contains(TmuxScreen.exitMarker + " ") }
         guard ok, let range = screen.range(of: TmuxScreen.exitMarker + " ") else { return nil }
         return Int(screen[range.upperBound...].prefix(while: \.isNumber))
+    }
+
+    /// The draft files under `<storage>/drafts/`.
+    func draftFiles() -> [URL] {
+        let directory = storage.appendingPathComponent("drafts")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { directory.appendingPathComponent($0) }
     }
 
     func conversationFiles() -> [URL] {

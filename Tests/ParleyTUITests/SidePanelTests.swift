@@ -65,4 +65,25 @@ struct SidePanelTests {
         #expect(h.state.panelFullScreen == false)
         #expect(h.state.notice?.text.contains("/mode decide") == true)
     }
+
+    @Test func choosingAnotherModeSwapsOrClosesThePanel() {
+        var h = ChatHarness(width: 100, height: 24, messages: ChatHarness.conversation(turns: 1))
+        h.state.panel = .draft(DraftPanel(writing: "slogan"))
+        h.state.conversation.mode = .write
+        h.type("/mode decide")
+        h.key(.enter)
+        #expect(h.state.decisionPanel != nil)
+        h.type("/mode write")
+        h.key(.enter)
+        #expect(h.state.decisionPanel == nil)
+        #expect(h.state.notice?.text.contains("not in this build") != true)
+        // Without a draft, write mode offers the template command in the input.
+        #expect(h.state.input.text == "/write ")
+        h.key(.ctrl("u"))
+        h.state.panel = .draft(DraftPanel(writing: "slogan"))
+        h.type("/mode chat")
+        h.key(.enter)
+        #expect(h.state.panel == nil)
+        #expect(h.state.notice?.text == "mode: chat")
+    }
 }

@@ -134,4 +134,18 @@ struct DraftWriterTests {
         #expect(try drafts.list().isEmpty)
         #expect(try conversations.list().isEmpty)
     }
+
+    @Test func startCanContinueAChatConversationAndTheDraftIsFoundByIt() async throws {
+        defer { directory.remove() }
+        var chat = Conversation(persona: "assistant", mode: .write)
+        chat.messages = [Message(role: .user, content: "hello"), Message(role: .assistant, content: "hi")]
+        try conversations.create(chat)
+        let filled = try TemplateFiller.fill(template, values: ["product": "cups"])
+        let draft = try #require(try await writer(.replying(["Sip on."])).start(filled, template: template, conversationID: chat.id) { _ in }.draft)
+        #expect(draft.conversationID == chat.id)
+        let messages = try conversations.load(id: chat.id).conversation.messages
+        #expect(messages.map(\.content) == ["hello", "hi", filled.instruction, "Sip on."])
+        #expect(try drafts.draft(forConversation: chat.id)?.id == draft.id)
+        #expect(try drafts.draft(forConversation: "20270101-000000-000000") == nil)
+    }
 }

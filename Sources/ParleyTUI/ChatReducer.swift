@@ -410,6 +410,8 @@ public struct ChatReducer: Sendable {
             state.notice = ChatNotice("renamed to \u{201C}\(title)\u{201D}")
             return state.isStored ? [.renameConversation(id: state.conversation.id, title: title)] : createNow(&state)
         case .mode(let mode):
+            // A running turn or decision flow belongs to the mode it started in.
+            if state.isBusy || state.decisionPanel?.isRunning == true { state.notice = busyRefusal; return [] }
             // Each mode's panel closes when another mode is chosen; decide and write open their own.
             closeDecisionPanel(&state)
             if mode == .decide {
@@ -520,7 +522,24 @@ public struct ChatReducer: Sendable {
     }
 
     /// Puts the last user message into the input to be edited and resent.
+    ///
+    /// Not in decide mode (its user messages are the flow's prompts; the matrix is edited with
+    /// commands) and not for a draft (its last message holds the whole draft): there the last change
+    /// request comes back as a new revision instead.
     private func beginEdit(_ state: inout ChatState) -> Bool {
+        if state.conversation.mode == .decide, state.decisionPanel != nil {
+            state.notice = ChatNotice("in decide mode change the matrix with /option, /criterion and /score; /decide QUESTION asks a new question")
+            return true
+        }
+        if state.conversation.mode == .write, let draft = ChatReducer.draftPanel(state)?.draft {
+            if draft.currentNumber > 1 {
+                state.input.set(draft.current.instruction)
+                state.notice = ChatNotice("your last change request: Enter asks for it again as a new version")
+            } else {
+                state.notice = ChatNotice("type a change (\u{201C}shorter\u{201D}) to revise the draft")
+            }
+            return true
+        }
         guard state.isStored, let message = state.conversation.messages.last(where: { $0.role == .user }) else { return false }
         state.input.set(message.content)
         state.editingMessageID = message.id

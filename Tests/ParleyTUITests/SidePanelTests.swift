@@ -86,4 +86,38 @@ struct SidePanelTests {
         #expect(h.state.panel == nil)
         #expect(h.state.notice?.text == "mode: chat")
     }
+
+    @Test func theModeStaysWhileAReplyStreams() {
+        var h = ChatHarness(messages: ChatHarness.conversation(turns: 1))
+        h.type("hello")
+        h.key(.enter)
+        h.type("/mode decide")
+        h.key(.enter)
+        #expect(h.state.conversation.mode == .chat)
+        #expect(h.state.decisionPanel == nil)
+        #expect(h.state.notice?.isError == true)
+    }
+
+    @Test func upOnAnEmptyInputInDecideModeExplainsInsteadOfEditingAFlowPrompt() {
+        var h = DecideModeTests.withRecord()
+        h.state.conversation.messages = ChatHarness.conversation(turns: 1)
+        h.key(.up)
+        #expect(h.state.editingMessageID == nil)
+        #expect(h.state.input.isEmpty)
+        #expect(h.state.notice?.text.contains("/score") == true)
+    }
+
+    @Test func upOnAnEmptyInputWithADraftRecallsTheLastChangeRequest() throws {
+        var (h, _) = try WriteModeTests.withDraft()
+        h.key(.up)
+        #expect(h.state.input.isEmpty)
+        #expect(h.state.editingMessageID == nil)
+        (h, _) = try WriteModeTests.withTwoVersions()
+        h.key(.up)
+        #expect(h.state.input.text == "shorter")
+        #expect(h.state.editingMessageID == nil)
+        let effects = h.key(.enter)
+        guard case .reviseDraft(_, let instruction)? = effects.first else { Issue.record("no revision: \(effects)"); return }
+        #expect(instruction == "shorter")
+    }
 }

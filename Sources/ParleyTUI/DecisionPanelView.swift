@@ -1,7 +1,8 @@
 import ParleyDecide
 
 /// The decision panel's lines: the question, the ranking with the program's weighted totals, the
-/// matrix of scores by criterion (weights beside the names), pros and cons, and the sensitivity.
+/// matrix of scores (a grid when it fits, else listed by criterion with the weights beside the
+/// names), pros and cons, and the sensitivity.
 enum DecisionPanelView {
     static func lines(_ panel: DecisionPanel, width: Int) -> [StyledLine] {
         let record = panel.record
@@ -28,7 +29,11 @@ enum DecisionPanelView {
                 text("\(rank) \(total.option)  \(DecisionReport.format(total.total))\(missing)", total.option == analysis.winner ? CellStyle(.assistantLabel, bold: true) : .plain, indent: 1)
             }
         }
-        if !record.criteria.isEmpty {
+        if let grid = DecisionMatrixGrid.lines(record, analysis: analysis, width: width) {
+            out.append(StyledLine())
+            text("Matrix (scores 1-10, weights 1-5)", CellStyle(.heading, bold: true))
+            out += grid
+        } else if !record.criteria.isEmpty {
             out.append(StyledLine())
             text("Scores by criterion (weight 1-5, score 1-10)", CellStyle(.heading, bold: true))
             for criterion in record.criteria {

@@ -86,6 +86,8 @@ public enum ChatEffect: Sendable, Equatable {
     case saveDecision(DecisionRecord)
     /// Read back the newest decision of this conversation (`decisionLoaded`).
     case loadDecision(conversationID: String)
+    /// Write the decision as its Markdown report or its JSON record (`/export` in decide mode).
+    case exportDecision(DecisionRecord, format: SlashCommand.ExportFormat, path: String?)
 
     // Write mode
     /// Write the first version of a draft from a filled template, continuing the conversation

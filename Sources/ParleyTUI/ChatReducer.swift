@@ -461,6 +461,10 @@ public struct ChatReducer: Sendable {
             if !beginEdit(&state) { state.notice = ChatNotice("no message of yours to edit yet", isError: true) }
             return []
         case .export(let format, let path):
+            // In decide mode the decision is what is on screen: its report (md) or record (json).
+            if state.conversation.mode == .decide, let record = state.decisionPanel?.record, !record.question.isEmpty {
+                return [.exportDecision(record, format: format, path: path)]
+            }
             guard !state.conversation.messages.isEmpty else {
                 state.notice = ChatNotice("nothing to export yet", isError: true)
                 return []

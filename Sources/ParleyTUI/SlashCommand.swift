@@ -53,7 +53,7 @@ public enum SlashCommand: Sendable, Equatable {
         ("system", "TEXT", "add a system instruction to this conversation"),
         ("retry", "", "regenerate the last reply (the old one is kept)"),
         ("edit", "", "edit and resend your last message"),
-        ("export", "md|json [FILE]", "export this conversation"),
+        ("export", "md|json [FILE]", "export the chat, or in decide mode the decision"),
         ("search", "TEXT", "search all conversations"),
         ("delete", "", "move this conversation to the trash"),
         ("copy", "", "copy the last reply (OSC 52)"),

@@ -161,6 +161,13 @@ final class ChatEffectRunner: @unchecked Sendable {
                 try FileOutput.write(text, to: target)
                 return .notice("exported to \(target)")
             }
+        case .exportDecision(let record, let format, let path):
+            background {
+                let text = format == .md ? DecisionReport.markdown(record) : try JSONOutput.encode(record) + "\n"
+                let target = path ?? "parley-decision-\(record.id).\(format.rawValue)"
+                try FileOutput.write(text, to: target)
+                return .notice("exported the decision to \(target)")
+            }
         case .search(let text):
             background { [store] in
                 .searchResults(query: text, try store.search(text).map {

@@ -22,6 +22,18 @@ struct DecideModeTests {
 
     static func panel(_ h: ChatHarness) -> DecisionPanel? { h.state.decisionPanel }
 
+    @Test func exportInDecideModeWritesTheDecisionNotTheTranscript() {
+        var h = DecideModeTests.withRecord()
+        h.state.conversation.messages = ChatHarness.conversation(turns: 1)
+        h.type("/export md notes.md")
+        let effects = h.key(.enter)
+        #expect(effects == [.exportDecision(SidePanelTests.record().withConversation(h.state.conversation.id), format: .md, path: "notes.md")])
+        h.type("/mode chat")
+        h.key(.enter)
+        h.type("/export json")
+        guard case .export(_, .json, nil)? = h.key(.enter).first else { Issue.record("chat mode exports the conversation"); return }
+    }
+
     @Test func modeDecideOpensThePanelAndLeavingClosesIt() {
         var h = ChatHarness(width: 100, height: 30)
         h.type("/mode decide")
@@ -409,5 +421,13 @@ struct DecideModeSnapshotTests {
         let scrolled = h.render(now: 4).textRows
         #expect(scrolled.contains { $0.contains("· no score for 'Beta' on 'battery'") })
         #expect(scrolled.contains { $0.contains("decision \(Self.recordID)") })
+    }
+}
+
+extension DecisionRecord {
+    func withConversation(_ id: String) -> DecisionRecord {
+        var copy = self
+        copy.conversationID = id
+        return copy
     }
 }

@@ -124,6 +124,13 @@ struct DecideModeEndToEndTests {
         defer { again.close() }
         let restored = again.waitFor { $0.contains("1. Alpha  9.67") && $0.contains(" decide · ") && $0.contains("Recommendation") }
         #expect(restored.ok, "\(restored.screen)")
+        // /export in decide mode writes the decision report, not the transcript.
+        let report = screen.storage.appendingPathComponent("decision.md")
+        try again.type("/export md \(report.path)")
+        try again.press("Enter")
+        #expect(again.waitFor { $0.contains("exported the decision to") }.ok)
+        let exported = try String(contentsOf: report, encoding: .utf8)
+        #expect(exported.contains("Which laptop should I buy?") && exported.contains("9.67") && !exported.contains("List 3 options"), "\(exported)")
         try again.press("C-d")
         #expect(again.exitStatus() == 0)
 

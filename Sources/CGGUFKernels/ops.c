@@ -145,27 +145,30 @@ void cgguf_rope_norm(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims
     }
 }
 
-// The exp approximation llama.cpp's vectorised SiLU uses on x86 (a polynomial after
-// range reduction, max error about 1.5 ulp), evaluated lane by lane with the same
-// fused operations so results agree bit for bit.
-static float approx_expf(float x) {
-    const float r = 0x1.8p23f;
-    const float z = fmaf(x, 0x1.715476p+0f, r);
-    const float n = z - r;
-    const float b = fmaf(-n, 0x1.7f7d1cp-20f, fmaf(-n, 0x1.62e4p-1f, x));
-    const float u = b * b;
-    const float j = fmaf(fmaf(fmaf(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, fmaf(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)),
-                         u, fmaf(0x1.ffffecp-1f, b, 1.0f));
-    if (fabsf(n) > 192.0f) return n <= 0.0f ? 0.0f : INFINITY;
-    return ldexpf(j, (int)n);
+#if CGGUF_X86
+CGGUF_AVX2 static void swiglu_avx2(const float *gate, const float *up, float *out, int64_t n) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    for (int64_t i = 0; i < n; i += 8) {
+        const __m256 g = _mm256_loadu_ps(gate + i);
+        const __m256 e = cgguf_approx_exp8_avx2(_mm256_sub_ps(_mm256_setzero_ps(), g));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_div_ps(g, _mm256_add_ps(one, e)), _mm256_loadu_ps(up + i)));
+    }
 }
+#endif
 
 void cgguf_swiglu(const float *gate, const float *up, float *out, int64_t n) {
     // Whole groups of 16 take the vector path there, the rest libm's expf.
     const int64_t vectorized = n - n % 16;
-    for (int64_t i = 0; i < vectorized; i++) {
+    int64_t start = 0;
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) {
+        swiglu_avx2(gate, up, out, vectorized);
+        start = vectorized;
+    }
+#endif
+    for (int64_t i = start; i < vectorized; i++) {
         const float g = gate[i];
-        out[i] = (g / (1.0f + approx_expf(0.0f - g))) * up[i];
+        out[i] = (g / (1.0f + cgguf_approx_expf(0.0f - g))) * up[i];
     }
     for (int64_t i = vectorized; i < n; i++) {
         const float g = gate[i];
@@ -369,7 +372,7 @@ static inline __attribute__((always_inline)) void attend_f32_body(const struct a
         for (int64_t g = 0; g < 64; g += 16) {
             float e[16];
             for (int l = 0; l < 16; l++) {
-                e[l] = approx_expf(scores[g + l] - mnew);
+                e[l] = cgguf_approx_expf(scores[g + l] - mnew);
                 scores[g + l] = e[l];
             }
             sum += (double)reduce_add_16(e);
@@ -440,5 +443,9 @@ void cgguf_attention(cgguf_pool *pool, const float *q, const uint16_t *k_cache,
         .n_tokens = n_tokens, .n_heads = n_heads, .n_kv_heads = n_kv_heads, .head_dim = head_dim,
         .scale = scale, .precise = precise_f32, .out = out,
     };
+    if (precise_f32 && cgguf_attention_f32_tiled(pool, q, k_cache, v_cache, kv_stride, first_pos, n_tokens,
+                                                 n_heads, n_kv_heads, head_dim, scale, out) == 0) {
+        return;
+    }
     cgguf_pool_run(pool, attention_task, &job);
 }

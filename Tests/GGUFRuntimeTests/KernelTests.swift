@@ -242,6 +242,60 @@ import Testing
         }
     }
 
+    /// Attention over random F16 caches: the blocked AVX2 F32 path (and the F16 path)
+    /// give the scalar path's bits, for batches that start mid-tile, end mid-block and
+    /// span several 64-key tiles, with one and two threads; scores large enough that
+    /// some softmax weights underflow to subnormals or zero.
+    @Test(arguments: [(Int64(0), Int64(70)), (Int64(37), Int64(100)), (Int64(130), Int64(64)), (Int64(5), Int64(3))])
+    func attentionAgreesAcrossKernelsAndThreads(_ firstPos: Int64, _ tokens: Int64) {
+        var rng = TestRandom(seed: UInt64(firstPos * 1000 + tokens))
+        let heads: Int64 = 6, kvHeads: Int64 = 2, hd: Int64 = 64
+        let kvStride = kvHeads * hd, positions = firstPos + tokens
+        var q = [Float](), k = [UInt16](), v = [UInt16]()
+        for _ in 0..<(tokens * heads * hd) { q.append(rng.float(in: -4...4)) }
+        for _ in 0..<(positions * kvStride) {
+            k.append(cgguf_fp32_to_fp16(rng.float(in: -3...3)))
+            v.append(cgguf_fp32_to_fp16(rng.float(in: -1...1)))
+        }
+        func run(level: GGUFKernels.Level, threads: Int32, precise: Int32) -> [Float] {
+            GGUFKernels.select(level)
+            let pool = cgguf_pool_create(threads)
+            defer { cgguf_pool_destroy(pool) }
+            var out = [Float](repeating: .nan, count: Int(tokens * heads * hd))
+            cgguf_attention(pool, q, k, v, kvStride, firstPos, tokens, heads, kvHeads, hd, 0.125, precise, &out)
+            return out
+        }
+        let best = GGUFKernels.best
+        defer { GGUFKernels.select(best) }
+        for precise: Int32 in [1, 0] {
+            let scalar = run(level: .scalar, threads: 1, precise: precise)
+            #expect(!scalar.contains { $0.isNaN })
+            #expect(run(level: best, threads: 1, precise: precise) == scalar)
+            #expect(run(level: best, threads: 2, precise: precise) == scalar)
+        }
+    }
+
+    /// SwiGLU on AVX2 equals the scalar lane-by-lane code, including inputs whose exp
+    /// is subnormal, zero or infinite.
+    @Test func swigluAgreesAcrossKernels() {
+        var rng = TestRandom(seed: 7)
+        let n = 1536 + 8
+        var gate = (0..<n).map { _ in rng.float(in: -12...12) }
+        for (i, g) in [-100, -88, -87.5, -90, 95, 100, 150, 200, -250, 0, -0.0].enumerated() { gate[i * 3] = Float(g) }
+        let up = (0..<n).map { _ in rng.float(in: -3...3) }
+        func run(_ level: GGUFKernels.Level) -> [Float] {
+            GGUFKernels.select(level)
+            var out = [Float](repeating: 0, count: n)
+            cgguf_swiglu(gate, up, &out, Int64(n))
+            return out
+        }
+        let best = GGUFKernels.best
+        defer { GGUFKernels.select(best) }
+        let scalar = run(.scalar)
+        let fast = run(best)
+        #expect(zip(scalar, fast).allSatisfy { $0.bitPattern == $1.bitPattern })
+    }
+
     /// The whole model with scalar kernels gives llama.cpp's tokens too. Lives in this
     /// serialised suite because it switches the process-wide kernel level.
     @Test func scalarKernelsGiveTheSameTokens() throws {

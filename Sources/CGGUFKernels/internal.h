@@ -128,6 +128,17 @@ cgguf_row_dot cgguf_select_row_dot(int wtype);
 /// repacks and multiplies with a different (per-row, per-super-block) float order.
 cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows);
 
+/// Two weight rows (`xs` bytes apart) times four quantised tokens (`ystride` bytes
+/// apart, decoded scales at `so` within each) in one pass: out[t * os + r] for r < 2,
+/// t < 4, each exactly the row kernel's result.
+typedef void (*cgguf_tile_dot)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                               size_t so, float *out, int64_t os);
+enum { CGGUF_TILE_ROWS = 2, CGGUF_TILE_TOKENS = 4 };
+
+/// The tile kernel for a weight type at the current kernel level, or NULL (then the
+/// row kernel does every product).
+cgguf_tile_dot cgguf_select_tile_dot(int wtype);
+
 /// Runs fn(ctx, ith, nth) on every thread of the pool (ith 0 on the caller) and
 /// returns when all are done. Calls are serialised per pool.
 typedef void (*cgguf_task)(void *ctx, int ith, int nth);

@@ -867,6 +867,85 @@ CGGUF_AVX2 static float dot_f32_avx2(int64_t n, const float *x, const float *y) 
     for (; i < n; i++) s = fmaf(x[i], y[i], s);
     return s;
 }
+// ------------------------------------------------- 2-row x 4-token tiles
+//
+// Prompt processing multiplies every weight row with many tokens. These kernels
+// compute a tile of two rows by four tokens per pass: each weight block is unpacked
+// once for four tokens and each activation block loaded once for two rows. Every one
+// of the eight dot products keeps its own accumulators and adds its blocks in the
+// same order, with the same operations, as the single-row kernel above: the results
+// are the same bits.
+
+/// summs NULL: the type has no min term (adding +0 would turn a -0 result into +0).
+CGGUF_AVX2 static inline void tile_store(const __m256 acc[2][4], const __m128 *summs, float *out, int64_t os) {
+    for (int r = 0; r < 2; r++) {
+        float m[4];
+        if (summs) _mm_storeu_ps(m, summs[r]);
+        for (int t = 0; t < 4; t++) out[t * os + r] = summs ? hsum8_avx2(acc[r][t]) + m[t] : hsum8_avx2(acc[r][t]);
+    }
+}
+
+CGGUF_AVX2 static void tile_q4_1_q8_1_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    __m256 acc[2][4];
+    __m128 summs[2] = {_mm_setzero_ps(), _mm_setzero_ps()};
+    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
+    const float *ys[4];
+    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
+    for (int64_t ib = 0; ib < n / 32; ib++) {
+        const __m128 sy = _mm_setr_ps(ys[0][2 * ib + 1], ys[1][2 * ib + 1], ys[2][2 * ib + 1], ys[3][2 * ib + 1]);
+        for (int r = 0; r < 2; r++) {
+            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * 20;
+            int32_t dm;
+            memcpy(&dm, xb, 4);
+            const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
+            summs[r] = _mm_fmadd_ps(_mm_broadcastss_ps(_mm_movehdup_ps(f)), sy, summs[r]);
+            const float dx = _mm_cvtss_f32(f);
+            const __m256i qx = nibbles_avx2(xb + 4);
+            for (int t = 0; t < 4; t++) {
+                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 36 + 4));
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][2 * ib]), dot_us8_avx2(qx, qy), acc[r][t]);
+            }
+        }
+    }
+    tile_store((const __m256 (*)[4])acc, summs, out, os);
+}
+
+/// Q4_0 (wbytes 18, unpack = nibbles - 8) and Q8_0 (wbytes 34, raw bytes) weights
+/// against Q8_0 activations.
+CGGUF_AVX2 static inline __attribute__((always_inline)) void tile_x_q8_0_avx2(
+    int q8, int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride, size_t so, float *out, int64_t os) {
+    const size_t wbytes = q8 ? 34 : 18;
+    __m256 acc[2][4];
+    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
+    const float *ys[4];
+    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
+    for (int64_t ib = 0; ib < n / 32; ib++) {
+        for (int r = 0; r < 2; r++) {
+            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * wbytes;
+            const float dx = half_avx2(xb);
+            const __m256i qx = q8 ? _mm256_loadu_si256((const __m256i *)(xb + 2))
+                                  : _mm256_sub_epi8(nibbles_avx2(xb + 2), _mm256_set1_epi8(8));
+            const __m256i ax = _mm256_sign_epi8(qx, qx);
+            for (int t = 0; t < 4; t++) {
+                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 34 + 2));
+                const __m256 p = dot_us8_avx2(ax, _mm256_sign_epi8(qy, qx));
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][ib]), p, acc[r][t]);
+            }
+        }
+    }
+    tile_store((const __m256 (*)[4])acc, NULL, out, os);
+}
+
+CGGUF_AVX2 static void tile_q4_0_q8_0_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    tile_x_q8_0_avx2(0, n, x, xs, y, ystride, so, out, os);
+}
+
+CGGUF_AVX2 static void tile_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    tile_x_q8_0_avx2(1, n, x, xs, y, ystride, so, out, os);
+}
 #endif
 
 static float dot_f32_scalar(int64_t n, const float *x, const float *y) {
@@ -954,4 +1033,19 @@ cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows) {
         return dot_q4_k_q8_k_rows8_scalar;
     }
     return cgguf_select_row_dot(wtype);
+}
+
+cgguf_tile_dot cgguf_select_tile_dot(int wtype) {
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) {
+        switch (wtype) {
+            case CGGUF_TYPE_Q4_0: return tile_q4_0_q8_0_avx2;
+            case CGGUF_TYPE_Q4_1: return tile_q4_1_q8_1_avx2;
+            case CGGUF_TYPE_Q8_0: return tile_q8_0_q8_0_avx2;
+            default: return NULL;
+        }
+    }
+#endif
+    (void)wtype;
+    return NULL;
 }

@@ -30,6 +30,7 @@ struct matmul_job {
     float *out;
     int64_t out_stride;
     cgguf_row_dot dot;
+    cgguf_tile_dot tile; // NULL: rows one at a time
 };
 
 static void row_range(int64_t rows, int ith, int nth, int64_t *r0, int64_t *r1) {
@@ -40,11 +41,41 @@ static void row_range(int64_t rows, int ith, int nth, int64_t *r0, int64_t *r1) 
     if (*r1 > rows) *r1 = rows;
 }
 
+/// Rows (in this thread's range) in chunks that stay in L1 while every group of four
+/// tokens passes over them; two rows by four tokens per kernel call; the leftover
+/// row and tokens through the row kernel (same bits either way).
+static void matmul_tiled(const struct matmul_job *job, int64_t r0, int64_t r1) {
+    enum { CHUNK_ROWS = 16 };
+    const int64_t tokens_tiled = job->n_tokens - job->n_tokens % CGGUF_TILE_TOKENS;
+    for (int64_t c0 = r0; c0 < r1; c0 += CHUNK_ROWS) {
+        const int64_t c1 = c0 + CHUNK_ROWS < r1 ? c0 + CHUNK_ROWS : r1;
+        const int64_t pairs_end = c0 + (c1 - c0) / CGGUF_TILE_ROWS * CGGUF_TILE_ROWS;
+        for (int64_t t = 0; t < tokens_tiled; t += CGGUF_TILE_TOKENS) {
+            const uint8_t *xq = job->xq + (size_t)t * job->xq_row_bytes;
+            for (int64_t r = c0; r < pairs_end; r += CGGUF_TILE_ROWS) {
+                job->tile(job->cols, job->w + (size_t)r * job->row_bytes, job->row_bytes, xq, job->xq_row_bytes,
+                          job->xq_scales_offset, job->out + t * job->out_stride + r, job->out_stride);
+            }
+        }
+        for (int64_t r = c0; r < c1; r++) {
+            const uint8_t *row = job->w + (size_t)r * job->row_bytes;
+            for (int64_t t = r < pairs_end ? tokens_tiled : 0; t < job->n_tokens; t++) {
+                const uint8_t *xq = job->xq + (size_t)t * job->xq_row_bytes;
+                job->out[t * job->out_stride + r] = job->dot(job->cols, row, xq, (const float *)(xq + job->xq_scales_offset));
+            }
+        }
+    }
+}
+
 static void matmul_task(void *raw, int ith, int nth) {
     const struct matmul_job *job = raw;
     int64_t r0, r1;
     row_range(job->rows, ith, nth, &r0, &r1);
     if (r0 >= r1) return;
+    if (job->tile != NULL && job->n_tokens >= CGGUF_TILE_TOKENS) {
+        matmul_tiled(job, r0, r1);
+        return;
+    }
     if (job->dot != NULL) {
         for (int64_t r = r0; r < r1; r++) {
             const uint8_t *row = job->w + (size_t)r * job->row_bytes;
@@ -88,6 +119,7 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
         .wtype = wtype, .w = w, .row_bytes = row_bytes, .rows = rows, .cols = cols,
         .x = x, .xq = scratch, .xq_row_bytes = 0, .n_tokens = n_tokens,
         .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows),
+        .tile = cgguf_select_tile_dot(wtype),
     };
     if (job.dot != NULL) {
         int at = cgguf_activation_type(wtype);

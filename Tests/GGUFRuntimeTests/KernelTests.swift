@@ -186,7 +186,7 @@ import Testing
         var rng = TestRandom(seed: UInt64(type.rawValue) + 99)
         // Q4_K with a multiple of 8 rows takes llama.cpp's repacked-row order (the
         // single-row kernel is checked exactly in KernelQuantTests).
-        let columns = 512, rows = type == .q4_K ? 16 : 12, tokens = 3
+        let columns = 512, rows = type == .q4_K ? 16 : 13, tokens = 7
         let weights: [UInt8]
         if [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0].contains(type) {
             weights = Self.randomRows(type, columns: columns, rows: rows, rng: &rng)

@@ -105,6 +105,28 @@ static size_t activation_stride(int at, int64_t cols, size_t *scales_offset) {
     return blocks + ((size_t)(cols / 32) * 2 * sizeof(float) + 63) / 64 * 64;
 }
 
+static void quantize_task(void *raw, int ith, int nth) {
+    const struct matmul_job *job = raw;
+    const int at = cgguf_activation_type(job->wtype);
+    int64_t t0, t1;
+    row_range(job->n_tokens, ith, nth, &t0, &t1);
+    for (int64_t t = t0; t < t1; t++) {
+        uint8_t *dst = (uint8_t *)job->xq + (size_t)t * job->xq_row_bytes;
+        const float *src = job->x + t * job->cols;
+        if (at == CGGUF_TYPE_Q8_K) {
+            // The k-quant kernels read each block's float scale in place.
+            cgguf_quantize_q8_k(src, dst, job->cols);
+            continue;
+        }
+        if (at == CGGUF_TYPE_Q8_1) {
+            cgguf_quantize_q8_1(src, dst, job->cols);
+        } else {
+            cgguf_quantize_q8_0(src, dst, job->cols);
+        }
+        cgguf_activation_scales(dst, job->cols / 32, at == CGGUF_TYPE_Q8_1, (float *)(dst + job->xq_scales_offset));
+    }
+}
+
 size_t cgguf_matmul_scratch_size(int wtype, int64_t cols, int64_t n_tokens) {
     int at = cgguf_activation_type(wtype);
     if (at == CGGUF_TYPE_F32) return 16;
@@ -122,21 +144,13 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
         .tile = cgguf_select_tile_dot(wtype),
     };
     if (job.dot != NULL) {
-        int at = cgguf_activation_type(wtype);
-        job.xq_row_bytes = activation_stride(at, cols, &job.xq_scales_offset);
-        for (int64_t t = 0; t < n_tokens; t++) {
-            uint8_t *dst = (uint8_t *)scratch + (size_t)t * job.xq_row_bytes;
-            if (at == CGGUF_TYPE_Q8_K) {
-                // The k-quant kernels read each block's float scale in place.
-                cgguf_quantize_q8_k(x + t * cols, dst, cols);
-                continue;
-            }
-            if (at == CGGUF_TYPE_Q8_1) {
-                cgguf_quantize_q8_1(x + t * cols, dst, cols);
-            } else {
-                cgguf_quantize_q8_0(x + t * cols, dst, cols);
-            }
-            cgguf_activation_scales(dst, cols / 32, at == CGGUF_TYPE_Q8_1, (float *)(dst + job.xq_scales_offset));
+        job.xq_row_bytes = activation_stride(cgguf_activation_type(wtype), cols, &job.xq_scales_offset);
+        // A batch's activations are quantised on all threads; one token's on the caller
+        // (waking the pool twice would cost more than the work).
+        if (n_tokens >= 8) {
+            cgguf_pool_run(pool, quantize_task, &job);
+        } else {
+            quantize_task(&job, 0, 1);
         }
     }
     cgguf_pool_run(pool, matmul_task, &job);

@@ -165,6 +165,29 @@ import Testing
         #expect(block[4..<8].map { Int8(bitPattern: $0) } == [127, 2, -4, 1])
     }
 
+    /// Activation quantisation gives the same bytes on both kernel levels: random blocks,
+    /// blocks with exact halves (ties round to even), an all-zero block, a negative maximum.
+    @Test func quantisationAgreesAcrossKernels() {
+        var rng = TestRandom(seed: 31)
+        var x = (0..<(32 * 40)).map { _ in rng.float(in: -5...5) }
+        for i in 0..<32 { x[32 + i] = i == 0 ? 127 : Float(Int(rng.next() % 200) - 100) + 0.5 }
+        for i in 0..<32 { x[64 + i] = 0 }
+        x[96] = -50
+        func run(_ level: GGUFKernels.Level) -> ([UInt8], [UInt8]) {
+            GGUFKernels.select(level)
+            var q0 = [UInt8](repeating: 0, count: 34 * 40), q1 = [UInt8](repeating: 0, count: 36 * 40)
+            cgguf_quantize_q8_0(x, &q0, Int64(x.count))
+            cgguf_quantize_q8_1(x, &q1, Int64(x.count))
+            return (q0, q1)
+        }
+        let best = GGUFKernels.best
+        defer { GGUFKernels.select(best) }
+        let scalar = run(.scalar), fast = run(best)
+        #expect(scalar.0 == fast.0)
+        #expect(scalar.1 == fast.1)
+        #expect(scalar.1[(36 * 2)..<(36 * 3)].allSatisfy { $0 == 0 })
+    }
+
     /// Random weight rows and activations of every integer-dot type.
     static func randomRows(_ type: GGUFTensorType, columns: Int, rows: Int, rng: inout TestRandom) -> [UInt8] {
         var bytes: [UInt8] = []

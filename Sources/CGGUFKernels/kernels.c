@@ -986,6 +986,95 @@ CGGUF_AVX2 static void tile_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, size_t x
                                            size_t so, float *out, int64_t os) {
     tile_x_q8_0_avx2(1, n, x, xs, y, ystride, so, out, os);
 }
+// The same tiles where the CPU has AVX-512 VNNI (with VL): vpdpbusd adds the four
+// u8 x s8 products of each int32 lane in one instruction, the exact sum that
+// maddubs + madd give here (no int16 pair can saturate: weights are at most 15, or
+// 128 after the sign trick, activations within +-127); the 32 vector registers keep
+// the eight accumulators and their operands out of memory.
+#define CGGUF_VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")))
+
+CGGUF_VNNI static inline __m256 dot_us8_vnni(__m256i ax, __m256i sy) {
+    return _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(_mm256_setzero_si256(), ax, sy));
+}
+
+CGGUF_VNNI static void tile_q4_1_q8_1_vnni(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    __m256 acc[2][4];
+    __m128 summs[2] = {_mm_setzero_ps(), _mm_setzero_ps()};
+    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
+    const float *ys[4];
+    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
+    for (int64_t ib = 0; ib < n / 32; ib++) {
+        const __m128 sy = _mm_setr_ps(ys[0][2 * ib + 1], ys[1][2 * ib + 1], ys[2][2 * ib + 1], ys[3][2 * ib + 1]);
+        for (int r = 0; r < 2; r++) {
+            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * 20;
+            int32_t dm;
+            memcpy(&dm, xb, 4);
+            const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
+            summs[r] = _mm_fmadd_ps(_mm_broadcastss_ps(_mm_movehdup_ps(f)), sy, summs[r]);
+            const float dx = _mm_cvtss_f32(f);
+            const __m256i qx = nibbles_avx2(xb + 4);
+            for (int t = 0; t < 4; t++) {
+                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 36 + 4));
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][2 * ib]), dot_us8_vnni(qx, qy), acc[r][t]);
+            }
+        }
+    }
+    tile_store((const __m256 (*)[4])acc, summs, out, os);
+}
+
+CGGUF_VNNI static inline __attribute__((always_inline)) void tile_x_q8_0_vnni(
+    int q8, int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride, size_t so, float *out, int64_t os) {
+    const size_t wbytes = q8 ? 34 : 18;
+    __m256 acc[2][4];
+    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
+    const float *ys[4];
+    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
+    for (int64_t ib = 0; ib < n / 32; ib++) {
+        for (int r = 0; r < 2; r++) {
+            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * wbytes;
+            const float dx = half_avx2(xb);
+            const __m256i qx = q8 ? _mm256_loadu_si256((const __m256i *)(xb + 2))
+                                  : _mm256_sub_epi8(nibbles_avx2(xb + 2), _mm256_set1_epi8(8));
+            const __m256i ax = _mm256_sign_epi8(qx, qx);
+            for (int t = 0; t < 4; t++) {
+                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 34 + 2));
+                const __m256 p = dot_us8_vnni(ax, _mm256_sign_epi8(qy, qx));
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][ib]), p, acc[r][t]);
+            }
+        }
+    }
+    tile_store((const __m256 (*)[4])acc, NULL, out, os);
+}
+
+CGGUF_VNNI static void tile_q4_0_q8_0_vnni(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    tile_x_q8_0_vnni(0, n, x, xs, y, ystride, so, out, os);
+}
+
+CGGUF_VNNI static void tile_q8_0_q8_0_vnni(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    tile_x_q8_0_vnni(1, n, x, xs, y, ystride, so, out, os);
+}
+
+static int cpu_has_vnni(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni");
+}
+
+static atomic_int g_vnni = -1;
+
+static int use_vnni(void) {
+    int v = atomic_load_explicit(&g_vnni, memory_order_relaxed);
+    if (v < 0) {
+        v = cpu_has_vnni();
+        const char *env = getenv("GGUF_KERNELS");
+        if (env != NULL && strcmp(env, "avx2") == 0) v = 0;
+        atomic_store_explicit(&g_vnni, v, memory_order_relaxed);
+    }
+    return v;
+}
 #endif
 
 static float dot_f32_scalar(int64_t n, const float *x, const float *y) {
@@ -1077,6 +1166,14 @@ cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows) {
 
 cgguf_tile_dot cgguf_select_tile_dot(int wtype) {
 #if CGGUF_X86
+    if (cgguf_kernel_level() >= 1 && use_vnni()) {
+        switch (wtype) {
+            case CGGUF_TYPE_Q4_0: return tile_q4_0_q8_0_vnni;
+            case CGGUF_TYPE_Q4_1: return tile_q4_1_q8_1_vnni;
+            case CGGUF_TYPE_Q8_0: return tile_q8_0_q8_0_vnni;
+            default: return NULL;
+        }
+    }
     if (cgguf_kernel_level() >= 1) {
         switch (wtype) {
             case CGGUF_TYPE_Q4_0: return tile_q4_0_q8_0_avx2;
@@ -1088,4 +1185,15 @@ cgguf_tile_dot cgguf_select_tile_dot(int wtype) {
 #endif
     (void)wtype;
     return NULL;
+}
+
+int cgguf_set_vnni(int enabled) {
+#if CGGUF_X86
+    const int v = enabled && cpu_has_vnni();
+    atomic_store_explicit(&g_vnni, v, memory_order_relaxed);
+    return v;
+#else
+    (void)enabled;
+    return 0;
+#endif
 }

@@ -248,10 +248,17 @@ import Testing
             return out
         }
         let best = GGUFKernels.best
-        defer { GGUFKernels.select(best) }
+        defer {
+            GGUFKernels.select(best)
+            cgguf_set_vnni(1)
+        }
         let fast = run(threads: 1, level: best)
         #expect(run(threads: 1, level: .scalar) == fast)
         #expect(run(threads: 3, level: best) == fast)
+        // The AVX2 tiles without VNNI (a no-op where the CPU has none).
+        cgguf_set_vnni(0)
+        #expect(run(threads: 1, level: best) == fast)
+        cgguf_set_vnni(1)
 
         // Against a float reference: quantising activations to 8 bits costs < 2%.
         for r in 0..<rows {

@@ -226,8 +226,23 @@ void cgguf_add(float *x, const float *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) x[i] = y[i] + x[i];
 }
 
+#if CGGUF_X86
+// F16C rounds to nearest even, as cgguf_float_to_half does.
+CGGUF_AVX2 static int64_t store_f16_avx2(const float *x, uint16_t *dst, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        _mm_storeu_si128((__m128i *)(dst + i), _mm256_cvtps_ph(_mm256_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT));
+    }
+    return i;
+}
+#endif
+
 void cgguf_store_f16(const float *x, uint16_t *dst, int64_t n) {
-    for (int64_t i = 0; i < n; i++) dst[i] = cgguf_float_to_half(x[i]);
+    int64_t i = 0;
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) i = store_f16_avx2(x, dst, n);
+#endif
+    for (; i < n; i++) dst[i] = cgguf_float_to_half(x[i]);
 }
 
 // ------------------------------------------------------------------ attention

@@ -165,6 +165,27 @@ import Testing
         #expect(block[4..<8].map { Int8(bitPattern: $0) } == [127, 2, -4, 1])
     }
 
+    /// The KV cache store (F16C on AVX2) rounds exactly like the scalar conversion.
+    @Test func storesHalvesAlikeOnBothKernelLevels() {
+        var rng = TestRandom(seed: 11)
+        var x: [Float] = []
+        while x.count < 4099 {
+            let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
+            if !f.isNaN { x.append(x.count % 2 == 0 ? f : rng.float(in: -70000...70000)) }
+        }
+        func run(_ level: GGUFKernels.Level) -> [UInt16] {
+            GGUFKernels.select(level)
+            var out = [UInt16](repeating: 0, count: x.count)
+            cgguf_store_f16(x, &out, Int64(x.count))
+            return out
+        }
+        let best = GGUFKernels.best
+        defer { GGUFKernels.select(best) }
+        let scalar = run(.scalar)
+        #expect(run(best) == scalar)
+        #expect(scalar == x.map { Float16($0).bitPattern })
+    }
+
     /// Activation quantisation gives the same bytes on both kernel levels: random blocks,
     /// blocks with exact halves (ties round to even), an all-zero block, a negative maximum.
     @Test func quantisationAgreesAcrossKernels() {

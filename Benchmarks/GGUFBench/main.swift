@@ -3,6 +3,17 @@
 // time, timing only the generation.
 //
 // usage: gguf-bench MODEL [-t THREADS] [-n TOKENS] [-r REPEATS] [--prompt-ids 1,2,3] [--print-ids]
+//        gguf-bench MODEL --chat-ttft PROMPT_TOKENS [-t THREADS] [-r REPEATS]
+//        gguf-bench MODEL --rss-context CONTEXT [-t THREADS] [-n TOKENS]
+//
+// --chat-ttft: time to first token of a chat request whose templated prompt is
+// PROMPT_TOKENS tokens, the way the local backend answers one: render the model's
+// chat template, tokenize, evaluate the prompt in one pass, sample the first token
+// greedily. Prints the load time (model and tokenizer), the first request right after
+// loading and the median of REPEATS more, each on a reset session.
+// --rss-context: peak resident memory (VmHWM) of a model with a CONTEXT-token KV
+// cache and its tokenizer, after filling the context with prompt batches and
+// generating TOKENS tokens at its end, against the budget file size + KV cache + 64 MiB.
 
 import Foundation
 import GGUFRuntime
@@ -36,6 +47,8 @@ var promptLength = 0
 var promptIds: [Int32] = [1]
 var printIds = false
 var topCount = 0
+var chatTTFT = 0
+var rssContext = 0
 while !arguments.isEmpty {
     let flag = arguments.removeFirst()
     func next() -> String {
@@ -50,11 +63,21 @@ while !arguments.isEmpty {
     case "--prompt-ids": promptIds = next().split(separator: ",").compactMap { Int32($0) }
     case "--print-ids": printIds = true
     case "--top": topCount = Int(next()) ?? 5
+    case "--chat-ttft": chatTTFT = Int(next()) ?? 100
+    case "--rss-context": rssContext = Int(next()) ?? 4096
     default: fail("unknown option \(flag)")
     }
 }
 
 do {
+    if chatTTFT > 0 {
+        try measureTimeToFirstToken(path: path, promptTokens: chatTTFT, threads: threads, repeats: repeats)
+        exit(0)
+    }
+    if rssContext > 0 {
+        try measureResidentMemory(path: path, context: rssContext, threads: threads, generate: generate)
+        exit(0)
+    }
     let model = try LlamaModel(path: path, contextLength: 2048, threads: threads)
     let session = model.makeSession()
     if topCount > 0 {

@@ -2,6 +2,7 @@
 #define CGGUF_INTERNAL_H
 
 #include <stdint.h>
+#include <math.h>
 #include <string.h>
 
 /// Exact F16 -> F32 (inlined into the hot loops of every file).
@@ -59,6 +60,57 @@ static inline uint16_t cgguf_float_to_half(float f) {
 }
 
 
+// The exp approximation llama.cpp's vectorised SiLU and softmax use on x86 (a
+// polynomial after range reduction, max error about 1.5 ulp), evaluated lane by lane
+// with the same fused operations so results agree bit for bit.
+static inline float cgguf_approx_expf(float x) {
+    const float r = 0x1.8p23f;
+    const float z = fmaf(x, 0x1.715476p+0f, r);
+    const float n = z - r;
+    const float b = fmaf(-n, 0x1.7f7d1cp-20f, fmaf(-n, 0x1.62e4p-1f, x));
+    const float u = b * b;
+    const float j = fmaf(fmaf(fmaf(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, fmaf(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)),
+                         u, fmaf(0x1.ffffecp-1f, b, 1.0f));
+    if (fabsf(n) > 192.0f) return n <= 0.0f ? 0.0f : INFINITY;
+    return ldexpf(j, (int)n);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+/// cgguf_approx_expf on eight lanes, bit for bit. The scaling by 2^n is one multiply
+/// by a constructed power of two when every lane's n is a normal exponent (or out of
+/// range altogether); lanes whose result would be subnormal fall back to the scalar
+/// code, which rounds the same way but is rarely needed.
+__attribute__((target("avx2,fma,f16c"))) static inline __m256 cgguf_approx_exp8_avx2(__m256 x) {
+    const __m256 r = _mm256_set1_ps(0x1.8p23f);
+    const __m256 z = _mm256_fmadd_ps(x, _mm256_set1_ps(0x1.715476p+0f), r);
+    const __m256 n = _mm256_sub_ps(z, r);
+    const __m256 b = _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.7f7d1cp-20f),
+                                      _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.62e4p-1f), x));
+    const __m256 u = _mm256_mul_ps(b, b);
+    const __m256 j = _mm256_fmadd_ps(
+        _mm256_fmadd_ps(_mm256_fmadd_ps(_mm256_set1_ps(0x1.0e4020p-7f), b, _mm256_set1_ps(0x1.573e2ep-5f)), u,
+                        _mm256_fmadd_ps(_mm256_set1_ps(0x1.555e66p-3f), b, _mm256_set1_ps(0x1.fffdb6p-2f))),
+        u, _mm256_fmadd_ps(_mm256_set1_ps(0x1.ffffecp-1f), b, _mm256_set1_ps(1.0f)));
+    const __m256 abs_n = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), n);
+    const __m256 huge = _mm256_cmp_ps(abs_n, _mm256_set1_ps(192.0f), _CMP_GT_OQ);
+    const __m256 normal = _mm256_and_ps(_mm256_cmp_ps(n, _mm256_set1_ps(-126.0f), _CMP_GE_OQ),
+                                        _mm256_cmp_ps(n, _mm256_set1_ps(127.0f), _CMP_LE_OQ));
+    if (_mm256_movemask_ps(_mm256_or_ps(huge, normal)) != 0xff) {
+        float lanes[8];
+        _mm256_storeu_ps(lanes, x);
+        for (int l = 0; l < 8; l++) lanes[l] = cgguf_approx_expf(lanes[l]);
+        return _mm256_loadu_ps(lanes);
+    }
+    const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(_mm256_and_ps(n, normal)),
+                                                         _mm256_set1_epi32(127)), 23);
+    const __m256 scaled = _mm256_mul_ps(j, _mm256_castsi256_ps(e));
+    const __m256 limit = _mm256_and_ps(_mm256_cmp_ps(n, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_set1_ps(INFINITY));
+    return _mm256_blendv_ps(scaled, limit, huge);
+}
+#endif
+
 /// A weight-row . quantised-activation dot product. `ys` holds the activation blocks'
 /// scales as floats, decoded once per activation instead of once per row: d per
 /// block for Q8_0, (d, s) pairs for Q8_1.
@@ -76,10 +128,29 @@ cgguf_row_dot cgguf_select_row_dot(int wtype);
 /// repacks and multiplies with a different (per-row, per-super-block) float order.
 cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows);
 
+/// Two weight rows (`xs` bytes apart) times four quantised tokens (`ystride` bytes
+/// apart, decoded scales at `so` within each) in one pass: out[t * os + r] for r < 2,
+/// t < 4, each exactly the row kernel's result.
+typedef void (*cgguf_tile_dot)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                               size_t so, float *out, int64_t os);
+enum { CGGUF_TILE_ROWS = 2, CGGUF_TILE_TOKENS = 4 };
+
+/// The tile kernel for a weight type at the current kernel level, or NULL (then the
+/// row kernel does every product).
+cgguf_tile_dot cgguf_select_tile_dot(int wtype);
+
 /// Runs fn(ctx, ith, nth) on every thread of the pool (ith 0 on the caller) and
 /// returns when all are done. Calls are serialised per pool.
 typedef void (*cgguf_task)(void *ctx, int ith, int nth);
 struct cgguf_pool;
 void cgguf_pool_run(struct cgguf_pool *pool, cgguf_task fn, void *ctx);
+
+/// The F32 attention path on AVX2, blocked over key tiles and token blocks with the
+/// same result bits as the per-query scalar path. Returns -1 (having done nothing)
+/// when the kernel level or shapes do not allow it.
+int cgguf_attention_f32_tiled(struct cgguf_pool *pool, const float *q, const uint16_t *k_cache,
+                              const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
+                              int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
+                              int64_t head_dim, float scale, float *out);
 
 #endif

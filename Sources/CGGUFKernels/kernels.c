@@ -300,11 +300,51 @@ static float quantize_block(const float *x, int8_t *q, int *sum) {
     return d;
 }
 
+#if CGGUF_X86
+// quantize_block on eight lanes: the maximum does not depend on order, x * id is the
+// same single rounding, _mm256_round_ps to nearest even is nearbyintf in the default
+// rounding mode, and the integer sum is exact.
+CGGUF_AVX2 static float quantize_block_avx2(const float *x, int8_t *q, int *sum) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    __m256 v[4];
+    __m256 amax = _mm256_setzero_ps();
+    for (int i = 0; i < 4; i++) {
+        v[i] = _mm256_loadu_ps(x + 8 * i);
+        amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign, v[i]));
+    }
+    __m128 m = _mm_max_ps(_mm256_extractf128_ps(amax, 1), _mm256_castps256_ps128(amax));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    const float max_scalar = _mm_cvtss_f32(m);
+    const float d = max_scalar / 127.f;
+    const __m256 id = _mm256_set1_ps(max_scalar != 0.0f ? 127.f / max_scalar : 0.0f);
+    __m256i n[4];
+    for (int i = 0; i < 4; i++) {
+        n[i] = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(v[i], id), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+    }
+    __m256i total = _mm256_add_epi32(_mm256_add_epi32(n[0], n[1]), _mm256_add_epi32(n[2], n[3]));
+    __m128i t = _mm_add_epi32(_mm256_extracti128_si256(total, 1), _mm256_castsi256_si128(total));
+    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4E));
+    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xB1));
+    *sum = _mm_cvtsi128_si32(t);
+    const __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(n[0], n[1]), _mm256_packs_epi32(n[2], n[3]));
+    _mm256_storeu_si256((__m256i *)q, _mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
+    return d;
+}
+#endif
+
+static float quantize_block_best(const float *x, int8_t *q, int *sum) {
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) return quantize_block_avx2(x, q, sum);
+#endif
+    return quantize_block(x, q, sum);
+}
+
 void cgguf_quantize_q8_0(const float *x, void *vy, int64_t k) {
     uint8_t *y = (uint8_t *)vy;
     for (int64_t i = 0; i < k / 32; i++, x += 32, y += 34) {
         int sum;
-        float d = quantize_block(x, (int8_t *)(y + 2), &sum);
+        float d = quantize_block_best(x, (int8_t *)(y + 2), &sum);
         uint16_t h = cgguf_fp32_to_fp16(d);
         memcpy(y, &h, 2);
     }
@@ -314,7 +354,7 @@ void cgguf_quantize_q8_1(const float *x, void *vy, int64_t k) {
     uint8_t *y = (uint8_t *)vy;
     for (int64_t i = 0; i < k / 32; i++, x += 32, y += 36) {
         int sum;
-        float d = quantize_block(x, (int8_t *)(y + 4), &sum);
+        float d = quantize_block_best(x, (int8_t *)(y + 4), &sum);
         uint16_t h = cgguf_fp32_to_fp16(d);
         uint16_t s = cgguf_fp32_to_fp16(d * (float)sum);
         memcpy(y, &h, 2);
@@ -867,6 +907,174 @@ CGGUF_AVX2 static float dot_f32_avx2(int64_t n, const float *x, const float *y) 
     for (; i < n; i++) s = fmaf(x[i], y[i], s);
     return s;
 }
+// ------------------------------------------------- 2-row x 4-token tiles
+//
+// Prompt processing multiplies every weight row with many tokens. These kernels
+// compute a tile of two rows by four tokens per pass: each weight block is unpacked
+// once for four tokens and each activation block loaded once for two rows. Every one
+// of the eight dot products keeps its own accumulators and adds its blocks in the
+// same order, with the same operations, as the single-row kernel above: the results
+// are the same bits.
+
+/// summs NULL: the type has no min term (adding +0 would turn a -0 result into +0).
+CGGUF_AVX2 static inline void tile_store(const __m256 acc[2][4], const __m128 *summs, float *out, int64_t os) {
+    for (int r = 0; r < 2; r++) {
+        float m[4];
+        if (summs) _mm_storeu_ps(m, summs[r]);
+        for (int t = 0; t < 4; t++) out[t * os + r] = summs ? hsum8_avx2(acc[r][t]) + m[t] : hsum8_avx2(acc[r][t]);
+    }
+}
+
+CGGUF_AVX2 static void tile_q4_1_q8_1_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    __m256 acc[2][4];
+    __m128 summs[2] = {_mm_setzero_ps(), _mm_setzero_ps()};
+    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
+    const float *ys[4];
+    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
+    for (int64_t ib = 0; ib < n / 32; ib++) {
+        const __m128 sy = _mm_setr_ps(ys[0][2 * ib + 1], ys[1][2 * ib + 1], ys[2][2 * ib + 1], ys[3][2 * ib + 1]);
+        for (int r = 0; r < 2; r++) {
+            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * 20;
+            int32_t dm;
+            memcpy(&dm, xb, 4);
+            const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
+            summs[r] = _mm_fmadd_ps(_mm_broadcastss_ps(_mm_movehdup_ps(f)), sy, summs[r]);
+            const float dx = _mm_cvtss_f32(f);
+            const __m256i qx = nibbles_avx2(xb + 4);
+            for (int t = 0; t < 4; t++) {
+                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 36 + 4));
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][2 * ib]), dot_us8_avx2(qx, qy), acc[r][t]);
+            }
+        }
+    }
+    tile_store((const __m256 (*)[4])acc, summs, out, os);
+}
+
+/// Q4_0 (wbytes 18, unpack = nibbles - 8) and Q8_0 (wbytes 34, raw bytes) weights
+/// against Q8_0 activations.
+CGGUF_AVX2 static inline __attribute__((always_inline)) void tile_x_q8_0_avx2(
+    int q8, int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride, size_t so, float *out, int64_t os) {
+    const size_t wbytes = q8 ? 34 : 18;
+    __m256 acc[2][4];
+    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
+    const float *ys[4];
+    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
+    for (int64_t ib = 0; ib < n / 32; ib++) {
+        for (int r = 0; r < 2; r++) {
+            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * wbytes;
+            const float dx = half_avx2(xb);
+            const __m256i qx = q8 ? _mm256_loadu_si256((const __m256i *)(xb + 2))
+                                  : _mm256_sub_epi8(nibbles_avx2(xb + 2), _mm256_set1_epi8(8));
+            const __m256i ax = _mm256_sign_epi8(qx, qx);
+            for (int t = 0; t < 4; t++) {
+                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 34 + 2));
+                const __m256 p = dot_us8_avx2(ax, _mm256_sign_epi8(qy, qx));
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][ib]), p, acc[r][t]);
+            }
+        }
+    }
+    tile_store((const __m256 (*)[4])acc, NULL, out, os);
+}
+
+CGGUF_AVX2 static void tile_q4_0_q8_0_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    tile_x_q8_0_avx2(0, n, x, xs, y, ystride, so, out, os);
+}
+
+CGGUF_AVX2 static void tile_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    tile_x_q8_0_avx2(1, n, x, xs, y, ystride, so, out, os);
+}
+// The same tiles where the CPU has AVX-512 VNNI (with VL): vpdpbusd adds the four
+// u8 x s8 products of each int32 lane in one instruction, the exact sum that
+// maddubs + madd give here (no int16 pair can saturate: weights are at most 15, or
+// 128 after the sign trick, activations within +-127); the 32 vector registers keep
+// the eight accumulators and their operands out of memory.
+#define CGGUF_VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")))
+
+CGGUF_VNNI static inline __m256 dot_us8_vnni(__m256i ax, __m256i sy) {
+    return _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(_mm256_setzero_si256(), ax, sy));
+}
+
+CGGUF_VNNI static void tile_q4_1_q8_1_vnni(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    __m256 acc[2][4];
+    __m128 summs[2] = {_mm_setzero_ps(), _mm_setzero_ps()};
+    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
+    const float *ys[4];
+    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
+    for (int64_t ib = 0; ib < n / 32; ib++) {
+        const __m128 sy = _mm_setr_ps(ys[0][2 * ib + 1], ys[1][2 * ib + 1], ys[2][2 * ib + 1], ys[3][2 * ib + 1]);
+        for (int r = 0; r < 2; r++) {
+            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * 20;
+            int32_t dm;
+            memcpy(&dm, xb, 4);
+            const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
+            summs[r] = _mm_fmadd_ps(_mm_broadcastss_ps(_mm_movehdup_ps(f)), sy, summs[r]);
+            const float dx = _mm_cvtss_f32(f);
+            const __m256i qx = nibbles_avx2(xb + 4);
+            for (int t = 0; t < 4; t++) {
+                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 36 + 4));
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][2 * ib]), dot_us8_vnni(qx, qy), acc[r][t]);
+            }
+        }
+    }
+    tile_store((const __m256 (*)[4])acc, summs, out, os);
+}
+
+CGGUF_VNNI static inline __attribute__((always_inline)) void tile_x_q8_0_vnni(
+    int q8, int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride, size_t so, float *out, int64_t os) {
+    const size_t wbytes = q8 ? 34 : 18;
+    __m256 acc[2][4];
+    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
+    const float *ys[4];
+    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
+    for (int64_t ib = 0; ib < n / 32; ib++) {
+        for (int r = 0; r < 2; r++) {
+            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * wbytes;
+            const float dx = half_avx2(xb);
+            const __m256i qx = q8 ? _mm256_loadu_si256((const __m256i *)(xb + 2))
+                                  : _mm256_sub_epi8(nibbles_avx2(xb + 2), _mm256_set1_epi8(8));
+            const __m256i ax = _mm256_sign_epi8(qx, qx);
+            for (int t = 0; t < 4; t++) {
+                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 34 + 2));
+                const __m256 p = dot_us8_vnni(ax, _mm256_sign_epi8(qy, qx));
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][ib]), p, acc[r][t]);
+            }
+        }
+    }
+    tile_store((const __m256 (*)[4])acc, NULL, out, os);
+}
+
+CGGUF_VNNI static void tile_q4_0_q8_0_vnni(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    tile_x_q8_0_vnni(0, n, x, xs, y, ystride, so, out, os);
+}
+
+CGGUF_VNNI static void tile_q8_0_q8_0_vnni(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    tile_x_q8_0_vnni(1, n, x, xs, y, ystride, so, out, os);
+}
+
+static int cpu_has_vnni(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni");
+}
+
+static atomic_int g_vnni = -1;
+
+static int use_vnni(void) {
+    int v = atomic_load_explicit(&g_vnni, memory_order_relaxed);
+    if (v < 0) {
+        v = cpu_has_vnni();
+        const char *env = getenv("GGUF_KERNELS");
+        if (env != NULL && strcmp(env, "avx2") == 0) v = 0;
+        atomic_store_explicit(&g_vnni, v, memory_order_relaxed);
+    }
+    return v;
+}
 #endif
 
 static float dot_f32_scalar(int64_t n, const float *x, const float *y) {
@@ -954,4 +1162,38 @@ cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows) {
         return dot_q4_k_q8_k_rows8_scalar;
     }
     return cgguf_select_row_dot(wtype);
+}
+
+cgguf_tile_dot cgguf_select_tile_dot(int wtype) {
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1 && use_vnni()) {
+        switch (wtype) {
+            case CGGUF_TYPE_Q4_0: return tile_q4_0_q8_0_vnni;
+            case CGGUF_TYPE_Q4_1: return tile_q4_1_q8_1_vnni;
+            case CGGUF_TYPE_Q8_0: return tile_q8_0_q8_0_vnni;
+            default: return NULL;
+        }
+    }
+    if (cgguf_kernel_level() >= 1) {
+        switch (wtype) {
+            case CGGUF_TYPE_Q4_0: return tile_q4_0_q8_0_avx2;
+            case CGGUF_TYPE_Q4_1: return tile_q4_1_q8_1_avx2;
+            case CGGUF_TYPE_Q8_0: return tile_q8_0_q8_0_avx2;
+            default: return NULL;
+        }
+    }
+#endif
+    (void)wtype;
+    return NULL;
+}
+
+int cgguf_set_vnni(int enabled) {
+#if CGGUF_X86
+    const int v = enabled && cpu_has_vnni();
+    atomic_store_explicit(&g_vnni, v, memory_order_relaxed);
+    return v;
+#else
+    (void)enabled;
+    return 0;
+#endif
 }

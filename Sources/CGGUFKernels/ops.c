@@ -30,6 +30,7 @@ struct matmul_job {
     float *out;
     int64_t out_stride;
     cgguf_row_dot dot;
+    cgguf_tile_dot tile; // NULL: rows one at a time
 };
 
 static void row_range(int64_t rows, int ith, int nth, int64_t *r0, int64_t *r1) {
@@ -40,11 +41,41 @@ static void row_range(int64_t rows, int ith, int nth, int64_t *r0, int64_t *r1) 
     if (*r1 > rows) *r1 = rows;
 }
 
+/// Rows (in this thread's range) in chunks that stay in L1 while every group of four
+/// tokens passes over them; two rows by four tokens per kernel call; the leftover
+/// row and tokens through the row kernel (same bits either way).
+static void matmul_tiled(const struct matmul_job *job, int64_t r0, int64_t r1) {
+    enum { CHUNK_ROWS = 16 };
+    const int64_t tokens_tiled = job->n_tokens - job->n_tokens % CGGUF_TILE_TOKENS;
+    for (int64_t c0 = r0; c0 < r1; c0 += CHUNK_ROWS) {
+        const int64_t c1 = c0 + CHUNK_ROWS < r1 ? c0 + CHUNK_ROWS : r1;
+        const int64_t pairs_end = c0 + (c1 - c0) / CGGUF_TILE_ROWS * CGGUF_TILE_ROWS;
+        for (int64_t t = 0; t < tokens_tiled; t += CGGUF_TILE_TOKENS) {
+            const uint8_t *xq = job->xq + (size_t)t * job->xq_row_bytes;
+            for (int64_t r = c0; r < pairs_end; r += CGGUF_TILE_ROWS) {
+                job->tile(job->cols, job->w + (size_t)r * job->row_bytes, job->row_bytes, xq, job->xq_row_bytes,
+                          job->xq_scales_offset, job->out + t * job->out_stride + r, job->out_stride);
+            }
+        }
+        for (int64_t r = c0; r < c1; r++) {
+            const uint8_t *row = job->w + (size_t)r * job->row_bytes;
+            for (int64_t t = r < pairs_end ? tokens_tiled : 0; t < job->n_tokens; t++) {
+                const uint8_t *xq = job->xq + (size_t)t * job->xq_row_bytes;
+                job->out[t * job->out_stride + r] = job->dot(job->cols, row, xq, (const float *)(xq + job->xq_scales_offset));
+            }
+        }
+    }
+}
+
 static void matmul_task(void *raw, int ith, int nth) {
     const struct matmul_job *job = raw;
     int64_t r0, r1;
     row_range(job->rows, ith, nth, &r0, &r1);
     if (r0 >= r1) return;
+    if (job->tile != NULL && job->n_tokens >= CGGUF_TILE_TOKENS) {
+        matmul_tiled(job, r0, r1);
+        return;
+    }
     if (job->dot != NULL) {
         for (int64_t r = r0; r < r1; r++) {
             const uint8_t *row = job->w + (size_t)r * job->row_bytes;
@@ -74,6 +105,28 @@ static size_t activation_stride(int at, int64_t cols, size_t *scales_offset) {
     return blocks + ((size_t)(cols / 32) * 2 * sizeof(float) + 63) / 64 * 64;
 }
 
+static void quantize_task(void *raw, int ith, int nth) {
+    const struct matmul_job *job = raw;
+    const int at = cgguf_activation_type(job->wtype);
+    int64_t t0, t1;
+    row_range(job->n_tokens, ith, nth, &t0, &t1);
+    for (int64_t t = t0; t < t1; t++) {
+        uint8_t *dst = (uint8_t *)job->xq + (size_t)t * job->xq_row_bytes;
+        const float *src = job->x + t * job->cols;
+        if (at == CGGUF_TYPE_Q8_K) {
+            // The k-quant kernels read each block's float scale in place.
+            cgguf_quantize_q8_k(src, dst, job->cols);
+            continue;
+        }
+        if (at == CGGUF_TYPE_Q8_1) {
+            cgguf_quantize_q8_1(src, dst, job->cols);
+        } else {
+            cgguf_quantize_q8_0(src, dst, job->cols);
+        }
+        cgguf_activation_scales(dst, job->cols / 32, at == CGGUF_TYPE_Q8_1, (float *)(dst + job->xq_scales_offset));
+    }
+}
+
 size_t cgguf_matmul_scratch_size(int wtype, int64_t cols, int64_t n_tokens) {
     int at = cgguf_activation_type(wtype);
     if (at == CGGUF_TYPE_F32) return 16;
@@ -88,23 +141,16 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
         .wtype = wtype, .w = w, .row_bytes = row_bytes, .rows = rows, .cols = cols,
         .x = x, .xq = scratch, .xq_row_bytes = 0, .n_tokens = n_tokens,
         .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows),
+        .tile = cgguf_select_tile_dot(wtype),
     };
     if (job.dot != NULL) {
-        int at = cgguf_activation_type(wtype);
-        job.xq_row_bytes = activation_stride(at, cols, &job.xq_scales_offset);
-        for (int64_t t = 0; t < n_tokens; t++) {
-            uint8_t *dst = (uint8_t *)scratch + (size_t)t * job.xq_row_bytes;
-            if (at == CGGUF_TYPE_Q8_K) {
-                // The k-quant kernels read each block's float scale in place.
-                cgguf_quantize_q8_k(x + t * cols, dst, cols);
-                continue;
-            }
-            if (at == CGGUF_TYPE_Q8_1) {
-                cgguf_quantize_q8_1(x + t * cols, dst, cols);
-            } else {
-                cgguf_quantize_q8_0(x + t * cols, dst, cols);
-            }
-            cgguf_activation_scales(dst, cols / 32, at == CGGUF_TYPE_Q8_1, (float *)(dst + job.xq_scales_offset));
+        job.xq_row_bytes = activation_stride(cgguf_activation_type(wtype), cols, &job.xq_scales_offset);
+        // A batch's activations are quantised on all threads; one token's on the caller
+        // (waking the pool twice would cost more than the work).
+        if (n_tokens >= 8) {
+            cgguf_pool_run(pool, quantize_task, &job);
+        } else {
+            quantize_task(&job, 0, 1);
         }
     }
     cgguf_pool_run(pool, matmul_task, &job);
@@ -145,27 +191,30 @@ void cgguf_rope_norm(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims
     }
 }
 
-// The exp approximation llama.cpp's vectorised SiLU uses on x86 (a polynomial after
-// range reduction, max error about 1.5 ulp), evaluated lane by lane with the same
-// fused operations so results agree bit for bit.
-static float approx_expf(float x) {
-    const float r = 0x1.8p23f;
-    const float z = fmaf(x, 0x1.715476p+0f, r);
-    const float n = z - r;
-    const float b = fmaf(-n, 0x1.7f7d1cp-20f, fmaf(-n, 0x1.62e4p-1f, x));
-    const float u = b * b;
-    const float j = fmaf(fmaf(fmaf(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, fmaf(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)),
-                         u, fmaf(0x1.ffffecp-1f, b, 1.0f));
-    if (fabsf(n) > 192.0f) return n <= 0.0f ? 0.0f : INFINITY;
-    return ldexpf(j, (int)n);
+#if CGGUF_X86
+CGGUF_AVX2 static void swiglu_avx2(const float *gate, const float *up, float *out, int64_t n) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    for (int64_t i = 0; i < n; i += 8) {
+        const __m256 g = _mm256_loadu_ps(gate + i);
+        const __m256 e = cgguf_approx_exp8_avx2(_mm256_sub_ps(_mm256_setzero_ps(), g));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_div_ps(g, _mm256_add_ps(one, e)), _mm256_loadu_ps(up + i)));
+    }
 }
+#endif
 
 void cgguf_swiglu(const float *gate, const float *up, float *out, int64_t n) {
     // Whole groups of 16 take the vector path there, the rest libm's expf.
     const int64_t vectorized = n - n % 16;
-    for (int64_t i = 0; i < vectorized; i++) {
+    int64_t start = 0;
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) {
+        swiglu_avx2(gate, up, out, vectorized);
+        start = vectorized;
+    }
+#endif
+    for (int64_t i = start; i < vectorized; i++) {
         const float g = gate[i];
-        out[i] = (g / (1.0f + approx_expf(0.0f - g))) * up[i];
+        out[i] = (g / (1.0f + cgguf_approx_expf(0.0f - g))) * up[i];
     }
     for (int64_t i = vectorized; i < n; i++) {
         const float g = gate[i];
@@ -177,8 +226,23 @@ void cgguf_add(float *x, const float *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) x[i] = y[i] + x[i];
 }
 
+#if CGGUF_X86
+// F16C rounds to nearest even, as cgguf_float_to_half does.
+CGGUF_AVX2 static int64_t store_f16_avx2(const float *x, uint16_t *dst, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        _mm_storeu_si128((__m128i *)(dst + i), _mm256_cvtps_ph(_mm256_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT));
+    }
+    return i;
+}
+#endif
+
 void cgguf_store_f16(const float *x, uint16_t *dst, int64_t n) {
-    for (int64_t i = 0; i < n; i++) dst[i] = cgguf_float_to_half(x[i]);
+    int64_t i = 0;
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) i = store_f16_avx2(x, dst, n);
+#endif
+    for (; i < n; i++) dst[i] = cgguf_float_to_half(x[i]);
 }
 
 // ------------------------------------------------------------------ attention
@@ -369,7 +433,7 @@ static inline __attribute__((always_inline)) void attend_f32_body(const struct a
         for (int64_t g = 0; g < 64; g += 16) {
             float e[16];
             for (int l = 0; l < 16; l++) {
-                e[l] = approx_expf(scores[g + l] - mnew);
+                e[l] = cgguf_approx_expf(scores[g + l] - mnew);
                 scores[g + l] = e[l];
             }
             sum += (double)reduce_add_16(e);
@@ -440,5 +504,9 @@ void cgguf_attention(cgguf_pool *pool, const float *q, const uint16_t *k_cache,
         .n_tokens = n_tokens, .n_heads = n_heads, .n_kv_heads = n_kv_heads, .head_dim = head_dim,
         .scale = scale, .precise = precise_f32, .out = out,
     };
+    if (precise_f32 && cgguf_attention_f32_tiled(pool, q, k_cache, v_cache, kv_stride, first_pos, n_tokens,
+                                                 n_heads, n_kv_heads, head_dim, scale, out) == 0) {
+        return;
+    }
     cgguf_pool_run(pool, attention_task, &job);
 }

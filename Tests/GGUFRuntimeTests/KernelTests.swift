@@ -165,6 +165,50 @@ import Testing
         #expect(block[4..<8].map { Int8(bitPattern: $0) } == [127, 2, -4, 1])
     }
 
+    /// The KV cache store (F16C on AVX2) rounds exactly like the scalar conversion.
+    @Test func storesHalvesAlikeOnBothKernelLevels() {
+        var rng = TestRandom(seed: 11)
+        var x: [Float] = []
+        while x.count < 4099 {
+            let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
+            if !f.isNaN { x.append(x.count % 2 == 0 ? f : rng.float(in: -70000...70000)) }
+        }
+        func run(_ level: GGUFKernels.Level) -> [UInt16] {
+            GGUFKernels.select(level)
+            var out = [UInt16](repeating: 0, count: x.count)
+            cgguf_store_f16(x, &out, Int64(x.count))
+            return out
+        }
+        let best = GGUFKernels.best
+        defer { GGUFKernels.select(best) }
+        let scalar = run(.scalar)
+        #expect(run(best) == scalar)
+        #expect(scalar == x.map { Float16($0).bitPattern })
+    }
+
+    /// Activation quantisation gives the same bytes on both kernel levels: random blocks,
+    /// blocks with exact halves (ties round to even), an all-zero block, a negative maximum.
+    @Test func quantisationAgreesAcrossKernels() {
+        var rng = TestRandom(seed: 31)
+        var x = (0..<(32 * 40)).map { _ in rng.float(in: -5...5) }
+        for i in 0..<32 { x[32 + i] = i == 0 ? 127 : Float(Int(rng.next() % 200) - 100) + 0.5 }
+        for i in 0..<32 { x[64 + i] = 0 }
+        x[96] = -50
+        func run(_ level: GGUFKernels.Level) -> ([UInt8], [UInt8]) {
+            GGUFKernels.select(level)
+            var q0 = [UInt8](repeating: 0, count: 34 * 40), q1 = [UInt8](repeating: 0, count: 36 * 40)
+            cgguf_quantize_q8_0(x, &q0, Int64(x.count))
+            cgguf_quantize_q8_1(x, &q1, Int64(x.count))
+            return (q0, q1)
+        }
+        let best = GGUFKernels.best
+        defer { GGUFKernels.select(best) }
+        let scalar = run(.scalar), fast = run(best)
+        #expect(scalar.0 == fast.0)
+        #expect(scalar.1 == fast.1)
+        #expect(scalar.1[(36 * 2)..<(36 * 3)].allSatisfy { $0 == 0 })
+    }
+
     /// Random weight rows and activations of every integer-dot type.
     static func randomRows(_ type: GGUFTensorType, columns: Int, rows: Int, rng: inout TestRandom) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -186,7 +230,7 @@ import Testing
         var rng = TestRandom(seed: UInt64(type.rawValue) + 99)
         // Q4_K with a multiple of 8 rows takes llama.cpp's repacked-row order (the
         // single-row kernel is checked exactly in KernelQuantTests).
-        let columns = 512, rows = type == .q4_K ? 16 : 12, tokens = 3
+        let columns = 512, rows = type == .q4_K ? 16 : 13, tokens = 7
         let weights: [UInt8]
         if [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0].contains(type) {
             weights = Self.randomRows(type, columns: columns, rows: rows, rng: &rng)
@@ -225,10 +269,17 @@ import Testing
             return out
         }
         let best = GGUFKernels.best
-        defer { GGUFKernels.select(best) }
+        defer {
+            GGUFKernels.select(best)
+            cgguf_set_vnni(1)
+        }
         let fast = run(threads: 1, level: best)
         #expect(run(threads: 1, level: .scalar) == fast)
         #expect(run(threads: 3, level: best) == fast)
+        // The AVX2 tiles without VNNI (a no-op where the CPU has none).
+        cgguf_set_vnni(0)
+        #expect(run(threads: 1, level: best) == fast)
+        cgguf_set_vnni(1)
 
         // Against a float reference: quantising activations to 8 bits costs < 2%.
         for r in 0..<rows {
@@ -240,6 +291,60 @@ import Testing
                 #expect(abs(fast[t * rows + r] - reference) <= 0.02 * magnitude + 1e-4)
             }
         }
+    }
+
+    /// Attention over random F16 caches: the blocked AVX2 F32 path (and the F16 path)
+    /// give the scalar path's bits, for batches that start mid-tile, end mid-block and
+    /// span several 64-key tiles, with one and two threads; scores large enough that
+    /// some softmax weights underflow to subnormals or zero.
+    @Test(arguments: [(Int64(0), Int64(70)), (Int64(37), Int64(100)), (Int64(130), Int64(64)), (Int64(5), Int64(3))])
+    func attentionAgreesAcrossKernelsAndThreads(_ firstPos: Int64, _ tokens: Int64) {
+        var rng = TestRandom(seed: UInt64(firstPos * 1000 + tokens))
+        let heads: Int64 = 6, kvHeads: Int64 = 2, hd: Int64 = 64
+        let kvStride = kvHeads * hd, positions = firstPos + tokens
+        var q = [Float](), k = [UInt16](), v = [UInt16]()
+        for _ in 0..<(tokens * heads * hd) { q.append(rng.float(in: -4...4)) }
+        for _ in 0..<(positions * kvStride) {
+            k.append(cgguf_fp32_to_fp16(rng.float(in: -3...3)))
+            v.append(cgguf_fp32_to_fp16(rng.float(in: -1...1)))
+        }
+        func run(level: GGUFKernels.Level, threads: Int32, precise: Int32) -> [Float] {
+            GGUFKernels.select(level)
+            let pool = cgguf_pool_create(threads)
+            defer { cgguf_pool_destroy(pool) }
+            var out = [Float](repeating: .nan, count: Int(tokens * heads * hd))
+            cgguf_attention(pool, q, k, v, kvStride, firstPos, tokens, heads, kvHeads, hd, 0.125, precise, &out)
+            return out
+        }
+        let best = GGUFKernels.best
+        defer { GGUFKernels.select(best) }
+        for precise: Int32 in [1, 0] {
+            let scalar = run(level: .scalar, threads: 1, precise: precise)
+            #expect(!scalar.contains { $0.isNaN })
+            #expect(run(level: best, threads: 1, precise: precise) == scalar)
+            #expect(run(level: best, threads: 2, precise: precise) == scalar)
+        }
+    }
+
+    /// SwiGLU on AVX2 equals the scalar lane-by-lane code, including inputs whose exp
+    /// is subnormal, zero or infinite.
+    @Test func swigluAgreesAcrossKernels() {
+        var rng = TestRandom(seed: 7)
+        let n = 1536 + 8
+        var gate = (0..<n).map { _ in rng.float(in: -12...12) }
+        for (i, g) in [-100, -88, -87.5, -90, 95, 100, 150, 200, -250, 0, -0.0].enumerated() { gate[i * 3] = Float(g) }
+        let up = (0..<n).map { _ in rng.float(in: -3...3) }
+        func run(_ level: GGUFKernels.Level) -> [Float] {
+            GGUFKernels.select(level)
+            var out = [Float](repeating: 0, count: n)
+            cgguf_swiglu(gate, up, &out, Int64(n))
+            return out
+        }
+        let best = GGUFKernels.best
+        defer { GGUFKernels.select(best) }
+        let scalar = run(.scalar)
+        let fast = run(best)
+        #expect(zip(scalar, fast).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
 
     /// The whole model with scalar kernels gives llama.cpp's tokens too. Lives in this

@@ -6,6 +6,8 @@ extension ConversationStore {
     /// `index.json` was written (by size, mtime and inode), and rewrites the index only when
     /// something changed. Unreadable files are quarantined and left out.
     public func list(limit: Int? = nil) throws -> [ConversationSummary] {
+        // Taken before anything is read, so a change made while listing shows as a different stamp.
+        let directoryBefore = Platform.stamp(ofPath: layout.conversations.path)
         let names = Platform.fileNames(in: layout.conversations)
         let ids = names.compactMap(StoreLayout.conversationID(fromFileName:))
         let idSet = Set(ids)
@@ -34,15 +36,35 @@ extension ConversationStore {
             changed = true
         }
 
-        if changed { writeIndex(ConversationIndex(entries: entries.values.sorted { $0.summary.id < $1.summary.id })) }
+        let directoryStamp = ConversationIndex.settled(directoryBefore, now: Date())
+        if changed || previous?.directoryStamp != directoryStamp {
+            writeIndex(
+                ConversationIndex(entries: entries.values.sorted { $0.summary.id < $1.summary.id }, directoryStamp: directoryStamp))
+        }
         let summaries = entries.values.map(\.summary).sorted(by: ConversationSummary.newestFirst)
         if let limit { return Array(summaries.prefix(max(limit, 0))) }
         return summaries
     }
 
-    /// The conversation updated last, if any.
+    /// The conversation updated last, if any (what `parley --continue` opens).
+    ///
+    /// When `index.json` vouches for the `conversations/` directory as it is now (see
+    /// `ConversationIndex`), the answer comes from the index and one `stat` of the winning file;
+    /// otherwise (no index, an older one, anything added, saved, removed or half-written since) it
+    /// is a full listing, which also refreshes the index for next time.
     public func mostRecent() throws -> ConversationSummary? {
-        try list(limit: 1).first
+        // Read quietly: an unreadable index is reported (and rebuilt) by the listing below.
+        if let (data, _) = try? Platform.readFile(layout.index), let index = ConversationIndex.decode(data) {
+            switch index.newest(directoryNow: Platform.stamp(ofPath: layout.conversations.path)) {
+            case .known(nil):
+                return nil
+            case .known(let entry?):
+                if Platform.stamp(ofPath: layout.conversationFile(entry.summary.id).path) == entry.stamp { return entry.summary }
+            case .unknown:
+                break
+            }
+        }
+        return try list(limit: 1).first
     }
 
     /// Case-insensitive search of titles and message contents (any script, CJK included). One hit

@@ -30,14 +30,19 @@ public struct ChatReducer: Sendable {
             return []
         case .turnText(let piece):
             guard let last = state.conversation.messages.indices.last, state.conversation.messages[last].status == .streaming else { return [] }
-            let before = state.scrollOffset > 0 ? layout.lines(for: state.conversation.messages[last], width: state.width).count : 0
-            state.conversation.messages[last].content += piece
-            if state.scrollOffset > 0 {
-                // Scrolled up: keep the same lines on screen while the reply grows below.
-                state.scrollOffset += layout.lines(for: state.conversation.messages[last], width: state.width).count - before
-            }
+            grow(&state, at: last) { $0.content += piece }
             let tokens = max(1, TokenEstimator.estimate(piece))
             state.contextTokens += tokens
+            switch state.phase {
+            case .streaming(let since, let count): state.phase = .streaming(since: since, tokens: count + tokens)
+            default: state.phase = .streaming(since: now, tokens: tokens)
+            }
+            return []
+        case .turnReasoning(let piece):
+            guard let last = state.conversation.messages.indices.last, state.conversation.messages[last].status == .streaming else { return [] }
+            grow(&state, at: last) { $0.reasoning = ($0.reasoning ?? "") + piece }
+            // Reasoning is not sent back with the next prompt, so the context meter stays.
+            let tokens = max(1, TokenEstimator.estimate(piece))
             switch state.phase {
             case .streaming(let since, let count): state.phase = .streaming(since: since, tokens: count + tokens)
             default: state.phase = .streaming(since: now, tokens: tokens)
@@ -231,6 +236,9 @@ public struct ChatReducer: Sendable {
             startNewConversation(&state, keepNotice: false)
             return []
         case .ctrl("l"):
+            return []
+        case .ctrl("t"):
+            toggleReasoning(&state)
             return []
         case .pageUp:
             scroll(&state, by: geometry.page)
@@ -442,6 +450,9 @@ public struct ChatReducer: Sendable {
                 question: "Move \u{201C}\(state.conversation.displayTitle)\u{201D} to the trash? (y/n)",
                 action: .trash(id: state.conversation.id, reopenList: false))
             return []
+        case .think:
+            toggleReasoning(&state)
+            return []
         case .copy:
             guard let reply = state.conversation.messages.last(where: { $0.role == .assistant && !$0.content.isEmpty }) else {
                 state.notice = ChatNotice("no reply to copy yet", isError: true)
@@ -450,6 +461,25 @@ public struct ChatReducer: Sendable {
             state.notice = ChatNotice("copied the last reply (\(reply.content.count) characters) to the clipboard")
             return [.copyToClipboard(reply.content)]
         }
+    }
+
+    /// Changes the streaming reply; when scrolled up, keeps the same lines on screen while it grows below.
+    private func grow(_ state: inout ChatState, at index: Int, _ change: (inout Message) -> Void) {
+        let width = state.width
+        let show = state.showsReasoning
+        let before = state.scrollOffset > 0 ? layout.lines(for: state.conversation.messages[index], width: width, showReasoning: show).count : 0
+        change(&state.conversation.messages[index])
+        if state.scrollOffset > 0 {
+            state.scrollOffset += layout.lines(for: state.conversation.messages[index], width: width, showReasoning: show).count - before
+        }
+    }
+
+    private func toggleReasoning(_ state: inout ChatState) {
+        state.showsReasoning.toggle()
+        let any = state.conversation.messages.contains { !($0.reasoning ?? "").isEmpty }
+        state.notice = ChatNotice(
+            (state.showsReasoning ? "reasoning shown in full" : "reasoning folded to one line") + (any ? "" : " (no reply here has any yet)"))
+        clampScroll(&state)
     }
 
     private func openHelp(_ state: inout ChatState) {
@@ -628,7 +658,7 @@ public struct ChatReducer: Sendable {
         let geometry = ScreenGeometry(state)
         guard !geometry.tooSmall else { return }
         let needed = state.scrollOffset + geometry.transcriptHeight
-        let total = layout.lineCount(of: state.conversation.messages, width: state.width, upTo: needed)
+        let total = layout.lineCount(of: state.conversation.messages, width: state.width, upTo: needed, showReasoning: state.showsReasoning)
         state.scrollOffset = max(0, min(state.scrollOffset, total - geometry.transcriptHeight))
     }
 

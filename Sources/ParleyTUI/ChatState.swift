@@ -119,6 +119,8 @@ public struct ChatState: Sendable, Equatable {
     /// Rows scrolled up from the newest line; 0 follows the conversation as it grows.
     public var scrollOffset = 0
     public var overlay: Overlay = .none
+    /// Replies' reasoning shown in full rather than as a one-line summary (`/think`, Ctrl-T).
+    public var showsReasoning = false
     /// Rows the help overlay is scrolled down (when it is taller than the screen).
     public var helpOffset = 0
     /// Ctrl-C on an idle, empty input asks once more; this says it was asked.

@@ -13,6 +13,7 @@ enum HelpView {
         ("Tab", "complete a /command"),
         ("F2, Ctrl-B", "conversations: type to filter, Enter opens, Ctrl-R renames, Del trashes"),
         ("Ctrl-N", "new conversation"),
+        ("Ctrl-T", "show or hide replies' reasoning (/think)"),
         ("Ctrl-C", "cancel a streaming reply; twice on empty input quits"),
         ("Ctrl-D", "quit (on empty input)"),
         ("F1, ?", "this help (↑↓ scroll, Esc closes)"),

@@ -17,6 +17,7 @@ public enum SlashCommand: Sendable, Equatable {
     case search(String)
     case delete
     case copy
+    case think
     case help
     case quit
 
@@ -37,6 +38,7 @@ public enum SlashCommand: Sendable, Equatable {
         ("search", "TEXT", "search all conversations"),
         ("delete", "", "move this conversation to the trash"),
         ("copy", "", "copy the last reply (OSC 52)"),
+        ("think", "", "show or hide replies' reasoning (also Ctrl-T)"),
         ("help", "", "show keys and commands"),
         ("quit", "", "leave Parley"),
     ]
@@ -81,6 +83,7 @@ public enum SlashCommand: Sendable, Equatable {
         case "search": return argument.isEmpty ? .failure(needs("text: /search TEXT")) : .success(.search(argument))
         case "delete": return none(.delete)
         case "copy": return none(.copy)
+        case "think", "reasoning": return none(.think)
         case "help": return none(.help)
         case "quit", "exit", "q": return none(.quit)
         case "": return .failure(ParseError(description: "type a command after / (Tab lists them)"))

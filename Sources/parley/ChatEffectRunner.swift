@@ -205,12 +205,16 @@ final class ChatEffectRunner: @unchecked Sendable {
                         deliver(.turnStarted(conversationID: conversationID, messageID: messageID))
                     case .text(let piece):
                         deliver(.turnText(piece))
-                    case .notice(let notice), .safetyNotice(let notice):
+                    case .notice(let notice):
                         deliver(.turnNotice(notice))
+                    case .safetyNotice:
+                        // The notice itself is drawn in the transcript, framed, under the message
+                        // that set it off (TranscriptLayout derives it with the same check).
+                        deliver(.turnNotice("support contacts are shown above the reply"))
                     case .contextTrimmed(let dropped, let tokens, let size):
                         deliver(.turnNotice("left the \(dropped) oldest messages out so the conversation fits the context (\(tokens) of \(size) tokens)"))
-                    case .reasoning:
-                        break
+                    case .reasoning(let piece):
+                        deliver(.turnReasoning(piece))
                     }
                 }
                 deliver(.turnFinished(try after(outcome)))

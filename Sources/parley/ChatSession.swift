@@ -85,7 +85,10 @@ final class ChatSession: @unchecked Sendable {
             switch message {
             case .event(let event):
                 let requested = reducer.reduce(&state, event, now: Date())
-                if case .turnText = event { coalesce = true }
+                switch event {
+                case .turnText, .turnReasoning: coalesce = true
+                default: break
+                }
                 dirty = true
                 for effect in requested {
                     if effect == .quit { break loop }

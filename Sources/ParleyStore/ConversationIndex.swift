@@ -8,9 +8,9 @@ import ParleyCore
 /// at the files, when that stamp was already `settleSeconds` old. Every save renames a file into
 /// that directory (and creating, trashing or quarantining one adds or removes a name), which moves
 /// its mtime, so while the directory still has that stamp no file has changed since the listing and
-/// the newest conversation can be read from the index alone (`newest(directoryNow:)`), without a
-/// `stat` per file. The age condition keeps a write that lands in the same clock tick as the stamp
-/// from going unnoticed.
+/// the newest conversation is known without a `stat` per file (`newest(directoryNow:)`, kept in
+/// `newest.json` by `NewestConversationRecord`). The age condition keeps a write that lands in the
+/// same clock tick as the stamp from going unnoticed.
 struct ConversationIndex: Sendable, Equatable {
     static let currentVersion = 1
     /// How old the directory's mtime must be before the index vouches for it.

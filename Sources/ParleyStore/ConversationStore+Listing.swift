@@ -38,8 +38,9 @@ extension ConversationStore {
 
         let directoryStamp = ConversationIndex.settled(directoryBefore, now: Date())
         if changed || previous?.directoryStamp != directoryStamp {
-            writeIndex(
-                ConversationIndex(entries: entries.values.sorted { $0.summary.id < $1.summary.id }, directoryStamp: directoryStamp))
+            let index = ConversationIndex(entries: entries.values.sorted { $0.summary.id < $1.summary.id }, directoryStamp: directoryStamp)
+            writeIndex(index)
+            writeNewest(index)
         }
         let summaries = entries.values.map(\.summary).sorted(by: ConversationSummary.newestFirst)
         if let limit { return Array(summaries.prefix(max(limit, 0))) }
@@ -48,21 +49,17 @@ extension ConversationStore {
 
     /// The conversation updated last, if any (what `parley --continue` opens).
     ///
-    /// When `index.json` vouches for the `conversations/` directory as it is now (see
-    /// `ConversationIndex`), the answer comes from the index and one `stat` of the winning file;
-    /// otherwise (no index, an older one, anything added, saved, removed or half-written since) it
-    /// is a full listing, which also refreshes the index for next time.
+    /// When `newest.json` vouches for the `conversations/` directory as it is now (see
+    /// `NewestConversationRecord`), the answer comes from it and one `stat` of the winning file, with
+    /// no look at the other files or at the index; otherwise (no record, anything added, saved,
+    /// removed or half-written since the last listing) it is a full listing, which also writes the
+    /// record for next time once the directory has settled.
     public func mostRecent() throws -> ConversationSummary? {
-        // Read quietly: an unreadable index is reported (and rebuilt) by the listing below.
-        if let (data, _) = try? Platform.readFile(layout.index), let index = ConversationIndex.decode(data) {
-            switch index.newest(directoryNow: Platform.stamp(ofPath: layout.conversations.path)) {
-            case .known(nil):
-                return nil
-            case .known(let entry?):
-                if Platform.stamp(ofPath: layout.conversationFile(entry.summary.id).path) == entry.stamp { return entry.summary }
-            case .unknown:
-                break
-            }
+        if let (data, _) = try? Platform.readFile(layout.newest), let record = NewestConversationRecord.decode(data),
+            record.directoryStamp == Platform.stamp(ofPath: layout.conversations.path)
+        {
+            guard let entry = record.entry else { return nil }
+            if Platform.stamp(ofPath: layout.conversationFile(entry.summary.id).path) == entry.stamp { return entry.summary }
         }
         return try list(limit: 1).first
     }
@@ -123,6 +120,20 @@ extension ConversationStore {
             return nil
         }
         return index
+    }
+
+    /// Records the newest conversation for `mostRecent()` when the index vouches for the directory;
+    /// otherwise removes an older record, so none can outlive the index it came from.
+    func writeNewest(_ index: ConversationIndex) {
+        guard let stamp = index.directoryStamp, case .known(let entry) = index.newest(directoryNow: stamp) else {
+            Platform.removeFile(layout.newest)
+            return
+        }
+        do {
+            try atomicFile.write(try NewestConversationRecord(directoryStamp: stamp, entry: entry).encoded(), to: layout.newest)
+        } catch {
+            diagnostics("could not update newest.json (--continue still works, only slower): \(oneLineDescription(of: error))")
+        }
     }
 
     func writeIndex(_ index: ConversationIndex) {

@@ -96,14 +96,53 @@ struct MostRecentTests {
         #expect(try fixture.store.mostRecent()?.title == "gamma, edited by hand")
     }
 
-    @Test func aMissingOrUnreadableIndexFallsBackToListing() throws {
+    @Test func theAnswerNeedsNeitherTheIndexNorTheOtherFiles() throws {
+        let fixture = try threeConversations()
+        defer { fixture.remove() }
+        try Self.settle(fixture)
+        _ = try fixture.store.list()
+        #expect(FileManager.default.fileExists(atPath: fixture.layout.newest.path))
+        try Data("garbage {".utf8).write(to: fixture.layout.index)
+        #expect(try fixture.store.mostRecent()?.id == "c")
+        #expect(!fixture.diagnostics.contains("index.json was unreadable"))
+    }
+
+    @Test func aMissingOrUnreadableRecordFallsBackToListing() throws {
         let fixture = try threeConversations()
         defer { fixture.remove() }
         try Self.settle(fixture)
         #expect(try fixture.store.mostRecent()?.id == "c")
+        try Data("garbage {".utf8).write(to: fixture.layout.newest)
+        #expect(try fixture.store.mostRecent()?.id == "c")
+        try FileManager.default.removeItem(at: fixture.layout.newest)
         try Data("garbage {".utf8).write(to: fixture.layout.index)
         #expect(try fixture.store.mostRecent()?.id == "c")
         #expect(fixture.diagnostics.all.filter { $0.contains("index.json was unreadable") }.count == 1)
+    }
+
+    @Test func aListingThatCannotVouchRemovesTheRecord() throws {
+        let fixture = try threeConversations()
+        defer { fixture.remove() }
+        try Self.settle(fixture)
+        _ = try fixture.store.list()
+        #expect(FileManager.default.fileExists(atPath: fixture.layout.newest.path))
+        try fixture.store.update(id: "a") { $0.title = "changed just now" }
+        _ = try fixture.store.list()
+        #expect(!FileManager.default.fileExists(atPath: fixture.layout.newest.path))
+        #expect(try fixture.store.mostRecent()?.id == "a")
+    }
+
+    @Test func theRecordRoundTrips() throws {
+        let entry = ConversationIndex.Entry(
+            summary: ConversationSummary(
+                id: "x", title: "ex", createdAt: Date(timeIntervalSinceReferenceDate: 10), updatedAt: Date(timeIntervalSinceReferenceDate: 20),
+                messageCount: 3),
+            stamp: FileStamp(size: 5, modifiedSeconds: 6, modifiedNanoseconds: 7, inode: 8), hasStreamingMessage: false)
+        let directory = FileStamp(size: 4096, modifiedSeconds: 100, modifiedNanoseconds: 5, inode: 9)
+        for record in [NewestConversationRecord(directoryStamp: directory, entry: entry), NewestConversationRecord(directoryStamp: directory, entry: nil)] {
+            #expect(NewestConversationRecord.decode(try record.encoded()) == record)
+        }
+        #expect(NewestConversationRecord.decode(Data(#"{"version":2,"directory":{"size":1,"modifiedSeconds":1,"modifiedNanoseconds":1,"inode":1}}"#.utf8)) == nil)
     }
 
     @Test func anEmptySettledStoreHasNoMostRecent() throws {

@@ -37,7 +37,9 @@ extension ConversationStore {
         }
 
         let directoryStamp = ConversationIndex.settled(directoryBefore, now: Date())
-        if changed || previous?.directoryStamp != directoryStamp {
+        // A directory that changed lately but holds the same files needs no new index: the stamp
+        // the old one recorded no longer matches, so it vouches for nothing anyway.
+        if changed || (directoryStamp != nil && previous?.directoryStamp != directoryStamp) {
             let index = ConversationIndex(entries: entries.values.sorted { $0.summary.id < $1.summary.id }, directoryStamp: directoryStamp)
             writeIndex(index)
             writeNewest(index)
@@ -130,7 +132,8 @@ extension ConversationStore {
             return
         }
         do {
-            try atomicFile.write(try NewestConversationRecord(directoryStamp: stamp, entry: entry).encoded(), to: layout.newest)
+            try atomicFile.write(
+                try NewestConversationRecord(directoryStamp: stamp, entry: entry).encoded(), to: layout.newest, durable: false)
         } catch {
             diagnostics("could not update newest.json (--continue still works, only slower): \(oneLineDescription(of: error))")
         }
@@ -138,7 +141,7 @@ extension ConversationStore {
 
     func writeIndex(_ index: ConversationIndex) {
         do {
-            try atomicFile.write(try index.encoded(), to: layout.index)
+            try atomicFile.write(try index.encoded(), to: layout.index, durable: false)
         } catch {
             diagnostics("could not update index.json (listing still works, only slower): \(oneLineDescription(of: error))")
         }

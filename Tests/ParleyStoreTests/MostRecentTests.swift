@@ -132,6 +132,35 @@ struct MostRecentTests {
         #expect(try fixture.store.mostRecent()?.id == "a")
     }
 
+    @Test func theCachesAreWrittenWithoutFlushing() throws {
+        let fixture = try threeConversations()
+        defer { fixture.remove() }
+        try Self.settle(fixture)
+        // Every flush fails: a save would fail, but the index and the record are caches.
+        let unflushed = try fixture.reopen(fileSync: FileSync(sync: { _ in
+            errno = EIO
+            return -1
+        }))
+        #expect(try unflushed.list().map(\.id) == ["c", "b", "a"])
+        #expect(FileManager.default.fileExists(atPath: fixture.layout.index.path))
+        #expect(FileManager.default.fileExists(atPath: fixture.layout.newest.path))
+        #expect(!fixture.diagnostics.contains("could not update"))
+    }
+
+    @Test func aDirectoryThatOnlyChangedLatelyDoesNotRewriteTheIndex() throws {
+        let fixture = try threeConversations()
+        defer { fixture.remove() }
+        try Self.settle(fixture)
+        _ = try fixture.store.list()
+        let written = Platform.stamp(ofPath: fixture.layout.index.path)
+        // A file comes and goes (as a save's temp file does): the directory is recent, the files the same.
+        let stray = fixture.layout.conversations.appendingPathComponent("stray.tmp")
+        FileManager.default.createFile(atPath: stray.path, contents: Data())
+        try FileManager.default.removeItem(at: stray)
+        #expect(try fixture.store.mostRecent()?.id == "c")
+        #expect(Platform.stamp(ofPath: fixture.layout.index.path) == written)
+    }
+
     @Test func theRecordRoundTrips() throws {
         let entry = ConversationIndex.Entry(
             summary: ConversationSummary(

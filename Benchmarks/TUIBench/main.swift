@@ -106,7 +106,7 @@ do {
 /// directory's mtime the same way.
 func touchConversationsDirectory() {
     let file = storeRoot.appendingPathComponent("conversations/touch.tmp").path
-    FileManager.default.createFile(atPath: file, contents: Data())
+    _ = FileManager.default.createFile(atPath: file, contents: Data())
     unlink(file)
 }
 

@@ -96,6 +96,13 @@ struct ChatScreenEndToEndTests {
         let unfolded = screen.waitFor { $0.contains("┊ Then the answer.") }
         #expect(unfolded.ok, "\(unfolded.screen)")
 
+        // Once the saves are 2 s old the screen lists the conversations in the background, so the
+        // next --continue finds the newest one without a listing of its own.
+        let newest = screen.storage.appendingPathComponent("newest.json")
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: newest.path) && Date() < deadline { usleep(50_000) }
+        #expect(FileManager.default.fileExists(atPath: newest.path))
+
         try screen.type("I want to end my life")
         try screen.press("Enter")
         let notice = screen.waitFor { $0.contains("I am here with you.") && $0.contains("idle") }

@@ -44,6 +44,10 @@ extension ConversationStore {
             writeIndex(index)
             writeNewest(index)
         }
+        if limit == 1 {
+            // The newest alone (`--continue` after a save): one pass instead of sorting them all.
+            return entries.values.map(\.summary).min(by: ConversationSummary.newestFirst).map { [$0] } ?? []
+        }
         let summaries = entries.values.map(\.summary).sorted(by: ConversationSummary.newestFirst)
         if let limit { return Array(summaries.prefix(max(limit, 0))) }
         return summaries

@@ -161,6 +161,17 @@ struct MostRecentTests {
         #expect(Platform.stamp(ofPath: fixture.layout.index.path) == written)
     }
 
+    @Test func listOfOneIsTheFirstOfTheWholeListTiesIncluded() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        for id in ["m", "z", "a"] { try fixture.store.create(sampleConversation(id: id, title: id, at: 1_700_000_500)) }
+        try fixture.store.create(sampleConversation(id: "old", title: "old", at: 1_700_000_000))
+        let all = try fixture.store.list()
+        #expect(all.map(\.id) == ["z", "m", "a", "old"])
+        #expect(try fixture.store.list(limit: 1) == Array(all.prefix(1)))
+        #expect(try fixture.store.list(limit: 0).isEmpty)
+    }
+
     @Test func theRecordRoundTrips() throws {
         let entry = ConversationIndex.Entry(
             summary: ConversationSummary(

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the chat screen benchmark and parley in release mode and runs the benchmark once: key press
 # to cell buffer with 10,000 messages open, start-up to first frame with 10,000 stored
-# conversations (in process, and the real binary in tmux), and CPU while a reply streams at about
-# 2,000 tokens/s from the test server. Needs tmux.
+# conversations (in process, and the real binary in tmux; with --continue both when nothing was
+# saved since the last listing and right after a save), and CPU (by thread) and frames drawn while
+# a reply streams at 2,000 tokens/s from a paced test server. Needs tmux.
 # Usage: bash Benchmarks/tui-bench.sh [work directory]
 # The scratch path defaults to .build-bench; set PARLEY_BENCH_SCRATCH to use another.
 set -euo pipefail

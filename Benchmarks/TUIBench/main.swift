@@ -1,6 +1,6 @@
 // The chat screen's figures: key press to updated cell buffer with a 10,000-message conversation
 // open, start-up to first frame with 10,000 stored conversations, and CPU while a reply streams at
-// about 2,000 tokens per second. Run through Benchmarks/tui-bench.sh (a release build).
+// 2,000 tokens per second (paced by the test server). Run through Benchmarks/tui-bench.sh (a release build).
 import Foundation
 import ParleyCore
 import ParleyStore
@@ -80,8 +80,7 @@ do {
     }
     // The first listing builds index.json, as any earlier run of parley would have.
     _ = try ConversationStore(root: storeRoot, diagnostics: { _ in }).list()
-    var inProcess: [Double] = []
-    for _ in 0..<10 {
+    func startUp() throws -> Double {
         let start = now()
         let store = try ConversationStore(root: storeRoot, diagnostics: { _ in })
         let last = try store.mostRecent()!
@@ -90,9 +89,32 @@ do {
             width: 120, height: 40, conversation: stored.conversation, isStored: true, persona: "assistant",
             backend: BackendInfo(name: "openai", model: "m", contextSize: 8192))
         _ = ChatView(layout: TranscriptLayout()).render(state)
-        inProcess.append(ms(now() - start))
+        return ms(now() - start)
     }
-    print("in-process start-up (open store, --continue lookup, load, first frame), 10,000 conversations: median \(fmt(percentile(inProcess, 0.5))) ms")
+    settleStore()
+    let settled = try (0..<10).map { _ in try startUp() }
+    print("in-process start-up (open store, --continue lookup, load, first frame), 10,000 conversations, nothing saved since the last listing: median \(fmt(percentile(settled, 0.5))) ms")
+    var afterSave: [Double] = []
+    for _ in 0..<10 {
+        touchConversationsDirectory()
+        afterSave.append(try startUp())
+    }
+    print("the same right after a save (the lookup is a listing: a stat per file and the index): median \(fmt(percentile(afterSave, 0.5))) ms")
+}
+
+/// A save renames a file into conversations/: creating and removing a file there moves the
+/// directory's mtime the same way.
+func touchConversationsDirectory() {
+    let file = storeRoot.appendingPathComponent("conversations/touch.tmp").path
+    _ = FileManager.default.createFile(atPath: file, contents: Data())
+    unlink(file)
+}
+
+/// Waits until the last change to conversations/ is old enough to vouch for (2 s) and lists, as
+/// the first `parley --continue` after a chat does: from then on newest.json answers.
+func settleStore() {
+    sleep(3)
+    _ = try? ConversationStore(root: storeRoot, diagnostics: { _ in }).list()
 }
 
 // MARK: tmux helpers for the real binary.
@@ -132,8 +154,8 @@ func capture() -> String {
     return (try? String(contentsOfFile: captureFile, encoding: .utf8)) ?? ""
 }
 func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-func startParley(_ args: [String], home: String, pidFile: String) {
-    let command = "echo $$ > \(quote(pidFile)); exec env PARLEY_HOME=\(quote(home)) HOME=\(quote(work.path)) XDG_CONFIG_HOME=\(quote(work.path + "/config")) LANG=C.UTF-8 " + ([parley] + args).map(quote).joined(separator: " ")
+func startParley(_ args: [String], home: String, pidFile: String, environment: [String] = []) {
+    let command = "echo $$ > \(quote(pidFile)); exec env \(environment.map(quote).joined(separator: " ")) PARLEY_HOME=\(quote(home)) HOME=\(quote(work.path)) XDG_CONFIG_HOME=\(quote(work.path + "/config")) LANG=C.UTF-8 " + ([parley] + args).map(quote).joined(separator: " ")
     tmux(["new-session", "-d", "-x", "120", "-y", "40", "sh -c \(quote(command)); sleep 600"])
     if socketPath.isEmpty {
         _ = spawn(["tmux", "-L", socket, "-f", "/dev/null", "display-message", "-p", "#{socket_path}"], output: captureFile)
@@ -166,9 +188,15 @@ defer {
 // MARK: 2b. The real binary: exec to the first frame over 10,000 conversations, with --continue
 // (which looks up the newest conversation) and without (a new conversation).
 
-for (label, extra, header) in [("parley --continue", ["--continue"], " Parley · Conversation 9999"), ("parley (new conversation)", [], " Parley · New conversation")] {
+settleStore()
+for (label, extra, header, touch) in [
+    ("parley --continue, nothing saved since the last listing", ["--continue"], " Parley · Conversation 9999", false),
+    ("parley --continue right after a save", ["--continue"], " Parley · Conversation 9999", true),
+    ("parley (new conversation)", [], " Parley · New conversation", false),
+] {
     var times: [Double] = []
     for run in 0..<5 {
+        if touch { touchConversationsDirectory() }
         tmux(["kill-server"])
         usleep(300_000)  // let the old server finish exiting before a new one takes the socket
         let pidFile = work.appendingPathComponent("startup-\(run).pid").path
@@ -186,14 +214,44 @@ for (label, extra, header) in [("parley --continue", ["--continue"], " Parley ·
     }
 }
 
-// MARK: 3. CPU while a reply streams at about 2,000 tokens per second.
+// MARK: 3. CPU while a reply streams at 2,000 tokens per second.
 
+/// CPU seconds of each thread of a process, summed by thread name (libdispatch names its worker
+/// threads after their queues: the HTTP client's run on overcommit queues, Swift's tasks on the
+/// default-QoS root queue).
+func cpuSecondsByThreadName(_ pid: Int32) -> [String: Double] {
+    var result: [String: Double] = [:]
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+    for task in tasks {
+        let name = ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/comm", encoding: .utf8)) ?? "?")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { continue }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
+        result[name, default: 0] += ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+    return result
+}
+
+let streamedTokens = 20_000
+let streamedPieces = (0..<streamedTokens).map { "tok\($0 % 100) " + ($0 % 25 == 24 ? "\n\n" : "") }
+/// 2,000 chunks a second in batches of 20 every 10 ms, each chunk one piece of text.
+let pacedServer: PacedStreamServer = try {
+    let events = FaultResponse.openAIStreamEvents(pieces: streamedPieces).map { Array("data: \($0)\n\n".utf8) }
+    return try PacedStreamServer(
+        head: events[0], chunks: Array(events[1...streamedTokens]), tail: Array(events[(streamedTokens + 1)...].joined()),
+        perSecond: 2_000, perBatch: 20)
+}()
 do {
-    let pieces = (0..<10_000).map { "tok\($0 % 100) " + ($0 % 25 == 24 ? "\n\n" : "") }
-    server.route("POST", "/v1/chat/completions", .openAIStream(pieces: pieces, delay: 0.0005))
+    let pieces = streamedPieces
     let home = work.appendingPathComponent("stream").path
     let pidFile = work.appendingPathComponent("stream.pid").path
-    startParley(["--base-url", server.baseURL.absoluteString, "--model", "m"], home: home, pidFile: pidFile)
+    let frameStats = work.appendingPathComponent("frames.txt").path
+    startParley(
+        ["--base-url", pacedServer.baseURL, "--model", "m"], home: home, pidFile: pidFile,
+        environment: ["PARLEY_FRAME_STATS=\(frameStats)"])
     guard waitUntil(20, { $0.contains("Message (Enter sends") }),
         let pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
     else {
@@ -208,12 +266,40 @@ do {
     tmux(["send-keys", "Enter"])
     _ = waitUntil(20, { $0.contains("streaming") })
     let cpuStart = cpuSeconds(pid)
+    let threadsStart = cpuSecondsByThreadName(pid)
     let wallStart = now()
-    let finished = waitUntil(120, { $0.contains("idle ·") })
+    // Look at the screen only every 100 ms, so the benchmark's own tmux calls stay out of the way.
+    var finished = false
+    let deadline = Date().addingTimeInterval(120)
+    while Date() < deadline {
+        if capture().contains("idle ·") {
+            finished = true
+            break
+        }
+        usleep(100_000)
+    }
     let wall = Double(now() - wallStart) / 1e9
     let cpu = cpuSeconds(pid) - cpuStart
+    let threadsEnd = cpuSecondsByThreadName(pid)
     let rate = Double(pieces.count) / wall
-    print("streaming \(pieces.count) tokens in \(fmt(wall)) s (\(String(format: "%.0f", rate)) tokens/s\(finished ? "" : ", did not finish")): parley CPU \(fmt(cpu)) s = \(String(format: "%.1f", cpu / wall * 100)) % of one core")
+    let sent = pacedServer.lastStream
+    print("streaming \(pieces.count) tokens: the server sent them in \(fmt(sent.seconds)) s (\(String(format: "%.0f", Double(sent.chunks) / sent.seconds)) chunks/s); the screen showed the reply for \(fmt(wall)) s (\(String(format: "%.0f", rate)) tokens/s\(finished ? "" : ", did not finish")): parley CPU \(fmt(cpu)) s = \(String(format: "%.1f", cpu / wall * 100)) % of one core")
+    let byThread = threadsEnd.map { ($0.key, $0.value - (threadsStart[$0.key] ?? 0)) }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
+    print("  by thread name: " + byThread.map { "\($0.0) \(String(format: "%.1f", $0.1 / wall * 100)) %" }.joined(separator: ", "))
+    // Leave (Ctrl-D on the empty input) so parley writes its frame counts.
+    tmux(["send-keys", "C-d"])
+    var counts = ""
+    for _ in 0..<200 where counts.isEmpty {
+        usleep(50_000)
+        counts = (try? String(contentsOfFile: frameStats, encoding: .utf8)) ?? ""
+    }
+    let streamingFrames = counts.split(separator: "\n").first { $0.hasPrefix("frames while a reply streamed ") }
+        .flatMap { Int($0.split(separator: " ").last ?? "") }
+    if let streamingFrames {
+        print("frames drawn while the reply streamed (parley's own count): \(streamingFrames) = \(String(format: "%.1f", Double(streamingFrames) / wall)) per second")
+    } else {
+        print("frames drawn while the reply streamed: parley wrote no count")
+    }
 }
 
 // MARK: 3b. The same stream through 'parley ask' (engine and HTTP client, no screen), for comparison.
@@ -225,7 +311,7 @@ do {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let argv = [parley, "ask", "--base-url", server.baseURL.absoluteString, "--model", "m", "--storage", work.appendingPathComponent("ask").path, "stream please"]
+    let argv = [parley, "ask", "--base-url", pacedServer.baseURL, "--model", "m", "--storage", work.appendingPathComponent("ask").path, "stream please"]
     var cArguments = argv.map { strdup($0) } + [nil]
     var pid: pid_t = 0
     _ = posix_spawn(&pid, parley, &actions, nil, cArguments, environ)
@@ -236,5 +322,5 @@ do {
     while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
     let wall = Double(now() - start) / 1e9
     let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-    print("the same 10000-token stream through 'parley ask' (no screen): \(fmt(wall)) s, CPU \(fmt(cpu)) s = \(String(format: "%.1f", cpu / wall * 100)) % of one core")
+    print("the same \(streamedTokens)-token stream through 'parley ask' (no screen): \(fmt(wall)) s, CPU \(fmt(cpu)) s = \(String(format: "%.1f", cpu / wall * 100)) % of one core")
 }

@@ -12,7 +12,12 @@ struct AtomicFile: Sendable {
 
     /// Replaces (or creates) `target` with `data`, mode 0600. With `replacing: false` it fails with
     /// `alreadyExists` instead of replacing an existing file (the final step is then a hard link).
-    func write(_ data: Data, to target: URL, replacing: Bool = true) throws {
+    /// With `durable: false` (caches that are rebuilt when lost or unreadable: `index.json`,
+    /// `newest.json`) nothing is flushed: readers still see the old or the new file, but a power
+    /// loss may leave either, or an empty one. A start of `parley --continue` that rewrote the
+    /// megabyte index would otherwise wait for the disk (on a busy machine, a listing that rewrote it
+    /// took 0.3–0.5 s of wall time for 0.17 s of CPU).
+    func write(_ data: Data, to target: URL, replacing: Bool = true, durable: Bool = true) throws {
         let directory = target.deletingLastPathComponent()
         let temp = directory.appendingPathComponent(
             TempFileName.make(for: target.lastPathComponent, pid: Platform.currentPID), isDirectory: false)
@@ -31,7 +36,7 @@ struct AtomicFile: Sendable {
         }
         if fchmod(fd, 0o600) != 0 { throw fail("chmod", errno) }
         try writeAll(data, to: fd, target: target)
-        if fileSync.sync(fd) != 0 { throw fail("fsync", errno) }
+        if durable && fileSync.sync(fd) != 0 { throw fail("fsync", errno) }
         closed = true
         if close(fd) != 0 { throw fail("close", errno) }
         if replacing {
@@ -48,7 +53,7 @@ struct AtomicFile: Sendable {
             Platform.removeFile(temp)
         }
         committed = true
-        try syncDirectory(directory, target: target)
+        if durable { try syncDirectory(directory, target: target) }
     }
 
     /// Flushes a directory so a rename, link or unlink in it survives a power loss.

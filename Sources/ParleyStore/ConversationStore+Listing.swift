@@ -6,6 +6,8 @@ extension ConversationStore {
     /// `index.json` was written (by size, mtime and inode), and rewrites the index only when
     /// something changed. Unreadable files are quarantined and left out.
     public func list(limit: Int? = nil) throws -> [ConversationSummary] {
+        // Taken before anything is read, so a change made while listing shows as a different stamp.
+        let directoryBefore = Platform.stamp(ofPath: layout.conversations.path)
         let names = Platform.fileNames(in: layout.conversations)
         let ids = names.compactMap(StoreLayout.conversationID(fromFileName:))
         let idSet = Set(ids)
@@ -34,15 +36,38 @@ extension ConversationStore {
             changed = true
         }
 
-        if changed { writeIndex(ConversationIndex(entries: entries.values.sorted { $0.summary.id < $1.summary.id })) }
+        let directoryStamp = ConversationIndex.settled(directoryBefore, now: Date())
+        // A directory that changed lately but holds the same files needs no new index: the stamp
+        // the old one recorded no longer matches, so it vouches for nothing anyway.
+        if changed || (directoryStamp != nil && previous?.directoryStamp != directoryStamp) {
+            let index = ConversationIndex(entries: entries.values.sorted { $0.summary.id < $1.summary.id }, directoryStamp: directoryStamp)
+            writeIndex(index)
+            writeNewest(index)
+        }
+        if limit == 1 {
+            // The newest alone (`--continue` after a save): one pass instead of sorting them all.
+            return entries.values.map(\.summary).min(by: ConversationSummary.newestFirst).map { [$0] } ?? []
+        }
         let summaries = entries.values.map(\.summary).sorted(by: ConversationSummary.newestFirst)
         if let limit { return Array(summaries.prefix(max(limit, 0))) }
         return summaries
     }
 
-    /// The conversation updated last, if any.
+    /// The conversation updated last, if any (what `parley --continue` opens).
+    ///
+    /// When `newest.json` vouches for the `conversations/` directory as it is now (see
+    /// `NewestConversationRecord`), the answer comes from it and one `stat` of the winning file, with
+    /// no look at the other files or at the index; otherwise (no record, anything added, saved,
+    /// removed or half-written since the last listing) it is a full listing, which also writes the
+    /// record for next time once the directory has settled.
     public func mostRecent() throws -> ConversationSummary? {
-        try list(limit: 1).first
+        if let (data, _) = try? Platform.readFile(layout.newest), let record = NewestConversationRecord.decode(data),
+            record.directoryStamp == Platform.stamp(ofPath: layout.conversations.path)
+        {
+            guard let entry = record.entry else { return nil }
+            if Platform.stamp(ofPath: layout.conversationFile(entry.summary.id).path) == entry.stamp { return entry.summary }
+        }
+        return try list(limit: 1).first
     }
 
     /// Case-insensitive search of titles and message contents (any script, CJK included). One hit
@@ -103,9 +128,24 @@ extension ConversationStore {
         return index
     }
 
+    /// Records the newest conversation for `mostRecent()` when the index vouches for the directory;
+    /// otherwise removes an older record, so none can outlive the index it came from.
+    func writeNewest(_ index: ConversationIndex) {
+        guard let stamp = index.directoryStamp, case .known(let entry) = index.newest(directoryNow: stamp) else {
+            Platform.removeFile(layout.newest)
+            return
+        }
+        do {
+            try atomicFile.write(
+                try NewestConversationRecord(directoryStamp: stamp, entry: entry).encoded(), to: layout.newest, durable: false)
+        } catch {
+            diagnostics("could not update newest.json (--continue still works, only slower): \(oneLineDescription(of: error))")
+        }
+    }
+
     func writeIndex(_ index: ConversationIndex) {
         do {
-            try atomicFile.write(try index.encoded(), to: layout.index)
+            try atomicFile.write(try index.encoded(), to: layout.index, durable: false)
         } catch {
             diagnostics("could not update index.json (listing still works, only slower): \(oneLineDescription(of: error))")
         }

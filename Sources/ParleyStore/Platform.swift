@@ -122,9 +122,20 @@ enum Platform {
         case system(String)
     }
 
-    /// Names in a directory (no `.`/`..`), or an empty list when it does not exist.
+    /// Names in a directory (no `.`/`..`), or an empty list when it does not exist. Read with
+    /// `readdir` directly: for 10,000 conversations several times faster than FileManager, and every
+    /// start of Parley reads `conversations/` once (the temp-file sweep).
     static func fileNames(in url: URL) -> [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        guard let directory = opendir(url.path) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 
     static func fileExists(_ url: URL) -> Bool {

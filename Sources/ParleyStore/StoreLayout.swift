@@ -10,6 +10,8 @@ struct StoreLayout: Sendable {
     var trash: URL { root.appendingPathComponent("trash", isDirectory: true) }
     var locks: URL { root.appendingPathComponent("locks", isDirectory: true) }
     var index: URL { root.appendingPathComponent("index.json", isDirectory: false) }
+    /// The newest conversation as of the last listing (see `NewestConversationRecord`).
+    var newest: URL { root.appendingPathComponent("newest.json", isDirectory: false) }
 
     /// Every directory the store owns, root first.
     var directories: [URL] { [root, conversations, quarantine, trash, locks] }

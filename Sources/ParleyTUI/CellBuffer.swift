@@ -52,9 +52,10 @@ public struct CellBuffer: Sendable, Equatable {
             if glyph == "\n" || glyph == "\t" || glyph == "\r\n" { glyph = " " }
             let columns = DisplayWidth.of(glyph)
             if columns == 0 {
-                // A combining mark with nothing before it on this row is dropped; otherwise it
-                // joins the cell it modifies.
-                if column > x, column - 1 < width, column - 1 >= 0 {
+                // A combining mark (or a joiner) joins the cell before it on this row, also when
+                // that cell came from an earlier write (a styled run ending mid-grapheme); one with
+                // nothing before it at the row's start is dropped.
+                if column > 0, column - 1 < width {
                     var target = column - 1
                     if self[target, y].isContinuation, target > 0 { target -= 1 }
                     var cell = self[target, y]

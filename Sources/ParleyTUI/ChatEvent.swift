@@ -10,6 +10,8 @@ public enum ChatEvent: Sendable, Equatable {
     /// The user's message is stored; the reply with this id streams next.
     case turnStarted(conversationID: String, messageID: String)
     case turnText(String)
+    /// A piece of the reply's reasoning (`reasoning_content`, `<think>`), kept apart from its text.
+    case turnReasoning(String)
     case turnNotice(String)
     /// The turn ended; the conversation as stored (the reply in its final state).
     case turnFinished(Conversation)

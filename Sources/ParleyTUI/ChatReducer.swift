@@ -31,14 +31,19 @@ public struct ChatReducer: Sendable {
         case .turnText(let piece):
             appendDraftText(&state, piece)
             guard let last = state.conversation.messages.indices.last, state.conversation.messages[last].status == .streaming else { return [] }
-            let before = state.scrollOffset > 0 ? layout.lines(for: state.conversation.messages[last], width: state.transcriptWidth).count : 0
-            state.conversation.messages[last].content += piece
-            if state.scrollOffset > 0 {
-                // Scrolled up: keep the same lines on screen while the reply grows below.
-                state.scrollOffset += layout.lines(for: state.conversation.messages[last], width: state.transcriptWidth).count - before
-            }
+            grow(&state, at: last) { $0.content += piece }
             let tokens = max(1, TokenEstimator.estimate(piece))
             state.contextTokens += tokens
+            switch state.phase {
+            case .streaming(let since, let count): state.phase = .streaming(since: since, tokens: count + tokens)
+            default: state.phase = .streaming(since: now, tokens: tokens)
+            }
+            return []
+        case .turnReasoning(let piece):
+            guard let last = state.conversation.messages.indices.last, state.conversation.messages[last].status == .streaming else { return [] }
+            grow(&state, at: last) { $0.reasoning = ($0.reasoning ?? "") + piece }
+            // Reasoning is not sent back with the next prompt, so the context meter stays.
+            let tokens = max(1, TokenEstimator.estimate(piece))
             switch state.phase {
             case .streaming(let since, let count): state.phase = .streaming(since: since, tokens: count + tokens)
             default: state.phase = .streaming(since: now, tokens: tokens)
@@ -254,6 +259,9 @@ public struct ChatReducer: Sendable {
             startNewConversation(&state, keepNotice: false)
             return []
         case .ctrl("l"):
+            return []
+        case .ctrl("t"):
+            toggleReasoning(&state)
             return []
         case .pageUp:
             if geometry.transcriptWidth == 0 { scrollPanel(&state, by: -geometry.page) } else { scroll(&state, by: geometry.page) }
@@ -491,6 +499,9 @@ public struct ChatReducer: Sendable {
             return rerunDecision(question: question, &state, now: now)
         case .outcome(let text):
             return recordOutcome(text, &state, now: now)
+        case .think:
+            toggleReasoning(&state)
+            return []
         case .copy:
             if let effects = copyDraft(&state) { return effects }
             guard let reply = state.conversation.messages.last(where: { $0.role == .assistant && !$0.content.isEmpty }) else {
@@ -500,6 +511,25 @@ public struct ChatReducer: Sendable {
             state.notice = ChatNotice("copied the last reply (\(reply.content.count) characters) to the clipboard")
             return [.copyToClipboard(reply.content)]
         }
+    }
+
+    /// Changes the streaming reply; when scrolled up, keeps the same lines on screen while it grows below.
+    private func grow(_ state: inout ChatState, at index: Int, _ change: (inout Message) -> Void) {
+        let width = state.transcriptWidth
+        let show = state.showsReasoning
+        let before = state.scrollOffset > 0 ? layout.lines(for: state.conversation.messages[index], width: width, showReasoning: show).count : 0
+        change(&state.conversation.messages[index])
+        if state.scrollOffset > 0 {
+            state.scrollOffset += layout.lines(for: state.conversation.messages[index], width: width, showReasoning: show).count - before
+        }
+    }
+
+    private func toggleReasoning(_ state: inout ChatState) {
+        state.showsReasoning.toggle()
+        let any = state.conversation.messages.contains { !($0.reasoning ?? "").isEmpty }
+        state.notice = ChatNotice(
+            (state.showsReasoning ? "reasoning shown in full" : "reasoning folded to one line") + (any ? "" : " (no reply here has any yet)"))
+        clampScroll(&state)
     }
 
     private func openHelp(_ state: inout ChatState) {
@@ -712,7 +742,7 @@ public struct ChatReducer: Sendable {
         let geometry = ScreenGeometry(state)
         guard !geometry.tooSmall, geometry.transcriptWidth > 0 else { return }
         let needed = state.scrollOffset + geometry.transcriptHeight
-        let total = layout.lineCount(of: state.conversation.messages, width: geometry.transcriptWidth, upTo: needed)
+        let total = layout.lineCount(of: state.conversation.messages, width: geometry.transcriptWidth, upTo: needed, showReasoning: state.showsReasoning)
         state.scrollOffset = max(0, min(state.scrollOffset, total - geometry.transcriptHeight))
     }
 

@@ -131,6 +131,8 @@ public struct ChatState: Sendable, Equatable {
     /// The panel takes the transcript's place (F3 toggles). Below `ScreenGeometry.sideBySideWidth`
     /// columns only one of them fits, so there F3 is the way to see the panel.
     public var panelFullScreen = false
+    /// Replies' reasoning shown in full rather than as a one-line summary (`/think`, Ctrl-T).
+    public var showsReasoning = false
     /// Rows the help overlay is scrolled down (when it is taller than the screen).
     public var helpOffset = 0
     /// Ctrl-C on an idle, empty input asks once more; this says it was asked.

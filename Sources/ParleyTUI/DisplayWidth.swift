@@ -30,10 +30,13 @@ public enum DisplayWidth {
         if isRegionalIndicator(first) { return 2 }
         if isZeroWidth(first) { return 0 }
         if isWide(first) { return 2 }
-        // A text-default emoji made into an emoji by VS16, a keycap, or the start of a ZWJ sequence.
+        // A text-default emoji made into an emoji by VS16, a keycap, the start of a ZWJ sequence, or
+        // one given a skin tone (☝🏽: the modifier makes it an emoji presentation, two columns).
         if scalars.count > 1, first.properties.isEmoji {
-            for scalar in scalars.dropFirst() where scalar.value == 0xFE0F || scalar.value == 0x200D || scalar.value == 0x20E3 {
-                return 2
+            for scalar in scalars.dropFirst() {
+                let v = scalar.value
+                if v == 0xFE0F || v == 0x200D || v == 0x20E3 { return 2 }
+                if (0x1F3FB...0x1F3FF).contains(v) && first.properties.isEmojiModifierBase { return 2 }
             }
         }
         return first.value < 0x20 || (first.value >= 0x7F && first.value < 0xA0) ? 0 : 1

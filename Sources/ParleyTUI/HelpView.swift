@@ -17,6 +17,7 @@ enum HelpView {
         ("/write form", "Tab ↑↓ move between fields, ←→ choose a tone or length, Ctrl-S or Enter on the last field writes, Esc cancels"),
         ("write mode", "every message asks for a revision of the draft (\u{201C}shorter\u{201D}); it becomes the next version"),
         ("Ctrl-N", "new conversation"),
+        ("Ctrl-T", "show or hide replies' reasoning (/think)"),
         ("Ctrl-C", "cancel a streaming reply; twice on empty input quits"),
         ("Ctrl-D", "quit (on empty input)"),
         ("F1, ?", "this help (↑↓ scroll, Esc closes)"),

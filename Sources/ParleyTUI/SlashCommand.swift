@@ -18,6 +18,7 @@ public enum SlashCommand: Sendable, Equatable {
     case search(String)
     case delete
     case copy
+    case think
     case help
     case quit
     // Decide mode: edits of the decision, re-running the model, the outcome.
@@ -67,6 +68,7 @@ public enum SlashCommand: Sendable, Equatable {
         ("version", "N|next|prev", "write mode: show another version of the draft"),
         ("diff", "[A B]", "write mode: what changed from version A to B (default: previous to current)"),
         ("save", "FILE", "write mode: save the draft version shown to FILE (asks before replacing)"),
+        ("think", "", "show or hide replies' reasoning (also Ctrl-T)"),
         ("help", "", "show keys and commands"),
         ("quit", "", "leave Parley"),
     ]
@@ -111,6 +113,7 @@ public enum SlashCommand: Sendable, Equatable {
         case "search": return argument.isEmpty ? .failure(needs("text: /search TEXT")) : .success(.search(argument))
         case "delete": return none(.delete)
         case "copy": return none(.copy)
+        case "think", "reasoning": return none(.think)
         case "help": return none(.help)
         case "quit", "exit", "q": return none(.quit)
         case "option", "criterion", "score":

@@ -4,12 +4,19 @@ import ParleyCore
 /// for the user's own text) indented under it, a status line for interrupted or failed replies and
 /// a blank line between messages.
 ///
+/// A reply's reasoning is one dim summary line ("thinking… (N lines)") above its text, or the whole
+/// reasoning, dimmed, when `showReasoning` is on (`/think`). A user message with crisis language
+/// (`CrisisCheck`, the engine's own check) is followed by the fixed support notice in a framed
+/// block, so the notice sits right above the reply and comes back whenever the conversation is
+/// shown again: it is derived from the stored words, not stored itself.
+///
 /// A pure function of (message, width), memoised: each message is laid out once per width and
 /// content, so a key press with a 10,000-message conversation open touches only what is visible.
 /// Used from the UI loop only.
 public final class TranscriptLayout: @unchecked Sendable {
     private struct Entry {
         var content: String
+        var reasoning: String?
         var status: MessageStatus
         var label: String
         var lines: [StyledLine]
@@ -27,34 +34,39 @@ public final class TranscriptLayout: @unchecked Sendable {
 
     private var stream: StreamEntry?
     private var cachedWidth = -1
+    private var cachedShowReasoning = false
 
     public init() {}
 
     /// The lines of one message at a width.
-    public func lines(for message: Message, width: Int) -> [StyledLine] {
-        if width != cachedWidth {
+    public func lines(for message: Message, width: Int, showReasoning: Bool = false) -> [StyledLine] {
+        if width != cachedWidth || showReasoning != cachedShowReasoning {
             entries.removeAll(keepingCapacity: true)
-            stream = nil
+            if width != cachedWidth { stream = nil }
             cachedWidth = width
+            cachedShowReasoning = showReasoning
         }
         let label = TranscriptLayout.label(message)
-        if let entry = entries[message.id], entry.status == message.status, entry.label == label, entry.content == message.content {
+        if let entry = entries[message.id], entry.status == message.status, entry.label == label, entry.content == message.content,
+            entry.reasoning == message.reasoning
+        {
             return entry.lines
         }
-        let lines = TranscriptLayout.layout(message, label: label, width: width, markdown: { self.markdown($0, id: message.id, width: $1) })
+        let lines = TranscriptLayout.layout(
+            message, label: label, width: width, showReasoning: showReasoning, markdown: { self.markdown($0, id: message.id, width: $1) })
         if entries.count > 4096 { entries.removeAll(keepingCapacity: true) }
-        entries[message.id] = Entry(content: message.content, status: message.status, label: label, lines: lines)
+        entries[message.id] = Entry(content: message.content, reasoning: message.reasoning, status: message.status, label: label, lines: lines)
         return lines
     }
 
     /// The last `count` lines of the transcript (fewer when it is shorter), oldest first, laying
     /// out messages from the newest backwards only as far as needed.
-    public func tail(of messages: [Message], width: Int, count: Int) -> (lines: [StyledLine], reachedTop: Bool) {
+    public func tail(of messages: [Message], width: Int, count: Int, showReasoning: Bool = false) -> (lines: [StyledLine], reachedTop: Bool) {
         var collected: [[StyledLine]] = []
         var total = 0
         var index = messages.count - 1
         while index >= 0 && total < count {
-            let block = lines(for: messages[index], width: width)
+            let block = lines(for: messages[index], width: width, showReasoning: showReasoning)
             collected.append(block)
             total += block.count
             index -= 1
@@ -67,11 +79,11 @@ public final class TranscriptLayout: @unchecked Sendable {
     }
 
     /// How many lines the transcript has, counting only up to `limit`.
-    public func lineCount(of messages: [Message], width: Int, upTo limit: Int) -> Int {
+    public func lineCount(of messages: [Message], width: Int, upTo limit: Int, showReasoning: Bool = false) -> Int {
         var total = 0
         var index = messages.count - 1
         while index >= 0 && total < limit {
-            total += lines(for: messages[index], width: width).count
+            total += lines(for: messages[index], width: width, showReasoning: showReasoning).count
             index -= 1
         }
         return total
@@ -119,7 +131,9 @@ public final class TranscriptLayout: @unchecked Sendable {
         return entry.lines + MarkdownLite.render(content[content.index(after: newline)...], width: width, progress: &progress)
     }
 
-    static func layout(_ message: Message, label: String, width: Int, markdown: ((String, Int) -> [StyledLine])? = nil) -> [StyledLine] {
+    static func layout(
+        _ message: Message, label: String, width: Int, showReasoning: Bool = false, markdown: ((String, Int) -> [StyledLine])? = nil
+    ) -> [StyledLine] {
         let labelStyle: CellStyle
         switch message.role {
         case .user: labelStyle = CellStyle(.userLabel, bold: true)
@@ -140,10 +154,15 @@ public final class TranscriptLayout: @unchecked Sendable {
                 TextWrapper.wrap([StyledRun(String($0), style)], width: inner)
             }
         }
+        let reasoning = message.role == .assistant ? reasoningLines(message, width: inner, expanded: showReasoning) : []
+        lines += reasoning.map { StyledLine([pad] + $0.runs) }
         if !message.content.isEmpty { lines += body.map { StyledLine([pad] + $0.runs) } }
+        if message.role == .user && CrisisCheck.matches(message.content) {
+            lines += supportNotice(width: inner).map { StyledLine([pad] + $0.runs) }
+        }
         switch message.status {
         case .streaming:
-            if message.content.isEmpty { lines.append(StyledLine([pad, StyledRun("…", CellStyle(.dim))])) }
+            if message.content.isEmpty && reasoning.isEmpty { lines.append(StyledLine([pad, StyledRun("…", CellStyle(.dim))])) }
         case .interrupted:
             let reason = message.error ?? "interrupted"
             lines += TextWrapper.wrap([StyledRun("[interrupted: \(reason)]", CellStyle(.notice, italic: true))], width: inner).map { StyledLine([pad] + $0.runs) }
@@ -154,6 +173,50 @@ public final class TranscriptLayout: @unchecked Sendable {
             break
         }
         lines.append(StyledLine())
+        return lines
+    }
+
+    /// The reasoning of a reply: one summary line, or (expanded) a header and every line of it,
+    /// dimmed and set off by a bar. Nothing when there is no reasoning.
+    static func reasoningLines(_ message: Message, width: Int, expanded: Bool) -> [StyledLine] {
+        guard let reasoning = message.reasoning?.trimmingCharacters(in: .whitespacesAndNewlines), !reasoning.isEmpty else { return [] }
+        let count = reasoning.split(separator: "\n", omittingEmptySubsequences: true).count
+        let amount = count == 1 ? "1 line" : "\(count) lines"
+        let style = CellStyle(.dim, italic: true)
+        let thinking = message.status == .streaming && message.content.isEmpty
+        let summary: String
+        if expanded {
+            summary = (thinking ? "▾ thinking… (" : "▾ thinking (") + amount + ") · /think hides it"
+        } else {
+            summary = (thinking ? "▸ thinking… (" : "▸ thinking (") + amount + ") · /think shows it"
+        }
+        var lines = TextWrapper.wrap([StyledRun(summary, style)], width: width)
+        guard expanded else { return lines }
+        let bar = StyledRun("┊ ", CellStyle(.dim))
+        for line in reasoning.split(separator: "\n", omittingEmptySubsequences: false) {
+            lines += TextWrapper.wrap([StyledRun(line.isEmpty ? " " : String(line), style)], width: width, prefix: [bar])
+        }
+        return lines
+    }
+
+    /// The fixed crisis-support notice in a frame as wide as the text column.
+    static func supportNotice(width: Int) -> [StyledLine] {
+        let frame = CellStyle(.notice, bold: true)
+        let text = CellStyle(.notice)
+        let title = " Support is available "
+        guard width >= 8 else {
+            return TextWrapper.wrap([StyledRun(CrisisCheck.notice, text)], width: width)
+        }
+        let inner = width - 4
+        var lines = [StyledLine([StyledRun("╭─" + title + String(repeating: "─", count: max(0, width - 3 - DisplayWidth.of(title))) + "╮", frame)])]
+        if DisplayWidth.of(title) + 3 > width {
+            lines = [StyledLine([StyledRun("╭" + String(repeating: "─", count: width - 2) + "╮", frame)])]
+        }
+        for row in TextWrapper.wrap([StyledRun(CrisisCheck.notice, text)], width: inner) {
+            let fill = max(0, inner - row.width)
+            lines.append(StyledLine([StyledRun("│ ", frame)] + row.runs + [StyledRun(String(repeating: " ", count: fill) + " │", frame)]))
+        }
+        lines.append(StyledLine([StyledRun("╰" + String(repeating: "─", count: width - 2) + "╯", frame)]))
         return lines
     }
 }

@@ -28,6 +28,11 @@ final class ChatEffectRunner: @unchecked Sendable {
     // saves land in the order they were asked for.
     private var decisionStore: DocumentStore<DecisionRecord>?
     private let decisionSaves = DispatchQueue(label: "parley.decision-saves")
+    private var indexRefresh: Task<Void, Never>?
+
+    /// How long after the last save the index is refreshed: `newest.json` can only vouch for a
+    /// directory that has been still for 2 s (see `ConversationIndex.settleSeconds`).
+    static let indexRefreshDelay: Duration = .milliseconds(2_500)
 
     init(
         context: AppContext, store: ConversationStore, personas: PersonaLibrary, templates: TemplateLibrary, drafts: DraftStore,
@@ -53,6 +58,23 @@ final class ChatEffectRunner: @unchecked Sendable {
         await running?.value
         // Saves of decision edits still queued reach the disk before the program leaves.
         decisionSaves.sync {}
+    }
+
+    /// After the conversations changed, lists them once things have been still for a while, off the
+    /// screen's loop, so that `index.json` and `newest.json` are current when this screen closes and
+    /// the next `parley --continue` finds the newest conversation without a listing of its own.
+    /// A later save starts the wait again.
+    func refreshIndexSoon() {
+        let store = self.store
+        let task = Task.detached(priority: .background) {
+            try? await Task.sleep(for: ChatEffectRunner.indexRefreshDelay)
+            guard !Task.isCancelled else { return }
+            _ = try? store.list()
+        }
+        lock.withLock {
+            indexRefresh?.cancel()
+            indexRefresh = task
+        }
     }
 
     func run(_ effect: ChatEffect) {
@@ -93,13 +115,13 @@ final class ChatEffectRunner: @unchecked Sendable {
                 return nil
             }
         case .listConversations:
-            background { [store] in
+            background(saves: false) { [store] in
                 .conversationsListed(try store.list().map {
                     ConversationListEntry(id: $0.id, title: $0.title, updatedAt: $0.updatedAt, messageCount: $0.messageCount)
                 })
             }
         case .openConversation(let id):
-            background { [store] in
+            background(saves: false) { [store] in
                 let stored = try store.load(id: id)
                 return .conversationLoaded(stored.conversation, readOnly: stored.isReadOnly)
             }
@@ -151,7 +173,7 @@ final class ChatEffectRunner: @unchecked Sendable {
                 return nil
             }
         case .export(let conversation, let format, let path):
-            background {
+            background(saves: false) {
                 let text: String
                 switch format {
                 case .md: text = TranscriptFormatter.markdown(conversation)
@@ -169,7 +191,7 @@ final class ChatEffectRunner: @unchecked Sendable {
                 return .notice("exported the decision to \(target)")
             }
         case .search(let text):
-            background { [store] in
+            background(saves: false) { [store] in
                 .searchResults(query: text, try store.search(text).map {
                     ConversationListEntry(
                         id: $0.conversation.id, title: $0.conversation.title, updatedAt: $0.conversation.updatedAt,
@@ -252,17 +274,21 @@ final class ChatEffectRunner: @unchecked Sendable {
             deliver(.turnStarted(conversationID: conversationID, messageID: messageID))
         case .text(let piece):
             deliver(.turnText(piece))
-        case .notice(let notice), .safetyNotice(let notice):
+        case .notice(let notice):
             deliver(.turnNotice(notice))
+        case .safetyNotice:
+            // The notice itself is drawn in the transcript, framed, under the message that set it
+            // off (TranscriptLayout derives it with the same check).
+            deliver(.turnNotice("support contacts are shown above the reply"))
         case .contextTrimmed(let dropped, let tokens, let size):
             deliver(.turnNotice("left the \(dropped) oldest messages out so the conversation fits the context (\(tokens) of \(size) tokens)"))
-        case .reasoning:
-            break
+        case .reasoning(let piece):
+            deliver(.turnReasoning(piece))
         }
     }
 
     private func switchBackend(_ options: BackendOptions) {
-        background { [self] in
+        background(saves: false) { [self] in
             let preferred = lock.withLock { persona.backend }
             let made = try BackendFactory(context: context).make(options, preferred: preferred)
             lock.withLock { backend = made }
@@ -270,15 +296,17 @@ final class ChatEffectRunner: @unchecked Sendable {
         }
     }
 
-    /// Runs a storage or file job off the UI loop; errors become the error line.
-    private func background(_ job: @escaping @Sendable () throws -> ChatEvent?) {
+    /// Runs a storage or file job off the UI loop; errors become the error line. Jobs that may have
+    /// saved something refresh the index afterwards.
+    private func background(saves: Bool = true, _ job: @escaping @Sendable () throws -> ChatEvent?) {
         let deliver = self.deliver
-        Task.detached {
+        Task.detached { [self] in
             do {
                 if let event = try job() { deliver(event) }
             } catch {
                 deliver(.error(oneLineDescription(of: error)))
             }
+            if saves { refreshIndexSoon() }
         }
     }
 
@@ -297,6 +325,8 @@ final class ChatEffectRunner: @unchecked Sendable {
                 seed: sampling.seed ?? context.config.sampling.seed))
         let engine = ConversationEngine(store: store)
         let deliver = self.deliver
+        // No listing while a reply streams; the turn's end schedules one again.
+        lock.withLock { indexRefresh?.cancel() }
         let task = Task.detached {
             do {
                 let target = try prepare()
@@ -307,6 +337,7 @@ final class ChatEffectRunner: @unchecked Sendable {
             } catch {
                 deliver(.turnFailed(oneLineDescription(of: error)))
             }
+            self.refreshIndexSoon()
         }
         lock.withLock { turn = task }
     }

@@ -31,6 +31,23 @@ final class ChatSession: @unchecked Sendable {
     /// The smallest gap between two frames while text streams in.
     static let frameInterval: Duration = .milliseconds(33)
 
+    /// Frames drawn, for checking the throttle on the real binary: with PARLEY_FRAME_STATS set to a
+    /// file name, the counts are written there when the screen closes (the benchmark reads them).
+    struct FrameCount {
+        var total = 0
+        var whileStreaming = 0
+
+        mutating func count(whileStreaming streaming: Bool) {
+            total += 1
+            if streaming { whileStreaming += 1 }
+        }
+
+        func report() {
+            guard let path = ProcessInfo.processInfo.environment["PARLEY_FRAME_STATS"], !path.isEmpty else { return }
+            try? "frames \(total)\nframes while a reply streamed \(whileStreaming)\n".write(toFile: path, atomically: false, encoding: .utf8)
+        }
+    }
+
     init(
         context: AppContext, store: ConversationStore, personas: PersonaLibrary, templates: TemplateLibrary, drafts: DraftStore,
         persona: Persona, backend: any ChatBackend, backendOptions: BackendOptions, sampling: SamplingFlags,
@@ -80,17 +97,25 @@ final class ChatSession: @unchecked Sendable {
         // A conversation reopened in decide or write mode brings its panel back (decision, draft).
         for effect in reducer.reopenPanel(&state, now: Date()) { effects.run(effect) }
         if let startupNotice { state.notice = ChatNotice(startupNotice, isError: true) }
-        terminal.draw(view.render(state))
+        var throttle = FrameThrottle(interval: ChatSession.frameInterval)
+        var frames = FrameCount()
+        func draw() {
+            terminal.draw(view.render(state))
+            throttle.drew(at: .now)
+            frames.count(whileStreaming: state.isBusy)
+        }
+        draw()
 
-        var lastFrame = ContinuousClock.now
-        var redrawPending = false
         var dirty = false
         loop: for await message in stream {
-            var coalesce = false
+            var streamed = false
             switch message {
             case .event(let event):
                 let requested = reducer.reduce(&state, event, now: Date())
-                if case .turnText = event { coalesce = true }
+                switch event {
+                case .turnText, .turnReasoning: streamed = true
+                default: break
+                }
                 dirty = true
                 for effect in requested {
                     if effect == .quit { break loop }
@@ -106,31 +131,28 @@ final class ChatSession: @unchecked Sendable {
                 _ = reducer.reduce(&state, .resize(width: size.width, height: size.height))
                 dirty = true
             case .redraw:
-                redrawPending = false
+                throttle.timerFired()
+                streamed = true
             case .inputEnded:
                 // The terminal is gone (hangup): keep what streamed, then leave.
                 _ = reducer.reduce(&state, .terminate)
                 break loop
             }
             guard dirty else { continue }
-            if coalesce {
-                let elapsed = ContinuousClock.now - lastFrame
-                if elapsed < ChatSession.frameInterval {
-                    if !redrawPending {
-                        redrawPending = true
-                        let wait = ChatSession.frameInterval - elapsed
-                        Task {
-                            try? await Task.sleep(for: wait)
-                            send.yield(.redraw)
-                        }
-                    }
-                    continue
+            switch throttle.changed(at: .now, streamed: streamed) {
+            case .draw:
+                draw()
+                dirty = false
+            case .startTimer(let wait):
+                Task {
+                    try? await Task.sleep(for: wait)
+                    send.yield(.redraw)
                 }
+            case .wait:
+                break
             }
-            terminal.draw(view.render(state))
-            lastFrame = ContinuousClock.now
-            dirty = false
         }
+        frames.report()
         // Leaving: a reply still streaming is cancelled and its partial text saved before exit.
         await effects.finishTurn(cancel: true)
     }

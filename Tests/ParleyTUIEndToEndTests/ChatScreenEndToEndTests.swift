@@ -76,6 +76,52 @@ struct ChatScreenEndToEndTests {
         #expect(sent.last == ["role": "user", "content": "Capital of 日本?"])
     }
 
+    @Test func reasoningFoldsAndUnfoldsAndTheCrisisNoticeStaysOnReopening() throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions",
+            .openAIStream(pieces: ["Forty-two."], reasoning: ["First, ", "the question.\n", "Then the answer."], delay: 0.02),
+            .openAIStream(pieces: ["I am here with you."], delay: 0.02))
+        let screen = try TmuxScreen(["--base-url", server.baseURL.absoluteString, "--model", "m1"])
+        defer { screen.close() }
+        #expect(screen.waitFor { $0.contains("Message (Enter sends") }.ok)
+
+        try screen.type("What is the answer?")
+        try screen.press("Enter")
+        let folded = screen.waitFor { $0.contains("Forty-two.") && $0.contains("idle") }
+        #expect(folded.ok, "\(folded.screen)")
+        #expect(folded.screen.contains("▸ thinking (2 lines)"))
+        #expect(!folded.screen.contains("Then the answer."))
+        try screen.press("C-t")
+        let unfolded = screen.waitFor { $0.contains("┊ Then the answer.") }
+        #expect(unfolded.ok, "\(unfolded.screen)")
+
+        // Once the saves are 2 s old the screen lists the conversations in the background, so the
+        // next --continue finds the newest one without a listing of its own.
+        let newest = screen.storage.appendingPathComponent("newest.json")
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: newest.path) && Date() < deadline { usleep(50_000) }
+        #expect(FileManager.default.fileExists(atPath: newest.path))
+
+        try screen.type("I want to end my life")
+        try screen.press("Enter")
+        let notice = screen.waitFor { $0.contains("I am here with you.") && $0.contains("idle") }
+        #expect(notice.ok, "\(notice.screen)")
+        #expect(notice.screen.contains("Support is available"))
+        try screen.press("C-d")
+        #expect(screen.exitStatus() == 0)
+
+        let conversations = try stored(screen)
+        #expect(conversations.first?.messages[1].reasoning == "First, the question.\nThen the answer.")
+
+        // Reopened with --continue: the notice is drawn again from the stored message.
+        let again = try TmuxScreen(["--continue", "--base-url", server.baseURL.absoluteString, "--model", "m1"], environment: ["PARLEY_HOME": screen.storage.path])
+        defer { again.close() }
+        let reopened = again.waitFor { $0.contains("I am here with you.") }
+        #expect(reopened.ok, "\(reopened.screen)")
+        #expect(reopened.screen.contains("Support is available"))
+    }
+
     @Test func sigtermWhileStreamingKeepsThePartialReplyAndRestoresTheTerminal() throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .openAIStream(pieces: (1...300).map { "piece\($0) " }, delay: 0.1))

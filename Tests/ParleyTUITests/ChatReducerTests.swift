@@ -310,3 +310,71 @@ struct ChatReducerTests {
         #expect(h.render().cells.isEmpty)
     }
 }
+
+@Suite("Reasoning and the crisis notice in the transcript")
+struct ReasoningAndCrisisTests {
+    func transcriptText(_ h: ChatHarness) -> String { h.render().textRows.joined(separator: "\n") }
+
+    @Test func reasoningArrivesApartFromTheTextAndIsFoldedByDefault() {
+        var h = ChatHarness()
+        h.type("think first")
+        h.key(.enter)
+        h.send(.turnStarted(conversationID: "20270115-090000-zzzzzz", messageID: "r1"))
+        h.send(.turnReasoning("step one\nstep two\n"), at: 1)
+        h.send(.turnReasoning("step three"), at: 1)
+        let reply = h.state.conversation.messages.last
+        #expect(reply?.reasoning == "step one\nstep two\nstep three")
+        #expect(reply?.content == "")
+        #expect(h.state.contextTokens == ChatState.estimateContext(h.state.conversation))
+        guard case .streaming = h.state.phase else {
+            Issue.record("reasoning should count as streaming")
+            return
+        }
+        let folded = transcriptText(h)
+        #expect(folded.contains("▸ thinking… (3 lines)"))
+        #expect(!folded.contains("step two"))
+        h.send(.turnText("The answer."), at: 2)
+        #expect(transcriptText(h).contains("▸ thinking (3 lines)"))
+    }
+
+    @Test func thinkAndCtrlTToggleTheFullReasoning() {
+        var reply = ChatHarness.message(.assistant, "Answer.", index: 1)
+        reply.reasoning = "first thought\nsecond thought"
+        var h = ChatHarness(messages: [ChatHarness.message(.user, "Q", index: 0), reply])
+        #expect(!transcriptText(h).contains("second thought"))
+        h.type("/think")
+        #expect(h.key(.enter).isEmpty)
+        #expect(h.state.showsReasoning)
+        #expect(transcriptText(h).contains("┊ second thought"))
+        h.key(.ctrl("t"))
+        #expect(!h.state.showsReasoning)
+        #expect(!transcriptText(h).contains("second thought"))
+    }
+
+    @Test func reasoningOnlyAppliesToTheStreamingReply() {
+        var h = ChatHarness(messages: ChatHarness.conversation(turns: 1))
+        h.send(.turnReasoning("stray"))
+        #expect(h.state.conversation.messages.allSatisfy { $0.reasoning == nil })
+    }
+
+    @Test func theCrisisNoticeFollowsTheUserMessageAndSurvivesReloading() {
+        var h = ChatHarness()
+        h.type("I keep thinking about suicide")
+        h.key(.enter)
+        let live = transcriptText(h)
+        #expect(live.contains("Support is available"))
+        #expect(live.contains("988"))
+        let reopened = ChatHarness(messages: h.state.conversation.messages.filter { $0.role == .user })
+        #expect(transcriptText(reopened).contains("Support is available"))
+        let calm = ChatHarness(messages: [ChatHarness.message(.user, "How do I kill a process on Linux?", index: 0)])
+        #expect(!transcriptText(calm).contains("Support is available"))
+    }
+
+    @Test func aCrisisWordInTheReplyAloneShowsNoNotice() {
+        let messages = [
+            ChatHarness.message(.user, "Tell me about the history of bridges", index: 0),
+            ChatHarness.message(.assistant, "Some people jump off a bridge in films; here is the history.", index: 1),
+        ]
+        #expect(!transcriptText(ChatHarness(messages: messages)).contains("Support is available"))
+    }
+}

@@ -34,11 +34,43 @@ struct DisplayWidthTests {
         ("Ǆ", 1, "Latin digraph"),
         ("ก\u{0E31}", 1, "Thai with a combining vowel"),
         ("\u{1100}\u{1161}\u{11A8}", 2, "Hangul jamo sequence"),
+        ("👩‍💻 hi", 5, "ZWJ sequence first, then text"),
+        ("👩‍💻👩‍💻", 4, "two ZWJ sequences back to back"),
+        ("❤️‍🔥x", 3, "ZWJ sequence starting with a text-default emoji and VS16"),
+        ("🏳‍🌈", 2, "ZWJ sequence without VS16 on a text-default first"),
+        ("🐻‍❄️", 2, "ZWJ sequence ending in VS16"),
+        ("🧑🏽‍💻", 2, "ZWJ sequence with a skin tone"),
+        ("🫱🏻‍🫲🏿", 2, "ZWJ sequence of two modified hands"),
+        ("⛹🏽‍♀️", 2, "text-default base, skin tone, ZWJ"),
+        ("☝🏽", 2, "text-default base with a skin tone"),
+        ("✍🏻", 2, "writing hand with a skin tone"),
+        ("🏴󠁧󠁢󠁳󠁣󠁴󠁿", 2, "tag sequence flag"),
     ]
 
     @Test(arguments: cases)
     func width(_ sample: (String, Int, String)) {
         #expect(DisplayWidth.of(sample.0) == sample.1, "\(sample.2)")
+    }
+
+    @Test func aGlyphSplitAcrossTwoWritesStaysOneCell() {
+        // "👩" then "\u{200D}💻" in the next run: the joiner belongs to the cell before it.
+        var buffer = CellBuffer(width: 8, height: 1)
+        var x = buffer.write("👩", x: 0, y: 0, style: .plain)
+        x = buffer.write("\u{301}", x: x, y: 0, style: .plain)
+        #expect(buffer[0, 0].text == "👩\u{301}")
+        #expect(x == 2)
+        var start = CellBuffer(width: 8, height: 1)
+        #expect(start.write("\u{301}a", x: 0, y: 0, style: .plain) == 1)
+        #expect(start[0, 0].text == "a")
+    }
+
+    @Test func aZWJSequenceFirstOnARowTakesTwoCells() {
+        for text in ["👩‍💻x", "❤️‍🔥x", "🏳️‍🌈x", "☝🏽x"] {
+            var buffer = CellBuffer(width: 6, height: 1)
+            #expect(buffer.write(text, x: 0, y: 0, style: .plain) == 3, "\(text)")
+            #expect(buffer[1, 0].isContinuation, "\(text)")
+            #expect(buffer[2, 0].text == "x", "\(text)")
+        }
     }
 
     @Test func characterAndScalarAgreeOnSingleScalars() {

@@ -11,7 +11,7 @@ struct SlashCommandTests {
         ("/model gpt-x", .model("gpt-x")), ("/system Be brief.", .system("Be brief.")), ("/retry", .retry),
         ("/edit", .edit), ("/export md", .export(format: .md, path: nil)),
         ("/export json out/file name.json", .export(format: .json, path: "out/file name.json")),
-        ("/search 中文", .search("中文")), ("/delete", .delete), ("/copy", .copy), ("/help", .help), ("/quit", .quit),
+        ("/search 中文", .search("中文")), ("/delete", .delete), ("/copy", .copy), ("/think", .think), ("/help", .help), ("/quit", .quit),
     ]
 
     @Test(arguments: good)
@@ -22,7 +22,7 @@ struct SlashCommandTests {
     static let bad: [(String, String)] = [
         ("/", "type a command"), ("/nope", "unknown command /nope"), ("/title", "needs a title"),
         ("/mode fast", "chat, decide or write"), ("/export", "md or json"), ("/retry now", "takes no argument"),
-        ("/search", "needs text"),
+        ("/search", "needs text"), ("/think more", "takes no argument"),
     ]
 
     @Test(arguments: bad)

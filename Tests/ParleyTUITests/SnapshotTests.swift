@@ -115,6 +115,73 @@ struct SnapshotTests {
         assertSnapshot(h.render(), "cjk-50x18")
     }
 
+    @Test func crisisNoticeAboveTheReply() {
+        var h = ChatHarness(messages: ChatHarness.conversation(turns: 1), title: "Hard day")
+        h.type("I want to die, nothing helps")
+        h.key(.enter)
+        h.send(.turnStarted(conversationID: h.state.conversation.id, messageID: "r2"))
+        h.send(.turnNotice("support contacts are shown above the reply"))
+        h.send(.turnText("I'm really sorry you're feeling this way."), at: 1)
+        assertSnapshot(h.render(now: 2), "crisis-80x24")
+    }
+
+    @Test func crisisNoticeStaysWhenTheConversationIsReopened() {
+        var messages = ChatHarness.conversation(turns: 1)
+        messages.append(ChatHarness.message(.user, "我不想活了", index: 2))
+        messages.append(ChatHarness.message(.assistant, "我在这里听你说。", index: 3))
+        let h = ChatHarness(width: 60, height: 20, messages: messages, title: "Reopened")
+        assertSnapshot(h.render(), "crisis-reopened-60x20")
+    }
+
+    @Test func reasoningFoldedWhileStreaming() {
+        var h = ChatHarness(messages: ChatHarness.conversation(turns: 1), title: "Thinking")
+        h.type("What is 17 × 23?")
+        h.key(.enter)
+        h.send(.turnStarted(conversationID: h.state.conversation.id, messageID: "r2"))
+        h.send(.turnReasoning("17 × 20 = 340\n17 × 3 = 51\n"), at: 1)
+        h.send(.turnReasoning("340 + 51 = 391"), at: 1)
+        assertSnapshot(h.render(now: 2), "reasoning-folded-streaming-80x24")
+        h.send(.turnText("17 × 23 = **391**."), at: 2)
+        assertSnapshot(h.render(now: 3), "reasoning-folded-answering-80x24")
+    }
+
+    @Test func reasoningExpandedWithThink() {
+        var messages = [ChatHarness.message(.user, "What is 17 × 23?", index: 0)]
+        var reply = ChatHarness.message(.assistant, "17 × 23 = **391**.", index: 1)
+        reply.reasoning = "17 × 20 = 340\n17 × 3 = 51\n\n340 + 51 = 391, a line long enough to wrap around at eighty columns for sure."
+        messages.append(reply)
+        var h = ChatHarness(messages: messages, title: "Thinking")
+        assertSnapshot(h.render(), "reasoning-folded-80x24")
+        h.type("/think")
+        h.key(.enter)
+        assertSnapshot(h.render(), "reasoning-expanded-80x24")
+    }
+
+    @Test func zwjEmojiAtTheStartOfLines() {
+        let messages = [
+            ChatHarness.message(.user, "👩‍💻 is the first glyph here\n👨‍👩‍👧‍👦 and here", index: 0),
+            ChatHarness.message(
+                .assistant,
+                "🏳️‍🌈 starts a paragraph\n\n- 🧑🏽‍💻 starts a list item\n- ❤️‍🔥 too\n\n☝🏽 ✍🏻 skin tones\n🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️🐻‍❄️ wraps",
+                index: 1),
+        ]
+        var h = ChatHarness(width: 40, height: 20, messages: messages, title: "👩‍🚀 emoji")
+        h.type("👩‍👩‍👦 typed")
+        let frame = h.render()
+        assertSnapshot(frame, "zwj-40x20")
+        // Every row adds up to the screen width: no glyph was measured as narrower or wider than drawn.
+        for y in 0..<frame.height {
+            var columns = 0
+            var x = 0
+            while x < frame.width {
+                let w = max(1, DisplayWidth.of(frame[x, y].text))
+                columns += w
+                x += w
+            }
+            #expect(columns == frame.width, "row \(y)")
+        }
+    }
+
     @Test func tooSmall() {
         assertSnapshot(ChatHarness(width: 20, height: 5).render(), "too-small-20x5")
     }

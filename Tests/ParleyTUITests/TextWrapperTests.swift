@@ -28,6 +28,13 @@ struct TextWrapperTests {
         #expect(lines == ["ab", "👨‍👩‍👧c", "d"])
     }
 
+    @Test func zwjSequencesFirstOnALineAreMeasuredAsTwoColumns() {
+        #expect(wrap("👩‍💻 ab cd", 5) == ["👩‍💻 ab", "cd"])
+        #expect(wrap("x 👩‍💻👩‍💻 y", 4) == ["x", "👩‍💻👩‍💻", "y"])
+        #expect(wrap("☝🏽☝🏽☝🏽", 4) == ["☝🏽☝🏽", "☝🏽"])
+        for line in wrap("🏳️‍🌈🏳️‍🌈🏳️‍🌈 ❤️‍🔥❤️‍🔥 🐻‍❄️", 4) { #expect(DisplayWidth.of(line) <= 4) }
+    }
+
     @Test func hangingIndentUnderAPrefix() {
         #expect(wrap("one two three four", 12, prefix: "• ") == ["• one two", "  three four"])
     }

@@ -1,0 +1,134 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A one-route HTTP server for the streaming benchmark: every POST gets the same event stream,
+/// written in batches on a fixed schedule measured from the first chunk (batch `k` goes out at
+/// `k * perBatch / perSecond` seconds), so small delays in waking up do not add up and the rate
+/// stays at `perSecond` chunks a second. (The test server's relative pauses cannot be shorter than
+/// a millisecond and drift by one each time; one chunk per pause reached only about 800 a second.)
+final class PacedStreamServer: @unchecked Sendable {
+    let port: UInt16
+    private let listener: Int32
+    private let head: [UInt8]
+    private let chunks: [[UInt8]]
+    private let tail: [UInt8]
+    private let perSecond: Double
+    private let perBatch: Int
+    private let lock = NSLock()
+    private var lastSendSeconds: [Double] = []
+
+    /// `head` goes out at once, then `chunks` on the schedule, then `tail`. Each is raw event-stream
+    /// text; the server adds the HTTP chunked framing.
+    init(head: [UInt8], chunks: [[UInt8]], tail: [UInt8], perSecond: Int, perBatch: Int) throws {
+        self.head = head
+        self.chunks = chunks
+        self.tail = tail
+        self.perSecond = Double(perSecond)
+        self.perBatch = max(1, perBatch)
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        port = UInt16(bigEndian: address.sin_port)
+        listener = fd
+        Thread.detachNewThread { [self] in acceptLoop() }
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+
+    /// Seconds from the first to the last chunk of the most recent stream, and how many chunks it sent.
+    var lastStream: (seconds: Double, chunks: Int) {
+        lock.withLock { (lastSendSeconds.last ?? 0, chunks.count) }
+    }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(listener, nil, nil)
+            if client < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            Thread.detachNewThread { [self] in serve(client) }
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        defer { close(fd) }
+        var yes: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
+        guard readRequest(fd) else { return }
+        let response = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        guard send(Array(response.utf8), fd), send(framed(head), fd) else { return }
+        let start = ContinuousClock.now
+        var index = 0
+        var batch = 0
+        while index < chunks.count {
+            let due = start + .seconds(Double(batch * perBatch) / perSecond)
+            let wait = due - ContinuousClock.now
+            if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.attoseconds) / 1e18 + Double(wait.components.seconds)) }
+            let end = min(chunks.count, index + perBatch)
+            guard send(framed(Array(chunks[index..<end].joined())), fd) else { return }
+            index = end
+            batch += 1
+        }
+        let elapsed = ContinuousClock.now - start
+        lock.withLock { lastSendSeconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) }
+        _ = send(framed(tail) + Array("0\r\n\r\n".utf8), fd)
+        // Let the client read to the end and close first.
+        var byte: UInt8 = 0
+        _ = recv(fd, &byte, 1, 0)
+    }
+
+    private func framed(_ bytes: [UInt8]) -> [UInt8] {
+        Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + Array("\r\n".utf8)
+    }
+
+    /// Reads the request head and its body (by Content-Length); false when the client left.
+    private func readRequest(_ fd: Int32) -> Bool {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let separator = Array("\r\n\r\n".utf8)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { return false }
+            received += buffer[0..<n]
+            guard let end = received.firstRange(of: separator)?.upperBound else { continue }
+            let headText = String(decoding: received[..<end], as: UTF8.self).lowercased()
+            var length = 0
+            for line in headText.split(separator: "\r\n") where line.hasPrefix("content-length:") {
+                length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+            }
+            if received.count - end >= length { return true }
+        }
+    }
+
+    private func send(_ bytes: [UInt8], _ fd: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += sent
+        }
+        return true
+    }
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Parley's GGUF runtime next to llama.cpp's llama-bench on the same model and machine:
+# Parley's GGUF runtime (`parley bench`) next to llama.cpp's llama-bench on the same model and machine:
 # pp512 and tg128 at 1 and 2 threads, run ALTERNATELY (Parley, llama.cpp, Parley, ...)
 # so both see the same load, with the ratio Parley / llama.cpp; then Parley's time to
 # first token for a 100-token chat prompt and its peak resident memory with a
@@ -29,14 +29,17 @@ fi
 [ -x "$LLAMA_BENCH" ] || { echo "compare-llama: llama-bench not found at $LLAMA_BENCH" >&2; exit 2; }
 
 swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --product gguf-bench >/dev/null
+swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --product parley >/dev/null
 BENCH="$SCRATCH/release/gguf-bench"
+PARLEY="$SCRATCH/release/parley"
 
-# One Parley measurement (after gguf-bench's own warm-up): t/s of pp512 or tg128.
+# One Parley measurement with the user's command, `parley bench` (it warms up first, as
+# llama-bench does): t/s of pp512 or tg128, read from its JSON.
 ours() { # test threads
-    case "$1" in
-        pp512) "$BENCH" "$MODEL" -t "$2" -p 512 -n 0 -r 1 | sed -n 's/^pp512 .*t\/s=\([0-9.]*\).*/\1/p' ;;
-        tg128) "$BENCH" "$MODEL" -t "$2" -n 128 -r 1 | sed -n 's/^tg128 .*t\/s=\([0-9.]*\).*/\1/p' ;;
-    esac
+    local p=0 n=0
+    case "$1" in pp512) p=512 ;; tg128) n=128 ;; esac
+    "$PARLEY" bench "$MODEL" -t "$2" -p "$p" -n "$n" -r 1 --json |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["tokensPerSecond"])'
 }
 # One llama-bench measurement (it warms up too): avg_ts of its CSV.
 theirs() { # test threads

@@ -256,6 +256,7 @@ final class ChatEffectRunner: @unchecked Sendable {
         let writer = DraftWriter(
             engine: ConversationEngine(store: store), backend: backend, persona: persona, sampling: options, drafts: drafts)
         let deliver = self.deliver
+        lock.withLock { indexRefresh?.cancel() }  // no listing while the draft streams
         let task = Task.detached {
             do {
                 let result = try await body(writer) { event in ChatEffectRunner.forward(event, deliver) }
@@ -263,6 +264,7 @@ final class ChatEffectRunner: @unchecked Sendable {
             } catch {
                 deliver(.turnFailed(oneLineDescription(of: error)))
             }
+            self.refreshIndexSoon()
         }
         lock.withLock { turn = task }
     }
@@ -395,11 +397,13 @@ extension ChatEffectRunner {
                 saveDecision(record)
             })
         let store = self.store
+        lock.withLock { indexRefresh?.cancel() }  // no listing while the flow streams
         let task = Task.detached { [self] in
             var record = start
             do {
                 if let create { try store.create(create) }
-                if CrisisCheck.matches(start.question) { deliver(.turnNotice(CrisisCheck.notice)) }
+                // The notice itself is drawn framed under the prompt that carries the question.
+                if CrisisCheck.matches(start.question) { deliver(.turnNotice("support contacts are shown above the reply")) }
                 saveDecision(record)
                 record = try await session.run(start)
             } catch {
@@ -418,6 +422,7 @@ extension ChatEffectRunner {
             }
             if let saved { deliver(.error("the decision was not saved: " + oneLineDescription(of: saved))) }
             deliver(.decisionFinished(finished, try? store.load(id: conversationID).conversation))
+            refreshIndexSoon()
         }
         lock.withLock { turn = task }
     }

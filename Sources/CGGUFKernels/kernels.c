@@ -925,67 +925,14 @@ CGGUF_AVX2 static inline void tile_store(const __m256 acc[2][4], const __m128 *s
     }
 }
 
-CGGUF_AVX2 static void tile_q4_1_q8_1_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
-                                           size_t so, float *out, int64_t os) {
-    __m256 acc[2][4];
-    __m128 summs[2] = {_mm_setzero_ps(), _mm_setzero_ps()};
-    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
-    const float *ys[4];
-    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
-    for (int64_t ib = 0; ib < n / 32; ib++) {
-        const __m128 sy = _mm_setr_ps(ys[0][2 * ib + 1], ys[1][2 * ib + 1], ys[2][2 * ib + 1], ys[3][2 * ib + 1]);
-        for (int r = 0; r < 2; r++) {
-            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * 20;
-            int32_t dm;
-            memcpy(&dm, xb, 4);
-            const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
-            summs[r] = _mm_fmadd_ps(_mm_broadcastss_ps(_mm_movehdup_ps(f)), sy, summs[r]);
-            const float dx = _mm_cvtss_f32(f);
-            const __m256i qx = nibbles_avx2(xb + 4);
-            for (int t = 0; t < 4; t++) {
-                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 36 + 4));
-                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][2 * ib]), dot_us8_avx2(qx, qy), acc[r][t]);
-            }
-        }
-    }
-    tile_store((const __m256 (*)[4])acc, summs, out, os);
-}
+#define TILE_TARGET CGGUF_AVX2
+#define TILE_DOT dot_us8_avx2
+#define TILE_SUFFIX avx2
+#include "tile_kernels_template.h"
+#undef TILE_TARGET
+#undef TILE_DOT
+#undef TILE_SUFFIX
 
-/// Q4_0 (wbytes 18, unpack = nibbles - 8) and Q8_0 (wbytes 34, raw bytes) weights
-/// against Q8_0 activations.
-CGGUF_AVX2 static inline __attribute__((always_inline)) void tile_x_q8_0_avx2(
-    int q8, int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride, size_t so, float *out, int64_t os) {
-    const size_t wbytes = q8 ? 34 : 18;
-    __m256 acc[2][4];
-    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
-    const float *ys[4];
-    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
-    for (int64_t ib = 0; ib < n / 32; ib++) {
-        for (int r = 0; r < 2; r++) {
-            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * wbytes;
-            const float dx = half_avx2(xb);
-            const __m256i qx = q8 ? _mm256_loadu_si256((const __m256i *)(xb + 2))
-                                  : _mm256_sub_epi8(nibbles_avx2(xb + 2), _mm256_set1_epi8(8));
-            const __m256i ax = _mm256_sign_epi8(qx, qx);
-            for (int t = 0; t < 4; t++) {
-                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 34 + 2));
-                const __m256 p = dot_us8_avx2(ax, _mm256_sign_epi8(qy, qx));
-                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][ib]), p, acc[r][t]);
-            }
-        }
-    }
-    tile_store((const __m256 (*)[4])acc, NULL, out, os);
-}
-
-CGGUF_AVX2 static void tile_q4_0_q8_0_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
-                                           size_t so, float *out, int64_t os) {
-    tile_x_q8_0_avx2(0, n, x, xs, y, ystride, so, out, os);
-}
-
-CGGUF_AVX2 static void tile_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
-                                           size_t so, float *out, int64_t os) {
-    tile_x_q8_0_avx2(1, n, x, xs, y, ystride, so, out, os);
-}
 // The same tiles where the CPU has AVX-512 VNNI (with VL): vpdpbusd adds the four
 // u8 x s8 products of each int32 lane in one instruction, the exact sum that
 // maddubs + madd give here (no int16 pair can saturate: weights are at most 15, or
@@ -997,65 +944,13 @@ CGGUF_VNNI static inline __m256 dot_us8_vnni(__m256i ax, __m256i sy) {
     return _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(_mm256_setzero_si256(), ax, sy));
 }
 
-CGGUF_VNNI static void tile_q4_1_q8_1_vnni(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
-                                           size_t so, float *out, int64_t os) {
-    __m256 acc[2][4];
-    __m128 summs[2] = {_mm_setzero_ps(), _mm_setzero_ps()};
-    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
-    const float *ys[4];
-    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
-    for (int64_t ib = 0; ib < n / 32; ib++) {
-        const __m128 sy = _mm_setr_ps(ys[0][2 * ib + 1], ys[1][2 * ib + 1], ys[2][2 * ib + 1], ys[3][2 * ib + 1]);
-        for (int r = 0; r < 2; r++) {
-            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * 20;
-            int32_t dm;
-            memcpy(&dm, xb, 4);
-            const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
-            summs[r] = _mm_fmadd_ps(_mm_broadcastss_ps(_mm_movehdup_ps(f)), sy, summs[r]);
-            const float dx = _mm_cvtss_f32(f);
-            const __m256i qx = nibbles_avx2(xb + 4);
-            for (int t = 0; t < 4; t++) {
-                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 36 + 4));
-                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][2 * ib]), dot_us8_vnni(qx, qy), acc[r][t]);
-            }
-        }
-    }
-    tile_store((const __m256 (*)[4])acc, summs, out, os);
-}
-
-CGGUF_VNNI static inline __attribute__((always_inline)) void tile_x_q8_0_vnni(
-    int q8, int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride, size_t so, float *out, int64_t os) {
-    const size_t wbytes = q8 ? 34 : 18;
-    __m256 acc[2][4];
-    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
-    const float *ys[4];
-    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
-    for (int64_t ib = 0; ib < n / 32; ib++) {
-        for (int r = 0; r < 2; r++) {
-            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * wbytes;
-            const float dx = half_avx2(xb);
-            const __m256i qx = q8 ? _mm256_loadu_si256((const __m256i *)(xb + 2))
-                                  : _mm256_sub_epi8(nibbles_avx2(xb + 2), _mm256_set1_epi8(8));
-            const __m256i ax = _mm256_sign_epi8(qx, qx);
-            for (int t = 0; t < 4; t++) {
-                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 34 + 2));
-                const __m256 p = dot_us8_vnni(ax, _mm256_sign_epi8(qy, qx));
-                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][ib]), p, acc[r][t]);
-            }
-        }
-    }
-    tile_store((const __m256 (*)[4])acc, NULL, out, os);
-}
-
-CGGUF_VNNI static void tile_q4_0_q8_0_vnni(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
-                                           size_t so, float *out, int64_t os) {
-    tile_x_q8_0_vnni(0, n, x, xs, y, ystride, so, out, os);
-}
-
-CGGUF_VNNI static void tile_q8_0_q8_0_vnni(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
-                                           size_t so, float *out, int64_t os) {
-    tile_x_q8_0_vnni(1, n, x, xs, y, ystride, so, out, os);
-}
+#define TILE_TARGET CGGUF_VNNI
+#define TILE_DOT dot_us8_vnni
+#define TILE_SUFFIX vnni
+#include "tile_kernels_template.h"
+#undef TILE_TARGET
+#undef TILE_DOT
+#undef TILE_SUFFIX
 
 static int cpu_has_vnni(void) {
     __builtin_cpu_init();

@@ -1,0 +1,77 @@
+// The 2-row x 4-token tile kernels, written once and compiled once per instruction set:
+// kernels.c includes this file twice, first for AVX2 and then for AVX-512 VNNI, defining
+//   TILE_TARGET  the function attribute that enables the instruction set,
+//   TILE_DOT     the u8 x s8 block dot (32 products summed into eight int32 lanes, as floats),
+//   TILE_SUFFIX  the suffix of the kernels' names (tile_q4_1_q8_1_avx2, ..._vnni).
+// Both dots give the same integer sums, so both sets give the same bits.
+// Not a header: no include guard, on purpose.
+
+#define TILE_CAT(a, b) a##_##b
+#define TILE_EXPAND(a, b) TILE_CAT(a, b)
+#define TILE_NAME(base) TILE_EXPAND(base, TILE_SUFFIX)
+
+TILE_TARGET static void TILE_NAME(tile_q4_1_q8_1)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y,
+                                                 size_t ystride, size_t so, float *out, int64_t os) {
+    __m256 acc[2][4];
+    __m128 summs[2] = {_mm_setzero_ps(), _mm_setzero_ps()};
+    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
+    const float *ys[4];
+    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
+    for (int64_t ib = 0; ib < n / 32; ib++) {
+        const __m128 sy = _mm_setr_ps(ys[0][2 * ib + 1], ys[1][2 * ib + 1], ys[2][2 * ib + 1], ys[3][2 * ib + 1]);
+        for (int r = 0; r < 2; r++) {
+            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * 20;
+            int32_t dm;
+            memcpy(&dm, xb, 4);
+            const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
+            summs[r] = _mm_fmadd_ps(_mm_broadcastss_ps(_mm_movehdup_ps(f)), sy, summs[r]);
+            const float dx = _mm_cvtss_f32(f);
+            const __m256i qx = nibbles_avx2(xb + 4);
+            for (int t = 0; t < 4; t++) {
+                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 36 + 4));
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][2 * ib]), TILE_DOT(qx, qy), acc[r][t]);
+            }
+        }
+    }
+    tile_store((const __m256 (*)[4])acc, summs, out, os);
+}
+
+/// Q4_0 (wbytes 18, unpack = nibbles - 8) and Q8_0 (wbytes 34, raw bytes) weights
+/// against Q8_0 activations.
+TILE_TARGET static inline __attribute__((always_inline)) void TILE_NAME(tile_x_q8_0)(
+    int q8, int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride, size_t so, float *out, int64_t os) {
+    const size_t wbytes = q8 ? 34 : 18;
+    __m256 acc[2][4];
+    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
+    const float *ys[4];
+    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
+    for (int64_t ib = 0; ib < n / 32; ib++) {
+        for (int r = 0; r < 2; r++) {
+            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * wbytes;
+            const float dx = half_avx2(xb);
+            const __m256i qx = q8 ? _mm256_loadu_si256((const __m256i *)(xb + 2))
+                                  : _mm256_sub_epi8(nibbles_avx2(xb + 2), _mm256_set1_epi8(8));
+            const __m256i ax = _mm256_sign_epi8(qx, qx);
+            for (int t = 0; t < 4; t++) {
+                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 34 + 2));
+                const __m256 p = TILE_DOT(ax, _mm256_sign_epi8(qy, qx));
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][ib]), p, acc[r][t]);
+            }
+        }
+    }
+    tile_store((const __m256 (*)[4])acc, NULL, out, os);
+}
+
+TILE_TARGET static void TILE_NAME(tile_q4_0_q8_0)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y,
+                                                 size_t ystride, size_t so, float *out, int64_t os) {
+    TILE_NAME(tile_x_q8_0)(0, n, x, xs, y, ystride, so, out, os);
+}
+
+TILE_TARGET static void TILE_NAME(tile_q8_0_q8_0)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y,
+                                                 size_t ystride, size_t so, float *out, int64_t os) {
+    TILE_NAME(tile_x_q8_0)(1, n, x, xs, y, ystride, so, out, os);
+}
+
+#undef TILE_NAME
+#undef TILE_EXPAND
+#undef TILE_CAT

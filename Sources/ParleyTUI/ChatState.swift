@@ -156,9 +156,20 @@ public struct ChatState: Sendable, Equatable {
     /// Columns the transcript is laid out in (narrower while a side panel sits beside it).
     public var transcriptWidth: Int { panel == nil ? width : ScreenGeometry(self).transcriptWidth }
 
-    /// Estimated prompt tokens for a conversation (the status line's context meter).
+    /// Tokens of the conversation as the next prompt would carry it (the status line's context meter).
+    ///
+    /// Exact as far as the newest reply whose backend counted it: its usage covers the whole prompt
+    /// that produced it (system prompt and examples included, after any trimming) plus the reply.
+    /// Only what came after it is estimated; a conversation with no counted reply is estimated whole.
     public static func estimateContext(_ conversation: Conversation) -> Int {
-        conversation.messages.reduce(0) { total, message in
+        let messages = conversation.messages
+        var counted = 0
+        var rest = messages[...]
+        if let index = messages.lastIndex(where: { $0.role == .assistant && $0.usage != nil }), let usage = messages[index].usage {
+            counted = usage.totalTokens
+            rest = messages[(index + 1)...]
+        }
+        return rest.reduce(counted) { total, message in
             guard message.status != .failed || !message.content.isEmpty else { return total }
             return total + TokenEstimator.estimate(message.content) + TokenEstimator.perMessageOverhead
         }

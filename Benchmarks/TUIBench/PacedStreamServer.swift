@@ -4,7 +4,8 @@ import Foundation
 import Glibc
 #endif
 
-/// A one-route HTTP server for the streaming benchmark: every POST gets the same event stream,
+/// A small HTTP server for the streaming benchmark, keeping connections open as real servers do:
+/// `GET` gets a model list and every POST the same event stream,
 /// written in batches on a fixed schedule measured from the first chunk (batch `k` goes out at
 /// `k * perBatch / perSecond` seconds), so small delays in waking up do not add up and the rate
 /// stays at `perSecond` chunks a second. (The test server's relative pauses cannot be shorter than
@@ -68,14 +69,28 @@ final class PacedStreamServer: @unchecked Sendable {
         }
     }
 
+    /// Answers requests on one connection until the client closes it, keeping it open between
+    /// them as real servers do: `GET .../models` gets a model list, any other request the stream.
     private func serve(_ fd: Int32) {
         defer { close(fd) }
         var yes: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
-        guard readRequest(fd) else { return }
+        while let method = readRequest(fd) {
+            if method == "GET" {
+                let body = #"{"object":"list","data":[{"id":"m","object":"model"}]}"#
+                let response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+                guard send(Array(response.utf8), fd) else { return }
+                continue
+            }
+            guard stream(fd) else { return }
+        }
+    }
+
+    /// One event stream on the schedule; false when the client went away.
+    private func stream(_ fd: Int32) -> Bool {
         let response = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-        guard send(Array(response.utf8), fd), send(framed(head), fd) else { return }
+            + "Transfer-Encoding: chunked\r\n\r\n"
+        guard send(Array(response.utf8), fd), send(framed(head), fd) else { return false }
         let start = ContinuousClock.now
         var index = 0
         var batch = 0
@@ -84,38 +99,36 @@ final class PacedStreamServer: @unchecked Sendable {
             let wait = due - ContinuousClock.now
             if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.attoseconds) / 1e18 + Double(wait.components.seconds)) }
             let end = min(chunks.count, index + perBatch)
-            guard send(framed(Array(chunks[index..<end].joined())), fd) else { return }
+            guard send(framed(Array(chunks[index..<end].joined())), fd) else { return false }
             index = end
             batch += 1
         }
         let elapsed = ContinuousClock.now - start
         lock.withLock { lastSendSeconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) }
-        _ = send(framed(tail) + Array("0\r\n\r\n".utf8), fd)
-        // Let the client read to the end and close first.
-        var byte: UInt8 = 0
-        _ = recv(fd, &byte, 1, 0)
+        return send(framed(tail) + Array("0\r\n\r\n".utf8), fd)
     }
 
     private func framed(_ bytes: [UInt8]) -> [UInt8] {
         Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + Array("\r\n".utf8)
     }
 
-    /// Reads the request head and its body (by Content-Length); false when the client left.
-    private func readRequest(_ fd: Int32) -> Bool {
+    /// Reads one request's head and body (by Content-Length) and returns its method; nil when the
+    /// client closed the connection. Clients here never pipeline, so nothing follows the body.
+    private func readRequest(_ fd: Int32) -> String? {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         let separator = Array("\r\n\r\n".utf8)
         while true {
             let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { return false }
+            if n <= 0 { return nil }
             received += buffer[0..<n]
             guard let end = received.firstRange(of: separator)?.upperBound else { continue }
-            let headText = String(decoding: received[..<end], as: UTF8.self).lowercased()
+            let headText = String(decoding: received[..<end], as: UTF8.self)
             var length = 0
-            for line in headText.split(separator: "\r\n") where line.hasPrefix("content-length:") {
+            for line in headText.lowercased().split(separator: "\r\n") where line.hasPrefix("content-length:") {
                 length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
             }
-            if received.count - end >= length { return true }
+            if received.count - end >= length { return headText.split(separator: " ").first.map(String.init) ?? "" }
         }
     }
 

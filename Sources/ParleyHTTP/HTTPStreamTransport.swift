@@ -16,9 +16,9 @@ enum TransportEvent: Sendable {
 
 /// The one place that touches URLSession: streams one request's response as it arrives.
 ///
-/// On Linux `bytes(for:)` does not exist and per-task delegates never fire, so each request gets
-/// its own session with a session-level delegate. Dropping or cancelling the stream cancels the
-/// task and invalidates the session at once, which closes the connection.
+/// On Linux `bytes(for:)` does not exist and per-task delegates never fire, so the requests share
+/// sessions whose delegate routes each task's callbacks to it (see `StreamingSessions`, which also
+/// says why connections are reused). Dropping or cancelling the stream cancels the task.
 ///
 /// The idle timeout is enforced here, not by URLSession: on Linux its `timeoutInterval` is cut to
 /// whole seconds (0.5 s fires at once). URLSession's own timeout stays as a looser backstop.
@@ -59,27 +59,21 @@ enum HTTPStreamTransport {
     /// One request and its response, redirects not followed.
     private static func exchange(_ request: URLRequest, idleTimeout: Double) -> AsyncThrowingStream<TransportEvent, Error> {
         AsyncThrowingStream { continuation in
-            let delegate = StreamingDelegate(continuation: continuation)
+            let handler = StreamingTaskHandler(continuation: continuation)
             var request = request
             request.timeoutInterval = (idleTimeout + 5).rounded(.up)
-            let configuration = URLSessionConfiguration.ephemeral
-            configuration.timeoutIntervalForRequest = request.timeoutInterval
-            configuration.httpCookieStorage = nil
-            configuration.urlCache = nil
-            let queue = OperationQueue()
-            queue.maxConcurrentOperationCount = 1
-            let session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: queue)
-            let task = session.dataTask(with: request)
+            let sessions = StreamingSessions.shared
+            let task = sessions.dataTask(with: request, handler: handler)
             let watchdog = IdleWatchdog(timeout: idleTimeout) {
                 continuation.finish(throwing: TransportIdleTimeout())
                 task.cancel()
-                session.invalidateAndCancel()
             }
-            delegate.watchdog = watchdog
+            handler.watchdog = watchdog
+            // Cancelling a task whose response has not fully arrived makes libcurl close its
+            // connection (it cannot be reused mid-body), so the server sees the cancel.
             continuation.onTermination = { _ in
                 watchdog.stop()
                 task.cancel()
-                session.invalidateAndCancel()
             }
             watchdog.start()
             task.resume()
@@ -87,20 +81,17 @@ enum HTTPStreamTransport {
     }
 }
 
-/// Receives one task's callbacks on the session's serial queue and forwards them to the stream.
-private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+/// One task's callbacks, routed to it by `StreamingSessions`, forwarded to its stream.
+final class StreamingTaskHandler: @unchecked Sendable {
     private let continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation
-    /// Set before the task starts, read only on the delegate queue afterwards.
+    /// Set before the task starts, read only on the session's delegate queue afterwards.
     var watchdog: IdleWatchdog?
 
     init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation) {
         self.continuation = continuation
     }
 
-    func urlSession(
-        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
-    ) {
+    func received(_ response: URLResponse) {
         if let http = response as? HTTPURLResponse {
             var headers: [String: String] = [:]
             for (name, value) in http.allHeaderFields {
@@ -109,30 +100,19 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchec
             continuation.yield(.response(status: http.statusCode, headers: headers))
         }
         watchdog?.touch()
-        completionHandler(.allow)
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+    func received(_ data: Data) {
         watchdog?.touch()
         continuation.yield(.bytes(data))
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+    func completed(with error: Error?) {
         watchdog?.stop()
         if let error {
             continuation.finish(throwing: error)
         } else {
             continuation.finish()
         }
-        session.finishTasksAndInvalidate()
-    }
-
-    /// Redirects are followed by `HTTPStreamTransport.stream` itself: refusing here hands the 3xx
-    /// response over as the answer.
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
-    ) {
-        completionHandler(nil)
     }
 }

@@ -141,18 +141,22 @@ public struct OpenAIBackend: ChatBackend {
         var body = Data()
         var wholeBody = !streaming
 
+        /// Interprets what one read decoded and hands it on, text pieces of the read joined (see
+        /// `ReplyEventBatch`). What came before a bad line is handed on before the error.
         func deliver(_ outputs: [SSEDecoder.Output]) throws {
+            var events: [ReplyEvent] = []
+            defer {
+                for event in ReplyEventBatch.coalesce(events) { continuation.yield(event) }
+                if interpreter.replyStarted { progress.replyStarted = true }
+            }
             for output in outputs {
                 switch output {
                 case .event(let event):
-                    let events: [ReplyEvent]
                     do {
-                        events = try interpreter.interpret(event)
+                        events += try interpreter.interpret(event)
                     } catch let error as HTTPBackendError {
                         throw AttemptFailure(error: error)
                     }
-                    for event in events { continuation.yield(event) }
-                    if interpreter.replyStarted { progress.replyStarted = true }
                 case .invalidLine(let line):
                     let what = ServerErrorBody.looksLikeHTML(line) ? "an HTML page" : "a line that is not server-sent events"
                     throw AttemptFailure(error: .malformedStream(url: url, detail: "\(what): \(line)"))

@@ -24,6 +24,8 @@ public enum ChatEvent: Sendable, Equatable {
     case conversationRenamed(id: String, title: String)
     case personaChanged(String)
     case backendChanged(BackendInfo)
+    /// The models the backend's server offers (for `/model` completion).
+    case modelsListed([String])
     case notice(String)
     case error(String)
     /// SIGTERM or SIGHUP: leave now (a streaming reply is cancelled and kept).
@@ -74,6 +76,8 @@ public enum ChatEffect: Sendable, Equatable {
     case setPersona(String, conversationID: String?)
     case setBackend(String)
     case setModel(String)
+    /// Ask the backend's server which models it offers (`modelsListed`); nothing for the local backend.
+    case listModels
     case chooseAlternative(conversationID: String, messageID: String, content: String)
     case export(conversation: Conversation, format: SlashCommand.ExportFormat, path: String?)
     case search(String)

@@ -134,6 +134,10 @@ public struct ChatReducer: Sendable {
         case .backendChanged(let info):
             state.backend = info
             state.notice = ChatNotice("backend: \(info.name) · model \(info.model)")
+            state.knownModels = [info.model]
+            return [.listModels]
+        case .modelsListed(let names):
+            state.knownModels = Array(Set(names + [state.backend.model])).filter { !$0.isEmpty }.sorted()
             return []
         case .notice(let text):
             state.notice = ChatNotice(text)

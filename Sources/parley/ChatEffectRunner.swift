@@ -3,6 +3,7 @@ import ParleyConfig
 import ParleyCore
 import ParleyDecide
 import ParleyEngine
+import ParleyHTTP
 import ParleyPersonas
 import ParleyStore
 import ParleyTUI
@@ -159,6 +160,16 @@ final class ChatEffectRunner: @unchecked Sendable {
             options.gguf = nil
             options.model = nil
             switchBackend(options)
+        case .listModels:
+            let backend = lock.withLock { self.backend }
+            guard let server = backend as? OpenAIBackend else { break }
+            let deliver = self.deliver
+            Task.detached {
+                // Only for completion: a server without a model list still chats, so a failure
+                // here says nothing (a chat request reports real trouble). Listing first also opens
+                // the connection the first reply then reuses (see StreamingSessions).
+                if let names = try? await server.listModels() { deliver(.modelsListed(names)) }
+            }
         case .setModel(let model):
             var options = backendOptions
             options.model = model

@@ -96,6 +96,7 @@ final class ChatSession: @unchecked Sendable {
         state.height = terminal.height
         // A conversation reopened in decide or write mode brings its panel back (decision, draft).
         for effect in reducer.reopenPanel(&state, now: Date()) { effects.run(effect) }
+        effects.run(.listModels)
         if let startupNotice { state.notice = ChatNotice(startupNotice, isError: true) }
         var throttle = FrameThrottle(interval: ChatSession.frameInterval)
         var frames = FrameCount()

@@ -377,4 +377,16 @@ struct ReasoningAndCrisisTests {
         ]
         #expect(!transcriptText(ChatHarness(messages: messages)).contains("Support is available"))
     }
+
+    @Test func theServersModelsCompleteModelAndASwitchedBackendAsksAgain() {
+        var h = ChatHarness()
+        h.send(.modelsListed(["qwen", "llama", "test-model", ""]))
+        #expect(h.state.knownModels == ["llama", "qwen", "test-model"])
+        h.type("/model q")
+        h.key(.tab)
+        #expect(h.state.input.text == "/model qwen")
+        let effects = h.send(.backendChanged(BackendInfo(name: "other", model: "m2", contextSize: 4096)))
+        #expect(effects == [.listModels])
+        #expect(h.state.knownModels == ["m2"])
+    }
 }

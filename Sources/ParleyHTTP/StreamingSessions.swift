@@ -1,0 +1,78 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The process's URLSessions for streaming requests, one per request timeout, with one delegate
+/// that routes each task's callbacks to its `StreamingTaskHandler`.
+///
+/// Why shared: on Linux, URLSession (libcurl driven by dispatch sources) keeps the socket's write
+/// source after the request has been sent on a NEW connection, and the always-writable socket then
+/// wakes it in a loop for the whole transfer — a streamed reply cost most of a core whatever its
+/// rate (measured: 85% of a core for 20 tokens a second). A transfer on a reused connection starts
+/// with no write interest and sleeps until bytes arrive. One session per process lets every request
+/// after the first reuse the server's connection.
+final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    static let shared = StreamingSessions()
+
+    private let lock = NSLock()
+    private var sessions: [TimeInterval: URLSession] = [:]
+    private var handlers: [ObjectIdentifier: StreamingTaskHandler] = [:]
+
+    /// A task for `request` (not yet resumed) whose callbacks go to `handler`.
+    func dataTask(with request: URLRequest, handler: StreamingTaskHandler) -> URLSessionDataTask {
+        let session = session(timeout: request.timeoutInterval)
+        let task = session.dataTask(with: request)
+        lock.withLock { handlers[ObjectIdentifier(task)] = handler }
+        return task
+    }
+
+    /// Tasks with a handler still registered (for tests: finished tasks leave none behind).
+    var activeTaskCount: Int { lock.withLock { handlers.count } }
+
+    private func session(timeout: TimeInterval) -> URLSession {
+        lock.withLock {
+            if let session = sessions[timeout] { return session }
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.timeoutIntervalForRequest = timeout
+            configuration.httpCookieStorage = nil
+            configuration.urlCache = nil
+            let queue = OperationQueue()
+            queue.maxConcurrentOperationCount = 1
+            let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
+            sessions[timeout] = session
+            return session
+        }
+    }
+
+    private func handler(_ task: URLSessionTask) -> StreamingTaskHandler? {
+        lock.withLock { handlers[ObjectIdentifier(task)] }
+    }
+
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
+        handler(dataTask)?.received(response)
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        handler(dataTask)?.received(data)
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        let handler = lock.withLock { handlers.removeValue(forKey: ObjectIdentifier(task)) }
+        handler?.completed(with: error)
+    }
+
+    /// Redirects are followed by `HTTPStreamTransport.stream` itself: refusing here hands the 3xx
+    /// response over as the answer.
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
+    }
+}

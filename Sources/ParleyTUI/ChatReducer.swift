@@ -726,17 +726,17 @@ public struct ChatReducer: Sendable {
         clampScroll(&state)
     }
 
-    /// Scrolls the side panel down by `rows` (up when negative); its view clamps the far end.
+    /// Scrolls the side panel down by `rows` (up when negative), no further than its last page.
     func scrollPanel(_ state: inout ChatState, by rows: Int) {
-        switch state.panel {
-        case .decision(var panel)?:
-            panel.scroll = max(0, panel.scroll + rows)
+        guard let current = state.panel else { return }
+        let scroll = SidePanelView.clampedScroll(current, ScreenGeometry(state), wanted: SidePanelView.scrollOffset(current) + rows)
+        switch current {
+        case .decision(var panel):
+            panel.scroll = scroll
             state.panel = .decision(panel)
-        case .draft(var panel)?:
-            panel.scroll = max(0, panel.scroll + rows)
+        case .draft(var panel):
+            panel.scroll = scroll
             state.panel = .draft(panel)
-        case nil:
-            break
         }
     }
 

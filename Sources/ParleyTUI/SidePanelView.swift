@@ -4,11 +4,24 @@
 /// Each panel kind only produces lines for a width (`DecisionPanelView`, `DraftPanelView`), so the
 /// framing, clipping and scrolling live here once.
 enum SidePanelView {
+    /// The panel's text columns: after the rule (beside the transcript) or the screen's edge.
+    static func textColumns(_ geometry: ScreenGeometry) -> (left: Int, width: Int) {
+        let left = geometry.panelLeft + (geometry.panelLeft > 0 ? 2 : 1)
+        return (left, max(1, geometry.panelLeft + geometry.panelWidth - left - 1))
+    }
+
+    /// `wanted` limited to the last position that still fills the panel (laying out only that far).
+    static func clampedScroll(_ panel: SidePanel, _ geometry: ScreenGeometry, wanted: Int) -> Int {
+        guard geometry.showsPanel, wanted > 0 else { return max(0, wanted) }
+        let bodyHeight = max(1, geometry.transcriptHeight - 1)
+        let count = bodyLines(panel, width: textColumns(geometry).width, upTo: wanted + bodyHeight).count
+        return max(0, min(wanted, count - bodyHeight))
+    }
+
     static func draw(_ panel: SidePanel, _ geometry: ScreenGeometry, into buffer: inout CellBuffer) {
         guard geometry.showsPanel, geometry.transcriptHeight > 0 else { return }
         let beside = geometry.panelLeft > 0
-        let left = geometry.panelLeft + (beside ? 2 : 1)
-        let width = max(1, geometry.panelLeft + geometry.panelWidth - left - 1)
+        let (left, width) = textColumns(geometry)
         buffer.fill(x: geometry.panelLeft, y: geometry.transcriptTop, width: geometry.panelWidth, height: geometry.transcriptHeight, style: .plain)
         if beside {
             for row in geometry.transcriptTop..<(geometry.transcriptTop + geometry.transcriptHeight) {

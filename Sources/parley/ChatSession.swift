@@ -96,7 +96,6 @@ final class ChatSession: @unchecked Sendable {
         state.height = terminal.height
         // A conversation reopened in decide or write mode brings its panel back (decision, draft).
         for effect in reducer.reopenPanel(&state, now: Date()) { effects.run(effect) }
-        effects.run(.listModels)
         if let startupNotice { state.notice = ChatNotice(startupNotice, isError: true) }
         var throttle = FrameThrottle(interval: ChatSession.frameInterval)
         var frames = FrameCount()
@@ -106,6 +105,8 @@ final class ChatSession: @unchecked Sendable {
             frames.count(whileStreaming: state.isBusy)
         }
         draw()
+        // After the first frame, so that opening a URLSession never delays it.
+        effects.run(.listModels)
 
         var dirty = false
         loop: for await message in stream {

@@ -57,6 +57,14 @@ struct SidePanelTests {
         #expect(panel.scroll > 0)
         #expect(h.render().rowText(2) != before)
         #expect(h.state.scrollOffset == 0)
+        // Paging past the end stops at the last page, so one PgUp always moves back up.
+        for _ in 0..<50 { h.key(.pageDown) }
+        guard case .decision(let atEnd)? = h.state.panel else { Issue.record("panel gone"); return }
+        let lines = SidePanelView.bodyLines(h.state.panel!, width: SidePanelView.textColumns(ScreenGeometry(h.state)).width).count
+        #expect(atEnd.scroll == lines - (ScreenGeometry(h.state).transcriptHeight - 1))
+        h.key(.pageUp)
+        guard case .decision(let back)? = h.state.panel else { Issue.record("panel gone"); return }
+        #expect(back.scroll < atEnd.scroll)
     }
 
     @Test func f3WithoutAPanelSaysHowToGetOne() {

@@ -55,15 +55,7 @@ enum DecisionMatrixGrid {
     /// `text` cut to `width` columns, ending in "…" when something was cut.
     static func cut(_ text: String, _ width: Int) -> String {
         guard DisplayWidth.of(text) > width else { return text }
-        var out = ""
-        var used = 0
-        for character in text {
-            let w = DisplayWidth.of(character)
-            if used + w > width - 1 { break }
-            out.append(character)
-            used += w
-        }
-        return out + "…"
+        return DisplayWidth.prefix(text, fitting: width - 1).text + "…"
     }
 
     static func pad(_ text: String, _ width: Int) -> String {

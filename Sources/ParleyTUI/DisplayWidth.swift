@@ -22,6 +22,20 @@ public enum DisplayWidth {
         return total
     }
 
+    /// The longest start of `text` that fits in `columns`, and the columns it takes (a wide glyph
+    /// that would straddle the limit is left out whole).
+    public static func prefix(_ text: String, fitting columns: Int) -> (text: String, width: Int) {
+        var out = ""
+        var used = 0
+        for character in text {
+            let w = of(character)
+            if used + w > columns { break }
+            out.append(character)
+            used += w
+        }
+        return (out, used)
+    }
+
     /// Columns taken by one grapheme cluster: 0, 1 or 2.
     public static func of(_ character: Character) -> Int {
         let scalars = character.unicodeScalars

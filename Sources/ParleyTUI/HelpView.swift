@@ -56,14 +56,7 @@ enum HelpView {
 
     /// Pads (or cuts) text to a number of columns, leaving at least one space after it.
     static func pad(_ text: String, _ columns: Int) -> String {
-        var out = ""
-        var used = 0
-        for c in text {
-            let w = DisplayWidth.of(c)
-            if used + w > columns - 1 { break }
-            out.append(c)
-            used += w
-        }
-        return out + String(repeating: " ", count: max(0, columns - used))
+        let (kept, used) = DisplayWidth.prefix(text, fitting: columns - 1)
+        return kept + String(repeating: " ", count: max(0, columns - used))
     }
 }

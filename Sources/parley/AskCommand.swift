@@ -64,11 +64,7 @@ struct AskCommand: AsyncParsableCommand {
         }
         let settings = TurnSettings(
             systemPrompt: chosenPersona.systemPrompt, examples: chosenPersona.examples,
-            sampling: SamplingOptions(
-            temperature: sampling.temperature ?? chosenPersona.temperature ?? context.config.sampling.temperature,
-            topP: chosenPersona.topP ?? context.config.sampling.topP,
-            maxTokens: sampling.maxTokens ?? context.config.sampling.maxTokens,
-            seed: sampling.seed ?? context.config.sampling.seed))
+            sampling: sampling.options(for: chosenPersona, defaults: context.config.sampling))
 
         let streamToStdout = !json
         let printer = ReplyPrinter()

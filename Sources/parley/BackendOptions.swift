@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import ParleyConfig
+import ParleyCore
 
 /// The options that choose and tune a backend, shared by every command that talks to a model.
 struct BackendOptions: ParsableArguments {
@@ -53,6 +55,17 @@ struct SamplingFlags: ParsableArguments {
 
     @Option(help: ArgumentHelp("Random seed: the same seed and settings give the same reply where the backend supports it.", valueName: "n"))
     var seed: UInt64?
+
+    /// A turn's sampling: these flags first, then the persona's settings, then the config's defaults.
+    /// - Parameter defaultLength: use the config's `max_tokens` when no flag gives one; the decision
+    ///   flow passes false so that its own per-stage caps apply.
+    func options(for persona: Persona, defaults: SamplingDefaults, defaultLength: Bool = true) -> SamplingOptions {
+        SamplingOptions(
+            temperature: temperature ?? persona.temperature ?? defaults.temperature,
+            topP: persona.topP ?? defaults.topP,
+            maxTokens: maxTokens ?? (defaultLength ? defaults.maxTokens : nil),
+            seed: seed ?? defaults.seed)
+    }
 
     func validate() throws {
         if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2") }

@@ -259,11 +259,7 @@ final class ChatEffectRunner: @unchecked Sendable {
     ) {
         let (chatPersona, backend) = lock.withLock { (self.persona, self.backend) }
         let persona = (try? personas.persona(named: personaName)) ?? chatPersona
-        let options = SamplingOptions(
-            temperature: sampling.temperature ?? persona.temperature ?? context.config.sampling.temperature,
-            topP: persona.topP ?? context.config.sampling.topP,
-            maxTokens: sampling.maxTokens ?? context.config.sampling.maxTokens,
-            seed: sampling.seed ?? context.config.sampling.seed)
+        let options = sampling.options(for: persona, defaults: context.config.sampling)
         let writer = DraftWriter(
             engine: ConversationEngine(store: store), backend: backend, persona: persona, sampling: options, drafts: drafts)
         let deliver = self.deliver
@@ -331,11 +327,7 @@ final class ChatEffectRunner: @unchecked Sendable {
         let (persona, backend) = lock.withLock { (self.persona, self.backend) }
         let settings = TurnSettings(
             systemPrompt: persona.systemPrompt, examples: persona.examples,
-            sampling: SamplingOptions(
-                temperature: sampling.temperature ?? persona.temperature ?? context.config.sampling.temperature,
-                topP: persona.topP ?? context.config.sampling.topP,
-                maxTokens: sampling.maxTokens ?? context.config.sampling.maxTokens,
-                seed: sampling.seed ?? context.config.sampling.seed))
+            sampling: sampling.options(for: persona, defaults: context.config.sampling))
         let engine = ConversationEngine(store: store)
         let deliver = self.deliver
         // No listing while a reply streams; the turn's end schedules one again.
@@ -391,11 +383,7 @@ extension ChatEffectRunner {
         let coach = (try? personas.persona(named: "decision-coach")) ?? current
         let settings = TurnSettings(
             systemPrompt: coach.systemPrompt, examples: coach.examples,
-            sampling: SamplingOptions(
-                temperature: sampling.temperature ?? coach.temperature ?? context.config.sampling.temperature,
-                topP: coach.topP ?? context.config.sampling.topP,
-                maxTokens: sampling.maxTokens,
-                seed: sampling.seed ?? context.config.sampling.seed))
+            sampling: sampling.options(for: coach, defaults: context.config.sampling, defaultLength: false))
         let deliver = self.deliver
         let turns = EngineDecisionTurns(
             engine: ConversationEngine(store: store), backend: backend, settings: settings, persona: coach.name,

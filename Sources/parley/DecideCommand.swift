@@ -122,11 +122,7 @@ struct DecideCommand: AsyncParsableCommand {
             let backend = try BackendFactory(context: context).make(backendOptions, preferred: persona.backend)
             let settings = TurnSettings(
                 systemPrompt: persona.systemPrompt, examples: persona.examples,
-                sampling: SamplingOptions(
-                    temperature: sampling.temperature ?? persona.temperature ?? context.config.sampling.temperature,
-                    topP: persona.topP ?? context.config.sampling.topP,
-                    maxTokens: sampling.maxTokens,
-                    seed: sampling.seed ?? context.config.sampling.seed))
+                sampling: sampling.options(for: persona, defaults: context.config.sampling, defaultLength: false))
             let turns = EngineDecisionTurns(
                 engine: ConversationEngine(store: try context.openStore()), backend: backend, settings: settings,
                 persona: persona.name)

@@ -115,11 +115,7 @@ struct WriteCommand: AsyncParsableCommand {
 
     private func makeWriter(_ context: AppContext, persona: Persona, drafts: DraftStore? = nil) throws -> DraftWriter {
         let backend = try BackendFactory(context: context).make(backendOptions, preferred: persona.backend)
-        let options = SamplingOptions(
-            temperature: sampling.temperature ?? persona.temperature ?? context.config.sampling.temperature,
-            topP: persona.topP ?? context.config.sampling.topP,
-            maxTokens: sampling.maxTokens ?? context.config.sampling.maxTokens,
-            seed: sampling.seed ?? context.config.sampling.seed)
+        let options = sampling.options(for: persona, defaults: context.config.sampling)
         let engine = ConversationEngine(store: noSave ? nil : try context.openStore())
         return DraftWriter(
             engine: engine, backend: backend, persona: persona, sampling: options,

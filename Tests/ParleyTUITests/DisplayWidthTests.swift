@@ -78,4 +78,14 @@ struct DisplayWidthTests {
             #expect(DisplayWidth.of(scalar: scalar) == DisplayWidth.of(Character(scalar)))
         }
     }
+
+    @Test func thePrefixThatFitsNeverSplitsAWideGlyph() {
+        #expect(DisplayWidth.prefix("abc", fitting: 2) == ("ab", 2))
+        #expect(DisplayWidth.prefix("中文字", fitting: 5) == ("中文", 4))
+        #expect(DisplayWidth.prefix("a👩‍💻b", fitting: 2) == ("a", 1))
+        #expect(DisplayWidth.prefix("a👩‍💻b", fitting: 3) == ("a👩‍💻", 3))
+        #expect(DisplayWidth.prefix("e\u{301}x", fitting: 1) == ("e\u{301}", 1))
+        #expect(DisplayWidth.prefix("", fitting: 4) == ("", 0))
+        #expect(DisplayWidth.prefix("abc", fitting: 0) == ("", 0))
+    }
 }

@@ -28,9 +28,6 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
         return task
     }
 
-    /// Tasks with a handler still registered (for tests: finished tasks leave none behind).
-    var activeTaskCount: Int { lock.withLock { handlers.count } }
-
     private func session(timeout: TimeInterval) -> URLSession {
         lock.withLock {
             if let session = sessions[timeout] { return session }

@@ -88,6 +88,7 @@ public struct OpenAIBackend: ChatBackend {
         var retries = 0
         var streaming = endpoint.streaming && !cache.refusesStreaming
         var askForUsage = !cache.refusesStreamOptions
+        if streaming && endpoint.warmsConnection { await warmConnection(key: key) }
         while true {
             do {
                 try await attempt(
@@ -124,6 +125,26 @@ public struct OpenAIBackend: ChatBackend {
             }
         }
     }
+
+    /// Opens a connection for the reply to reuse, by asking for `/models` (answer and errors ignored),
+    /// waiting at most `warmUpLimit` seconds.
+    ///
+    /// Why: on Linux a streamed reply on a NEW connection keeps URLSession polling the socket in a
+    /// loop for its whole length (a core, whatever the rate; see `StreamingSessions`), and local
+    /// servers such as llama.cpp's close the connection after each stream. On this machine or network
+    /// the round trip costs about a millisecond; remote servers keep connections open between replies,
+    /// so they are not asked.
+    private func warmConnection(key: String?) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in _ = try? await fetchModels(key: key) }
+            group.addTask { try? await Task.sleep(for: .seconds(OpenAIBackend.warmUpLimit)) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// The longest a connection warm-up may hold a reply back.
+    static let warmUpLimit = 1.0
 
     /// One HTTP exchange. Throws `AttemptFailure` for anything the retry policy should look at.
     private func attempt(

@@ -53,6 +53,10 @@ public struct OpenAIEndpoint: Sendable, Equatable {
     /// Ask for a streamed reply (the default). False asks for the whole reply at once, for servers
     /// or proxies that mishandle streams.
     public var streaming: Bool = true
+    /// Before a streamed reply, open the connection with a `/models` request for the reply to
+    /// reuse (see `OpenAIBackend.warmConnection`). On by default for a server on this machine or
+    /// the local network, where the round trip costs next to nothing.
+    public var warmsConnection: Bool
 
     public init(
         name: String, baseURL: URL, model: String? = nil, apiKey: APIKeySource = .environment("OPENAI_API_KEY"),
@@ -69,6 +73,7 @@ public struct OpenAIEndpoint: Sendable, Equatable {
         self.maxRetries = maxRetries
         self.retryBaseDelay = retryBaseDelay
         self.extraHeaders = extraHeaders
+        warmsConnection = LocalNetworkHost.contains(baseURL.host ?? "")
     }
 
     /// Checks a base URL typed by a user: it must be http(s) with a host.

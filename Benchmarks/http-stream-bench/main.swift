@@ -79,7 +79,7 @@ do {
         if case .text = event { arrivals.append(.now) }
     }
     // Writes: the role chunk, then one per piece.
-    let writes = Array(server.bodyWriteTimes.dropFirst().prefix(arrivals.count))
+    let writes = Array(server.bodyWriteTimes(to: "/v1/chat/completions").dropFirst().prefix(arrivals.count))
     let latencies = zip(writes, arrivals).map { milliseconds($1 - $0) }.sorted()
     print("chunk latency (server write -> text event), \(latencies.count) chunks: first \(format(milliseconds(arrivals[0] - writes[0]))) ms, median \(format(latencies[latencies.count / 2])) ms, max \(format(latencies.last!)) ms")
     server.stop()
@@ -151,7 +151,7 @@ if let cli = ProcessInfo.processInfo.environment["PARLEY_BENCH_CLI"] {
         server.route("POST", "/v1/chat/completions", .openAIStream(pieces: (0..<10).map { "p\($0) " }, delay: 0.05))
         let run = try runParley(server)
         // Writes: the role chunk, then the first text chunk.
-        firstByte.append(milliseconds(run.first - server.bodyWriteTimes[1]))
+        firstByte.append(milliseconds(run.first - server.bodyWriteTimes(to: "/v1/chat/completions")[1]))
         server.stop()
     }
     firstByte.sort()

@@ -33,7 +33,8 @@ public final class FaultServer: @unchecked Sendable {
     private var routes: [String: [FaultResponse]] = [:]
     private var recorded: [FaultRequest] = []
     private var disconnects = 0
-    private var writeTimes: [ContinuousClock.Instant] = []
+    /// When each body piece was written, with the path of the request it answered.
+    private var writeTimes: [(path: String, time: ContinuousClock.Instant)] = []
     private var openConnections: Set<Int32> = []
     private var stopped = false
 
@@ -94,7 +95,13 @@ public final class FaultServer: @unchecked Sendable {
 
     /// When each body piece (`.send` step) finished being written, over all responses in order;
     /// for measuring how long a piece takes to reach the client's consumer.
-    public var bodyWriteTimes: [ContinuousClock.Instant] { lock.withLock { writeTimes } }
+    public var bodyWriteTimes: [ContinuousClock.Instant] { lock.withLock { writeTimes.map(\.time) } }
+
+    /// `bodyWriteTimes` of the answers to requests for one path (without query), e.g. only the
+    /// chat stream when a client also asked for `/models`.
+    public func bodyWriteTimes(to path: String) -> [ContinuousClock.Instant] {
+        lock.withLock { writeTimes.filter { $0.path == path }.map(\.time) }
+    }
 
     /// How many clients went away before their answer was complete.
     public var disconnectCount: Int { lock.withLock { disconnects } }
@@ -185,11 +192,11 @@ public final class FaultServer: @unchecked Sendable {
             if waitForClientToLeave(fd, seconds: nil) { noteDisconnect() }
             return
         }
-        if !send(response, on: fd) { noteDisconnect() }
+        if !send(response, on: fd, path: request.path.split(separator: "?").first.map(String.init) ?? request.path) { noteDisconnect() }
     }
 
     /// Sends a response; false when the client went away first.
-    private func send(_ response: FaultResponse, on fd: Int32) -> Bool {
+    private func send(_ response: FaultResponse, on fd: Int32, path: String) -> Bool {
         var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
         for header in response.headers { head += "\(header.name): \(header.value)\r\n" }
         switch response.framing {
@@ -217,7 +224,7 @@ public final class FaultServer: @unchecked Sendable {
                 }
                 guard write(framed, to: fd) else { return false }
                 let now = ContinuousClock.now
-                lock.withLock { writeTimes.append(now) }
+                lock.withLock { writeTimes.append((path, now)) }
             }
         }
         switch response.ending {

@@ -86,11 +86,8 @@ let package = Package(
             name: "ParleyTUIEndToEndTests", dependencies: ["parley", "ParleyCore", "ParleyTestSupport"]),
         // The chat screen benchmark: key press to cell buffer, start-up, streaming CPU.
         .executableTarget(
-            name: "parley-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyStore", "ParleyTestSupport"],
+            name: "parley-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyStore", "ParleyWrite", "ParleyTestSupport"],
             path: "Benchmarks/TUIBench"),
-        // Write mode on the chat screen: typing, streaming and diffing with a draft panel open.
-        .executableTarget(
-            name: "parley-write-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyWrite"], path: "Benchmarks/WriteTUIBench"),
         .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
     ]
 )

@@ -1,5 +1,5 @@
 // The chat screen's figures: key press to updated cell buffer with a 10,000-message conversation
-// open, start-up to first frame with 10,000 stored conversations, and CPU while a reply streams at
+// open (also with write mode's draft panel), start-up to first frame with 10,000 stored conversations, and CPU while a reply streams at
 // 2,000 tokens per second (paced by the test server). Run through Benchmarks/tui-bench.sh (a release build).
 import Foundation
 import ParleyCore
@@ -66,6 +66,10 @@ do {
     print("key press -> cell buffer, 10,000 messages, 120x40: typing median \(fmt(percentile(typing, 0.5))) ms, p99 \(fmt(percentile(typing, 0.99))) ms (3000 keys)")
     print("PgUp/PgDn -> cell buffer, 10,000 messages, 120x40: median \(fmt(percentile(paging, 0.5))) ms, p99 \(fmt(percentile(paging, 0.99))) ms (400 keys)")
 }
+
+// MARK: 1b. The same with write mode's draft panel (WriteModeBench.swift).
+
+try measureWriteMode()
 
 // MARK: 2. Start-up to first frame with 10,000 stored conversations.
 

@@ -1,32 +1,12 @@
-// Write mode on the chat screen: key press to cell buffer with a 10,000-message conversation and a
-// draft panel beside it, a version streaming into the panel, and a diff of two versions on screen.
-// Pure reducer and view, no terminal. Run: swift run -c release parley-write-tui-bench
 import Foundation
 import ParleyCore
 import ParleyTUI
 import ParleyWrite
 
-func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
-func ms(_ nanoseconds: UInt64) -> Double { Double(nanoseconds) / 1e6 }
-func percentile(_ values: [Double], _ p: Double) -> Double {
-    let sorted = values.sorted()
-    return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-}
-func fmt(_ value: Double) -> String { String(format: "%.3f", value) }
-
-func longConversation(_ count: Int) -> Conversation {
-    var conversation = Conversation(id: "20270115-000000-bench0", title: "Ten thousand messages")
-    conversation.messages = (0..<count).map { i in
-        i % 2 == 0
-            ? Message(id: "m\(i)", role: .user, content: "Question \(i): what about 东京 and **this** thing?")
-            : Message(
-                id: "m\(i)", role: .assistant,
-                content: "Answer \(i) with `code` and a list:\n\n- one item that is long enough to wrap around a normal screen width\n- two\n\n```\nlet x = \(i)\n```")
-    }
-    return conversation
-}
-
-do {
+/// Write mode on the chat screen: key press to cell buffer with the 10,000-message conversation and
+/// a draft panel beside it (and, in the same run, without the panel), a version streaming into the
+/// panel, and a diff of two versions on screen. Pure reducer and view, no terminal.
+func measureWriteMode() throws {
     let layout = TranscriptLayout()
     let reducer = ChatReducer(layout: layout)
     let view = ChatView(layout: layout)

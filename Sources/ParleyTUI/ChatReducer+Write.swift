@@ -92,11 +92,46 @@ extension ChatReducer {
 
     /// `/write` without a name and `/mode write` without a draft: which templates there are, with
     /// `/write ` ready in the input for Tab to complete.
+    /// Opens the template picker (or says there are no templates).
     func askForTemplate(_ state: inout ChatState) {
-        let names = state.templates.map(\.name)
-        state.notice = ChatNotice(
-            names.isEmpty ? "write mode: no templates were found" : "which template? /write NAME (Tab completes): " + names.joined(separator: ", "))
-        if state.input.isEmpty { state.input.set("/write ") }
+        guard !state.templates.isEmpty else {
+            state.notice = ChatNotice("write mode: no templates were found", isError: true)
+            return
+        }
+        state.overlay = .templatePicker(TemplatePicker(templates: state.templates))
+        state.notice = ChatNotice("write mode: choose a template (or /write NAME)")
+    }
+
+    func handleTemplatePickerInput(_ state: inout ChatState, _ picker: inout TemplatePicker, _ input: InputEvent, now: Date) -> [ChatEffect] {
+        switch input {
+        case .paste(let text):
+            picker.editFilter { $0.insert(text.replacingOccurrences(of: "\n", with: " ")) }
+        case .wheel(let up):
+            picker.move(by: up ? -1 : 1)
+        case .unknown:
+            break
+        case .key(let key):
+            switch key {
+            case .escape, .ctrl("c"):
+                state.overlay = .none
+                state.notice = ChatNotice("no template chosen: /write NAME or /mode write chooses one")
+                return []
+            case .enter:
+                guard let template = picker.chosen else { return [] }
+                state.overlay = .none
+                return runWrite(.write(template.name), &state, now: now)
+            case .up: picker.move(by: -1)
+            case .down, .tab: picker.move(by: 1)
+            case .pageUp: picker.move(by: -10)
+            case .pageDown: picker.move(by: 10)
+            case .character(let c): picker.editFilter { $0.insert(c) }
+            case .backspace: picker.editFilter { $0.backspace() }
+            case .ctrl("u"): picker.editFilter { $0.clear() }
+            default: break
+            }
+        }
+        state.overlay = .templatePicker(picker)
+        return []
     }
 
     /// The draft panel with a finished draft, or nil with a notice saying why not.
@@ -156,7 +191,10 @@ extension ChatReducer {
         guard ChatReducer.draftPanel(state) != nil else { return }
         state.panel = nil
         state.panelFullScreen = false
-        if case .writeForm = state.overlay { state.overlay = .none }
+        switch state.overlay {
+        case .writeForm, .templatePicker: state.overlay = .none
+        default: break
+        }
     }
 
     // MARK: - Revisions

@@ -197,6 +197,8 @@ public struct ChatReducer: Sendable {
             return handleListInput(&state, &list, input)
         case .writeForm(var form):
             return handleWriteFormInput(&state, &form, input, now: now)
+        case .templatePicker(var picker):
+            return handleTemplatePickerInput(&state, &picker, input, now: now)
         case .none:
             break
         }

@@ -66,6 +66,8 @@ public enum Overlay: Sendable, Equatable {
     case confirm(question: String, action: ConfirmedAction)
     /// Write mode: the form of a template's fields and the writing controls (`/write TEMPLATE`).
     case writeForm(WriteForm)
+    /// Choosing which template to write with (`/mode write`, `/write` without a name).
+    case templatePicker(TemplatePicker)
 }
 
 /// An action waiting for a yes.

@@ -46,6 +46,9 @@ public struct ChatView: Sendable {
         case .writeForm(let form):
             let formCursor = WriteFormView.draw(form, into: &buffer)
             return Frame(buffer: buffer, cursor: formCursor)
+        case .templatePicker(let picker):
+            let pickerCursor = TemplatePickerView.draw(picker, into: &buffer)
+            return Frame(buffer: buffer, cursor: pickerCursor)
         }
         return Frame(buffer: buffer, cursor: nil)
     }

@@ -64,7 +64,7 @@ public enum SlashCommand: Sendable, Equatable {
         ("decide", "[QUESTION]", "decide mode: ask the model for what is missing (or start a new question)"),
         ("outcome", "TEXT", "decide mode: record what happened after the decision"),
         ("copy", "", "copy the last reply (OSC 52); in write mode the draft version shown"),
-        ("write", "TEMPLATE", "write mode: fill a template's form, then the draft streams into the panel"),
+        ("write", "[TEMPLATE]", "write mode: fill a template's form (no name: choose from a list); the draft streams into the panel"),
         ("version", "N|next|prev", "write mode: show another version of the draft"),
         ("diff", "[A B]", "write mode: what changed from version A to B (default: previous to current)"),
         ("save", "FILE", "write mode: save the draft version shown to FILE (asks before replacing)"),

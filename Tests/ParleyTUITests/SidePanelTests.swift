@@ -76,6 +76,7 @@ struct SidePanelTests {
 
     @Test func choosingAnotherModeSwapsOrClosesThePanel() {
         var h = ChatHarness(width: 100, height: 24, messages: ChatHarness.conversation(turns: 1))
+        h.state.templates = [WriteModeTests.slogan]
         h.state.panel = .draft(DraftPanel(writing: "slogan"))
         h.state.conversation.mode = .write
         h.type("/mode decide")
@@ -85,9 +86,9 @@ struct SidePanelTests {
         h.key(.enter)
         #expect(h.state.decisionPanel == nil)
         #expect(h.state.notice?.text.contains("not in this build") != true)
-        // Without a draft, write mode offers the template command in the input.
-        #expect(h.state.input.text == "/write ")
-        h.key(.ctrl("u"))
+        // Without a draft, write mode asks which template first.
+        guard case .templatePicker = h.state.overlay else { Issue.record("no picker: \(h.state.overlay)"); return }
+        h.key(.escape)
         h.state.panel = .draft(DraftPanel(writing: "slogan"))
         h.type("/mode chat")
         h.key(.enter)

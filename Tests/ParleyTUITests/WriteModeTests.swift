@@ -386,15 +386,38 @@ struct WriteModeTests {
 
     // MARK: - Mode, reopening, completion
 
-    @Test func modeWriteWithoutADraftAsksForATemplate() {
+    @Test func modeWriteWithoutADraftOpensTheTemplatePicker() {
         var h = WriteModeTests.harness()
         #expect(WriteModeTests.command(&h, "/mode write").isEmpty)
         #expect(h.state.conversation.mode == .write)
-        #expect(h.state.notice?.text == "which template? /write NAME (Tab completes): slogan, email")
-        #expect(h.state.input.text == "/write ")
-        h.type("sl")
-        h.key(.tab)
-        #expect(h.state.input.text == "/write slogan")
+        guard case .templatePicker(let picker) = h.state.overlay else { Issue.record("no picker: \(h.state.overlay)"); return }
+        // Documents first, then copy, then code.
+        #expect(picker.visible.map(\.name) == ["email", "slogan"])
+        h.key(.down)
+        h.key(.enter)
+        #expect(WriteModeTests.form(h)?.template.name == "slogan")
+    }
+
+    @Test func thePickerFiltersAsYouTypeAndEscLeavesNothingOpen() {
+        var h = WriteModeTests.harness()
+        _ = WriteModeTests.command(&h, "/write")
+        h.type("SLO")
+        guard case .templatePicker(let picker) = h.state.overlay else { Issue.record("no picker"); return }
+        #expect(picker.visible.map(\.name) == ["slogan"])
+        h.type("x")
+        guard case .templatePicker(let none) = h.state.overlay else { Issue.record("no picker"); return }
+        #expect(none.visible.isEmpty)
+        #expect(h.key(.enter).isEmpty)
+        h.key(.escape)
+        #expect(h.state.overlay == .none)
+        #expect(h.state.panel == nil)
+    }
+
+    @Test func thePickerOnScreen() {
+        var h = WriteModeTests.harness()
+        _ = WriteModeTests.command(&h, "/mode write")
+        guard case .templatePicker = h.state.overlay else { Issue.record("no picker: \(h.state.overlay)"); return }
+        SnapshotTests().assertSnapshot(h.render(), "write-template-picker-80x24")
     }
 
     @Test func reopeningAWriteConversationLoadsItsDraft() throws {
@@ -469,7 +492,7 @@ struct WriteModeTests {
         var h = ChatHarness(width: 100, height: 80)
         h.key(.function(1))
         let screen = h.render().textRows.joined(separator: "\n")
-        for text in ["/write TEMPLATE", "/version N|next|prev", "/diff [A B]", "/save FILE", "Alt-PgUp Alt-PgDn"] {
+        for text in ["/write [TEMPLATE]", "/version N|next|prev", "/diff [A B]", "/save FILE", "Alt-PgUp Alt-PgDn"] {
             #expect(screen.contains(text), "\(text)")
         }
     }

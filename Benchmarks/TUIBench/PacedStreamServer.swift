@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -132,16 +133,5 @@ final class PacedStreamServer: @unchecked Sendable {
         }
     }
 
-    private func send(_ bytes: [UInt8], _ fd: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if sent < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += sent
-        }
-        return true
-    }
+    private func send(_ bytes: [UInt8], _ fd: Int32) -> Bool { SocketIO.sendAll(bytes, to: fd) }
 }

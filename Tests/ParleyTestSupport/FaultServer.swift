@@ -241,18 +241,7 @@ public final class FaultServer: @unchecked Sendable {
         }
     }
 
-    private func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if sent < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += sent
-        }
-        return true
-    }
+    private func write(_ bytes: [UInt8], to fd: Int32) -> Bool { SocketIO.sendAll(bytes, to: fd) }
 
     /// Watches the connection for `seconds` (nil: until the server stops). True when the client
     /// closed it (end of file or reset) in that time.

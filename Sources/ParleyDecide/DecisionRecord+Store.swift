@@ -2,7 +2,7 @@ import Foundation
 import ParleyStore
 
 /// Decision records live in `<storage>/decisions/<id>.json`, with the store's guarantees.
-extension DecisionRecord: StoredDocument {
+extension DecisionRecord: ConversationDocument {
     public static var kindName: String { "decision" }
 
     /// Opens (creating) the decisions directory under the storage root.
@@ -12,12 +12,6 @@ extension DecisionRecord: StoredDocument {
 }
 
 extension DocumentStore where Document == DecisionRecord {
-    /// The most recently updated decision worked on in a conversation (the chat screen reopens it
-    /// in decide mode), or nil when that conversation has none.
-    public func latest(forConversation conversationID: String) throws -> DecisionRecord? {
-        try list().first { $0.conversationID == conversationID }
-    }
-
     /// Writes the record whether or not it was saved before: a new file, or the existing one
     /// replaced under its lock.
     public func save(_ record: DecisionRecord) throws {

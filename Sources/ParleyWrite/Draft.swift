@@ -7,7 +7,7 @@ import ParleyStore
 /// done by `DraftStore` and `DraftWriter`, so a TUI can page and diff without touching the disk.
 ///
 /// Version numbers shown to users start at 1; `currentIndex` is the 0-based index of the current one.
-public struct Draft: StoredDocument, Equatable, Identifiable {
+public struct Draft: ConversationDocument, Equatable, Identifiable {
     public static let currentSchemaVersion = 1
     public static let kindName = "draft"
 

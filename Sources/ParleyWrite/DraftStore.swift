@@ -20,7 +20,7 @@ public struct DraftStore: Sendable {
     /// The newest draft written in the conversation `id` (the chat screen reopens it with the
     /// conversation), or nil when it has none.
     public func draft(forConversation id: String) throws -> Draft? {
-        try list().first { $0.conversationID == id }
+        try documents.latest(forConversation: id)
     }
 
     /// Adds a version under the draft's lock, so a concurrent revision is never lost.

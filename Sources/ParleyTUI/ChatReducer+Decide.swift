@@ -76,11 +76,11 @@ extension ChatReducer {
             return []
         }
         if state.isBusy {
-            state.notice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true)
+            state.notice = ChatReducer.busyNotice
             return []
         }
         if state.isReadOnly {
-            state.notice = ChatNotice("this conversation is read-only; press Ctrl-N for a new one", isError: true)
+            state.notice = ChatReducer.readOnlyNotice
             return []
         }
         if let question {

@@ -27,7 +27,7 @@ extension ChatReducer {
             }
             if state.isBusy { state.notice = ChatReducer.writingRefusal; return [] }
             if state.isReadOnly {
-                state.notice = ChatNotice("this conversation is read-only; press Ctrl-N for a new one", isError: true)
+                state.notice = ChatReducer.readOnlyNotice
                 return []
             }
             guard let template = state.templates.first(where: { $0.name == name }) else {
@@ -277,7 +277,7 @@ extension ChatReducer {
         }
         if state.isBusy {
             state.overlay = .writeForm(form)
-            state.notice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true)
+            state.notice = ChatReducer.busyNotice
             return []
         }
         state.overlay = .none

@@ -8,6 +8,10 @@ import ParleyCore
 public struct ChatReducer: Sendable {
     public let layout: TranscriptLayout
 
+    /// Refusals shared by every command that would start or change a turn.
+    static let busyNotice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true)
+    static let readOnlyNotice = ChatNotice("this conversation is read-only; press Ctrl-N for a new one", isError: true)
+
     public init(layout: TranscriptLayout = TranscriptLayout()) {
         self.layout = layout
     }
@@ -261,7 +265,7 @@ public struct ChatReducer: Sendable {
             }
             return []
         case .ctrl("n"):
-            if state.isBusy { state.notice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true); return [] }
+            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             startNewConversation(&state, keepNotice: false)
             return []
         case .ctrl("l"):
@@ -356,11 +360,11 @@ public struct ChatReducer: Sendable {
         if text.hasPrefix("//") { text.removeFirst() }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
         if state.isBusy {
-            state.notice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true)
+            state.notice = ChatReducer.busyNotice
             return []
         }
         if state.isReadOnly {
-            state.notice = ChatNotice("this conversation is read-only; press Ctrl-N for a new one", isError: true)
+            state.notice = ChatReducer.readOnlyNotice
             return []
         }
         let bytes = state.input.byteCount
@@ -405,10 +409,9 @@ public struct ChatReducer: Sendable {
     }
 
     private func run(_ command: SlashCommand, _ state: inout ChatState, now: Date) -> [ChatEffect] {
-        let busyRefusal = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true)
         switch command {
         case .new:
-            if state.isBusy { state.notice = busyRefusal; return [] }
+            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             startNewConversation(&state, keepNotice: false)
             return []
         case .help:
@@ -425,7 +428,7 @@ public struct ChatReducer: Sendable {
             return state.isStored ? [.renameConversation(id: state.conversation.id, title: title)] : createNow(&state)
         case .mode(let mode):
             // A running turn or decision flow belongs to the mode it started in.
-            if state.isBusy || state.decisionPanel?.isRunning == true { state.notice = busyRefusal; return [] }
+            if state.isBusy || state.decisionPanel?.isRunning == true { state.notice = ChatReducer.busyNotice; return [] }
             // Each mode's panel closes when another mode is chosen; decide and write open their own.
             closeDecisionPanel(&state)
             if mode == .decide {
@@ -437,7 +440,7 @@ public struct ChatReducer: Sendable {
             modeChangedForWrite(&state, mode)
             return state.isStored ? [.setMode(conversationID: state.conversation.id, mode: mode)] : []
         case .system(let text):
-            if state.isBusy { state.notice = busyRefusal; return [] }
+            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             state.conversation.messages.append(Message(role: .system, content: text, createdAt: now))
             state.contextTokens = ChatState.estimateContext(state.conversation)
             state.notice = ChatNotice("system instruction added")
@@ -446,13 +449,13 @@ public struct ChatReducer: Sendable {
         case .persona(let name):
             return [.setPersona(name, conversationID: state.isStored ? state.conversation.id : nil)]
         case .backend(let name):
-            if state.isBusy { state.notice = busyRefusal; return [] }
+            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             return [.setBackend(name)]
         case .model(let name):
-            if state.isBusy { state.notice = busyRefusal; return [] }
+            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             return [.setModel(name)]
         case .retry:
-            if state.isBusy { state.notice = busyRefusal; return [] }
+            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             if refuseRetryOfADraft(&state) { return [] }
             let messages = state.conversation.messages
             guard state.isStored, let replyIndex = messages.lastIndex(where: { $0.role == .assistant }),
@@ -471,7 +474,7 @@ public struct ChatReducer: Sendable {
             appendPending(&state, text: text, now: now)
             return [.retry(conversationID: state.conversation.id, userMessageID: messages[userIndex].id, text: text, previousVersions: versions)]
         case .edit:
-            if state.isBusy { state.notice = busyRefusal; return [] }
+            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             if !beginEdit(&state) { state.notice = ChatNotice("no message of yours to edit yet", isError: true) }
             return []
         case .export(let format, let path):
@@ -494,7 +497,7 @@ public struct ChatReducer: Sendable {
                 state.notice = ChatNotice("this conversation is not saved yet; nothing to delete", isError: true)
                 return []
             }
-            if state.isBusy { state.notice = busyRefusal; return [] }
+            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             state.overlay = .confirm(
                 question: "Move \u{201C}\(state.conversation.displayTitle)\u{201D} to the trash? (y/n)",
                 action: .trash(id: state.conversation.id, reopenList: false))
@@ -679,7 +682,7 @@ public struct ChatReducer: Sendable {
             case .enter:
                 guard entries.indices.contains(list.selected) else { return [] }
                 if state.isBusy {
-                    state.notice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true)
+                    state.notice = ChatReducer.busyNotice
                     return []
                 }
                 state.overlay = .none

@@ -31,14 +31,38 @@ public struct SamplingOptions: Sendable, Equatable {
     }
 }
 
-/// What the engine asks a backend for: the messages (already fitted to the context) and sampling.
+/// A shape the reply must take. Backends enforce it while generating where they can (the local
+/// runtime constrains sampling; servers are sent OpenAI's `response_format`); the engine checks a
+/// schema reply itself either way.
+public enum ResponseFormat: Sendable, Equatable {
+    /// JSON that validates against `schema` (JSON Schema, as JSON text). `name` is what servers that
+    /// want one are told (letters, digits, `_` and `-`).
+    case jsonSchema(name: String, schema: String)
+    /// Text in this GBNF grammar (llama.cpp's dialect). Only the local runtime can enforce it.
+    case grammar(String)
+
+    /// A schema name servers accept (OpenAI: `^[a-zA-Z0-9_-]{1,64}$`), derived from any text.
+    public static func schemaName(from text: String) -> String {
+        let allowed = text.unicodeScalars.map { scalar -> Character in
+            (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "_" || scalar == "-"))
+                ? Character(scalar) : "_"
+        }
+        let name = String(String(allowed).prefix(64))
+        return name.allSatisfy({ $0 == "_" }) ? "reply" : name
+    }
+}
+
+/// What the engine asks a backend for: the messages (already fitted to the context), sampling and
+/// the shape the reply must take, if any.
 public struct ChatRequest: Sendable, Equatable {
     public var messages: [ChatMessage]
     public var sampling: SamplingOptions
+    public var format: ResponseFormat?
 
-    public init(messages: [ChatMessage], sampling: SamplingOptions = SamplingOptions()) {
+    public init(messages: [ChatMessage], sampling: SamplingOptions = SamplingOptions(), format: ResponseFormat? = nil) {
         self.messages = messages
         self.sampling = sampling
+        self.format = format
     }
 }
 

@@ -108,7 +108,8 @@ public struct ConversationEngine: Sendable {
         var finishReason: FinishReason?
         var streamError: String?
         do {
-            for try await event in backend.reply(to: ChatRequest(messages: fitted.messages, sampling: settings.sampling)) {
+            for try await event in backend.reply(
+                to: ChatRequest(messages: fitted.messages, sampling: settings.sampling, format: settings.format)) {
                 switch event {
                 case .text(let piece):
                     content += piece

@@ -7,17 +7,20 @@ public struct TurnSettings: Sendable {
     /// Few-shot example turns, sent after the system prompt as real prior turns.
     public var examples: [ChatMessage]
     public var sampling: SamplingOptions
+    /// The shape the reply must take (a JSON schema or a grammar), if any.
+    public var format: ResponseFormat?
     /// How often the streaming reply is checkpointed to disk. The promise is "on disk within one
     /// second"; a quarter of that leaves room for a slow disk.
     public var checkpointInterval: Duration
 
     public init(
         systemPrompt: String? = nil, examples: [ChatMessage] = [], sampling: SamplingOptions = SamplingOptions(),
-        checkpointInterval: Duration = .milliseconds(250)
+        format: ResponseFormat? = nil, checkpointInterval: Duration = .milliseconds(250)
     ) {
         self.systemPrompt = systemPrompt
         self.examples = examples
         self.sampling = sampling
+        self.format = format
         self.checkpointInterval = checkpointInterval
     }
 }

@@ -52,6 +52,9 @@ public enum ErrorClassifier {
             return server.isModelNotFound ? .modelNotFound(model: context.model, url: url, available: []) : .notFound(url: url)
         case 400..<500:
             if server.isModelNotFound { return .modelNotFound(model: context.model, url: url, available: []) }
+            if (status == 400 || status == 422) && server.mentionsStructuredOutput {
+                return .structuredOutputRefused(url: url, message: server.message)
+            }
             if (status == 400 || status == 422) && server.mentionsStreaming {
                 return .streamingRefused(url: url, message: server.message)
             }

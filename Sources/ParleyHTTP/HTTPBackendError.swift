@@ -22,6 +22,12 @@ public enum HTTPBackendError: UserFacingError, Equatable {
     case serverError(status: Int, url: String, message: String)
     /// A 400 that names streaming: the server wants a non-streaming request.
     case streamingRefused(url: String, message: String)
+    /// A 400 that names `response_format` or `json_schema`: the server has no structured output.
+    case structuredOutputRefused(url: String, message: String)
+    /// A GBNF grammar was asked of a server; only the local runtime takes one.
+    case grammarUnsupported(url: String)
+    /// The schema to send is not a JSON object.
+    case invalidSchema
     case requestRejected(status: Int, url: String, message: String)
     /// An error object inside a 200 event stream.
     case streamError(url: String, message: String)
@@ -79,6 +85,12 @@ public enum HTTPBackendError: UserFacingError, Equatable {
             return "\(status) \(Self.reasonPhrase(status)) from \(url)\(suffix(message)); the server failed, try again later"
         case .streamingRefused(let url, let message):
             return "\(url) refused a streaming request\(suffix(message))"
+        case .structuredOutputRefused(let url, let message):
+            return "\(url) does not accept a JSON schema (response_format)\(suffix(message))"
+        case .grammarUnsupported(let url):
+            return "\(url) is a server: a GBNF grammar (--grammar) works only with the local backend; use --schema for JSON"
+        case .invalidSchema:
+            return "the JSON schema is not a JSON object"
         case .requestRejected(let status, let url, let message):
             return "\(status) \(Self.reasonPhrase(status)) from \(url)\(suffix(message)); check the model name and the sampling settings"
         case .streamError(let url, let message):

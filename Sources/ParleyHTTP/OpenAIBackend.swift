@@ -80,6 +80,9 @@ public struct OpenAIBackend: ChatBackend {
     // MARK: - One reply
 
     private func run(_ request: ChatRequest, continuation: AsyncThrowingStream<ReplyEvent, Error>.Continuation) async throws {
+        if case .grammar = request.format {
+            throw HTTPBackendError.grammarUnsupported(url: OpenAIEndpoint.display(endpoint.chatCompletionsURL))
+        }
         let key = try resolveKey()
         let model = try await resolveModel(key: key)
         let policy = RetryPolicy(maxRetries: endpoint.maxRetries, baseDelay: endpoint.retryBaseDelay)
@@ -88,15 +91,27 @@ public struct OpenAIBackend: ChatBackend {
         var retries = 0
         var streaming = endpoint.streaming && !cache.refusesStreaming
         var askForUsage = !cache.refusesStreamOptions
+        var sendFormat = !cache.refusesResponseFormat
         if streaming && endpoint.warmsConnection { await warmConnection(key: key) }
         while true {
             do {
                 try await attempt(
-                    request, model: model, key: key, streaming: streaming, askForUsage: askForUsage, progress: progress,
-                    continuation: continuation)
+                    request, model: model, key: key, streaming: streaming, askForUsage: askForUsage, sendFormat: sendFormat,
+                    progress: progress, continuation: continuation)
                 return
             } catch let failure as AttemptFailure {
                 var error = failure.error
+                if case .structuredOutputRefused = error, request.format != nil, sendFormat {
+                    // No structured output on this server: ask without it; the engine checks the
+                    // reply against the schema. Said once per backend, not on every reply.
+                    sendFormat = false
+                    if !cache.refusesResponseFormat {
+                        cache.refusesResponseFormat = true
+                        continuation.yield(.notice(
+                            "the server does not accept a JSON schema; asking without one, and Parley checks the reply against the schema itself"))
+                    }
+                    continue
+                }
                 if case .streamingRefused(_, let message) = error, streaming, askForUsage,
                     message.lowercased().contains("stream_options")
                 {
@@ -148,11 +163,12 @@ public struct OpenAIBackend: ChatBackend {
 
     /// One HTTP exchange. Throws `AttemptFailure` for anything the retry policy should look at.
     private func attempt(
-        _ request: ChatRequest, model: String, key: String?, streaming: Bool, askForUsage: Bool, progress: ReplyProgress,
-        continuation: AsyncThrowingStream<ReplyEvent, Error>.Continuation
+        _ request: ChatRequest, model: String, key: String?, streaming: Bool, askForUsage: Bool, sendFormat: Bool,
+        progress: ReplyProgress, continuation: AsyncThrowingStream<ReplyEvent, Error>.Continuation
     ) async throws {
         let urlRequest = try OpenAIRequestBuilder.chatRequest(
-            endpoint: endpoint, model: model, key: key, request: request, stream: streaming, askForUsage: askForUsage)
+            endpoint: endpoint, model: model, key: key, request: request, stream: streaming, askForUsage: askForUsage,
+            sendFormat: sendFormat)
         let url = OpenAIEndpoint.display(endpoint.chatCompletionsURL)
         let context = errorContext(url: url, model: model, key: key)
         var decoder = SSEDecoder()
@@ -375,6 +391,7 @@ private final class ResolvedValues: @unchecked Sendable, CustomReflectable {
     private var storedModel: String?
     private var storedRefusesStreaming = false
     private var storedRefusesStreamOptions = false
+    private var storedRefusesResponseFormat = false
     var key: Key? {
         get { lock.withLock { storedKey } }
         set { lock.withLock { storedKey = newValue } }
@@ -387,6 +404,11 @@ private final class ResolvedValues: @unchecked Sendable, CustomReflectable {
     var refusesStreamOptions: Bool {
         get { lock.withLock { storedRefusesStreamOptions } }
         set { lock.withLock { storedRefusesStreamOptions = newValue } }
+    }
+    /// The server said no to `response_format` once; later requests leave it out.
+    var refusesResponseFormat: Bool {
+        get { lock.withLock { storedRefusesResponseFormat } }
+        set { lock.withLock { storedRefusesResponseFormat = newValue } }
     }
     /// The server said no to `stream: true` once; later replies do not ask again.
     var refusesStreaming: Bool {

@@ -26,16 +26,43 @@ public enum OpenAIRequestBuilder {
         return body
     }
 
+    /// - Parameter sendFormat: send the request's JSON schema as `response_format` (servers that
+    ///   reject it are asked again without it).
     public static func chatRequest(
-        endpoint: OpenAIEndpoint, model: String, key: String?, request: ChatRequest, stream: Bool, askForUsage: Bool = true
+        endpoint: OpenAIEndpoint, model: String, key: String?, request: ChatRequest, stream: Bool, askForUsage: Bool = true,
+        sendFormat: Bool = true
     ) throws -> URLRequest {
         var urlRequest = base(endpoint: endpoint, url: endpoint.chatCompletionsURL, key: key)
         urlRequest.httpMethod = "POST"
         urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
         urlRequest.setValue(stream ? "text/event-stream" : "application/json", forHTTPHeaderField: "Accept")
-        urlRequest.httpBody = try JSONSerialization.data(
+        var body = try JSONSerialization.data(
             withJSONObject: chatBody(model: model, request: request, stream: stream, askForUsage: askForUsage), options: [.sortedKeys])
+        if sendFormat, let format = request.format, let field = try responseFormatField(format) {
+            // Spliced in as text: the schema's key order is the order a server generates the
+            // properties in (reasoning before scores), and JSONSerialization would not keep it.
+            body.removeLast()  // the body object's closing brace
+            body.append(Data(",\"response_format\":".utf8))
+            body.append(Data(field.utf8))
+            body.append(Data("}".utf8))
+        }
+        urlRequest.httpBody = body
         return urlRequest
+    }
+
+    /// OpenAI's Structured Outputs field for a schema, as JSON text:
+    /// `{"type":"json_schema","json_schema":{"name":…,"schema":…,"strict":true}}`. Nil for a
+    /// grammar, which servers are not sent.
+    public static func responseFormatField(_ format: ResponseFormat) throws -> String? {
+        guard case .jsonSchema(let name, let schema) = format else { return nil }
+        let schemaData = Data(schema.utf8)
+        guard (try? JSONSerialization.jsonObject(with: schemaData)) is [String: Any] else {
+            throw HTTPBackendError.invalidSchema
+        }
+        let nameJSON = String(decoding: try JSONSerialization.data(withJSONObject: [ResponseFormat.schemaName(from: name)]), as: UTF8.self)
+        let quotedName = String(nameJSON.dropFirst().dropLast())
+        let compact = schema.trimmingCharacters(in: .whitespacesAndNewlines)
+        return "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\(quotedName),\"schema\":\(compact),\"strict\":true}}"
     }
 
     public static func modelsRequest(endpoint: OpenAIEndpoint, key: String?) -> URLRequest {

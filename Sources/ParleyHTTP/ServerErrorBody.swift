@@ -84,6 +84,12 @@ public struct ServerErrorBody: Sendable, Equatable {
             || message.lowercased().contains("exceeded your current quota")
     }
 
+    /// The server names OpenAI's structured-output field: it does not take a JSON schema.
+    public var mentionsStructuredOutput: Bool {
+        let lower = message.lowercased()
+        return lower.contains("response_format") || lower.contains("json_schema")
+    }
+
     /// The server names streaming as the problem (it refuses `stream: true`).
     public var mentionsStreaming: Bool {
         message.lowercased().contains("stream")

@@ -75,20 +75,7 @@ struct AtomicFile: Sendable {
     }
 
     private func writeAll(_ data: Data, to fd: Int32, target: URL) throws {
-        var failure: Int32 = 0
-        data.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < buffer.count {
-                let n = Platform.writeBytes(fd, base + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += n
-            }
-        }
+        let failure = Platform.writeAll(data, to: fd)
         if failure != 0 {
             throw StoreError.writeFailed(file: target.path, reason: "write failed: \(Platform.describe(errno: failure))")
         }

@@ -14,9 +14,22 @@ enum Platform {
 
     static var currentPID: Int32 { getpid() }
 
-    /// `write(2)`, named apart so types with their own `write` methods can call it.
-    static func writeBytes(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-        write(fd, buffer, count)
+    /// Writes all of `data` to `fd`, going on after short writes and EINTR. Returns 0, or the errno
+    /// of the write that failed.
+    static func writeAll(_ data: Data, to fd: Int32) -> Int32 {
+        data.withUnsafeBytes { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return 0 }
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, base + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return 0
+        }
     }
 
     /// True when a process with this id exists (also when it belongs to another user).

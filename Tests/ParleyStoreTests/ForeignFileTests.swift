@@ -145,6 +145,25 @@ struct ForeignFileTests {
         #expect(diagnostics.contains("is a symbolic link"))
     }
 
+    @Test func aPlantedTempNameIsNeverWrittenThrough() throws {
+        let directory = try StoreTemporaryDirectory("temp")
+        defer { directory.remove() }
+        let victim = try Victim()
+        defer { victim.remove() }
+        // Whatever name is tried first, a link is waiting there: the writer must pick another.
+        let (fd, url) = try TempFileName.create(in: directory.url, for: "x.json")
+        close(fd)
+        try Self.plantLink(at: url, to: victim.url)
+        for _ in 0..<50 {
+            let (fd, other) = try TempFileName.create(in: directory.url, for: "x.json")
+            close(fd)
+            #expect(other != url)
+            #expect(!Self.isSymlink(other))
+            #expect(mode(of: other) == 0o600)
+        }
+        victim.expectUntouched()
+    }
+
     // MARK: - Directories that exist already
 
     @Test func anExistingSharedRootIsNeverChmoddedAndWarnsOnce() throws {

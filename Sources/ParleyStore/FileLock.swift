@@ -55,6 +55,8 @@ final class FileLock: @unchecked Sendable {
         return lock
     }
 
+    /// Opens (creating) a lock file. A missing lock directory (removed by hand, or never made on
+    /// read-only storage) is made first, so that a failure names its real cause, not ENOENT.
     private static func openLockFile(_ url: URL, diagnostics: (String) -> Void) throws -> Int32 {
         do {
             return try Platform.openOwnFile(url, flags: O_RDWR | O_CREAT, singleLink: true)

@@ -74,6 +74,7 @@ public enum OutputFile {
     }
 
     private static func plan(_ path: String, force: Bool) throws -> Plan {
+        guard !path.isEmpty else { throw Failure.failed(path: path, reason: "no file name was given") }
         let resolved = try followLinks(path)
         var info = stat()
         guard lstat(resolved, &info) == 0 else {

@@ -39,23 +39,27 @@ public struct ConversationEngine: Sendable {
         let placeholder = Message(
             role: .assistant, content: "", status: .streaming, backend: descriptor.name, model: descriptor.model)
 
-        // 1. The user's message (and the reply's placeholder) reach the disk before anything is asked.
+        // 1. The user's message (and the reply's placeholder) reach the disk before anything is asked,
+        // in the same step that takes the conversation's stream lock: when another Parley is
+        // replying there, the turn is refused before anything is written.
         var conversation: Conversation
+        let writer: CheckpointWriter?
         switch target {
         case .newConversation(let persona, let mode):
             guard let store else { throw Failure.noStore }
-            conversation = Conversation(
-                title: Conversation.suggestedTitle(from: text), persona: persona, mode: mode,
-                messages: [user, placeholder])
-            try store.create(conversation)
+            let checkpoint = try store.beginReply(
+                creating: Conversation(
+                    title: Conversation.suggestedTitle(from: text), persona: persona, mode: mode, messages: [user, placeholder]),
+                messageID: placeholder.id)
+            conversation = checkpoint.conversation
+            writer = CheckpointWriter(checkpoint: checkpoint)
         case .existing(let id):
             guard let store else { throw Failure.noStore }
-            conversation = try store.update(id: id) { stored in
-                stored.messages.append(user)
-                stored.messages.append(placeholder)
-                stored.updatedAt = Date()
-            }
+            let checkpoint = try store.beginReply(conversationID: id, messageID: placeholder.id, appending: [user, placeholder])
+            conversation = checkpoint.conversation
+            writer = CheckpointWriter(checkpoint: checkpoint)
         case .unsaved(let existing):
+            writer = nil
             conversation = existing
             conversation.messages.append(user)
             conversation.messages.append(placeholder)
@@ -76,7 +80,7 @@ public struct ConversationEngine: Sendable {
         } catch {
             let reason = oneLineDescription(of: error)
             return try await finish(
-                conversation, placeholder: placeholder, recorder: recorder(for: target),
+                conversation, placeholder: placeholder, recorder: writer,
                 content: "", reasoning: nil, status: .failed, finishReason: nil, usage: nil, error: reason)
         }
         if fitted.droppedMessages > 0 {
@@ -86,12 +90,6 @@ public struct ConversationEngine: Sendable {
         }
 
         // 3. Stream, checkpointing what has been shown.
-        let writer: CheckpointWriter?
-        if case .store(let store) = recorder(for: target) {
-            writer = CheckpointWriter(checkpoint: try store.beginReply(conversationID: conversation.id, messageID: placeholder.id))
-        } else {
-            writer = nil
-        }
         let flusher = writer.map { writer in
             Task {
                 while !Task.isCancelled {
@@ -161,30 +159,17 @@ public struct ConversationEngine: Sendable {
             }
         }
         return try await finish(
-            conversation, placeholder: placeholder, recorder: writer.map(Recorder.checkpoint) ?? recorder(for: target),
+            conversation, placeholder: placeholder, recorder: writer,
             content: content, reasoning: reasoning,
             status: status, finishReason: recordedReason, usage: usage, error: errorText,
             backendModel: backend.descriptor.model)
     }
 
-    /// How the final state of a reply is recorded.
-    private enum Recorder {
-        /// Through the stream's checkpoint, which folds it into the stored file.
-        case checkpoint(CheckpointWriter)
-        /// Straight into the stored file (the reply never streamed).
-        case store(ConversationStore)
-        /// Nowhere: an unsaved conversation.
-        case memory
-    }
-
-    private func recorder(for target: TurnTarget) -> Recorder {
-        if case .unsaved = target { return .memory }
-        return store.map(Recorder.store) ?? .memory
-    }
-
-    /// Records the reply's final state and returns the conversation with it.
+    /// Records the reply's final state and returns the conversation with it: through the stream's
+    /// checkpoint, which folds it into the stored file, or (`recorder` nil, an unsaved
+    /// conversation) nowhere.
     private func finish(
-        _ conversation: Conversation, placeholder: Message, recorder: Recorder, content: String,
+        _ conversation: Conversation, placeholder: Message, recorder: CheckpointWriter?, content: String,
         reasoning: String?, status: MessageStatus, finishReason: String?, usage: TokenUsage?, error: String?,
         backendModel: String? = nil
     ) async throws -> TurnOutcome {
@@ -201,17 +186,7 @@ public struct ConversationEngine: Sendable {
         var result = conversation
         if let index = result.messages.lastIndex(where: { $0.id == final.id }) { result.messages[index] = final }
         result.updatedAt = Date()
-        switch recorder {
-        case .checkpoint(let writer):
-            try await writer.finish { $0 = final }
-        case .store(let store):
-            result = try store.update(id: conversation.id) { stored in
-                if let index = stored.messages.lastIndex(where: { $0.id == final.id }) { stored.messages[index] = final }
-                stored.updatedAt = Date()
-            }
-        case .memory:
-            break
-        }
+        try await recorder?.finish { $0 = final }
         return TurnOutcome(conversation: result, reply: final)
     }
 }

@@ -17,13 +17,19 @@ struct AtomicFile: Sendable {
     /// loss may leave either, or an empty one. A start of `parley --continue` that rewrote the
     /// megabyte index would otherwise wait for the disk (on a busy machine, a listing that rewrote it
     /// took 0.3–0.5 s of wall time for 0.17 s of CPU).
+    ///
+    /// Something other than a regular file at `target` (a link planted in storage) is reported with
+    /// `notOwnFile` and left as it is: the rename would not follow it, but replacing it would
+    /// still hide what someone put there.
     func write(_ data: Data, to target: URL, replacing: Bool = true, durable: Bool = true) throws {
         let directory = target.deletingLastPathComponent()
-        let temp = directory.appendingPathComponent(
-            TempFileName.make(for: target.lastPathComponent, pid: Platform.currentPID), isDirectory: false)
-        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd < 0 {
-            throw StoreError.writeFailed(file: target.path, reason: "cannot create a temp file: \(Platform.describe(errno: errno))")
+        if let what = Platform.foreignKind(at: target) { throw StoreError.notOwnFile(file: target.path, what: what) }
+        let fd: Int32
+        let temp: URL
+        do {
+            (fd, temp) = try TempFileName.create(in: directory, for: target.lastPathComponent)
+        } catch let failure as TempFileName.Failure {
+            throw StoreError.writeFailed(file: target.path, reason: "cannot create a temp file: \(failure.reason)")
         }
         var closed = false
         var committed = false
@@ -34,7 +40,6 @@ struct AtomicFile: Sendable {
         func fail(_ step: String, _ code: Int32) -> StoreError {
             StoreError.writeFailed(file: target.path, reason: "\(step) failed: \(Platform.describe(errno: code))")
         }
-        if fchmod(fd, 0o600) != 0 { throw fail("chmod", errno) }
         try writeAll(data, to: fd, target: target)
         if durable && fileSync.sync(fd) != 0 { throw fail("fsync", errno) }
         closed = true
@@ -70,42 +75,9 @@ struct AtomicFile: Sendable {
     }
 
     private func writeAll(_ data: Data, to fd: Int32, target: URL) throws {
-        var failure: Int32 = 0
-        data.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < buffer.count {
-                let n = Platform.writeBytes(fd, base + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += n
-            }
-        }
+        let failure = Platform.writeAll(data, to: fd)
         if failure != 0 {
             throw StoreError.writeFailed(file: target.path, reason: "write failed: \(Platform.describe(errno: failure))")
         }
-    }
-}
-
-/// Names of temp files: they start with a dot (hidden, never taken for a conversation) and carry the
-/// writer's pid, so a store opening later can tell a crashed writer's leftovers from live ones.
-enum TempFileName {
-    static let prefix = ".parley-tmp-"
-
-    /// `.parley-tmp-<pid>-<random>-<target name>`
-    static func make(for targetName: String, pid: Int32) -> String {
-        let random = UInt32.random(in: 0...UInt32.max)
-        return "\(prefix)\(pid)-\(String(random, radix: 16))-\(targetName)"
-    }
-
-    /// The pid in a temp file name, or nil when the name is not one of ours.
-    static func pid(in name: String) -> Int32? {
-        guard name.hasPrefix(prefix) else { return nil }
-        let rest = name.dropFirst(prefix.count)
-        guard let dash = rest.firstIndex(of: "-") else { return nil }
-        return Int32(rest[rest.startIndex..<dash])
     }
 }

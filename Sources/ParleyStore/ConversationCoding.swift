@@ -52,6 +52,21 @@ enum ConversationCoding {
         }
     }
 
+    /// Decodes the file of conversation `fileID` (its name without `.json`). A file whose stored id
+    /// is another (a copy renamed by hand, or a planted `../../etc/evil`) could be listed but never
+    /// addressed: of the current schema it is `Unreadable` (and so quarantined); of a newer schema,
+    /// which is never moved, it is shown under its file name.
+    static func decode(_ data: Data, fileID: String) throws -> Decoded {
+        switch try decode(data) {
+        case .current(let conversation):
+            guard conversation.id == fileID else { throw Unreadable(reason: "the id stored in it does not match its file name") }
+            return .current(conversation)
+        case .newer(var conversation, let version, let reason):
+            conversation.id = fileID
+            return .newer(conversation, version: version, reason: reason)
+        }
+    }
+
     /// True when some byte is 0 (what a crash can leave in a file that was being extended).
     static func containsNUL(_ data: Data) -> Bool {
         data.withUnsafeBytes { buffer in

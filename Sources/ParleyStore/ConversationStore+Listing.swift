@@ -105,9 +105,19 @@ extension ConversationStore {
         return false
     }
 
-    /// A fresh index entry for one file, or nil when it is gone or unreadable (then quarantined).
+    /// A fresh index entry for one file, or nil when it is gone or unreadable (then quarantined) or
+    /// not Parley's own file (then reported and left alone).
     func indexEntry(for id: String) -> ConversationIndex.Entry? {
-        guard let (decoded, stamp) = try? readStamped(id, holdingLock: false) else { return nil }
+        let read: (decoded: ConversationCoding.Decoded, stamp: FileStamp)?
+        do {
+            read = try readStamped(id, holdingLock: false)
+        } catch let error as StoreError {
+            if case .notOwnFile = error { diagnostics(error.description) }
+            return nil
+        } catch {
+            return nil
+        }
+        guard let (decoded, stamp) = read else { return nil }
         switch decoded {
         case .current(let conversation):
             return ConversationIndex.Entry(

@@ -29,6 +29,8 @@ extension ConversationStore {
             throw missing
         } catch Platform.ReadFailure.system(let reason) {
             throw StoreError.writeFailed(file: source.path, reason: reason)
+        } catch Platform.ReadFailure.foreign(let what) {
+            throw StoreError.notOwnFile(file: source.path, what: what)
         }
         guard moved else { throw taken }
         try atomicFile.syncDirectory(target.deletingLastPathComponent())
@@ -43,7 +45,7 @@ extension ConversationStore {
             let file = layout.trash.appendingPathComponent(name, isDirectory: false)
             do {
                 let (data, _) = try Platform.readFile(file)
-                switch try ConversationCoding.decode(data) {
+                switch try ConversationCoding.decode(data, fileID: StoreLayout.conversationID(fromFileName: name) ?? "") {
                 case .current(let conversation), .newer(let conversation, _, _):
                     summaries.append(ConversationSummary(conversation))
                 }

@@ -16,8 +16,9 @@ public final class ConversationStore: Sendable {
     /// The storage root this store reads and writes.
     public var root: URL { layout.root }
 
-    /// Opens (creating if needed) a storage root: directories 0700, leftover temp files of dead
-    /// processes removed.
+    /// Opens (creating if needed) a storage root: directories it creates are 0700 (existing ones are
+    /// left as they are, see `StorageDirectory`), leftover temp files of dead processes removed.
+    /// Read-only storage opens too: reading works, and each write says why it cannot.
     public convenience init(root: URL, diagnostics: @escaping @Sendable (String) -> Void) throws {
         try self.init(root: root, diagnostics: diagnostics, fileSync: .system)
     }
@@ -29,7 +30,7 @@ public final class ConversationStore: Sendable {
         self.atomicFile = AtomicFile(fileSync: fileSync)
         self.quarantine = Quarantine(directory: layout.quarantine, atomicFile: atomicFile)
         for directory in layout.directories {
-            try Platform.ensureDirectory(directory, mode: 0o700)
+            try StorageDirectory.prepare(directory, required: false, diagnostics: diagnostics)
         }
         TempFileSweeper.sweep([layout.root, layout.conversations], diagnostics: diagnostics)
     }
@@ -116,9 +117,11 @@ public final class ConversationStore: Sendable {
             return nil
         } catch Platform.ReadFailure.system(let reason) {
             throw StoreError.readFailed(file: file.path, reason: reason)
+        } catch Platform.ReadFailure.foreign(let what) {
+            throw StoreError.notOwnFile(file: file.path, what: what)
         }
         do {
-            return (try ConversationCoding.decode(data), stamp)
+            return (try ConversationCoding.decode(data, fileID: id), stamp)
         } catch let unreadable as ConversationCoding.Unreadable {
             guard holdingLock else {
                 let lock = try FileLock.acquire(layout.conversationLock(id), diagnostics: diagnostics)
@@ -158,7 +161,15 @@ public final class ConversationStore: Sendable {
     /// An unreadable side file is moved to quarantine.
     func readInflight(_ id: String) -> InflightReply? {
         let file = layout.inflightFile(id)
-        guard let (data, _) = try? Platform.readFile(file) else { return nil }
+        let data: Data
+        do {
+            data = try Platform.readFile(file).data
+        } catch Platform.ReadFailure.foreign(let what) {
+            diagnostics(StoreError.notOwnFile(file: file.path, what: what).description)
+            return nil
+        } catch {
+            return nil
+        }
         if let inflight = InflightReply.decode(data), inflight.conversationID == id { return inflight }
         if let moved = try? quarantine.move(file) {
             diagnostics("moved unreadable reply checkpoint \(file.lastPathComponent) to quarantine/\(moved.lastPathComponent)")

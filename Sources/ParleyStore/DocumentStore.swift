@@ -15,7 +15,8 @@ public protocol StoredDocument: Codable, Sendable {
 
 /// A directory of JSON documents with the same guarantees as conversations: atomic and durable
 /// writes, private files, a lock per document with re-read under it, unreadable files moved to
-/// `quarantine/` byte for byte, newer-schema files read-only, removal into `trash/<folder>/`.
+/// `quarantine/` byte for byte, newer-schema files read-only and never moved, links and other
+/// files that are not Parley's reported and left alone, removal into `trash/<folder>/`.
 ///
 /// Documents are few and small (a decision, a draft's versions), so listing decodes them all.
 public final class DocumentStore<Document: StoredDocument>: Sendable {
@@ -25,13 +26,16 @@ public final class DocumentStore<Document: StoredDocument>: Sendable {
     private let diagnostics: @Sendable (String) -> Void
     private let atomicFile = AtomicFile(fileSync: .system)
 
-    /// Opens (creating, private) `<root>/<folder>/`.
+    /// Opens `<root>/<folder>/`, creating it (private) if it is missing; see `StorageDirectory`
+    /// for existing and read-only directories.
     public init(root: URL, folder: String, diagnostics: @escaping @Sendable (String) -> Void) throws {
         self.root = root
         self.folder = folder
         self.directory = root.appendingPathComponent(folder, isDirectory: true)
         self.diagnostics = diagnostics
-        for url in [root, directory, locks, quarantineDirectory] { try Platform.ensureDirectory(url, mode: 0o700) }
+        for url in [root, directory, locks, quarantineDirectory] {
+            try StorageDirectory.prepare(url, required: false, diagnostics: diagnostics)
+        }
     }
 
     private var locks: URL { root.appendingPathComponent("locks", isDirectory: true) }
@@ -100,8 +104,8 @@ public final class DocumentStore<Document: StoredDocument>: Sendable {
     /// Moves a document to `trash/<folder>/`.
     public func trash(id: String) throws {
         try checkID(id)
-        try Platform.ensureDirectory(root.appendingPathComponent("trash", isDirectory: true), mode: 0o700)
-        try Platform.ensureDirectory(trashDirectory, mode: 0o700)
+        try StorageDirectory.prepare(root.appendingPathComponent("trash", isDirectory: true), required: true, diagnostics: diagnostics)
+        try StorageDirectory.prepare(trashDirectory, required: true, diagnostics: diagnostics)
         let lock = try FileLock.acquire(lockFile(id), diagnostics: diagnostics)
         defer { lock.release() }
         let target = trashDirectory.appendingPathComponent(id + ".json")
@@ -111,6 +115,8 @@ public final class DocumentStore<Document: StoredDocument>: Sendable {
             }
         } catch Platform.ReadFailure.missing {
             throw DocumentStoreError.unknown(kind: Document.kindName, id: id)
+        } catch Platform.ReadFailure.foreign(let what) {
+            throw StoreError.notOwnFile(file: file(id).path, what: what)
         }
         try atomicFile.syncDirectory(directory)
         try atomicFile.syncDirectory(trashDirectory)
@@ -136,11 +142,26 @@ public final class DocumentStore<Document: StoredDocument>: Sendable {
             throw DocumentStoreError.unknown(kind: Document.kindName, id: id)
         } catch Platform.ReadFailure.system(let reason) {
             throw StoreError.readFailed(file: url.path, reason: reason)
+        } catch Platform.ReadFailure.foreign(let what) {
+            let failure = StoreError.notOwnFile(file: url.path, what: what)
+            diagnostics(failure.description)
+            throw failure
+        }
+        // A newer build's file is never taken for damage: shown when this build can decode it
+        // (`update` still refuses it), otherwise reported, and in either case never moved.
+        if let version = ConversationCoding.schemaVersion(of: data), version > Document.currentSchemaVersion {
+            if let document = try? ParleyJSON.decoder().decode(Document.self, from: data), document.id == id { return document }
+            let failure = DocumentStoreError.newerSchema(kind: Document.kindName, id: id, version: version)
+            diagnostics(failure.description)
+            throw failure
         }
         do {
             if data.isEmpty { throw DocumentStoreError.Unreadable(reason: "the file is empty") }
             if ConversationCoding.containsNUL(data) { throw DocumentStoreError.Unreadable(reason: "the file contains NUL bytes") }
-            return try ParleyJSON.decoder().decode(Document.self, from: data)
+            let document = try ParleyJSON.decoder().decode(Document.self, from: data)
+            // Stored under another id, it could be listed but never addressed (see ConversationCoding).
+            guard document.id == id else { throw DocumentStoreError.Unreadable(reason: "the id stored in it does not match its file name") }
+            return document
         } catch {
             let reason = (error as? DocumentStoreError.Unreadable)?.reason ?? ConversationCoding.reason(for: error)
             let moved = try? Quarantine(directory: quarantineDirectory, atomicFile: atomicFile).move(url)

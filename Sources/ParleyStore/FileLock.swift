@@ -23,12 +23,21 @@ final class FileLock: @unchecked Sendable {
     }
 
     /// Takes the lock if it is free right now; nil when someone holds it.
+    ///
+    /// The lock file is truncated and written, so it is opened as one of the store's own files
+    /// (no link followed, nothing but a single-named regular file): a link planted at its name is
+    /// reported with `notOwnFile` and never truncates, chmods or creates a file elsewhere. A
+    /// missing `locks/` directory is made first; on read-only storage that fails, saying why.
     static func tryAcquire(
         _ url: URL, blocking: Bool = false, diagnostics: @Sendable (String) -> Void
     ) throws -> FileLock? {
-        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        if fd < 0 {
-            throw StoreError.writeFailed(file: url.path, reason: "cannot open lock file: \(Platform.describe(errno: errno))")
+        let fd: Int32
+        do {
+            fd = try openLockFile(url, diagnostics: diagnostics)
+        } catch Platform.ReadFailure.foreign(let what) {
+            throw StoreError.notOwnFile(file: url.path, what: what)
+        } catch Platform.ReadFailure.system(let reason) {
+            throw StoreError.writeFailed(file: url.path, reason: "cannot open lock file: \(reason)")
         }
         _ = fchmod(fd, 0o600)
         while flock(fd, blocking ? LOCK_EX : (LOCK_EX | LOCK_NB)) != 0 {
@@ -44,6 +53,21 @@ final class FileLock: @unchecked Sendable {
         }
         lock.recordHolder()
         return lock
+    }
+
+    /// Opens (creating) a lock file. A missing lock directory (removed by hand, or never made on
+    /// read-only storage) is made first, so that a failure names its real cause, not ENOENT.
+    private static func openLockFile(_ url: URL, diagnostics: (String) -> Void) throws -> Int32 {
+        do {
+            return try Platform.openOwnFile(url, flags: O_RDWR | O_CREAT, singleLink: true)
+        } catch Platform.ReadFailure.missing {
+            try StorageDirectory.prepare(url.deletingLastPathComponent(), required: true, diagnostics: diagnostics)
+            do {
+                return try Platform.openOwnFile(url, flags: O_RDWR | O_CREAT, singleLink: true)
+            } catch Platform.ReadFailure.missing {
+                throw Platform.ReadFailure.system(Platform.describe(errno: ENOENT))
+            }
+        }
     }
 
     /// Releases the lock (also done on deinit). Clears the recorded pid first, so a clean release

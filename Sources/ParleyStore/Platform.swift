@@ -14,9 +14,22 @@ enum Platform {
 
     static var currentPID: Int32 { getpid() }
 
-    /// `write(2)`, named apart so types with their own `write` methods can call it.
-    static func writeBytes(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-        write(fd, buffer, count)
+    /// Writes all of `data` to `fd`, going on after short writes and EINTR. Returns 0, or the errno
+    /// of the write that failed.
+    static func writeAll(_ data: Data, to fd: Int32) -> Int32 {
+        data.withUnsafeBytes { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return 0 }
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, base + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return 0
+        }
     }
 
     /// True when a process with this id exists (also when it belongs to another user).
@@ -24,33 +37,6 @@ enum Platform {
         guard pid > 0 else { return false }
         if kill(pid, 0) == 0 { return true }
         return errno == EPERM
-    }
-
-    /// Creates the directory if needed and sets it to `mode`, whatever the umask.
-    static func ensureDirectory(_ url: URL, mode: mode_t) throws {
-        let path = url.path
-        if mkdir(path, mode) != 0 && errno != EEXIST {
-            let code = errno
-            if code == ENOENT {
-                do {
-                    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-                } catch {
-                    throw StoreError.cannotPrepareDirectory(path: path, reason: "\(error.localizedDescription)")
-                }
-            } else {
-                throw StoreError.cannotPrepareDirectory(path: path, reason: describe(errno: code))
-            }
-        }
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw StoreError.cannotPrepareDirectory(path: path, reason: describe(errno: errno))
-        }
-        guard (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw StoreError.cannotPrepareDirectory(path: path, reason: "it exists and is not a directory")
-        }
-        if chmod(path, mode) != 0 {
-            throw StoreError.cannotPrepareDirectory(path: path, reason: describe(errno: errno))
-        }
     }
 
     /// Size, modification time and inode of a file, or nil when it does not exist.
@@ -61,14 +47,16 @@ enum Platform {
     }
 
     /// Stamps of many files in one directory (nil entries for files that vanished), resolving each
-    /// name relative to one open directory instead of walking the whole path every time.
+    /// name relative to one open directory instead of walking the whole path every time. A link is
+    /// stamped as the link, not its target, so a planted one is decoded (and reported) like any
+    /// changed file instead of passing for the file it points at.
     static func stamps(in directory: URL, names: [String]) -> [FileStamp?] {
         let dirFD = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard dirFD >= 0 else { return names.map { _ in nil } }
         defer { close(dirFD) }
         var info = stat()
         return names.map { name in
-            fstatat(dirFD, name, &info, 0) == 0 ? FileStamp(info) : nil
+            fstatat(dirFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? FileStamp(info) : nil
         }
     }
 
@@ -81,12 +69,7 @@ enum Platform {
     /// Reads a whole file through one descriptor, returning its bytes and the stamp of exactly the
     /// file read (so an index entry never pairs new content with an old stamp or the reverse).
     static func readFile(_ url: URL) throws -> (data: Data, stamp: FileStamp) {
-        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT { throw ReadFailure.missing }
-            throw ReadFailure.system(describe(errno: code))
-        }
+        let fd = try openOwnFile(url, flags: O_RDONLY)
         defer { close(fd) }
         guard let stamp = stamp(ofDescriptor: fd) else { throw ReadFailure.system(describe(errno: errno)) }
         var data = Data(count: Int(max(stamp.size, 0)))
@@ -117,9 +100,61 @@ enum Platform {
         return (data, stamp)
     }
 
-    enum ReadFailure: Error {
+    enum ReadFailure: Error, Equatable {
         case missing
         case system(String)
+        /// Something other than a file Parley wrote stands at the path (what it is, e.g. "a
+        /// symbolic link"): it is left alone.
+        case foreign(String)
+    }
+
+    /// Opens a file inside storage, where every name should be Parley's own regular file. The last
+    /// component is never followed if it is a symlink (`O_NOFOLLOW`: a link planted in storage must
+    /// not lead a read, truncate or chmod to a file elsewhere, nor an `O_CREAT` to create one), a
+    /// FIFO never blocks the open (`O_NONBLOCK`, which regular files ignore), and anything but a
+    /// regular file is refused. With `singleLink`, a file with other names (a hard link to a file
+    /// elsewhere) is refused too: for opens that truncate or chmod. Not for reads, which may meet
+    /// the brief second name of a file being created by link-then-unlink.
+    static func openOwnFile(_ url: URL, flags: Int32, singleLink: Bool = false) throws -> Int32 {
+        let fd = open(url.path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT { throw ReadFailure.missing }
+            if code == ELOOP || code == EMLINK { throw ReadFailure.foreign("a symbolic link") }
+            throw ReadFailure.system(describe(errno: code))
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw ReadFailure.system(describe(errno: code))
+        }
+        if let what = foreignKind(info, singleLink: singleLink) {
+            close(fd)
+            throw ReadFailure.foreign(what)
+        }
+        return fd
+    }
+
+    /// What makes a file not one of Parley's own, or nil when it is a plain regular file.
+    private static func foreignKind(_ info: stat, singleLink: Bool) -> String? {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return singleLink && info.st_nlink > 1 ? "a file with other names (hard links)" : nil
+        case S_IFLNK: return "a symbolic link"
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
+    }
+
+    /// What stands at `url` if it is not a regular file (nil: a regular file, or nothing), without
+    /// following a link.
+    static func foreignKind(at url: URL) -> String? {
+        var info = stat()
+        guard lstat(url.path, &info) == 0 else { return nil }
+        return foreignKind(info, singleLink: false)
     }
 
     /// Names in a directory (no `.`/`..`), or an empty list when it does not exist. Read with
@@ -144,8 +179,10 @@ enum Platform {
     }
 
     /// Moves `from` to `to` without ever replacing an existing `to` (hard link, then unlink).
-    /// Returns false when `to` is taken; throws for other failures.
+    /// Returns false when `to` is taken; throws for other failures, and `foreign` when `from` is
+    /// not a regular file (a link planted in storage is not moved about as if it were a file).
     static func moveNoReplace(from: URL, to: URL) throws -> Bool {
+        if let what = foreignKind(at: from) { throw ReadFailure.foreign(what) }
         if link(from.path, to.path) != 0 {
             let code = errno
             if code == EEXIST { return false }
@@ -163,13 +200,19 @@ enum Platform {
         return true
     }
 
-    /// Removes a file; a missing file is fine.
+    /// Removes one of Parley's own files; a missing file is fine, and anything but a regular file
+    /// (a link planted where a temp file or cache was expected) is left where it is.
     static func removeFile(_ url: URL) {
+        guard foreignKind(at: url) == nil else { return }
         _ = unlink(url.path)
     }
 
-    static func setFileMode(_ url: URL, _ mode: mode_t) {
-        _ = chmod(url.path, mode)
+    /// Sets the mode of one of Parley's own files through a descriptor opened without following a
+    /// link, so a link (or a hard link to a file elsewhere) never passes the chmod on to another file.
+    static func setOwnFileMode(_ url: URL, _ mode: mode_t) {
+        guard let fd = try? openOwnFile(url, flags: O_RDONLY, singleLink: true) else { return }
+        _ = fchmod(fd, mode)
+        close(fd)
     }
 }
 

@@ -14,7 +14,7 @@ struct Quarantine: Sendable {
                 Quarantine.candidateName(for: name, attempt: attempt), isDirectory: false)
             do {
                 if try Platform.moveNoReplace(from: file, to: candidate) {
-                    Platform.setFileMode(candidate, 0o600)
+                    Platform.setOwnFileMode(candidate, 0o600)
                     try? atomicFile.syncDirectory(directory)
                     try? atomicFile.syncDirectory(file.deletingLastPathComponent())
                     return candidate

@@ -4,10 +4,47 @@ import ParleyCore
 extension ConversationStore {
     /// Starts streaming a reply into a conversation. Holds the conversation's stream lock until
     /// `finish` (or until the checkpoint is released), so a loader can tell a live writer from a dead
-    /// one. The message is added as an empty `.streaming` assistant message if it is not there yet.
-    /// A reply left half-written by a dead writer is folded in (as `.interrupted`) first.
-    public func beginReply(conversationID: String, messageID: String) throws -> ReplyCheckpoint {
+    /// one. `messages` (the user's question and the reply's placeholder) are appended only once that
+    /// lock is held, in the same locked step: a writer refused with `replyInProgress` leaves nothing
+    /// behind. The message is added as an empty `.streaming` assistant message if it is not there
+    /// yet. A reply left half-written by a dead writer is folded in (as `.interrupted`) first.
+    public func beginReply(conversationID: String, messageID: String, appending messages: [Message] = []) throws
+        -> ReplyCheckpoint
+    {
         let id = try validated(conversationID)
+        return try withStreamLock(id, messageID: messageID) {
+            let lock = try FileLock.acquire(layout.conversationLock(id), diagnostics: diagnostics)
+            defer { lock.release() }
+            let stale = readInflight(id)
+            let conversation = try updateHoldingLock(id) { conversation in
+                _ = ReplyRecovery.recoverDead(stale, in: &conversation)
+                conversation.messages.append(contentsOf: messages)
+                ReplyCheckpoint.markStreaming(messageID, in: &conversation)
+            }
+            if let stale {
+                Platform.removeFile(layout.inflightFile(id))
+                diagnostics("recovered an interrupted reply in conversation \(id) (message \(stale.messageID))")
+            }
+            return conversation
+        }
+    }
+
+    /// Saves a new conversation and starts a reply in it under its stream lock, so that no reader
+    /// ever finds its `.streaming` placeholder without a live writer and takes it for a dead one.
+    public func beginReply(creating conversation: Conversation, messageID: String) throws -> ReplyCheckpoint {
+        let id = try validated(conversation.id)
+        return try withStreamLock(id, messageID: messageID) {
+            var stored = conversation
+            ReplyCheckpoint.markStreaming(messageID, in: &stored)
+            stored.schemaVersion = Conversation.currentSchemaVersion
+            try create(stored)
+            return stored
+        }
+    }
+
+    /// Takes the stream lock (waiting half a second for a writer that is just finishing), runs
+    /// `body` while holding it and hands the lock to the new checkpoint.
+    private func withStreamLock(_ id: String, messageID: String, _ body: () throws -> Conversation) throws -> ReplyCheckpoint {
         var streamLock: FileLock?
         for attempt in 0..<25 {
             streamLock = try FileLock.tryAcquire(layout.streamLock(id), diagnostics: diagnostics)
@@ -16,28 +53,13 @@ extension ConversationStore {
         }
         guard let streamLock else { throw StoreError.replyInProgress(id: id) }
         do {
-            let lock = try FileLock.acquire(layout.conversationLock(id), diagnostics: diagnostics)
-            defer { lock.release() }
-            let stale = readInflight(id)
-            try updateHoldingLock(id) { conversation in
-                _ = ReplyRecovery.recoverDead(stale, in: &conversation)
-                if let i = conversation.messages.firstIndex(where: { $0.id == messageID }) {
-                    conversation.messages[i].status = .streaming
-                    conversation.messages[i].error = nil
-                } else {
-                    conversation.messages.append(
-                        Message(id: messageID, role: .assistant, content: "", status: .streaming))
-                }
-            }
-            if let stale {
-                Platform.removeFile(layout.inflightFile(id))
-                diagnostics("recovered an interrupted reply in conversation \(id) (message \(stale.messageID))")
-            }
+            let conversation = try body()
+            return ReplyCheckpoint(
+                store: self, conversationID: id, messageID: messageID, streamLock: streamLock, conversation: conversation)
         } catch {
             streamLock.release()
             throw error
         }
-        return ReplyCheckpoint(store: self, conversationID: id, messageID: messageID, streamLock: streamLock)
     }
 }
 
@@ -48,15 +70,28 @@ public final class ReplyCheckpoint: @unchecked Sendable {
     private let store: ConversationStore
     public let conversationID: String
     public let messageID: String
+    /// The conversation as saved when the reply began (with the reply's `.streaming` message).
+    public let conversation: Conversation
     private var streamLock: FileLock?
     private var lastContent: String?
     private var lastReasoning: String?
 
-    init(store: ConversationStore, conversationID: String, messageID: String, streamLock: FileLock) {
+    init(store: ConversationStore, conversationID: String, messageID: String, streamLock: FileLock, conversation: Conversation) {
         self.store = store
         self.conversationID = conversationID
         self.messageID = messageID
         self.streamLock = streamLock
+        self.conversation = conversation
+    }
+
+    /// Marks the message `messageID` as the reply being streamed, adding it empty if it is missing.
+    static func markStreaming(_ messageID: String, in conversation: inout Conversation) {
+        if let i = conversation.messages.firstIndex(where: { $0.id == messageID }) {
+            conversation.messages[i].status = .streaming
+            conversation.messages[i].error = nil
+        } else {
+            conversation.messages.append(Message(id: messageID, role: .assistant, content: "", status: .streaming))
+        }
     }
 
     /// Saves the whole reply so far. When this returns, the text survives a crash.

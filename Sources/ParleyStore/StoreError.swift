@@ -23,6 +23,9 @@ public enum StoreError: UserFacingError, Equatable {
     case trashSlotTaken(id: String)
     case restoreConflict(id: String)
     case checkpointFinished(id: String)
+    /// Something other than a file Parley wrote (a symbolic link, a FIFO, ...) stands where the
+    /// store expects its own file; it is left alone.
+    case notOwnFile(file: String, what: String)
 
     public var description: String {
         switch self {
@@ -63,6 +66,8 @@ public enum StoreError: UserFacingError, Equatable {
             return "A conversation with id \(id) exists again; it was left in the trash."
         case .checkpointFinished(let id):
             return "The reply in conversation \(id) was already finished; start a new reply."
+        case .notOwnFile(let file, let what):
+            return "\(file) is \(what), not a file Parley wrote; it was left alone. Move it out of the storage directory to go on."
         }
     }
 }

@@ -51,9 +51,10 @@ public enum ChatEvent: Sendable, Equatable {
     /// A draft turn (first version or revision) ended: the draft as stored (nil when the first
     /// generation gave no text) and the conversation holding the exchange.
     case draftTurnFinished(draft: Draft?, conversation: Conversation)
-    /// `/save` found a file at `path`: ask before replacing it with `text`.
-    case draftSaveRefused(path: String, text: String)
-    case draftSaved(path: String)
+    /// `/save` or `/export` found a file at `path`: ask before replacing it with `text`.
+    case saveRefused(path: String, text: String, what: SavedText)
+    /// `/save` or `/export` wrote its file.
+    case textSaved(path: String, what: SavedText)
 }
 
 /// What the reducer asks the outside world to do. Plain data, so tests can check it.
@@ -103,9 +104,9 @@ public enum ChatEffect: Sendable, Equatable {
     case reviseDraft(Draft, instruction: String)
     /// Record which version of the draft is current.
     case selectDraftVersion(draftID: String, number: Int)
-    /// Save a draft version's text to a file; without `overwrite` an existing file is left alone
-    /// and `draftSaveRefused` comes back.
-    case saveDraft(text: String, path: String, overwrite: Bool)
+    /// Save text to a file the user named (a draft version, or an export after a yes); without
+    /// `overwrite` an existing file is left alone and `saveRefused` comes back.
+    case saveText(text: String, path: String, overwrite: Bool, what: SavedText)
     /// Look up the draft written in a conversation (answered by `draftLoaded`).
     case loadDraft(conversationID: String)
 }

@@ -84,7 +84,7 @@ extension ChatReducer {
             return []
         case .save(let path):
             guard let panel = openDraft(&state), let draft = panel.draft else { return [] }
-            return [.saveDraft(text: draft.current.text, path: path, overwrite: false)]
+            return [.saveText(text: draft.current.text, path: path, overwrite: false, what: .draft)]
         default:
             return []
         }
@@ -319,12 +319,6 @@ extension ChatReducer {
                 state.panelFullScreen = false
                 if state.notice == nil { state.notice = ChatNotice("the model returned no text; no draft was made", isError: true) }
             }
-            return []
-        case .draftSaveRefused(let path, let text):
-            state.overlay = .confirm(question: "\(path) exists. Replace it with the draft? (y/n)", action: .overwrite(path: path, text: text))
-            return []
-        case .draftSaved(let path):
-            state.notice = ChatNotice("saved the draft to \(path)")
             return []
         default:
             return []

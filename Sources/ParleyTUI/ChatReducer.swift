@@ -154,8 +154,15 @@ public struct ChatReducer: Sendable {
             return state.isBusy ? [.cancelTurn, .quit] : [.quit]
         case .decisionLoaded, .decisionPrompt, .decisionStage, .decisionPartial, .decisionFinished, .decisionFailed:
             return reduceDecisionEvent(&state, event, now: now)
-        case .draftLoaded, .draftTurnFinished, .draftSaveRefused, .draftSaved:
+        case .draftLoaded, .draftTurnFinished:
             return reduceWriteEvent(&state, event, now: now)
+        case .saveRefused(let path, let text, let what):
+            state.overlay = .confirm(
+                question: "\(path) exists. Replace it with \(what.noun)? (y/n)", action: .overwrite(path: path, text: text, what: what))
+            return []
+        case .textSaved(let path, let what):
+            state.notice = ChatNotice(what.savedNotice(path))
+            return []
         }
     }
 
@@ -177,14 +184,14 @@ public struct ChatReducer: Sendable {
             return []
         case .confirm(_, let action):
             state.overlay = .none
-            if case .overwrite(let path, _) = action, input != .key(.character("y")), input != .key(.character("Y")) {
+            if case .overwrite(let path, _, _) = action, input != .key(.character("y")), input != .key(.character("Y")) {
                 state.notice = ChatNotice("left \(path) as it was")
                 return []
             }
             if case .key(.character(let c)) = input, c == "y" || c == "Y" {
                 switch action {
-                case .overwrite(let path, let text):
-                    return [.saveDraft(text: text, path: path, overwrite: true)]
+                case .overwrite(let path, let text, let what):
+                    return [.saveText(text: text, path: path, overwrite: true, what: what)]
                 case .trash(let id, let reopenList):
                     if reopenList {
                         var list = ConversationListState()

@@ -73,8 +73,8 @@ public enum Overlay: Sendable, Equatable {
 /// An action waiting for a yes.
 public enum ConfirmedAction: Sendable, Equatable {
     case trash(id: String, reopenList: Bool)
-    /// Write mode: replace the existing file at `path` with `text` (a draft version).
-    case overwrite(path: String, text: String)
+    /// Replace the existing file at `path` with `text` (a draft version or an export).
+    case overwrite(path: String, text: String, what: SavedText)
 }
 
 /// Where a turn stands.

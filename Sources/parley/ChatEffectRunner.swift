@@ -190,16 +190,14 @@ final class ChatEffectRunner: @unchecked Sendable {
                 case .md: text = TranscriptFormatter.markdown(conversation)
                 case .json: text = try JSONOutput.encode(conversation) + "\n"
                 }
-                let target = path ?? "parley-\(conversation.id).\(format.rawValue)"
-                try FileOutput.write(text, to: target)
-                return .notice("exported to \(target)")
+                return try ChatEffectRunner.save(
+                    text, to: path ?? "parley-\(conversation.id).\(format.rawValue)", overwrite: false, what: .conversation)
             }
         case .exportDecision(let record, let format, let path):
             background {
                 let text = format == .md ? DecisionReport.markdown(record) : try JSONOutput.encode(record) + "\n"
-                let target = path ?? "parley-decision-\(record.id).\(format.rawValue)"
-                try FileOutput.write(text, to: target)
-                return .notice("exported the decision to \(target)")
+                return try ChatEffectRunner.save(
+                    text, to: path ?? "parley-decision-\(record.id).\(format.rawValue)", overwrite: false, what: .decision)
             }
         case .search(let text):
             background(saves: false) { [store] in
@@ -234,15 +232,9 @@ final class ChatEffectRunner: @unchecked Sendable {
                 try drafts.select(version: number, of: draftID)
                 return nil
             }
-        case .saveDraft(let text, let path, let overwrite):
-            background {
-                let target = NSString(string: path).expandingTildeInPath
-                do {
-                    try DraftFile.save(text, to: target, overwrite: overwrite)
-                } catch DraftFile.SaveError.exists {
-                    return .draftSaveRefused(path: path, text: text)
-                }
-                return .draftSaved(path: path)
+        case .saveText(let text, let path, let overwrite, let what):
+            background(saves: false) {
+                try ChatEffectRunner.save(text, to: path, overwrite: overwrite, what: what)
             }
         case .loadDraft(let conversationID):
             background { [drafts] in
@@ -307,6 +299,23 @@ final class ChatEffectRunner: @unchecked Sendable {
 
     /// Runs a storage or file job off the UI loop; errors become the error line. Jobs that may have
     /// saved something refresh the index afterwards.
+    /// Writes text the user asked for (`/save`, `/export`) by `OutputFile`'s rules. An existing file
+    /// is replaced only after a yes (`overwrite`); without one `saveRefused` comes back and the
+    /// screen asks, as `--force` is asked for on the command line.
+    static func save(_ text: String, to path: String, overwrite: Bool, what: SavedText) throws -> ChatEvent {
+        let target = NSString(string: path).expandingTildeInPath
+        do {
+            if what == .draft {
+                try DraftFile.save(text, to: target, overwrite: overwrite)
+            } else {
+                try OutputFile.write(Data(text.utf8), to: target, force: overwrite)
+            }
+        } catch OutputFile.Failure.exists {
+            return .saveRefused(path: path, text: text, what: what)
+        }
+        return .textSaved(path: path, what: what)
+    }
+
     private func background(saves: Bool = true, _ job: @escaping @Sendable () throws -> ChatEvent?) {
         let deliver = self.deliver
         Task.detached { [self] in

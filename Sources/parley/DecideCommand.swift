@@ -46,6 +46,7 @@ struct DecideCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Print a saved decision as Markdown.", valueName: "id")) var export: String?
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("With --export: write to this file.", valueName: "file"))
     var output: String?
+    @Flag(help: "With -o: let it replace an existing file.") var force = false
     @Option(help: ArgumentHelp("Record what happened after a decision: --outcome ID TEXT.", valueName: "id")) var outcome: String?
     @Option(help: ArgumentHelp("Change a saved decision with --option/--criterion/--score and the --remove flags.", valueName: "id"))
     var edit: String?
@@ -67,6 +68,7 @@ struct DecideCommand: AsyncParsableCommand {
             throw ValidationError("--option, --criterion and --score go with a new question or --edit ID")
         }
         if output != nil && export == nil { throw ValidationError("-o/--output goes with --export ID") }
+        if force && output == nil { throw ValidationError("--force only applies with -o FILE") }
         if (list || show != nil || export != nil || edit != nil) && !words.isEmpty {
             throw ValidationError("unexpected text '\(words.joined(separator: " "))': a question starts a new decision")
         }
@@ -87,7 +89,7 @@ struct DecideCommand: AsyncParsableCommand {
         if let export {
             let markdown = DecisionReport.markdown(try store.load(id: try store.resolve(export)))
             if let output {
-                try FileOutput.write(markdown, to: output)
+                try OutputFile.write(Data(markdown.utf8), to: output, force: force)
                 Console.status("wrote \(output)")
             } else {
                 Console.out(markdown)

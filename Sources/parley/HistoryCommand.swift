@@ -77,6 +77,11 @@ struct HistoryCommand: AsyncParsableCommand {
         @Option(help: "md or json.") var format: ExportFormat = .md
         @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
         var output: String?
+        @Flag(help: "Let -o replace an existing file.") var force = false
+
+        func validate() throws {
+            if force && output == nil { throw ValidationError("--force only applies with -o FILE") }
+        }
 
         func run() async throws {
             let store = try AppContext(global: global).openStore()
@@ -87,7 +92,7 @@ struct HistoryCommand: AsyncParsableCommand {
             case .json: text = try JSONOutput.encode(conversation) + "\n"
             }
             if let output {
-                try FileOutput.write(text, to: output)
+                try OutputFile.write(Data(text.utf8), to: output, force: force)
                 Console.status("exported \(conversation.id) to \(output)")
             } else {
                 Console.out(text)

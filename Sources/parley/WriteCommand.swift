@@ -93,7 +93,7 @@ struct WriteCommand: AsyncParsableCommand {
         let template = try context.loadTemplates().template(named: name)
         let values = try fieldValues()
         let filled = try TemplateFiller.fill(template, values: values, controls: try controls())
-        if let output, !force, DraftFile.exists(output) { throw DraftFile.SaveError.exists(path: output) }
+        if let output { try OutputFile.check(output, force: force) }
         let persona = try context.loadPersonas().persona(named: template.personaName)
         let writer = try makeWriter(context, persona: persona)
         let result = try await generate { onEvent in try await writer.start(filled, template: template, onEvent: onEvent) }
@@ -103,7 +103,7 @@ struct WriteCommand: AsyncParsableCommand {
     private func reviseDraft(_ prefix: String, _ context: AppContext) async throws {
         let store = try openDrafts(context)
         let draft = try store.load(id: try store.resolve(prefix))
-        if let output, !force, DraftFile.exists(output) { throw DraftFile.SaveError.exists(path: output) }
+        if let output { try OutputFile.check(output, force: force) }
         // The template may have been removed since; its kind's persona still fits.
         let personaName = (try? context.loadTemplates().template(named: draft.template))?.personaName ?? draft.kind.defaultPersona
         let persona = try context.loadPersonas().persona(named: personaName)

@@ -175,6 +175,34 @@ struct ConversationEngineTests {
         #expect(stored.messages.last?.status == .failed)
     }
 
+    /// A second writer refused because another Parley is replying in the conversation leaves no
+    /// trace: neither its question nor an empty reply (which would later show as "interrupted").
+    @Test func aTurnRefusedBecauseAnotherParleyIsReplyingWritesNothing() async throws {
+        defer { cleanUp() }
+        let engine = ConversationEngine(store: store)
+        let first = try await engine.send(
+            "One", to: .newConversation(persona: nil, mode: .chat), using: ScriptedBackend.replying(["Uno"]),
+            settings: TurnSettings()) { _ in }
+        let id = first.conversation.id
+        let before = try store.load(id: id).conversation
+        // Another process is streaming a reply into the same conversation right now.
+        let other = try ConversationStore(root: root, diagnostics: { _ in })
+        let busy = try other.beginReply(conversationID: id, messageID: "theirs")
+        let afterTheirs = try store.load(id: id).conversation
+
+        let backend = ScriptedBackend.replying(["never"])
+        await #expect(throws: StoreError.replyInProgress(id: id)) {
+            _ = try await engine.send("Two", to: .existing(id: id), using: backend, settings: TurnSettings()) { _ in }
+        }
+        #expect(backend.requests.all.isEmpty)
+        #expect(try store.load(id: id).conversation == afterTheirs)
+        #expect(afterTheirs.messages.count == before.messages.count + 1)
+        try busy.finish { $0.content = "theirs" }
+        let final = try store.load(id: id).conversation
+        #expect(final.messages.map(\.content) == ["One", "Uno", "theirs"])
+        #expect(!final.messages.contains { $0.status == .interrupted })
+    }
+
     @Test func unsavedTurnsWriteNothing() async throws {
         defer { cleanUp() }
         let outcome = try await ConversationEngine(store: nil).send(

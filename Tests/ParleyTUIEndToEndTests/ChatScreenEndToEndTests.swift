@@ -141,6 +141,26 @@ struct ChatScreenEndToEndTests {
         #expect(messages.last?.content.hasPrefix("piece1 piece2 ") == true)
     }
 
+    /// `/export FILE` follows the rules of `-o`: a file that exists is only replaced after a yes,
+    /// as `/save` asks (and `--force` is needed on the command line).
+    @Test func exportNeverReplacesAFileWithoutAYes() throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["Pong."]))
+        let screen = try TmuxScreen(["--base-url", server.baseURL.absoluteString, "--model", "m1"])
+        defer { screen.close() }
+        #expect(screen.waitFor { $0.contains("Message (Enter sends") }.ok)
+        try screen.type("Ping")
+        try screen.press("Enter")
+        #expect(screen.waitFor { $0.contains("Pong.") && $0.contains("idle") }.ok)
+
+        let file = screen.home.url.appendingPathComponent("notes.md")
+        try "mine\n".write(to: file, atomically: false, encoding: .utf8)
+        try screen.expectReplaceAskedFirst("/export md \(file.path)", file: file, original: "mine\n", done: "exported to")
+        #expect(try String(contentsOf: file, encoding: .utf8).contains("Pong."))
+        try screen.press("C-d")
+        #expect(screen.exitStatus() == 0)
+    }
+
     @Test func ctrlCTwiceOnAnIdleScreenQuits() throws {
         let server = try FaultServer()
         let screen = try TmuxScreen(["--base-url", server.baseURL.absoluteString, "--model", "m1"])

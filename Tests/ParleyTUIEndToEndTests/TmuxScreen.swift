@@ -1,5 +1,6 @@
 import Foundation
 import ParleyTestSupport
+import Testing
 
 /// A private tmux server running one `parley` chat screen: type into it, read the screen back,
 /// resize it. Each instance has its own socket name and kills its server when closed.
@@ -86,6 +87,27 @@ final class TmuxScreen {
             usleep(50_000)
         }
         return (false, last)
+    }
+
+    /// `command` (a `/save` or `/export`) aimed at the existing `file`, which holds `original`: the
+    /// screen asks before replacing it; `n` leaves it as it was, and the same command answered `y`
+    /// replaces it and shows `done`.
+    func expectReplaceAskedFirst(
+        _ command: String, file: URL, original: String, done: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        try type(command)
+        try press("Enter")
+        // The question may wrap inside its box: only its start is matched.
+        let asked = waitFor { $0.contains("exists. Replace it with") }
+        #expect(asked.ok, "\(asked.screen)", sourceLocation: sourceLocation)
+        try press("n")
+        #expect(waitFor { $0.contains("as it was") }.ok, sourceLocation: sourceLocation)
+        #expect(try String(contentsOf: file, encoding: .utf8) == original, sourceLocation: sourceLocation)
+        try type(command)
+        try press("Enter")
+        #expect(waitFor { $0.contains("exists. Replace it with") }.ok, sourceLocation: sourceLocation)
+        try press("y")
+        #expect(waitFor { $0.contains(done) }.ok, sourceLocation: sourceLocation)
     }
 
     /// The exit status printed after parley ended, once it has.

@@ -57,18 +57,7 @@ struct WriteModeEndToEndTests {
         // /save onto an existing file asks first: n leaves it, y replaces it.
         let file = screen.home.url.appendingPathComponent("slogans.txt")
         try "old text\n".write(to: file, atomically: true, encoding: .utf8)
-        try screen.type("/save \(file.path)")
-        try screen.press("Enter")
-        let asked = screen.waitFor { $0.contains("exists. Replace it with") }
-        #expect(asked.ok, "\(asked.screen)")
-        try screen.press("n")
-        #expect(screen.waitFor { $0.contains("as it was") }.ok)
-        #expect(try String(contentsOf: file, encoding: .utf8) == "old text\n")
-        try screen.type("/save \(file.path)")
-        try screen.press("Enter")
-        #expect(screen.waitFor { $0.contains("exists. Replace it with") }.ok)
-        try screen.press("y")
-        #expect(screen.waitFor { $0.contains("saved the draft to") }.ok)
+        try screen.expectReplaceAskedFirst("/save \(file.path)", file: file, original: "old text\n", done: "saved the draft to")
         #expect(try String(contentsOf: file, encoding: .utf8) == "1. Sip smarter.\n")
 
         try screen.press("C-d")

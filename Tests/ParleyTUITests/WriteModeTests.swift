@@ -352,24 +352,26 @@ struct WriteModeTests {
     @Test func saveOfAnExistingFileAsksAndOnlyYesOverwrites() throws {
         var (h, draft) = try WriteModeTests.withTwoVersions()
         let text = draft.current.text
-        #expect(WriteModeTests.command(&h, "/save out.txt") == [.saveDraft(text: text, path: "out.txt", overwrite: false)])
-        h.send(.draftSaveRefused(path: "out.txt", text: text))
-        #expect(h.state.overlay == .confirm(question: "out.txt exists. Replace it with the draft? (y/n)", action: .overwrite(path: "out.txt", text: text)))
+        #expect(WriteModeTests.command(&h, "/save out.txt") == [.saveText(text: text, path: "out.txt", overwrite: false, what: .draft)])
+        h.send(.saveRefused(path: "out.txt", text: text, what: .draft))
+        #expect(
+            h.state.overlay
+                == .confirm(question: "out.txt exists. Replace it with the draft? (y/n)", action: .overwrite(path: "out.txt", text: text, what: .draft)))
         #expect(h.render().textRows.contains { $0.contains("out.txt exists. Replace it") })
         #expect(h.key(.character("n")).isEmpty)
         #expect(h.state.overlay == .none)
         #expect(h.state.notice?.text == "left out.txt as it was")
         _ = WriteModeTests.command(&h, "/save out.txt")
-        h.send(.draftSaveRefused(path: "out.txt", text: text))
-        #expect(h.key(.character("y")) == [.saveDraft(text: text, path: "out.txt", overwrite: true)])
-        h.send(.draftSaved(path: "out.txt"))
+        h.send(.saveRefused(path: "out.txt", text: text, what: .draft))
+        #expect(h.key(.character("y")) == [.saveText(text: text, path: "out.txt", overwrite: true, what: .draft)])
+        h.send(.textSaved(path: "out.txt", what: .draft))
         #expect(h.state.notice?.text == "saved the draft to out.txt")
     }
 
     @Test func saveWritesTheVersionShown() throws {
         var (h, draft) = try WriteModeTests.withTwoVersions()
         h.key(.altPageUp)
-        #expect(WriteModeTests.command(&h, "/save first.txt") == [.saveDraft(text: try draft.version(1).text, path: "first.txt", overwrite: false)])
+        #expect(WriteModeTests.command(&h, "/save first.txt") == [.saveText(text: try draft.version(1).text, path: "first.txt", overwrite: false, what: .draft)])
     }
 
     @Test func copyInWriteModeCopiesTheDraftVersionShown() throws {

@@ -7,7 +7,8 @@ public struct StoreTemporaryDirectory: Sendable {
     public init(_ label: String = "store") throws {
         url = FileManager.default.temporaryDirectory
             .appendingPathComponent("parley-\(label)-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        // Private, as a storage root should be: the store warns about one that others can reach.
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 
     public func remove() {

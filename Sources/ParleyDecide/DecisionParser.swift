@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 
 /// A criterion as the model named it; the weight is nil when it gave none (or one outside 1-5).
 public struct ParsedCriterion: Sendable, Equatable {

@@ -2,10 +2,11 @@ import Foundation
 
 /// Finds and reads a JSON object inside a model's answer, forgiving what small models get wrong:
 /// prose around it, ```json fences, trailing commas, single-quoted strings, Python's True/False/None,
-/// and an answer cut off before its closing brackets.
-enum LenientJSON {
+/// and an answer cut off before its closing brackets. Shared by decide and write, which both read
+/// JSON from models that may not have been constrained to it.
+public enum LenientJSON {
     /// The first JSON object in `text` as Foundation values, or nil when there is none.
-    static func object(in text: String) -> [String: Any]? {
+    public static func object(in text: String) -> [String: Any]? {
         var candidates: [String] = []
         if let fenced = fencedBlock(in: text) { candidates.append(fenced) }
         candidates.append(text)

@@ -12,13 +12,6 @@ final class GrammarStateTable: @unchecked Sendable {
     static let maxTransitions = 1 << 20
     static let maxMasks = 512
 
-    /// Counters for benchmarks and tests.
-    struct Counters: Sendable, Equatable {
-        var masksComputed = 0
-        var maskCacheHits = 0
-        var trieNodesVisited = 0
-    }
-
     let grammar: Grammar
     let vocabulary: GrammarVocabulary
     private let lock = GrammarLock()
@@ -31,7 +24,6 @@ final class GrammarStateTable: @unchecked Sendable {
     private var otherNext: [UInt64: Int32] = [:]
     private var partialAllowed: [UInt64: Bool] = [:]
     private var masks: [MaskKey: GrammarTokenMask] = [:]
-    private(set) var counters = Counters()
 
     private static let unknown: Int32 = -2
     private static let dead: Int32 = -1
@@ -45,8 +37,6 @@ final class GrammarStateTable: @unchecked Sendable {
         self.grammar = grammar
         self.vocabulary = vocabulary
     }
-
-    var countersSnapshot: Counters { lock.withLock { counters } }
 
     // MARK: - Entry points (locked)
 
@@ -81,13 +71,9 @@ final class GrammarStateTable: @unchecked Sendable {
         try lock.withLock { () throws(GrammarError) -> (GrammarTokenMask, Bool) in
             trimIfFull()
             let key = MaskKey(set: intern(matcher.stacks), utf8: matcher.utf8.partial)
-            if let known = masks[key] {
-                counters.maskCacheHits += 1
-                return (known, true)
-            }
+            if let known = masks[key] { return (known, true) }
             let mask = try walk(from: key.set, after: key.utf8)
             masks[key] = mask
-            counters.masksComputed += 1
             return (mask, false)
         }
     }
@@ -158,14 +144,12 @@ final class GrammarStateTable: @unchecked Sendable {
         setAt[0] = start
         decoderAt[0] = GrammarUTF8Decoder(after: partial)
         let nodeCount = vocabulary.nodeCount
-        var visited = 0
         var i = 0
         try vocabulary.nodeBytes.withUnsafeBufferPointer { (bytes) throws(GrammarError) in
             try vocabulary.nodeDepths.withUnsafeBufferPointer { (depths) throws(GrammarError) in
                 try vocabulary.nodeSkips.withUnsafeBufferPointer { (skips) throws(GrammarError) in
                     try vocabulary.tokenStarts.withUnsafeBufferPointer { (tokenStarts) throws(GrammarError) in
                         while i < nodeCount {
-                            visited += 1
                             let depth = Int(depths[i])
                             var decoder = decoderAt[depth - 1]
                             var set = setAt[depth - 1]
@@ -201,7 +185,6 @@ final class GrammarStateTable: @unchecked Sendable {
                 }
             }
         }
-        counters.trieNodesVisited += visited
         return mask
     }
 }

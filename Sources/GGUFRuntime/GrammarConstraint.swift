@@ -31,6 +31,8 @@ public struct GrammarConstraint: Sendable {
         public var maskedTokens = 0
         /// Masks computed by a walk of the vocabulary trie (the rest came from the cache).
         public var masksComputed = 0
+
+        public init() {}
     }
 
     /// A constraint for a tokenizer's vocabulary; its end-of-generation tokens are the

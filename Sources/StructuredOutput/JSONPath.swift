@@ -5,7 +5,7 @@ enum JSONPath {
     static func appending(key: String, to path: String) -> String {
         var isPlain = !key.isEmpty
         for (offset, scalar) in key.unicodeScalars.enumerated() {
-            let isLetter = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_"
+            let isLetter = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || scalar == "_" || scalar == "$"
             let isDigit = ("0"..."9").contains(scalar)
             if !(isLetter || (offset > 0 && isDigit)) {
                 isPlain = false

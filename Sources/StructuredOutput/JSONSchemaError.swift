@@ -12,3 +12,9 @@ public struct JSONSchemaError: Error, Sendable, Equatable, CustomStringConvertib
 
     public var description: String { "\(reason) at \(path)" }
 }
+
+/// A name as messages quote it: 'name', or JSON-escaped when it holds characters that would
+/// break the message's single line.
+func shown(_ name: String) -> String {
+    name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || $0 == "'" } ? JSONWriter.quoted(name) : "'\(name)'"
+}

@@ -42,7 +42,7 @@ struct SchemaCompiler {
                 continue
             case "$defs", "definitions":
                 guard case .object(let definitions) = argument else {
-                    throw JSONSchemaError("'\(keyword)' must be an object of schemas", at: path)
+                    throw JSONSchemaError("\(shown(keyword)) must be an object of schemas", at: path)
                 }
                 for (name, definition) in definitions {
                     let definitionPointer = childPointer(keyword) + "/" + SchemaCompiler.escapePointerToken(name)
@@ -56,7 +56,7 @@ struct SchemaCompiler {
             case "type":
                 switch argument {
                 case .string(let name):
-                    guard SchemaCompiler.typeNames.contains(name) else { throw JSONSchemaError("unknown type '\(name)'", at: path) }
+                    guard SchemaCompiler.typeNames.contains(name) else { throw JSONSchemaError("unknown type \(shown(name))", at: path) }
                     node.types = [name]
                 case .array(let entries) where !entries.isEmpty:
                     var names: [String] = []
@@ -64,7 +64,7 @@ struct SchemaCompiler {
                         guard case .string(let name) = entry, SchemaCompiler.typeNames.contains(name) else {
                             throw JSONSchemaError("unknown type \(entry.serialized)", at: path)
                         }
-                        guard !names.contains(name) else { throw JSONSchemaError("type '\(name)' listed twice", at: path) }
+                        guard !names.contains(name) else { throw JSONSchemaError("type \(shown(name)) listed twice", at: path) }
                         names.append(name)
                     }
                     node.types = names
@@ -88,7 +88,7 @@ struct SchemaCompiler {
                 var names: [String] = []
                 for entry in entries {
                     guard case .string(let name) = entry else { throw JSONSchemaError("'required' must be a list of names", at: path) }
-                    guard !names.contains(name) else { throw JSONSchemaError("'\(name)' is required twice", at: path) }
+                    guard !names.contains(name) else { throw JSONSchemaError("\(shown(name)) is required twice", at: path) }
                     names.append(name)
                 }
                 node.required = names
@@ -122,7 +122,7 @@ struct SchemaCompiler {
                 node.enumValues = values
             case "anyOf", "oneOf":
                 guard case .array(let alternatives) = argument, !alternatives.isEmpty else {
-                    throw JSONSchemaError("'\(keyword)' must be a non-empty list of schemas", at: path)
+                    throw JSONSchemaError("\(shown(keyword)) must be a non-empty list of schemas", at: path)
                 }
                 var compiled: [Int] = []
                 for (i, alternative) in alternatives.enumerated() {
@@ -140,17 +140,17 @@ struct SchemaCompiler {
                 guard case .string(let name) = argument else { throw JSONSchemaError("'format' must be a string", at: path) }
                 guard let format = StringFormat(rawValue: name) else {
                     let supported = StringFormat.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw JSONSchemaError("unsupported format '\(name)' (supported: \(supported))", at: path)
+                    throw JSONSchemaError("unsupported format \(shown(name)) (supported: \(supported))", at: path)
                 }
                 node.format = format
             default:
-                throw JSONSchemaError("unsupported keyword '\(keyword)'", at: path)
+                throw JSONSchemaError("unsupported keyword \(shown(keyword))", at: path)
             }
         }
 
         if let properties = node.properties, let required = node.required {
             for name in required where !properties.contains(where: { $0.name == name }) {
-                throw JSONSchemaError("required property '\(name)' is not among the properties", at: path)
+                throw JSONSchemaError("required property \(shown(name)) is not among the properties", at: path)
             }
         }
         nodes[index] = node
@@ -161,7 +161,7 @@ struct SchemaCompiler {
     private mutating func resolve(_ reference: String, at path: String) throws -> Int {
         if let target = targets[reference] { return target }
         guard reference.hasPrefix("#/") else {
-            throw JSONSchemaError("unsupported $ref '\(reference)': only '#/...' pointers into this document", at: path)
+            throw JSONSchemaError("unsupported $ref \(shown(reference)): only '#/...' pointers into this document", at: path)
         }
         var target = document
         var targetPath = JSONPath.root
@@ -169,17 +169,17 @@ struct SchemaCompiler {
             let token = String(rawToken).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
             switch target {
             case .object(let object):
-                guard let next = object[token] else { throw JSONSchemaError("cannot resolve $ref '\(reference)'", at: path) }
+                guard let next = object[token] else { throw JSONSchemaError("cannot resolve $ref \(shown(reference))", at: path) }
                 target = next
                 targetPath = JSONPath.appending(key: token, to: targetPath)
             case .array(let elements):
                 guard let i = Int(token), elements.indices.contains(i) else {
-                    throw JSONSchemaError("cannot resolve $ref '\(reference)'", at: path)
+                    throw JSONSchemaError("cannot resolve $ref \(shown(reference))", at: path)
                 }
                 target = elements[i]
                 targetPath = JSONPath.appending(index: i, to: targetPath)
             default:
-                throw JSONSchemaError("cannot resolve $ref '\(reference)'", at: path)
+                throw JSONSchemaError("cannot resolve $ref \(shown(reference))", at: path)
             }
         }
         // Register before reading, so a cycle back to this reference ends here.
@@ -193,14 +193,14 @@ struct SchemaCompiler {
 
     private static func count(_ value: JSONValue, _ keyword: String, at path: String) throws -> Int {
         guard case .number(let n) = value, n.isIntegerLiteral, let v = n.int64Value, v >= 0, v <= Int64(Int32.max) else {
-            throw JSONSchemaError("'\(keyword)' must be a non-negative integer", at: path)
+            throw JSONSchemaError("\(shown(keyword)) must be a non-negative integer", at: path)
         }
         return Int(v)
     }
 
     private static func number(_ value: JSONValue, _ keyword: String, at path: String) throws -> JSONNumber {
         guard case .number(let n) = value, n.doubleValue.isFinite else {
-            throw JSONSchemaError("'\(keyword)' must be a number", at: path)
+            throw JSONSchemaError("\(shown(keyword)) must be a number", at: path)
         }
         return n
     }
@@ -224,3 +224,4 @@ struct SchemaCompiler {
         for index in graph.nodes.indices { try visit(index) }
     }
 }
+

@@ -37,6 +37,8 @@ struct SchemaErrorTests {
         (##"{"$ref": "#/$defs/a", "$defs": {"a": {"$ref": "#/$defs/a"}}}"##, "$ref cycle that never reaches a value at $.$defs.a"),
         (##"{"$defs": {"a": {"anyOf": [{"$ref": "#/$defs/a"}, {"type": "null"}]}}}"##,
          "$ref cycle that never reaches a value at $.$defs.a"),
+        ("{\"a\\nb\": 1}", #"unsupported keyword "a\nb" at $"#),
+        (#"{"type": "it's"}"#, #"unknown type "it's" at $"#),
         ("[]", "a schema must be an object, not array at $"),
         ("true", "a schema must be an object, not boolean at $"),
     ])

@@ -32,6 +32,8 @@ let package = Package(
         // Optimised even in debug builds: at -O0 the model tests would take many minutes.
         .target(name: "CGGUFKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(name: "GGUFRuntime", dependencies: ["CGGUFKernels"]),
+        // JSON values that keep key order, JSON Schema (a supported subset): conversion to a GBNF grammar and validation. Foundation only.
+        .target(name: "StructuredOutput"),
         // Greedy-generation speed of the GGUF runtime (a benchmark tool, not shipped).
         .executableTarget(name: "gguf-bench", dependencies: ["GGUFRuntime"], path: "Benchmarks/GGUFBench"),
         // Adapts the GGUF runtime to the ChatBackend seam.
@@ -75,6 +77,7 @@ let package = Package(
         .executableTarget(
             name: "http-stream-bench", dependencies: ["ParleyHTTP", "ParleyTestSupport"], path: "Benchmarks/http-stream-bench"),
         .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StructuredOutputTests", dependencies: ["StructuredOutput"]),
         // The decision analysis benchmark (matrix sizes against time per recomputation).
         .executableTarget(name: "parley-decide-bench", dependencies: ["ParleyDecide"], path: "Benchmarks/DecideBench"),
         .testTarget(

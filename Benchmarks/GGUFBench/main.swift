@@ -5,6 +5,7 @@
 // usage: gguf-bench MODEL [-t THREADS] [-n TOKENS] [-r REPEATS] [--prompt-ids 1,2,3] [--print-ids]
 //        gguf-bench MODEL --chat-ttft PROMPT_TOKENS [-t THREADS] [-r REPEATS]
 //        gguf-bench MODEL --rss-context CONTEXT [-t THREADS] [-n TOKENS]
+//        gguf-bench MODEL --grammar FILE [--prompt TEXT | --prompt-ids 1,2,3] [--temperature T] [-t THREADS] [-n TOKENS] [-r REPEATS]
 //
 // --chat-ttft: time to first token of a chat request whose templated prompt is
 // PROMPT_TOKENS tokens, the way the local backend answers one: render the model's
@@ -14,6 +15,10 @@
 // --rss-context: peak resident memory (VmHWM) of a model with a CONTEXT-token KV
 // cache and its tokenizer, after filling the context with prompt batches and
 // generating TOKENS tokens at its end, against the budget file size + KV cache + 64 MiB.
+// --grammar: tgN greedy without and with the GBNF grammar in FILE, alternating, after a
+// chat prompt (TEXT, or one asking for a JSON decision matrix; --prompt-ids: raw ids);
+// prints both rates and their ratio (e.g. Benchmarks/decision-matrix.gbnf). --temperature
+// samples instead (top-k 40, top-p 0.95, min-p 0.05, seed 1), masking at every token.
 
 import Foundation
 import GGUFRuntime
@@ -49,6 +54,10 @@ var printIds = false
 var topCount = 0
 var chatTTFT = 0
 var rssContext = 0
+var grammarPath: String?
+var promptText: String?
+var promptIdsGiven = false
+var temperature: Float = 0
 while !arguments.isEmpty {
     let flag = arguments.removeFirst()
     func next() -> String {
@@ -60,7 +69,12 @@ while !arguments.isEmpty {
     case "-n": generate = Int(next()) ?? generate
     case "-r": repeats = Int(next()) ?? repeats
     case "-p": promptLength = Int(next()) ?? 0
-    case "--prompt-ids": promptIds = next().split(separator: ",").compactMap { Int32($0) }
+    case "--prompt-ids":
+        promptIds = next().split(separator: ",").compactMap { Int32($0) }
+        promptIdsGiven = true
+    case "--grammar": grammarPath = next()
+    case "--prompt": promptText = next()
+    case "--temperature": temperature = Float(next()) ?? 0
     case "--print-ids": printIds = true
     case "--top": topCount = Int(next()) ?? 5
     case "--chat-ttft": chatTTFT = Int(next()) ?? 100
@@ -72,6 +86,12 @@ while !arguments.isEmpty {
 do {
     if chatTTFT > 0 {
         try measureTimeToFirstToken(path: path, promptTokens: chatTTFT, threads: threads, repeats: repeats)
+        exit(0)
+    }
+    if let grammarPath {
+        try measureGrammar(
+            path: path, grammarPath: grammarPath, prompt: promptText, promptIds: promptIdsGiven ? promptIds : nil,
+            threads: threads, generate: generate, repeats: repeats, temperature: temperature, printIds: printIds)
         exit(0)
     }
     if rssContext > 0 {

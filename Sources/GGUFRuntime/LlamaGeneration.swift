@@ -8,6 +8,10 @@ public enum GenerationStop: Sendable, Equatable {
     case cancelled
     /// The KV cache is full.
     case contextFull
+    /// The grammar accepted the output and allowed nothing more, not even an end-of-generation
+    /// token (none was known). With a tokenizer's end-of-generation tokens this does not happen:
+    /// a complete output ends with `.stopToken` as in llama.cpp.
+    case grammarComplete
 }
 
 /// The tokens a generation produced and why it ended.
@@ -31,11 +35,20 @@ extension LlamaSession {
     /// `maxTokens` tokens, calling `onToken` with each (before it is evaluated).
     /// `isCancelled` is checked between tokens; cancellation ends the generation
     /// normally with `.cancelled`. Sampled stop tokens end it and are not evaluated.
+    ///
+    /// `grammar`: when given, every token is picked under it (see `GrammarConstraint.sample`:
+    /// disallowed tokens are masked before any sampler) and the constraint advances past it;
+    /// the grammar's end-of-generation tokens then end generation too, and are allowed only
+    /// where the grammar accepts, so a finished output ends with `.stopToken` as in llama-server.
+    /// If the output is incomplete and no token can continue it, this throws
+    /// `GrammarError.noAllowedToken` (the tokens so far have gone to `onToken`). Without a
+    /// grammar, generation is unchanged.
     public func generate(
         prompt: [Int32],
         maxTokens: Int,
         sampler: inout Sampler,
         stopTokens: Set<Int32>,
+        grammar: GrammarConstraint? = nil,
         isCancelled: () -> Bool = { Task.isCancelled },
         onToken: (Int32) throws -> Void = { _ in }
     ) throws -> GenerationResult {
@@ -52,12 +65,29 @@ extension LlamaSession {
             start = [last]
         }
         var logits = try evaluate(tokens: start)
+        var constraint = grammar
         while result.tokens.count < maxTokens {
             if isCancelled() {
                 result.stop = .cancelled
                 return result
             }
-            let token = sampler.sample(logits: logits, history: tokens)
+            let token: Int32
+            if constraint != nil {
+                guard let picked = try constraint!.sample(
+                    logits: logits, history: tokens, sampler: &sampler, stopTokens: stopTokens)
+                else {
+                    result.stop = .grammarComplete
+                    return result
+                }
+                if constraint!.endOfGeneration.contains(picked) {
+                    result.stop = .stopToken(picked)
+                    return result
+                }
+                try constraint!.accept(picked, stopTokens: stopTokens)
+                token = picked
+            } else {
+                token = sampler.sample(logits: logits, history: tokens)
+            }
             if stopTokens.contains(token) {
                 result.stop = .stopToken(token)
                 return result

@@ -39,8 +39,22 @@ public struct Sampler: Sendable {
         random = SplitMix64(seed: parameters.seed)
     }
 
+    /// True when sampling always takes the most likely token (no randomness).
+    public var isGreedy: Bool { parameters.temperature <= 0 || parameters.topK == 1 }
+
     /// The next token given `logits` and the tokens so far (for the repetition penalty).
     public mutating func sample(logits: [Float], history: [Int32]) -> Int32 {
+        sample(logits, history: history, masked: false)
+    }
+
+    /// Like `sample(logits:history:)` for logits a grammar has masked (disallowed ones are
+    /// -infinity, at least one is finite): masked tokens are never picked, even when rounding
+    /// leaves the cumulative probability short of the random draw.
+    mutating func sample(maskedLogits logits: [Float], history: [Int32]) -> Int32 {
+        sample(logits, history: history, masked: true)
+    }
+
+    private mutating func sample(_ logits: [Float], history: [Int32], masked: Bool) -> Int32 {
         var scores = logits
         let p = parameters
         if p.repetitionPenalty != 1, p.repetitionPenalty > 0, p.repetitionWindow > 0 {
@@ -59,6 +73,11 @@ public struct Sampler: Sendable {
             candidates = Self.topIndices(scores, k: p.topK)
         } else {
             candidates.sort { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+        }
+        if masked {
+            // Masked tokens sort last and have probability 0: dropping them changes no
+            // probability, only what the fallback after the draw can return.
+            while let last = candidates.last, scores[last] == -.infinity, candidates.count > 1 { candidates.removeLast() }
         }
         var probabilities = Self.softmax(candidates.map { scores[$0] })
         if p.topP < 1 {

@@ -37,6 +37,8 @@ public final class Tokenizer: Sendable {
     private let singleByteTokens: [Int32]
     private let ignoreMerges: Bool
     private let sentencePiece: SentencePieceEncoder?
+    /// The byte trie grammars walk, built on first use (see `grammarVocabulary`).
+    let grammarVocabularySlot = GrammarVocabularySlot()
 
     public var vocabularySize: Int { tokenStrings.count }
 

@@ -115,7 +115,7 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
         }
         continuation.yield(.usage(TokenUsage(promptTokens: prompt.count, completionTokens: result.tokens.count)))
         switch result.stop {
-        case .stopToken:
+        case .stopToken, .grammarComplete:
             continuation.yield(.finish(.stop))
         case .cancelled:
             // Cancelled by the consumer: the stream just ends. A stop string is a normal end.

@@ -41,6 +41,26 @@ import Testing
         #expect(drawn == [0])
     }
 
+    @Test func maskedLogitsAreNeverPicked() {
+        // Grammar masks: most tokens -infinity. Whatever the settings, only finite ones come out,
+        // and greedy picks the best finite one.
+        var logits = [Float](repeating: -.infinity, count: 1000)
+        for (i, value) in [(3, 0.5), (500, 2.0), (999, 1.9)] as [(Int, Float)] { logits[i] = value }
+        let settings = [
+            SamplingParameters(temperature: 2, topK: 0, topP: 1, minP: 0, repetitionPenalty: 1.3, seed: 7),
+            SamplingParameters(temperature: 1, topK: 40, topP: 0.95, minP: 0.05, seed: 8),
+            SamplingParameters(temperature: 5, topK: 2, topP: 1, minP: 0, seed: 9),
+        ]
+        for parameters in settings {
+            var sampler = Sampler(parameters)
+            let drawn = Set((0..<300).map { _ in sampler.sample(maskedLogits: logits, history: [500, 3]) })
+            #expect(drawn.isSubset(of: [3, 500, 999]) && !drawn.isEmpty)
+        }
+        var greedy = Sampler(.greedy)
+        #expect(greedy.isGreedy && greedy.sample(maskedLogits: logits, history: []) == 500)
+        #expect(!Sampler(SamplingParameters(temperature: 0.8)).isGreedy)
+    }
+
     @Test func repetitionPenaltyDemotesSeenTokens() {
         var plain = Sampler(.greedy)
         #expect(plain.sample(logits: Self.logits, history: [1]) == 1)

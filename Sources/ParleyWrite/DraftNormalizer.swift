@@ -1,0 +1,67 @@
+import Foundation
+
+/// The fixes Parley makes to a model's text before anyone sees it, so the draft has the shape its
+/// template promises: an answer wrapped whole in a code fence is unwrapped (unless the template
+/// wants a code block), an email gets its subject line and is signed with the sender's name, a
+/// piece with a title gets one, and numbered lists count from 1.
+public enum DraftNormalizer {
+    /// The text a model's answer makes for a template (nil: no template, plain text): a JSON
+    /// answer of a structured template rendered (an answer that is not JSON is taken as text),
+    /// then normalised.
+    public static func finish(_ answer: String, template: WritingTemplate?, values: [String: String]) -> String {
+        let structure = template?.structure ?? TemplateStructure()
+        var text = answer
+        if structure.output == .json, let rendered = JSONDraftRenderer.render(answer, structure: structure, values: values) {
+            text = rendered
+        }
+        return normalize(text, structure: structure, values: values)
+    }
+
+    public static func normalize(_ text: String, structure: TemplateStructure, values: [String: String]) -> String {
+        var text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !structure.codeBlock, let inner = unfenced(text) { text = inner }
+        if let subject = structure.subject {
+            text = SubjectLine.ensure(text, fallback: TemplateStructure.fill(subject, values))
+        }
+        if let signOff = structure.signOff {
+            text = signed(text, name: TemplateStructure.fill(signOff, values))
+        }
+        if let title = structure.title {
+            let first = text.components(separatedBy: "\n").first ?? ""
+            if first.trimmingCharacters(in: .whitespaces).isEmpty || ListNumbering.numberedItem(first) != nil {
+                text = SubjectLine.capitalised(TemplateStructure.fill(title, values)) + "\n\n" + text
+            }
+        }
+        return ListNumbering.renumber(text).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The text signed with `name`: kept when one of its last three lines already has the name;
+    /// otherwise a short last line without a full stop (the model's own name, often the
+    /// example's) is replaced, or a sign-off is added.
+    static func signed(_ text: String, name: String) -> String {
+        guard !name.isEmpty else { return text }
+        var lines = text.components(separatedBy: "\n")
+        let filled = lines.indices.filter { !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty }
+        let wanted = TextTokens.tokens(name)
+        if filled.suffix(3).contains(where: { CopyDetector.contains(TextTokens.tokens(lines[$0]), wanted) }) { return text }
+        if let last = filled.last, filled.count > 1 {
+            let line = lines[last].trimmingCharacters(in: .whitespaces)
+            let before = lines[filled[filled.count - 2]].trimmingCharacters(in: .whitespaces)
+            if TextTokens.wordCount(line) <= 4, !".!?:".contains(line.last ?? "."), before.hasSuffix(",") {
+                lines[last] = name
+                return lines.joined(separator: "\n")
+            }
+        }
+        return text + "\n\nBest regards,\n" + name
+    }
+
+    /// The body of a text that is one fenced block and nothing else, or nil.
+    static func unfenced(_ text: String) -> String? {
+        var lines = text.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n")
+        guard lines.count >= 2, lines.first!.hasPrefix("```"), lines.last!.trimmingCharacters(in: .whitespaces) == "```" else { return nil }
+        lines.removeFirst()
+        lines.removeLast()
+        guard !lines.contains(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("```") }) else { return nil }
+        return lines.joined(separator: "\n")
+    }
+}

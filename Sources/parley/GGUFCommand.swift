@@ -9,7 +9,7 @@ import ParleyLocal
 struct GGUFCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gguf", abstract: "Inspect, tokenize with and run a GGUF model file.",
-        subcommands: [Info.self, Tokenize.self, Generate.self])
+        subcommands: [Info.self, Tokenize.self, Generate.self, GrammarOf.self])
 
     /// A runtime error, named with the file it concerns.
     struct Failure: UserFacingError {
@@ -54,6 +54,19 @@ struct GGUFCommand: AsyncParsableCommand {
             let tokenizer = try GGUFCommand.open(file) { try Tokenizer(file: GGUFFile(path: file)) }
             let ids = tokenizer.encode(text, parseSpecial: special)
             Console.out("[" + ids.map(String.init).joined(separator: ",") + "]\n")
+        }
+    }
+
+    struct GrammarOf: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "grammar",
+            abstract: "Print the GBNF grammar a JSON schema becomes (the language llama.cpp's converter gives).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("The JSON schema: a file, or the schema itself ({...}).", valueName: "file|json"))
+        var schema: String
+
+        func run() async throws {
+            Console.out(try ResponseGrammar.gbnf(for: ResponseFormatSource.schema(schema)))
         }
     }
 

@@ -21,11 +21,11 @@ struct StructuredOutputCommandTests {
         return url.path
     }
 
-    @Test func askUnderASchemaPrintsOnlyJSONThatValidatesOnTheLocalModel() throws {
+    @Test func askUnderASchemaPrintsOnlyJSONThatValidatesOnTheLocalModel() async throws {
         let runner = try ParleyRunner()
         defer { runner.remove() }
         let schema = try write(Self.yesNoSchema, named: "yes-no.json", in: runner)
-        let result = try runner.run(["ask", "--gguf", Self.model, "--schema", schema, "Is water wet?"])
+        let result = try await runner.run(["ask", "--gguf", Self.model, "--schema", schema, "Is water wet?"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasSuffix("}\n"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -37,10 +37,10 @@ struct StructuredOutputCommandTests {
         #expect(reply.content.trimmingCharacters(in: .whitespacesAndNewlines) == result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    @Test func askJSONGivesTheReplyAlreadyParsed() throws {
+    @Test func askJSONGivesTheReplyAlreadyParsed() async throws {
         let runner = try ParleyRunner()
         defer { runner.remove() }
-        let result = try runner.run(["ask", "--json", "--no-save", "--gguf", Self.model, "--schema", Self.yesNoSchema, "Is fire cold?"])
+        let result = try await runner.run(["ask", "--json", "--no-save", "--gguf", Self.model, "--schema", Self.yesNoSchema, "Is fire cold?"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let reply = try #require(object["reply"] as? [String: Any])
@@ -52,31 +52,31 @@ struct StructuredOutputCommandTests {
         #expect(answer.lowerBound < why.lowerBound)
     }
 
-    @Test func aGrammarShapesTheLocalReply() throws {
+    @Test func aGrammarShapesTheLocalReply() async throws {
         let runner = try ParleyRunner()
         defer { runner.remove() }
         let grammar = try write("root ::= (\"yes\" | \"no\") \".\"\n", named: "yes-no.gbnf", in: runner)
-        let result = try runner.run(["ask", "--no-save", "--gguf", Self.model, "--grammar", grammar, "Is the sun hot?"])
+        let result = try await runner.run(["ask", "--no-save", "--gguf", Self.model, "--grammar", grammar, "Is the sun hot?"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(["yes.\n", "no.\n"].contains(result.stdout))
     }
 
-    @Test func generateTakesASchemaAndAGrammar() throws {
+    @Test func generateTakesASchemaAndAGrammar() async throws {
         let runner = try ParleyRunner()
         defer { runner.remove() }
         let prompt = "<|im_start|>user\nIs water wet?<|im_end|>\n<|im_start|>assistant\n"
-        let schema = try runner.run(["gguf", "generate", Self.model, "--prompt", prompt, "--tokens", "80", "--schema", Self.yesNoSchema])
+        let schema = try await runner.run(["gguf", "generate", Self.model, "--prompt", prompt, "--tokens", "80", "--schema", Self.yesNoSchema])
         #expect(schema.status == 0, "\(schema.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(schema.stdout.utf8)) as? [String: Any])
         #expect(["yes", "no"].contains(object["answer"] as? String))
         let grammar = try write("root ::= [0-9]{3}\n", named: "digits.gbnf", in: runner)
-        let digits = try runner.run(["gguf", "generate", Self.model, "--prompt", prompt, "--grammar", grammar])
+        let digits = try await runner.run(["gguf", "generate", Self.model, "--prompt", prompt, "--grammar", grammar])
         #expect(digits.status == 0, "\(digits.stderr)")
         let number = digits.stdout.trimmingCharacters(in: .newlines)
         #expect(number.count == 3 && number.allSatisfy { $0.isNumber }, "\(number)")
     }
 
-    @Test func badSchemasAndGrammarsAreOneLineErrorsAndNothingIsStored() throws {
+    @Test func badSchemasAndGrammarsAreOneLineErrorsAndNothingIsStored() async throws {
         let runner = try ParleyRunner()
         defer { runner.remove() }
         let unsupported = try write(#"{"type": "object", "patternProperties": {"^x": {"type": "string"}}}"#, named: "pp.json", in: runner)
@@ -91,7 +91,7 @@ struct StructuredOutputCommandTests {
             (["--schema", Self.yesNoSchema, "--grammar", badGrammar], "not both"),
         ]
         for (flags, expected) in cases {
-            let result = try runner.run(["ask", "--gguf", Self.model] + flags + ["hello"])
+            let result = try await runner.run(["ask", "--gguf", Self.model] + flags + ["hello"])
             #expect(result.status != 0, "\(flags)")
             #expect(result.stderr.contains(expected), "\(flags): \(result.stderr)")
             #expect(result.stderr.trimmingCharacters(in: .newlines).split(separator: "\n").count == 1, "\(result.stderr)")
@@ -100,25 +100,25 @@ struct StructuredOutputCommandTests {
         #expect(runner.conversationFiles().isEmpty)
     }
 
-    @Test func aGrammarIsRefusedForAServerBeforeAnythingIsSentOrStored() throws {
+    @Test func aGrammarIsRefusedForAServerBeforeAnythingIsSentOrStored() async throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["never"]))
         let runner = try ParleyRunner()
         defer { runner.remove() }
         let grammar = try write("root ::= \"yes\"\n", named: "yes.gbnf", in: runner)
-        let result = try runner.run(["ask", "--base-url", server.baseURL.absoluteString, "--model", "m", "--grammar", grammar, "hi"])
+        let result = try await runner.run(["ask", "--base-url", server.baseURL.absoluteString, "--model", "m", "--grammar", grammar, "hi"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("only with the local backend"), "\(result.stderr)")
         #expect(server.requests(to: "/v1/chat/completions").isEmpty)
         #expect(runner.conversationFiles().isEmpty)
     }
 
-    @Test func aServerReplyThatDoesNotValidateIsAnErrorAndIsKeptAsItCame() throws {
+    @Test func aServerReplyThatDoesNotValidateIsAnErrorAndIsKeptAsItCame() async throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .openAIStream(pieces: [#"{"answer": "maybe", "#, #""why": "unsure"}"#]))
         let runner = try ParleyRunner()
         defer { runner.remove() }
-        let result = try runner.run(["ask", "--base-url", server.baseURL.absoluteString, "--model", "m", "--schema", Self.yesNoSchema, "hi"])
+        let result = try await runner.run(["ask", "--base-url", server.baseURL.absoluteString, "--model", "m", "--schema", Self.yesNoSchema, "hi"])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("does not follow the schema"), "\(result.stderr)")
@@ -131,7 +131,7 @@ struct StructuredOutputCommandTests {
         #expect(format["type"] as? String == "json_schema")
     }
 
-    @Test func aServerWithoutStructuredOutputIsAskedAgainAndTheReplyStillChecked() throws {
+    @Test func aServerWithoutStructuredOutputIsAskedAgainAndTheReplyStillChecked() async throws {
         let server = try FaultServer()
         server.route(
             "POST", "/v1/chat/completions",
@@ -139,7 +139,7 @@ struct StructuredOutputCommandTests {
             .openAIStream(pieces: [#"{"answer": "no", "why": "it burns"}"#]))
         let runner = try ParleyRunner()
         defer { runner.remove() }
-        let result = try runner.run(["ask", "--no-save", "--base-url", server.baseURL.absoluteString, "--model", "m", "--schema", Self.yesNoSchema, "hi"])
+        let result = try await runner.run(["ask", "--no-save", "--base-url", server.baseURL.absoluteString, "--model", "m", "--schema", Self.yesNoSchema, "hi"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "{\"answer\": \"no\", \"why\": \"it burns\"}\n")
         #expect(result.stderr.contains("checks the reply against the schema itself"))

@@ -57,16 +57,19 @@ struct StructuredFixtureTests {
     }
 
     @Test(arguments: StructuredFixture.all)
-    func greedyConstrainedOutputEqualsLlamaServer(_ fixture: StructuredFixture) throws {
+    func greedyConstrainedOutputEqualsLlamaServer(_ fixture: StructuredFixture) async throws {
         let model = try #require(Self.model, "the default model is missing at \(DefaultModel.path)")
         let tokenizer = try #require(Self.tokenizer)
         let grammar = try Grammar(gbnf: ResponseGrammar.gbnf(for: fixture.format))
         let constraint = try GrammarConstraint(grammar: grammar, tokenizer: tokenizer)
-        var sampler = Sampler(.greedy)
-        let session = model.makeSession()
-        let result = try session.generate(
-            prompt: fixture.promptTokens, maxTokens: StructuredFixture.nPredict, sampler: &sampler,
-            stopTokens: tokenizer.endOfGenerationIDs, grammar: constraint)
+        // On a thread of its own: seconds of model work would otherwise hold one of the few
+        // cooperative threads the other suites' async tests need.
+        let result = try await onOwnThread {
+            var sampler = Sampler(.greedy)
+            return try model.makeSession().generate(
+                prompt: fixture.promptTokens, maxTokens: StructuredFixture.nPredict, sampler: &sampler,
+                stopTokens: tokenizer.endOfGenerationIDs, grammar: constraint)
+        }
         // llama-server lists the end-of-generation token it sampled last; Parley reports it as the stop.
         #expect(result.tokens == Array(fixture.expectedTokens.dropLast()))
         #expect(result.stop == .stopToken(try #require(fixture.expectedTokens.last)))
@@ -76,5 +79,12 @@ struct StructuredFixtureTests {
             let violations = try JSONSchema(parsing: schema).validate(try JSONValue.parse(text))
             #expect(violations.isEmpty, "\(violations)")
         }
+    }
+}
+
+/// Runs `work` on a new thread and waits for it without blocking a cooperative thread.
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }

@@ -19,7 +19,7 @@ let package = Package(
         // Crash-safe JSON persistence: conversations, index, locks, quarantine, trash.
         .target(name: "ParleyStore", dependencies: ["ParleyCore"]),
         // The conversation engine: runs a turn, checkpoints the reply as it streams.
-        .target(name: "ParleyEngine", dependencies: ["ParleyCore", "ParleyStore"]),
+        .target(name: "ParleyEngine", dependencies: ["ParleyCore", "ParleyStore", "StructuredOutput"]),
         // The config file: backends and defaults, validated on load.
         .target(name: "ParleyConfig", dependencies: ["ParleyCore", "TOMLKit"]),
         // Persona files: YAML front matter, a system prompt and few-shot examples.
@@ -31,13 +31,16 @@ let package = Package(
         // The in-process GGUF runtime; knows nothing of Parley.
         // Optimised even in debug builds: at -O0 the model tests would take many minutes.
         .target(name: "CGGUFKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
-        .target(name: "GGUFRuntime", dependencies: ["CGGUFKernels"]),
+        // Grammar matching and sampling are Swift: optimised in debug builds too, for the same reason.
+        .target(
+            name: "GGUFRuntime", dependencies: ["CGGUFKernels"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // JSON values that keep key order, JSON Schema (a supported subset): conversion to a GBNF grammar and validation. Foundation only.
         .target(name: "StructuredOutput"),
         // Greedy-generation speed of the GGUF runtime (a benchmark tool, not shipped).
         .executableTarget(name: "gguf-bench", dependencies: ["GGUFRuntime"], path: "Benchmarks/GGUFBench"),
         // Adapts the GGUF runtime to the ChatBackend seam.
-        .target(name: "ParleyLocal", dependencies: ["ParleyCore", "GGUFRuntime"]),
+        .target(name: "ParleyLocal", dependencies: ["ParleyCore", "GGUFRuntime", "StructuredOutput"]),
         // Decision support: the matrix arithmetic, tolerant reading of model answers, the staged flow.
         .target(name: "ParleyDecide", dependencies: ["ParleyCore", "ParleyStore", "ParleyEngine"]),
         // The chat screen, pure: state, reducer, key decoding, display width, wrapping, views into a cell buffer.
@@ -52,7 +55,7 @@ let package = Package(
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
                 "ParleyWrite", "ParleyDecide", "ParleyLocal", "GGUFRuntime",
-                "ParleyTUI", "CursesTerminal",
+                "ParleyTUI", "CursesTerminal", "StructuredOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -72,7 +75,8 @@ let package = Package(
         .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas"]),
         .testTarget(name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyLocalTests", dependencies: ["ParleyLocal", "ParleyCore", "GGUFRuntime"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ParleyLocalTests", dependencies: ["ParleyLocal", "ParleyCore", "GGUFRuntime", "StructuredOutput"], exclude: ["Fixtures"]),
         // Streams from the fault server as fast as it can and reports the cost per chunk.
         .executableTarget(
             name: "http-stream-bench", dependencies: ["ParleyHTTP", "ParleyTestSupport"], path: "Benchmarks/http-stream-bench"),

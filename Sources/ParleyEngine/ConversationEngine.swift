@@ -158,11 +158,18 @@ public struct ConversationEngine: Sendable {
                 errorText = "the reply stream ended before the reply was complete"
             }
         }
-        return try await finish(
+        var outcome = try await finish(
             conversation, placeholder: placeholder, recorder: writer,
             content: content, reasoning: reasoning,
             status: status, finishReason: recordedReason, usage: usage, error: errorText,
             backendModel: backend.descriptor.model)
+        // A schema reply is checked here, whatever the backend promised: the raw text stays stored
+        // as it came, and the caller says what is wrong with it.
+        if case .jsonSchema(_, let schema)? = settings.format, outcome.reply.status == .complete {
+            outcome.formatCheck = ReplyFormatCheck.check(
+                outcome.reply.content, schema: schema, cutAtTokenLimit: outcome.reply.finishReason == FinishReason.length.rawValue)
+        }
+        return outcome
     }
 
     /// Records the reply's final state and returns the conversation with it: through the stream's

@@ -52,6 +52,9 @@ public enum TurnEvent: Sendable, Equatable {
 public struct TurnOutcome: Sendable {
     public var conversation: Conversation
     public var reply: Message
+    /// For a turn under a JSON schema whose reply completed: whether the reply validates (and its
+    /// parsed value). Nil otherwise.
+    public var formatCheck: ReplyFormatCheck?
     /// The one-line reason when the reply did not complete, nil when it did.
     public var failure: String? { reply.status == .complete ? nil : (reply.error ?? reply.status.rawValue) }
 }

@@ -21,6 +21,7 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
     private let queue = DispatchQueue(label: "parley.local-backend")
     private let session: LlamaSession
     private let counts = TokenCountCache()
+    private let constraints = ResponseConstraintCache()
 
     /// The penalty for repeating one of the last 64 tokens. Small models loop without it; 1.1 is
     /// the long-standing choice of llama.cpp-based chat front ends.
@@ -95,13 +96,15 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
         let shared = 0
         let remaining = contextSize - prompt.count
         let maxTokens = min(request.sampling.maxTokens ?? remaining, remaining)
+        // A schema or grammar constrains every token: what cannot continue it is never sampled.
+        let constraint = try request.format.map { try constraints.constraint(for: $0, tokenizer: tokenizer) }
         var sampler = Sampler(samplingParameters(request.sampling))
         var decoder = UTF8StreamDecoder()
         var stopScanner = StopStringScanner(stops: request.sampling.stop)
         var stoppedByString = false
         let result = try session.generate(
             prompt: Array(prompt[shared...]), maxTokens: maxTokens, sampler: &sampler, stopTokens: stopTokens,
-            isCancelled: { isCancelled() || stoppedByString }
+            grammar: constraint, isCancelled: { isCancelled() || stoppedByString }
         ) { token in
             let text = decoder.append(tokenizer.pieceBytes(token))
             guard !text.isEmpty else { return }

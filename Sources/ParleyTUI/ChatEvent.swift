@@ -23,6 +23,8 @@ public enum ChatEvent: Sendable, Equatable {
     case conversationTrashed(id: String)
     case conversationRenamed(id: String, title: String)
     case personaChanged(String)
+    /// The schema the next replies follow (its name), or nil when none does.
+    case schemaChanged(String?)
     case backendChanged(BackendInfo)
     /// The models the backend's server offers (for `/model` completion).
     case modelsListed([String])
@@ -74,6 +76,9 @@ public enum ChatEffect: Sendable, Equatable {
     case trashConversation(id: String)
     case setMode(conversationID: String, mode: Mode)
     case addSystemMessage(conversationID: String, text: String)
+    /// Read and check the JSON schema in the file (`schemaChanged` on success); nil stops
+    /// applying one.
+    case setSchema(path: String?)
     case setPersona(String, conversationID: String?)
     case setBackend(String)
     case setModel(String)

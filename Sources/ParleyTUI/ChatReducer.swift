@@ -130,6 +130,10 @@ public struct ChatReducer: Sendable {
                 state.overlay = .list(list)
             }
             return []
+        case .schemaChanged(let name):
+            state.schema = name
+            state.notice = ChatNotice(name.map { "replies follow the schema \($0) (/schema off stops it)" } ?? "replies are free text again")
+            return []
         case .personaChanged(let name):
             state.persona = name
             state.conversation.persona = name
@@ -453,6 +457,9 @@ public struct ChatReducer: Sendable {
             state.notice = ChatNotice("system instruction added")
             if state.isStored { return [.addSystemMessage(conversationID: state.conversation.id, text: text)] }
             return createNow(&state)
+        case .schema(let path):
+            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
+            return [.setSchema(path: path)]
         case .persona(let name):
             return [.setPersona(name, conversationID: state.isStored ? state.conversation.id : nil)]
         case .backend(let name):

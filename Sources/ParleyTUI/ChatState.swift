@@ -106,6 +106,8 @@ public struct ChatState: Sendable, Equatable {
     public var isStored: Bool
     public var isReadOnly = false
     public var persona: String
+    /// The name of the JSON schema the next replies follow (`/schema`), nil when none.
+    public var schema: String?
     public var backend: BackendInfo
     public var knownPersonas: [String] = []
     public var knownBackends: [String] = []

@@ -154,7 +154,8 @@ public struct ChatView: Sendable {
             phase = seconds > 0.2 ? String(format: "streaming %.0f tok/s", Double(tokens) / seconds) : "streaming"
         }
         let context = "ctx \(ChatView.compact(state.contextTokens))/\(ChatView.compact(state.backend.contextSize))"
-        let left = " \(state.conversation.mode.rawValue) · \(state.persona) · \(state.backend.name)/\(state.backend.model) · \(context) "
+        let schema = state.schema.map { " · schema \($0)" } ?? ""
+        let left = " \(state.conversation.mode.rawValue) · \(state.persona)\(schema) · \(state.backend.name)/\(state.backend.model) · \(context) "
         let right = " \(phase) "
         let rightWidth = DisplayWidth.of(right)
         buffer.write(oneLine(left), x: 0, y: row, style: bar, limit: max(0, buffer.width - rightWidth))

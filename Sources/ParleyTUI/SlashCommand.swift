@@ -12,6 +12,8 @@ public enum SlashCommand: Sendable, Equatable {
     case backend(String)
     case model(String)
     case system(String)
+    /// `/schema FILE` applies a JSON schema to the next replies; `/schema off` (nil) stops it.
+    case schema(path: String?)
     case retry
     case edit
     case export(format: ExportFormat, path: String?)
@@ -52,6 +54,7 @@ public enum SlashCommand: Sendable, Equatable {
         ("backend", "NAME", "switch to a configured backend"),
         ("model", "NAME", "ask the backend for another model"),
         ("system", "TEXT", "add a system instruction to this conversation"),
+        ("schema", "FILE|off", "replies are JSON that validates against the schema in FILE; off stops it"),
         ("retry", "", "regenerate the last reply (the old one is kept)"),
         ("edit", "", "edit and resend your last message"),
         ("export", "md|json [FILE]", "export the chat, or in decide mode the decision"),
@@ -101,6 +104,9 @@ public enum SlashCommand: Sendable, Equatable {
         case "backend": return argument.isEmpty ? .failure(needs("a name: /backend NAME")) : .success(.backend(argument))
         case "model": return argument.isEmpty ? .failure(needs("a name: /model NAME")) : .success(.model(argument))
         case "system": return argument.isEmpty ? .failure(needs("text: /system TEXT")) : .success(.system(argument))
+        case "schema":
+            if argument.isEmpty { return .failure(needs("a JSON schema file, or off: /schema FILE")) }
+            return .success(.schema(path: argument.lowercased() == "off" ? nil : argument))
         case "retry": return none(.retry)
         case "edit": return none(.edit)
         case "export":
@@ -171,6 +177,7 @@ public enum SlashCompleter {
             case "mode": values = Mode.allCases.map(\.rawValue)
             case "write": values = templates
             case "version": values = ["next", "prev"]
+            case "schema": values = ["off"]
             case "export": values = SlashCommand.ExportFormat.allCases.map(\.rawValue)
             default: values = []
             }

@@ -3,6 +3,7 @@ import Foundation
 import ParleyCore
 import ParleyEngine
 import ParleyStore
+import StructuredOutput
 
 /// `parley ask`: one turn, non-interactive; the reply streams to stdout, everything else to stderr.
 struct AskCommand: AsyncParsableCommand {
@@ -18,6 +19,7 @@ struct AskCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var backendOptions: BackendOptions
     @OptionGroup var sampling: SamplingFlags
+    @OptionGroup var format: ResponseFormatFlags
 
     @Argument(help: "The prompt. Words are joined with spaces.") var prompt: [String] = []
 
@@ -48,6 +50,10 @@ struct AskCommand: AsyncParsableCommand {
         let personaName = persona ?? context.config.persona ?? "assistant"
         let chosenPersona = try context.loadPersonas().persona(named: personaName)
         let backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
+        let responseFormat = try format.load()
+        if case .grammar? = responseFormat, backend.descriptor.kind != "local" {
+            throw ValidationError("--grammar works only with the local backend (\(backend.descriptor.name) is a server); use --schema for JSON")
+        }
         let store = noSave ? nil : try context.openStore()
         let target: TurnTarget
         if let store, continueLast {
@@ -64,9 +70,13 @@ struct AskCommand: AsyncParsableCommand {
         }
         let settings = TurnSettings(
             systemPrompt: chosenPersona.systemPrompt, examples: chosenPersona.examples,
-            sampling: sampling.options(for: chosenPersona, defaults: context.config.sampling))
+            sampling: sampling.options(for: chosenPersona, defaults: context.config.sampling), format: responseFormat)
 
-        let streamToStdout = !json
+        // A schema reply reaches stdout only once it has been checked, so stdout holds nothing but
+        // that JSON.
+        var schemaReply = false
+        if case .jsonSchema? = responseFormat { schemaReply = true }
+        let streamToStdout = !json && !schemaReply
         let printer = ReplyPrinter()
         let engine = ConversationEngine(store: store)
         let turn = Task {
@@ -80,7 +90,14 @@ struct AskCommand: AsyncParsableCommand {
         if streamToStdout { printer.finish() }
 
         if json {
-            Console.out(try JSONOutput.encode(AskResultJSON(outcome, saved: store != nil)) + "\n")
+            Console.out(try AskResultJSON(outcome, saved: store != nil).text() + "\n")
+        } else if case .valid? = outcome.formatCheck {
+            Console.out(outcome.reply.content.trimmingCharacters(in: .whitespacesAndNewlines) + "\n")
+        }
+        if case .invalid(let problem)? = outcome.formatCheck {
+            let kept = store != nil ? " (the reply as it came is kept in conversation \(outcome.conversation.id))" : ""
+            Console.status(problem + kept)
+            throw ExitCode(1)
         }
         if let failure = outcome.failure {
             var location = ""
@@ -132,7 +149,8 @@ final class ReplyPrinter: @unchecked Sendable {
     }
 }
 
-/// The object `ask --json` prints.
+/// The object `ask --json` prints. Under a schema, a reply that validates is printed as the JSON
+/// value itself, its keys in the order the model wrote them.
 struct AskResultJSON: Encodable {
     var conversationId: String?
     var messageId: String
@@ -156,5 +174,22 @@ struct AskResultJSON: Encodable {
         usage = outcome.reply.usage
         backend = outcome.reply.backend
         model = outcome.reply.model
+        if case .valid(let value)? = outcome.formatCheck { structuredReply = value }
+        if case .invalid(let problem)? = outcome.formatCheck { error = problem }
+    }
+
+    /// The parsed reply, when the turn had a schema and the reply validates.
+    private var structuredReply: JSONValue?
+
+    private enum CodingKeys: String, CodingKey {
+        case conversationId, messageId, reply, reasoning, status, finishReason, error, usage, backend, model
+    }
+
+    /// The JSON text: Parley's usual conventions, with a structured reply put in as it was written.
+    func text() throws -> String {
+        let plain = try JSONOutput.encode(self)
+        guard let structuredReply, case .object(var object) = try JSONValue.parse(plain) else { return plain }
+        object["reply"] = structuredReply
+        return JSONValue.object(object).prettyPrinted
     }
 }

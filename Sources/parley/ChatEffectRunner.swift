@@ -24,6 +24,8 @@ final class ChatEffectRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var persona: Persona
     private var backend: any ChatBackend
+    /// The schema chat replies follow (`/schema`), nil when none.
+    private var responseFormat: ResponseFormat?
     private var turn: Task<Void, Never>?
     // Decide mode: the decisions directory (opened on first use) and one queue for its writes, so
     // saves land in the order they were asked for.
@@ -145,6 +147,18 @@ final class ChatEffectRunner: @unchecked Sendable {
             background { [store] in
                 try store.update(id: id) { $0.messages.append(Message(role: .system, content: text)) }
                 return nil
+            }
+        case .setSchema(let path):
+            guard let path else {
+                lock.withLock { responseFormat = nil }
+                deliver(.schemaChanged(nil))
+                break
+            }
+            background(saves: false) { [self] in
+                let format = try ResponseFormatSource.schema(path)
+                lock.withLock { responseFormat = format }
+                guard case .jsonSchema(let name, _) = format else { return nil }
+                return .schemaChanged(name)
             }
         case .setPersona(let name, let conversationID):
             background { [self] in
@@ -334,10 +348,10 @@ final class ChatEffectRunner: @unchecked Sendable {
         prepare: @escaping @Sendable () throws -> TurnTarget, text: @escaping @Sendable () -> String,
         after: @escaping @Sendable (TurnOutcome) throws -> Conversation
     ) {
-        let (persona, backend) = lock.withLock { (self.persona, self.backend) }
+        let (persona, backend, format) = lock.withLock { (self.persona, self.backend, self.responseFormat) }
         let settings = TurnSettings(
             systemPrompt: persona.systemPrompt, examples: persona.examples,
-            sampling: sampling.options(for: persona, defaults: context.config.sampling))
+            sampling: sampling.options(for: persona, defaults: context.config.sampling), format: format)
         let engine = ConversationEngine(store: store)
         let deliver = self.deliver
         // No listing while a reply streams; the turn's end schedules one again.
@@ -349,6 +363,7 @@ final class ChatEffectRunner: @unchecked Sendable {
                     ChatEffectRunner.forward(event, deliver)
                 }
                 deliver(.turnFinished(try after(outcome)))
+                if case .invalid(let problem)? = outcome.formatCheck { deliver(.error(problem)) }
             } catch {
                 deliver(.turnFailed(oneLineDescription(of: error)))
             }

@@ -2,12 +2,14 @@ import ArgumentParser
 import Foundation
 import GGUFRuntime
 import ParleyCore
+import ParleyEngine
+import ParleyLocal
 
 /// `parley gguf ...`: look inside a GGUF file and run it raw, for people and for tests.
 struct GGUFCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gguf", abstract: "Inspect, tokenize with and run a GGUF model file.",
-        subcommands: [Info.self, Tokenize.self, Generate.self])
+        subcommands: [Info.self, Tokenize.self, Generate.self, GrammarOf.self])
 
     /// A runtime error, named with the file it concerns.
     struct Failure: UserFacingError {
@@ -55,6 +57,19 @@ struct GGUFCommand: AsyncParsableCommand {
         }
     }
 
+    struct GrammarOf: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "grammar",
+            abstract: "Print the GBNF grammar a JSON schema becomes (the language llama.cpp's converter gives).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp("The JSON schema: a file, or the schema itself ({...}).", valueName: "file|json"))
+        var schema: String
+
+        func run() async throws {
+            Console.out(try ResponseGrammar.gbnf(for: ResponseFormatSource.schema(schema)))
+        }
+    }
+
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Complete a prompt with the model, raw (no chat template); prints only the generated text.",
@@ -68,6 +83,7 @@ struct GGUFCommand: AsyncParsableCommand {
         @Option(help: "Threads (default: all cores).") var threads: Int?
         @Option(name: .customLong("context"), help: "Context length (default: min(the model's, 4096)).") var contextLength: Int?
         @Flag(help: "Print tokens per second on stderr.") var timing = false
+        @OptionGroup var format: ResponseFormatFlags
 
         func validate() throws {
             if tokens < 1 { throw ValidationError("--tokens must be at least 1") }
@@ -82,6 +98,12 @@ struct GGUFCommand: AsyncParsableCommand {
             }
             let ids = tokenizer.encode(prompt, parseSpecial: true, addSpecial: true)
             guard !ids.isEmpty else { throw ValidationError("the prompt is empty") }
+            let responseFormat = try format.load()
+            let constraint = try responseFormat.map { responseFormat in
+                try GGUFCommand.open(file) {
+                    try GrammarConstraint(grammar: Grammar(gbnf: ResponseGrammar.gbnf(for: responseFormat)), tokenizer: tokenizer)
+                }
+            }
             var parameters = temperature <= 0 ? SamplingParameters.greedy : SamplingParameters(temperature: Float(temperature), seed: seed)
             parameters.seed = seed
             var sampler = Sampler(parameters)
@@ -92,16 +114,26 @@ struct GGUFCommand: AsyncParsableCommand {
             let session = model.makeSession()
             let start = DispatchTime.now().uptimeNanoseconds
             var firstToken: UInt64?
+            var generated = ""
             let result = try GGUFCommand.open(file) {
                 try session.generate(
                     prompt: ids, maxTokens: min(tokens, model.contextLength - ids.count), sampler: &sampler,
-                    stopTokens: tokenizer.endOfGenerationIDs, isCancelled: cancelled.isSet
+                    stopTokens: tokenizer.endOfGenerationIDs, grammar: constraint, isCancelled: cancelled.isSet
                 ) { token in
                     if firstToken == nil { firstToken = DispatchTime.now().uptimeNanoseconds }
-                    Console.out(decoder.append(tokenizer.pieceBytes(token)))
+                    let piece = decoder.append(tokenizer.pieceBytes(token))
+                    generated += piece
+                    Console.out(piece)
                 }
             }
-            Console.out(decoder.finish())
+            let tail = decoder.finish()
+            generated += tail
+            Console.out(tail)
+            if case .jsonSchema(_, let schema)? = responseFormat,
+                case .invalid(let problem) = ReplyFormatCheck.check(generated, schema: schema, cutAtTokenLimit: result.stop == .maxTokens)
+            {
+                Console.status(problem)
+            }
             if Console.stdoutIsTerminal { Console.out("\n") }
             if timing, let firstToken, result.tokens.count > 1 {
                 let end = DispatchTime.now().uptimeNanoseconds

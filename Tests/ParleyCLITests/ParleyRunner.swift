@@ -52,6 +52,21 @@ struct ParleyRunner {
         return try start(arguments, stdin: stdin, extraEnvironment: extraEnvironment).finish()
     }
 
+    /// The same, waiting on a thread of its own: a test that awaits this leaves Swift's
+    /// cooperative threads (two on a 2-core machine) to the tests that need them, such as the HTTP
+    /// tests with deadlines, instead of blocking one while the model runs in the child process.
+    func run(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:], viaTerminal: Bool = false)
+        async throws -> Result
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result {
+                    try self.run(arguments, stdin: stdin, extraEnvironment: extraEnvironment, viaTerminal: viaTerminal)
+                })
+            }.start()
+        }
+    }
+
     private func shellQuote(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

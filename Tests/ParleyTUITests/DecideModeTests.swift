@@ -306,7 +306,7 @@ struct DecideModeTests {
             h.key(.tab)
             return h.state.input.text
         }
-        #expect(tab("/sc") == "/score ")
+        #expect(tab("/sco") == "/score ")
         #expect(tab("/score al") == "/score Alpha:")
         #expect(tab("/score Alpha:pr") == "/score Alpha:price=")
         #expect(tab("/score remove B") == "/score remove Beta:")

@@ -57,6 +57,63 @@ public struct CopyDetector: Sendable {
         return found
     }
 
+    /// The draft without the sentences that repeat an example, by the same rules as `copies(in:)`,
+    /// and the sentences taken out. A line left with nothing but a list number, a bullet or a label
+    /// goes with them. The last resort after a second attempt also copied: what the example said
+    /// is never the user's content.
+    public func removingCopies(from draft: String) -> (text: String, removed: [String]) {
+        var removed: [String] = []
+        var kept: [String] = []
+        for line in draft.components(separatedBy: "\n") {
+            var remaining = ""
+            var changed = false
+            for sentence in Self.pieces(of: line) {
+                if isCopy(TextTokens.tokens(sentence)) {
+                    removed.append(sentence.trimmingCharacters(in: .whitespaces))
+                    changed = true
+                } else {
+                    remaining += sentence
+                }
+            }
+            guard changed else {
+                kept.append(line)
+                continue
+            }
+            let content = remaining.trimmingCharacters(in: .whitespaces)
+            let bare = content.drop { $0.isNumber || "-*.):#\u{2022} ".contains($0) }
+            let label = SubjectLine.subject(of: content).map(\.isEmpty) ?? false
+            if !bare.isEmpty && !label { kept.append(String(line.prefix { $0 == " " }) + content) }
+        }
+        return (kept.joined(separator: "\n"), removed)
+    }
+
+    /// Whether a sentence of the draft repeats an example sentence.
+    private func isCopy(_ tokens: [String]) -> Bool {
+        let runs = Self.runs(tokens, length: Self.run)
+        return sentences.contains { sentence in
+            if sentence.tokens.count >= Self.run {
+                return !Self.runs(sentence.tokens, length: Self.run).subtracting(userRuns).isDisjoint(with: runs)
+            }
+            if Self.contains(userTokens, sentence.tokens) { return false }
+            return sentence.tokens.count >= Self.shortestContained ? Self.contains(tokens, sentence.tokens) : tokens == sentence.tokens
+        }
+    }
+
+    /// A line cut after each sentence end, keeping every character (so the pieces join back).
+    static func pieces(of line: String) -> [String] {
+        var pieces: [String] = []
+        var current = ""
+        for character in line {
+            current.append(character)
+            if ".!?。！？".contains(character) {
+                pieces.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces
+    }
+
     /// An example answer's sentences: its lines cut at sentence ends. A JSON answer gives the
     /// sentences of its strings.
     static func sentences(in example: String) -> [String] {

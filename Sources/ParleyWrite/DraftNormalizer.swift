@@ -18,7 +18,7 @@ public enum DraftNormalizer {
     }
 
     public static func normalize(_ text: String, structure: TemplateStructure, values: [String: String]) -> String {
-        var text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = withoutPreamble(text.trimmingCharacters(in: .whitespacesAndNewlines))
         if !structure.codeBlock, let inner = unfenced(text) { text = inner }
         if let subject = structure.subject {
             text = SubjectLine.ensure(text, fallback: TemplateStructure.fill(subject, values))
@@ -26,6 +26,7 @@ public enum DraftNormalizer {
         if let signOff = structure.signOff {
             text = signed(text, name: TemplateStructure.fill(signOff, values))
         }
+        if let limit = structure.summaryLine { text = withSummaryLine(text, limit: limit) }
         if let title = structure.title {
             let first = text.components(separatedBy: "\n").first ?? ""
             if first.trimmingCharacters(in: .whitespaces).isEmpty || ListNumbering.numberedItem(first) != nil {
@@ -33,6 +34,43 @@ public enum DraftNormalizer {
             }
         }
         return ListNumbering.renumber(text).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A commit message's shape: a first line of at most `limit` characters, then a blank line.
+    /// A long first line whose first sentence fits is cut after it (the rest becomes the body); a
+    /// body that follows the summary at once gets its blank line.
+    static func withSummaryLine(_ text: String, limit: Int) -> String {
+        var lines = text.components(separatedBy: "\n")
+        guard let first = lines.first else { return text }
+        if first.count > limit, let end = CopyDetector.pieces(of: first).first, end.count <= limit, end.count < first.count {
+            let summary = end.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            let rest = String(first.dropFirst(end.count)).trimmingCharacters(in: .whitespaces)
+            lines.replaceSubrange(0...0, with: [summary, "", rest])
+        }
+        if lines.count > 1, !lines[1].trimmingCharacters(in: .whitespaces).isEmpty { lines.insert("", at: 1) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The text without a first line that only introduces it ("Here is the revised version:"):
+    /// the draft is what follows.
+    static func withoutPreamble(_ text: String) -> String {
+        var lines = text.components(separatedBy: "\n")
+        guard let first = lines.first?.trimmingCharacters(in: .whitespaces), lines.count > 1, first.hasSuffix(":") else { return text }
+        let opening = first.lowercased()
+        guard ["here is", "here's", "here are", "sure", "certainly", "below is", "okay", "of course"].contains(where: opening.hasPrefix)
+        else { return text }
+        lines.removeFirst()
+        return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The text up to its last finished sentence, for a reply stopped at its token limit (the
+    /// fragment after it is not what anyone meant); the text as it is when no sentence ends.
+    public static func droppingUnfinishedSentence(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let last = trimmed.last, !".!?。！？\"')]".contains(last) else { return trimmed }
+        guard let end = trimmed.lastIndex(where: { ".!?。！？".contains($0) }) else { return trimmed }
+        let kept = String(trimmed[...end])
+        return TextTokens.wordCount(kept) * 3 >= TextTokens.wordCount(trimmed) ? kept : trimmed
     }
 
     /// The text signed with `name`: kept when one of its last three lines already has the name;

@@ -14,28 +14,42 @@ public enum DraftSchema {
         return .jsonSchema(name: ResponseFormat.schemaName(from: template.name), schema: schema(template.structure, values: values))
     }
 
+    /// The longest line (a subject, a title, an item, a sub-point) and the longest section text,
+    /// in characters. A small model held inside a string by the grammar (it wanted to close the
+    /// list early) runs on; the limits end that, and `JSONDraftRenderer` trims what they cut.
+    public static let lineLength = 100
+    public static let textLength = 600
+
+    /// The longest slogan-like item: eight characters a word allowed.
+    static func itemLength(_ list: TemplateStructure.ListRule) -> Int {
+        list.maxWords.map { $0 * 8 } ?? lineLength
+    }
+
     /// The schema as JSON text.
     public static func schema(_ structure: TemplateStructure, values: [String: String]) -> String {
         var properties: [(String, String)] = []
-        let line = #"{"type":"string","minLength":1,"maxLength":120}"#
-        let text = #"{"type":"string","minLength":1}"#
+        let line = string(max: lineLength)
+        let text = string(max: textLength)
         if structure.subject != nil { properties.append(("subject", line)) }
         if structure.title != nil { properties.append(("title", line)) }
         for section in structure.sections {
-            properties.append((section.key, section.isList ? array(of: text, count: 1...6) : text))
+            properties.append((section.key, section.isList ? array(of: line, count: 1...6) : text))
         }
         if let list = structure.list {
-            var item = text
-            if let most = list.maxWords { item = #"{"type":"string","minLength":1,"maxLength":\#(most * 12)}"# }
+            var item = string(max: itemLength(list))
             if let sub = list.subItems {
-                item = object([("point", line), ("sub_points", array(of: text, count: sub))])
+                item = object([("point", line), ("sub_points", array(of: line, count: sub))])
             }
             properties.append(("items", array(of: item, count: list.itemRange(values: values))))
         }
         if let most = structure.hashtags {
-            properties.append(("hashtags", array(of: #"{"type":"string","minLength":2,"maxLength":30}"#, count: 1...most)))
+            properties.append(("hashtags", array(of: string(max: 30), count: 1...most)))
         }
         return object(properties)
+    }
+
+    private static func string(max: Int) -> String {
+        #"{"type":"string","minLength":1,"maxLength":\#(max)}"#
     }
 
     private static func object(_ properties: [(String, String)]) -> String {

@@ -62,11 +62,15 @@ public struct DraftWriter: Sendable {
             systemPrompt: persona.systemPrompt, examples: template.examples,
             sampling: limited(sampling, kind: template.kind, length: filled.controls.length),
             format: DraftSchema.format(template: template, values: filled.values))
-        let run = try await generate(filled.instruction, target: target, settings: settings, onEvent: onEvent) { answer in
+        let detector = CopyDetector(examples: template.exampleAnswers, userText: filled.instruction)
+        let judge = { (answer: String) -> Verdict in
             let text = DraftNormalizer.finish(answer, template: template, values: filled.values)
             let review = DraftReview(text: text, template: template, values: filled.values, request: filled.instruction)
             return Verdict(text: text, review: review)
         }
+        let run = try await generate(
+            filled.instruction, target: target, settings: settings, kind: template.kind, onEvent: onEvent, judge: judge,
+            repair: { Self.withoutCopies($0, detector: detector, judge: judge) })
         guard let verdict = run.verdict else { return Result(draft: nil, outcome: run.outcome) }
         let outcome = try keep(verdict.text, of: run.outcome, stored: engine.store != nil)
         let version = Self.version(from: outcome, text: verdict.text, instruction: filled.instruction, notes: verdict.notes)
@@ -100,7 +104,16 @@ public struct DraftWriter: Sendable {
         let goal = RevisionGoal(request)
         let current = draft.current.text
         let before = TextTokens.wordCount(current)
-        let run = try await generate(prompt, target: target, settings: settings, onEvent: onEvent) { answer in
+        // A second try at "shorter" gets a reply limit near the size asked for: the small model
+        // does not count words, but it cannot run past its limit (the unfinished sentence goes).
+        var retry: SamplingOptions?
+        if goal == .shorter, let target = goal.target(from: before) {
+            let cap = target * 2 + (settings.format == nil ? 10 : 40)
+            retry = settings.sampling
+            retry?.maxTokens = min(settings.sampling.maxTokens ?? cap, cap)
+        }
+        let detector = template.map { CopyDetector(examples: $0.exampleAnswers, userText: prompt) }
+        let judge = { (answer: String) -> Verdict in
             let text = DraftNormalizer.finish(answer, template: template, values: draft.fields)
             let review = template.map { DraftReview(text: text, template: $0, values: draft.fields, request: prompt) } ?? DraftReview()
             var verdict = Verdict(text: text, review: review)
@@ -119,6 +132,9 @@ public struct DraftWriter: Sendable {
             }
             return verdict
         }
+        let run = try await generate(
+            prompt, target: target, settings: settings, retrySampling: retry, kind: draft.kind, onEvent: onEvent, judge: judge,
+            repair: { verdict in detector.flatMap { Self.withoutCopies(verdict, detector: $0, judge: judge) } })
         guard let verdict = run.verdict else { return Result(draft: draft, outcome: run.outcome) }
         if let refusal = verdict.refusal, run.outcome.reply.status == .complete {
             onEvent(.notice(refusal))
@@ -153,6 +169,8 @@ public struct DraftWriter: Sendable {
         var notes: [String]
         /// Why, if this is the best answer, it must not become a version.
         var refusal: String?
+        /// Whether the text repeats sentences of the template's examples.
+        var copies: Bool
 
         init(text: String, review: DraftReview) {
             self.text = text
@@ -160,25 +178,51 @@ public struct DraftWriter: Sendable {
             reason = review.isClean ? nil : review.summary
             reminder = review.reminder
             notes = review.notes
+            copies = !review.copies.isEmpty
         }
+    }
+
+    /// The verdict on `verdict`'s text with its copied sentences taken out, when that is better:
+    /// the last resort once a second attempt copied too. The note says what was left out.
+    static func withoutCopies(_ verdict: Verdict, detector: CopyDetector, judge: (String) -> Verdict) -> Verdict? {
+        guard verdict.copies else { return nil }
+        let (text, removed) = detector.removingCopies(from: verdict.text)
+        guard !removed.isEmpty, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        var repaired = judge(text)
+        guard repaired.weight < verdict.weight else { return nil }
+        repaired.notes.insert(
+            "left out \(removed.count == 1 ? "a sentence" : "\(removed.count) sentences") copied from the template's example: "
+                + removed.map { "\u{201C}\($0)\u{201D}" }.joined(separator: " "), at: 0)
+        return repaired
     }
 
     /// Sends `request`; when the complete answer fails its checks, asks once more off the record
     /// (the conversation as it was before, so the model does not see the rejected answer) with
-    /// another seed and the reminder, and keeps the better verdict. The outcome is the recorded
-    /// first exchange. The verdict is nil when no text arrived.
+    /// another seed (and `retrySampling`'s limit, if any) and the reminder, and keeps the better
+    /// verdict, or `repair`'s version of it. The outcome is the recorded first exchange. The
+    /// verdict is nil when no text arrived.
     private func generate(
-        _ request: String, target: TurnTarget, settings: TurnSettings, onEvent: @escaping @Sendable (TurnEvent) -> Void,
-        judge: (String) -> Verdict
+        _ request: String, target: TurnTarget, settings: TurnSettings, retrySampling: SamplingOptions? = nil, kind: TemplateKind,
+        onEvent: @escaping @Sendable (TurnEvent) -> Void, judge: (String) -> Verdict, repair: (Verdict) -> Verdict?
     ) async throws -> (outcome: TurnOutcome, verdict: Verdict?, attempts: Int) {
+        // A text reply stopped by its token limit ends mid-sentence: that fragment goes, and the
+        // user is told.
+        func judged(_ outcome: TurnOutcome) -> Verdict {
+            guard outcome.reply.finishReason == FinishReason.length.rawValue, settings.format == nil, kind != .code else {
+                return judge(outcome.reply.content)
+            }
+            var verdict = judge(DraftNormalizer.droppingUnfinishedSentence(outcome.reply.content))
+            verdict.notes.append("the reply reached its length limit; its unfinished last sentence was left out")
+            return verdict
+        }
         let first = try await engine.send(request, to: target, using: backend, settings: settings, onEvent: onEvent)
         guard !first.reply.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return (first, nil, 1) }
-        var best = judge(first.reply.content)
+        var best = judged(first)
         // A reply that stopped early is kept as it is: the user stopped it, or the backend failed.
         guard first.reply.status == .complete, let reason = best.reason, !Task.isCancelled else { return (first, best, 1) }
         onEvent(.notice("\(reason); writing it again with another seed"))
         var retry = settings
-        retry.sampling = Self.reseeded(settings.sampling)
+        retry.sampling = Self.reseeded(retrySampling ?? settings.sampling)
         var earlier = first.conversation
         earlier.messages.removeAll { $0.id == first.reply.id }
         if earlier.messages.last?.role == .user { earlier.messages.removeLast() }
@@ -191,9 +235,10 @@ public struct DraftWriter: Sendable {
             }
         }
         if second.reply.status == .complete, !second.reply.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            let verdict = judge(second.reply.content)
+            let verdict = judged(second)
             if verdict.weight < best.weight { best = verdict }
         }
+        if let repaired = repair(best) { best = repaired }
         return (first, best, 2)
     }
 

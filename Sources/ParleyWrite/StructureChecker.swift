@@ -41,10 +41,10 @@ public enum StructureChecker {
             let met = words > 0 && words <= 15 && ListNumbering.numberedItem(firstLine) == nil && SubjectLine.subject(of: firstLine) == nil
             results.append(Result("a title line", met: met, detail: "the first line is not a short title"))
         }
-        if !structure.sections.isEmpty {
-            results.append(structure.labels == .none
-                ? unlabelled(lines, structure.sections) : sections(lines, structure.sections, values: values))
-        }
+        let shown = structure.sections.filter { structure.labels(of: $0) != .none }
+        if !shown.isEmpty { results.append(sections(lines, shown, values: values)) }
+        let parts = structure.sections.filter { structure.labels(of: $0) == .none }
+        if !parts.isEmpty { results.append(unlabelled(lines, parts)) }
         if let list = structure.list {
             results += self.list(lines, list, values: values)
         }

@@ -9,7 +9,8 @@ import Foundation
 ///   subject: "{{topic}}"        # a first line "Subject: ..."; the value is used when it is missing
 ///   sign-off: "{{sender}}"      # the text ends signed with this name (when the field is given)
 ///   title: "{{topic}}"          # a first line that names the piece; likewise
-///   sections: [Summary, {Findings: list}]   # headings (or labels) in this order; `list` sections hold items
+///   sections: [Summary, {Findings: list}]   # headings (or labels) in this order; `list` sections hold
+///                               # items; `heading` sections show their heading even with labels: none
 ///   labels: heading             # how sections show: heading (own line), inline ("Attention: ..."), none
 ///   list: {count: "{{count}}", max-words: 8, sub-items: 2-3}   # a numbered list; or min/max instead of count
 ///   code-block: true            # a fenced code block
@@ -34,10 +35,13 @@ public struct TemplateStructure: Sendable, Equatable {
         public var name: String
         /// Whether it holds a list of items rather than text.
         public var isList: Bool
+        /// Shown under its heading whatever `labels` says (a press release's "About ...").
+        public var showsHeading: Bool
 
-        public init(_ name: String, isList: Bool = false) {
+        public init(_ name: String, isList: Bool = false, showsHeading: Bool = false) {
             self.name = name
             self.isList = isList
+            self.showsHeading = showsHeading
         }
 
         /// Its key in the JSON a model writes: the name without placeholders, in snake case.
@@ -107,6 +111,9 @@ public struct TemplateStructure: Sendable, Equatable {
         self.paragraphs = paragraphs
         self.shorterThan = shorterThan
     }
+
+    /// How a section shows in the text.
+    public func labels(of section: Section) -> Labels { section.showsHeading ? .heading : labels }
 
     /// No rule at all (a template that declares none).
     public var isEmpty: Bool { self == TemplateStructure() }

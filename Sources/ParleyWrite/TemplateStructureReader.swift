@@ -81,11 +81,11 @@ struct TemplateStructureReader {
             if let name = item as? String, !name.isEmpty {
                 result.append(.init(name))
             } else if let entry = item as? [String: Any], entry.count == 1, let (name, kind) = entry.first,
-                let kindText = kind as? String, kindText == "list" || kindText == "text"
+                let kindText = kind as? String, ["list", "text", "heading"].contains(kindText)
             {
-                result.append(.init(name, isList: kindText == "list"))
+                result.append(.init(name, isList: kindText == "list", showsHeading: kindText == "heading"))
             } else {
-                throw Problem(text: "structure: each section is a name, or 'name: list' / 'name: text'")
+                throw Problem(text: "structure: each section is a name, or 'name: list' / 'name: text' / 'name: heading'")
             }
         }
         let keys = result.map(\.key)

@@ -18,6 +18,12 @@ public enum TextTokens {
                 flush()
                 result.append(String(scalar))
             } else if CharacterSet.alphanumerics.contains(scalar) {
+                // "7am" is "7 am" and "mp3" is "mp 3": digits and letters are words of their own.
+                if let last = word.unicodeScalars.last, CharacterSet.decimalDigits.contains(last) != CharacterSet.decimalDigits.contains(scalar),
+                    last != "'"
+                {
+                    flush()
+                }
                 word.unicodeScalars.append(scalar)
             } else if (scalar == "'" || scalar == "\u{2019}") && !word.isEmpty {
                 // "don't" and "Friday's" stay one word; a closing quote is dropped below.

@@ -50,6 +50,15 @@ struct DraftCheckTests {
         #expect(detector.copies(in: "1. Sip, rinse, repeat.").isEmpty)
     }
 
+    @Test func copiedSentencesCanBeTakenOut() {
+        let detector = CopyDetector(examples: [Self.emailExample], userText: "")
+        let draft = "Subject: Moving Friday's review to Monday\n\nDear Sam,\n\nThe heater is broken. Monday at 10 am works for me.\n1. Monday at 10 am works for me.\n\nThanks,\nTom"
+        let (text, removed) = detector.removingCopies(from: draft)
+        #expect(text == "\nDear Sam,\n\nThe heater is broken.\n\nThanks,\nTom")
+        #expect(removed == ["Subject: Moving Friday's review to Monday", "Monday at 10 am works for me.", "Monday at 10 am works for me."])
+        #expect(detector.copies(in: text).isEmpty)
+    }
+
     // MARK: - The user's values
 
     let emailFields = [
@@ -95,6 +104,7 @@ struct DraftCheckTests {
     @Test func tokensAndStems() {
         #expect(TextTokens.tokens("Hi, Friday's 10-am 智能 cup!") == ["hi", "friday's", "10", "am", "智", "能", "cup"])
         #expect(TextTokens.wordCount("Two words. 三个字") == 5)
+        #expect(TextTokens.tokens("7am, mp3") == ["7", "am", "mp", "3"])
         #expect(["heater", "heating", "heats"].map(TextTokens.stem) == ["heat", "heat", "heat"])
         #expect(["running", "run", "slogans", "stopped", "coffee", "cities"].map(TextTokens.stem) == ["run", "run", "slogan", "stop", "coffe", "city"])
         #expect(TextTokens.stem("homes") == TextTokens.stem("home") && TextTokens.stem("boxes") == "box")
@@ -134,6 +144,22 @@ struct DraftCheckTests {
         // A wrapping fence goes unless the template wants code.
         #expect(DraftNormalizer.normalize("```\n2. a\n3. b\n```", structure: TemplateStructure(), values: [:]) == "1. a\n2. b")
         #expect(DraftNormalizer.normalize("```\nx\n```", structure: TemplateStructure(codeBlock: true), values: [:]) == "```\nx\n```")
+    }
+
+    @Test func aCommitSummaryIsCutAfterItsFirstSentenceAndAnIntroductionGoes() {
+        let structure = TemplateStructure(summaryLine: 60)
+        #expect(DraftNormalizer.normalize("Add a comma to the greeting. The old greeting printed the name without one, which read badly.",
+            structure: structure, values: [:]) == "Add a comma to the greeting\n\nThe old greeting printed the name without one, which read badly.")
+        #expect(DraftNormalizer.normalize("Fix it\nIt was broken.", structure: structure, values: [:]) == "Fix it\n\nIt was broken.")
+        #expect(DraftNormalizer.normalize("Here is the revised version of the text:\n\nShort text.", structure: TemplateStructure(), values: [:]) == "Short text.")
+        #expect(DraftNormalizer.normalize("Here is why:\n", structure: TemplateStructure(), values: [:]) == "Here is why:")
+    }
+
+    @Test func aReplyCutAtItsLimitLosesOnlyItsUnfinishedSentence() {
+        #expect(DraftNormalizer.droppingUnfinishedSentence("One. Two three. Four fi") == "One. Two three.")
+        #expect(DraftNormalizer.droppingUnfinishedSentence("Done.") == "Done.")
+        // Too little would be left: kept as it is.
+        #expect(DraftNormalizer.droppingUnfinishedSentence("Ok. and then a very long unfinished sentence that goes on") == "Ok. and then a very long unfinished sentence that goes on")
     }
 
     // MARK: - Revisions

@@ -88,6 +88,30 @@ struct DraftRetryTests {
         #expect(backend.requests.all[1].messages.last?.content.contains("Use these words from the request: \u{201C}the broken heater\u{201D}.") == true)
     }
 
+    @Test func whenBothAttemptsCopyTheCopiedSentencesAreLeftOutAndSaidSo() async throws {
+        defer { directory.remove() }
+        let copying = "Subject: Broken heater\n\nDear landlord,\n\nThe heater is broken. Could we move our review to Monday?\n\nThanks,\nTom"
+        let result = try await writer(SequenceBackend([copying])).start(try TemplateFiller.fill(email, values: values), template: email) { _ in }
+        let draft = try #require(result.draft)
+        #expect(result.attempts == 2)
+        #expect(draft.current.text == "Subject: Broken heater\n\nDear landlord,\n\nThe heater is broken.\n\nThanks,\nTom")
+        #expect(result.notes == ["left out a sentence copied from the template's example: \u{201C}Could we move our review to Monday?\u{201D}"])
+    }
+
+    @Test func aReplyCutAtItsTokenLimitLosesItsUnfinishedSentence() async throws {
+        defer { directory.remove() }
+        let backend = ScriptedBackend(steps: [
+            .event(.text("Subject: Broken heater\n\nDear landlord,\n\nThe heater is broken. Please come and fix it bef")),
+            .event(.finish(.length)),
+        ])
+        let persona = persona
+        let cut = DraftWriter(
+            engine: ConversationEngine(store: conversations), backend: backend, persona: persona, sampling: SamplingOptions(), drafts: drafts)
+        let result = try await cut.start(try TemplateFiller.fill(email, values: values), template: email) { _ in }
+        #expect(result.draft?.current.text == "Subject: Broken heater\n\nDear landlord,\n\nThe heater is broken.")
+        #expect(result.notes == ["the reply reached its length limit; its unfinished last sentence was left out"])
+    }
+
     @Test func aCleanDraftIsAskedForOnceAndFixedUpWithoutAsking() async throws {
         defer { directory.remove() }
         // No subject line, the example's name at the end, a list numbered from 4: all fixed by the program.
@@ -168,6 +192,9 @@ struct DraftRetryTests {
         let words = TextTokens.wordCount(Self.good)
         #expect(backend.requests.all[0].messages.last?.content.contains("The text has \(words) words. The new text must have at most \(words * 3 / 5) words.") == true)
         #expect(backend.requests.all[1].messages.last?.content.hasSuffix("Use at most \(words * 3 / 5) words.") == true)
+        // The second try cannot run long: its reply limit is near the size asked for.
+        #expect(backend.requests.all[0].sampling.maxTokens == 600)
+        #expect(backend.requests.all[1].sampling.maxTokens == words * 3 / 5 * 2 + 10)
 
         let never = try await writer(SequenceBackend([longer])).revise(draft, template: email, instruction: "shorter") { _ in }
         #expect(never.refusal == "the model could not make the draft shorter (\(words) words; it gave \(TextTokens.wordCount(longer))), so no new version was made")

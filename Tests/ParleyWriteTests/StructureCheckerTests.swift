@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import StructuredOutput
 import Testing
 @testable import ParleyWrite
 
@@ -38,7 +39,7 @@ struct StructureCheckerTests {
         ("press-release", "Brightwater opens solar farm\n\nSummary.\n\nBody.\n\n\"Quote,\" said Maria.\n\nAbout Brightwater Energy\nWe make power.",
          "Brightwater opens solar farm\n\nSummary.\n\nBody.\n\nQuote.", "sections About Brightwater Energy"),
         ("press-release", "Brightwater opens solar farm\n\nSummary.\n\nBody.\n\n\"Quote,\" said Maria.\n\nAbout Brightwater Energy\nWe make power.",
-         "Brightwater opens solar farm\nAbout Brightwater Energy\nWe make power.", "at least 4 paragraphs"),
+         "Brightwater opens solar farm\n\nAbout Brightwater Energy", "parts Summary, Details, Quote"),
         ("cover-letter", "Dear team,\n\nI want this job.\n\nI built dashboards.\n\nSincerely,\nJordan Lee",
          "Dear team,\n\nI want this job.\n\nSincerely,\nSam", "signed Jordan Lee"),
         ("cover-letter", "Dear team,\n\nI want this job.\n\nI built dashboards.\n\nSincerely,\nJordan Lee",
@@ -94,17 +95,34 @@ struct StructureCheckerTests {
         let format = try #require(DraftSchema.format(template: slogan, values: ["product": "cups", "count": "4"]))
         guard case .jsonSchema(let name, let schema) = format else { Issue.record("not a schema"); return }
         #expect(name == "slogan")
-        #expect(schema == #"{"type":"object","properties":{"items":{"type":"array","items":{"type":"string","minLength":1,"maxLength":96},"minItems":4,"maxItems":4}},"required":["items"],"additionalProperties":false}"#)
+        #expect(schema == #"{"type":"object","properties":{"items":{"type":"array","items":{"type":"string","minLength":1,"maxLength":64},"minItems":4,"maxItems":4}},"required":["items"],"additionalProperties":false}"#)
         let outline = DraftSchema.schema(try Self.library.template(named: "outline").structure, values: [:])
         #expect(outline.contains(#""properties":{"title":"#))
-        #expect(outline.contains(#""sub_points":{"type":"array","items":{"type":"string","minLength":1},"minItems":2,"maxItems":3}"#))
+        #expect(outline.contains(#""sub_points":{"type":"array","items":{"type":"string","minLength":1,"maxLength":100},"minItems":2,"maxItems":3}"#))
         #expect(outline.contains(#""minItems":3,"maxItems":6"#))
         let post = DraftSchema.schema(try Self.library.template(named: "social-post").structure, values: [:])
-        #expect(post.contains(#""properties":{"hook":{"type":"string","minLength":1},"body":"#))
+        #expect(post.contains(#""properties":{"hook":{"type":"string","minLength":1,"maxLength":600},"body":"#))
         #expect(post.contains(#""call_to_action""#) && post.contains(#""hashtags":{"type":"array""#))
         #expect(try JSONSerialization.jsonObject(with: Data(post.utf8)) is [String: Any])
         // Text templates have none.
         #expect(DraftSchema.format(template: try Self.library.template(named: "email"), values: [:]) == nil)
+    }
+
+    /// The local runtime turns the schema into a grammar; every bundled one must convert, and each
+    /// example answer (the JSON the model is shown) must be valid against its template's schema
+    /// with the example's own count.
+    @Test func everySchemaConvertsToAGrammarAndTheExamplesFollowIt() throws {
+        for template in Self.library.all where template.structure.output == .json {
+            let values = Self.values(template)
+            let schema = try JSONSchema(parsing: DraftSchema.schema(template.structure, values: values))
+            #expect(!(try schema.gbnf()).isEmpty, "\(template.name)")
+            for answer in template.exampleAnswers {
+                let count = template.structure.list?.count == nil ? values : values.merging(["count": "5"]) { $1 }
+                let own = try JSONSchema(parsing: DraftSchema.schema(template.structure, values: count))
+                let violations = own.validate(try JSONValue.parse(answer))
+                #expect(violations.isEmpty, "\(template.name): \(violations)")
+            }
+        }
     }
 
     @Test func theProgramLaysOutTheJSON() throws {
@@ -125,6 +143,10 @@ struct StructureCheckerTests {
             structure: post, values: [:]) == "Up early?\n\nWe open at 7.\n\nCome by!\n\n#bakery #fresh #bread")
         let slogan = try Self.library.template(named: "slogan").structure
         #expect(JSONDraftRenderer.render(#"{"items": ["Sip.", "", "Go."]}"#, structure: slogan, values: [:]) == "1. Sip.\n2. Go.")
+        // A constrained model kept inside a string it wanted to close: cut at the JSON marks, empty items dropped,
+        // a string that reached its limit trimmed back to a whole word.
+        #expect(JSONDraftRenderer.render(#"{"items": ["Sip. }] ] }2019 words", "}]", "Coffee cups for every single morning of your busy week at the offic"]}"#,
+            structure: slogan, values: [:]) == "1. Sip.\n2. Coffee cups for every single morning of your busy week at the")
         // Not JSON, or JSON of something else: the caller takes the answer as text.
         #expect(JSONDraftRenderer.render("1. Sip.\n2. Go.", structure: slogan, values: [:]) == nil)
         #expect(JSONDraftRenderer.render(#"{"colour": "red"}"#, structure: slogan, values: [:]) == nil)

@@ -21,19 +21,36 @@ public enum DraftNormalizer {
         var text = withoutPreamble(text.trimmingCharacters(in: .whitespacesAndNewlines))
         if !structure.codeBlock, let inner = unfenced(text) { text = inner }
         if let subject = structure.subject {
-            text = SubjectLine.ensure(text, fallback: TemplateStructure.fill(subject, values))
+            let fallback = TemplateStructure.fill(subject, values)
+            text = SubjectLine.ensure(text, fallback: fallback)
+            // The subject says what the email is about: when the draft nowhere says what the user
+            // gave, the subject line does.
+            if !fallback.isEmpty, !FieldMentionCheck.carries(text, fallback) {
+                text = replacingFirstLine(text, with: "Subject: " + SubjectLine.capitalised(fallback))
+            }
         }
         if let signOff = structure.signOff {
             text = signed(text, name: TemplateStructure.fill(signOff, values))
         }
         if let limit = structure.summaryLine { text = withSummaryLine(text, limit: limit) }
         if let title = structure.title {
+            let fallback = SubjectLine.capitalised(TemplateStructure.fill(title, values))
             let first = text.components(separatedBy: "\n").first ?? ""
             if first.trimmingCharacters(in: .whitespaces).isEmpty || ListNumbering.numberedItem(first) != nil {
-                text = SubjectLine.capitalised(TemplateStructure.fill(title, values)) + "\n\n" + text
+                text = fallback + "\n\n" + text
+            } else if !fallback.isEmpty, !FieldMentionCheck.carries(text, fallback) {
+                // Likewise a title names what the piece is about.
+                text = replacingFirstLine(text, with: fallback)
             }
         }
         return ListNumbering.renumber(text).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func replacingFirstLine(_ text: String, with line: String) -> String {
+        var lines = text.components(separatedBy: "\n")
+        if lines.isEmpty { return line }
+        lines[0] = line
+        return lines.joined(separator: "\n")
     }
 
     /// A commit message's shape: a first line of at most `limit` characters, then a blank line.

@@ -97,9 +97,11 @@ public struct DraftWriter: Sendable {
         } else {
             target = .unsaved(Conversation(persona: persona.name, mode: .write))
         }
+        // In text, even for a template written as JSON: the model sees the current version as text
+        // and, held to a schema it was shown no example of, wrote noise (tried on SmolLM2-135M).
+        // The text is still checked against the template's structure.
         let settings = TurnSettings(
-            systemPrompt: persona.systemPrompt, sampling: limited(sampling, kind: draft.kind, length: draft.controls.length),
-            format: template.flatMap { DraftSchema.format(template: $0, values: draft.fields) })
+            systemPrompt: persona.systemPrompt, sampling: limited(sampling, kind: draft.kind, length: draft.controls.length))
         let prompt = draft.revisionPrompt(request)
         let goal = RevisionGoal(request)
         let current = draft.current.text
@@ -108,7 +110,7 @@ public struct DraftWriter: Sendable {
         // does not count words, but it cannot run past its limit (the unfinished sentence goes).
         var retry: SamplingOptions?
         if goal == .shorter, let target = goal.target(from: before) {
-            let cap = target * 2 + (settings.format == nil ? 10 : 40)
+            let cap = target * 2 + 10
             retry = settings.sampling
             retry?.maxTokens = min(settings.sampling.maxTokens ?? cap, cap)
         }

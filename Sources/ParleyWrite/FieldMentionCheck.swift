@@ -25,6 +25,14 @@ public enum FieldMentionCheck {
         }
     }
 
+    /// Whether `text` carries `value` by the `all` rule.
+    public static func carries(_ text: String, _ value: String) -> Bool {
+        let present = Set(units(text))
+        let wanted = units(value)
+        let needed = wanted.count <= 3 ? wanted.count : (wanted.count * 3 + 3) / 4
+        return wanted.filter(present.contains).count >= needed
+    }
+
     /// The fields whose values `draft` leaves out, in the template's order.
     public static func missing(in draft: String, fields: [TemplateField], values: [String: String]) -> [Missing] {
         let present = Set(units(draft))
@@ -33,10 +41,8 @@ public enum FieldMentionCheck {
             guard let value = values[field.name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { continue }
             switch field.mention {
             case .all:
-                let wanted = units(value)
-                let absent = wanted.filter { !present.contains($0) }
-                let needed = wanted.count <= 3 ? wanted.count : (wanted.count * 3 + 3) / 4
-                if wanted.count - absent.count < needed {
+                if !carries(draft, value) {
+                    let absent = units(value).filter { !present.contains($0) }
                     result.append(Missing(field: field.name, value: value, mention: .all, words: absent))
                 }
             case .any:

@@ -118,8 +118,11 @@ public enum JSONDraftRenderer {
             }
         }
         var trimmed = result.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A key the model wrote as a value ("sub_points:") and bare punctuation ("]") say nothing.
+        if trimmed.hasSuffix(":"), !trimmed.contains(" ") { return "" }
         while let last = trimmed.last, ",;:-([{".contains(last) { trimmed.removeLast() }
-        return trimmed.trimmingCharacters(in: .whitespaces)
+        trimmed = trimmed.trimmingCharacters(in: .whitespaces)
+        return trimmed.contains(where: { $0.isLetter || $0.isNumber }) ? trimmed : ""
     }
 
     private static func oneLine(_ text: String) -> String {

@@ -94,7 +94,7 @@ struct WriteCommandTests {
         #expect(result.stdout == "Subject: The broken heater\n\nDear landlord,\n\nThe heater is broken. Please repair it.\n\nThank you,\nJo\n")
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 2, "\(result.stderr)")
-        #expect(lines.first == "parley: it repeats the template's example and it leaves out \u{201C}my landlord\u{201D}, \u{201C}the broken heater\u{201D}; writing it again with another seed")
+        #expect(lines.first == "parley: it repeats the template's example and it leaves out \u{201C}my landlord\u{201D}; writing it again with another seed")
         #expect(lines.last?.hasPrefix("parley: draft ") == true)
         let bodies = server.requests(to: "/v1/chat/completions").compactMap(\.jsonBody)
         #expect(bodies.count == 2)

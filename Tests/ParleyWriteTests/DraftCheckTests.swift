@@ -138,9 +138,17 @@ struct DraftCheckTests {
             == "Subject: Heater\n\nHi,\nIt broke.\n\nBest regards,\nJo")
         #expect(DraftNormalizer.normalize("Hi,\nIt broke.", structure: structure, values: values)
             == "Subject: The heater\n\nHi,\nIt broke.\n\nBest regards,\nJo")
-        #expect(DraftNormalizer.normalize("Subject: X\n\nThanks, Jo", structure: structure, values: values) == "Subject: X\n\nThanks, Jo")
+        #expect(DraftNormalizer.normalize("Subject: Heater\n\nThanks, Jo", structure: structure, values: values) == "Subject: Heater\n\nThanks, Jo")
         // No sender, nothing to sign with.
-        #expect(DraftNormalizer.normalize("Subject: X\n\nThanks,\nChris", structure: structure, values: ["topic": "t"]) == "Subject: X\n\nThanks,\nChris")
+        #expect(DraftNormalizer.normalize("Subject: Tea\n\nThanks,\nChris", structure: structure, values: ["topic": "tea"]) == "Subject: Tea\n\nThanks,\nChris")
+        // A subject (or title) that does not say what the user gave, in a draft that nowhere does, is replaced by it.
+        #expect(DraftNormalizer.normalize("Subject: Welcome to the team\n\nHi Priya,\nSee you.", structure: structure, values: ["topic": "the offsite in May"])
+            == "Subject: The offsite in May\n\nHi Priya,\nSee you.")
+        let titled = TemplateStructure(title: "{{topic}}")
+        #expect(DraftNormalizer.normalize("The How\n\n1. Shoes", structure: titled, values: ["topic": "running at forty"]) == "Running at forty\n\n1. Shoes")
+        #expect(DraftNormalizer.normalize("Run at 40\n\n1. Running shoes at forty", structure: titled, values: ["topic": "running at forty"])
+            == "Run at 40\n\n1. Running shoes at forty")
+        #expect(DraftNormalizer.normalize("1. Shoes", structure: titled, values: ["topic": "running"]) == "Running\n\n1. Shoes")
         // A wrapping fence goes unless the template wants code.
         #expect(DraftNormalizer.normalize("```\n2. a\n3. b\n```", structure: TemplateStructure(), values: [:]) == "1. a\n2. b")
         #expect(DraftNormalizer.normalize("```\nx\n```", structure: TemplateStructure(codeBlock: true), values: [:]) == "```\nx\n```")

@@ -73,19 +73,19 @@ struct DraftRetryTests {
 
     @Test func whenBothAttemptsFailTheBetterIsKeptWithNotes() async throws {
         defer { directory.remove() }
-        // The first copies the example and leaves out the topic; the second only leaves out the topic.
-        let worse = "Subject: Moving Friday's review to Monday\n\nDear landlord,\n\nCould we move our review to Monday?\n\nThanks,\nTom"
-        let better = "Subject: Hello\n\nDear landlord,\n\nPlease call me.\n\nThanks,\nTom"
+        // The first copies the example and writes to Sam; the second only writes to Sam.
+        let worse = "Subject: Broken heater\n\nDear Sam,\n\nThe heater is broken. Could we move our review to Monday?\n\nThanks,\nTom"
+        let better = "Subject: Broken heater\n\nDear Sam,\n\nThe heater is broken.\n\nThanks,\nTom"
         let backend = SequenceBackend([worse, better])
         let filled = try TemplateFiller.fill(email, values: values)
         let result = try await writer(backend).start(filled, template: email) { _ in }
         let draft = try #require(result.draft)
         #expect(draft.current.text == better)
-        #expect(result.notes == ["the draft does not mention \u{201C}the broken heater\u{201D} (topic)"])
+        #expect(result.notes == ["the draft does not mention \u{201C}my landlord\u{201D} (to)"])
         #expect(draft.current.notes == result.notes)
         #expect(try drafts.load(id: draft.id).current.notes == result.notes)
         // The reminder named the value that was missing.
-        #expect(backend.requests.all[1].messages.last?.content.contains("Use these words from the request: \u{201C}the broken heater\u{201D}.") == true)
+        #expect(backend.requests.all[1].messages.last?.content.contains("Use these words from the request: \u{201C}my landlord\u{201D}.") == true)
     }
 
     @Test func whenBothAttemptsCopyTheCopiedSentencesAreLeftOutAndSaidSo() async throws {

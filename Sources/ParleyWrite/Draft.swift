@@ -93,9 +93,10 @@ public struct Draft: ConversationDocument, Equatable, Identifiable {
         LineDiff(from: try version(from).text, to: try version(to).text)
     }
 
-    /// The message that asks for a revision of the current version.
-    public func revisionPrompt(_ instruction: String) -> String {
-        RevisionPrompt.make(current: current.text, instruction: instruction, kind: kind)
+    /// The message that asks for a revision of the current version; `format` is what its
+    /// template's structure asks (see `TemplateStructure.summary(values:)`).
+    public func revisionPrompt(_ instruction: String, format: String? = nil) -> String {
+        RevisionPrompt.make(current: current.text, instruction: instruction, kind: kind, format: format)
     }
 
     // MARK: - Decoding

@@ -32,8 +32,10 @@ public enum DraftSchema {
         let text = string(max: textLength)
         if structure.subject != nil { properties.append(("subject", line)) }
         if structure.title != nil { properties.append(("title", line)) }
-        for section in structure.sections {
-            properties.append((section.key, section.isList ? array(of: line, count: 1...6) : text))
+        for (index, section) in structure.sections.enumerated() {
+            // With a summary line, the first section is that line: the grammar holds it to length.
+            let limit = index == 0 && structure.subject == nil && structure.title == nil ? structure.summaryLine : nil
+            properties.append((section.key, section.isList ? array(of: line, count: 1...6) : limit.map(string(max:)) ?? text))
         }
         if let list = structure.list {
             var item = string(max: itemLength(list))

@@ -102,15 +102,17 @@ public struct DraftWriter: Sendable {
         // The text is still checked against the template's structure.
         let settings = TurnSettings(
             systemPrompt: persona.systemPrompt, sampling: limited(sampling, kind: draft.kind, length: draft.controls.length))
-        let prompt = draft.revisionPrompt(request)
+        let prompt = draft.revisionPrompt(request, format: template?.structure.summary(values: draft.fields))
         let goal = RevisionGoal(request)
         let current = draft.current.text
         let before = TextTokens.wordCount(current)
         // A second try at "shorter" gets a reply limit near the size asked for: the small model
         // does not count words, but it cannot run past its limit (the unfinished sentence goes).
+        // (Not for code, which a limit would cut mid-statement.)
         var retry: SamplingOptions?
-        if goal == .shorter, let target = goal.target(from: before) {
-            let cap = target * 2 + 10
+        if goal == .shorter, draft.kind != .code, let target = goal.target(from: before) {
+            // About 1.3 tokens a word in English, so this leaves room for a little less than asked.
+            let cap = target * 4 / 3 + 8
             retry = settings.sampling
             retry?.maxTokens = min(settings.sampling.maxTokens ?? cap, cap)
         }

@@ -35,7 +35,9 @@ public enum JSONDraftRenderer {
                 guard !entries.isEmpty else { continue }
                 body = entries.map { "- " + oneLine($0) }.joined(separator: "\n")
             } else {
-                guard let content = text(object[section.key], limit: DraftSchema.textLength), !content.isEmpty else { continue }
+                let limit = section == structure.sections.first && structure.subject == nil && structure.title == nil
+                    ? structure.summaryLine ?? DraftSchema.textLength : DraftSchema.textLength
+                guard let content = text(object[section.key], limit: limit), !content.isEmpty else { continue }
                 body = content
             }
             switch structure.labels(of: section) {

@@ -112,6 +112,28 @@ public struct TemplateStructure: Sendable, Equatable {
         self.shorterThan = shorterThan
     }
 
+    /// The rules as a phrase for a request ("a first line \"Subject: ...\", a numbered list of 5
+    /// items"), nil when there are none worth saying.
+    public func summary(values: [String: String]) -> String? {
+        var parts: [String] = []
+        if subject != nil { parts.append("a first line \"Subject: ...\"") }
+        if title != nil { parts.append("a title line") }
+        let shown = sections.filter { labels(of: $0) != .none }.map { TemplateStructure.fill($0.name, values) }
+        if !shown.isEmpty {
+            parts.append(labels == .inline ? "lines starting " + shown.map { $0 + ":" }.joined(separator: " ") : "the headings " + shown.joined(separator: ", "))
+        }
+        if let list {
+            let range = list.itemRange(values: values)
+            var phrase = range.count == 1 ? "a numbered list of \(range.lowerBound) items" : "a numbered list of \(range.lowerBound) to \(range.upperBound) items"
+            if let sub = list.subItems { phrase += ", each with \(sub.lowerBound) to \(sub.upperBound) sub-points" }
+            parts.append(phrase)
+        }
+        if codeBlock { parts.append("one fenced code block") }
+        if let most = hashtags { parts.append("up to \(most) hashtags at the end") }
+        if let limit = summaryLine { parts.append("a first line of at most \(limit) characters") }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
     /// How a section shows in the text.
     public func labels(of section: Section) -> Labels { section.showsHeading ? .heading : labels }
 

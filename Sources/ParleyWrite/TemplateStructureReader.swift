@@ -45,8 +45,8 @@ struct TemplateStructureReader {
         if structure.output == .json && structure.sections.isEmpty && structure.list == nil && structure.hashtags == nil {
             throw Problem(text: "structure: output json needs sections, a list or hashtags to make the JSON of")
         }
-        if structure.output == .json && (structure.codeBlock || structure.comment || structure.summaryLine != nil || structure.paragraphs != nil) {
-            throw Problem(text: "structure: code-block, comment, summary-line and paragraphs are rules for text output, not json")
+        if structure.output == .json && (structure.codeBlock || structure.comment || structure.paragraphs != nil) {
+            throw Problem(text: "structure: code-block, comment and paragraphs are rules for text output, not json")
         }
         return structure
     }

@@ -172,7 +172,7 @@ struct DraftCheckTests {
 
     // MARK: - Revisions
 
-    @Test func revisionGoalsAreReadAndMeasuredInWords() {
+    @Test func revisionGoalsAreReadAndMeasuredInWords() throws {
         #expect(RevisionGoal("make it shorter") == .shorter)
         #expect(RevisionGoal("More concise, please") == .shorter)
         #expect(RevisionGoal("更短一些") == .shorter)
@@ -183,7 +183,16 @@ struct DraftCheckTests {
         #expect(!RevisionGoal.shorter.isMet(before: 100, after: 100))
         #expect(RevisionGoal.other.isMet(before: 1, after: 200))
         let prompt = RevisionPrompt.make(current: "one two three four five six seven eight nine ten", instruction: "shorter", kind: .document)
-        #expect(prompt.contains("Change: shorter.\nThe text has 10 words. The new text must have at most 6 words."))
+        #expect(prompt.hasPrefix("Rewrite the text below in at most 6 words (it has 10). Change: shorter.\nKeep its main points.\nReply with only the new text.\n\nText:\none two"))
         #expect(!RevisionPrompt.make(current: "x", instruction: "more formal", kind: .document).contains("words"))
+        // The template's structure, as a phrase, so the rewrite keeps its shape.
+        let slogans = TemplateStructure(list: .init(count: "{{count}}", maxWords: 8))
+        let format = try #require(slogans.summary(values: ["count": "5"]))
+        #expect(format == "a numbered list of 5 items")
+        #expect(RevisionPrompt.make(current: "1. a", instruction: "punchier", kind: .copy, format: format)
+            .hasPrefix("Rewrite the text below. Change: punchier.\nKeep everything else the same. Keep the format: a numbered list of 5 items. Reply"))
+        #expect(TemplateStructure(subject: "x", sections: [.init("Attention"), .init("Action")], labels: .inline, hashtags: 3).summary(values: [:])
+            == "a first line \"Subject: ...\", lines starting Attention: Action:, up to 3 hashtags at the end")
+        #expect(TemplateStructure().summary(values: [:]) == nil)
     }
 }

@@ -190,11 +190,12 @@ struct DraftRetryTests {
         #expect(TextTokens.wordCount(shorter) < TextTokens.wordCount(Self.good))
         // The request asked for a size in words, and the second one insisted.
         let words = TextTokens.wordCount(Self.good)
-        #expect(backend.requests.all[0].messages.last?.content.contains("The text has \(words) words. The new text must have at most \(words * 3 / 5) words.") == true)
+        #expect(backend.requests.all[0].messages.last?.content.hasPrefix("Rewrite the text below in at most \(words * 3 / 5) words (it has \(words)).") == true)
+        #expect(backend.requests.all[0].messages.last?.content.contains("Keep the format: a first line \"Subject: ...\".") == true)
         #expect(backend.requests.all[1].messages.last?.content.hasSuffix("Use at most \(words * 3 / 5) words.") == true)
         // The second try cannot run long: its reply limit is near the size asked for.
         #expect(backend.requests.all[0].sampling.maxTokens == 600)
-        #expect(backend.requests.all[1].sampling.maxTokens == words * 3 / 5 * 2 + 10)
+        #expect(backend.requests.all[1].sampling.maxTokens == words * 3 / 5 * 4 / 3 + 8)
 
         let never = try await writer(SequenceBackend([longer])).revise(draft, template: email, instruction: "shorter") { _ in }
         #expect(never.refusal == "the model could not make the draft shorter (\(words) words; it gave \(TextTokens.wordCount(longer))), so no new version was made")

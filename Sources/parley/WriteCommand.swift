@@ -258,12 +258,19 @@ struct WriteCommand: AsyncParsableCommand {
         out += " · from \(template.source ?? "built in")\n\nFields:\n"
         if template.fields.isEmpty { out += "  (none)\n" }
         for field in template.fields {
-            var line = "  \(field.name)\(field.required ? " (required)" : "")  \(field.prompt)"
+            let checked = field.mention == .all ? ", must appear" : field.mention == .any ? ", the draft is about it" : ""
+            let tags = [field.required ? "required" : nil, field.multiline ? "multi-line" : nil].compactMap { $0 }.joined(separator: ", ") + checked
+            var line = "  \(field.name)\(tags.isEmpty ? "" : " (\(tags.hasPrefix(", ") ? String(tags.dropFirst(2)) : tags))")  \(field.prompt)"
             if let value = field.defaultValue, !value.isEmpty { line += " [default: \(value)]" }
             if let example = field.example { line += " — e.g. \(example.split(whereSeparator: \.isNewline).first ?? "")" }
             out += line + "\n"
         }
         out += "  Controls on every template: --tone, --length, --audience, --language\n"
+        let sample = Dictionary(uniqueKeysWithValues: template.fields.map { ($0.name, values[$0.name] ?? $0.defaultValue ?? $0.example ?? "") })
+        if let shape = template.structure.summary(values: sample) {
+            let how = template.structure.output == .json ? " (written as JSON, laid out by Parley)" : ""
+            out += "\nDrafts have: \(shape)\(how)\n"
+        }
         out += "\nInstruction (with example values where no --field is given):\n"
         out += TemplateFiller.preview(template, values: values, controls: try controls()) + "\n"
         if !template.examples.isEmpty { out += "\n(\(template.examples.count / 2) example exchange(s) are sent before it)\n" }

@@ -322,7 +322,11 @@ struct WriteCommandTests {
 
         let show = try runner.run(["write", "--show", "email", "--field", "to=Kim"])
         #expect(show.status == 0, "\(show.stderr)")
-        #expect(show.stdout.contains("  to (required)  Who is the email to?"))
+        #expect(show.stdout.contains("  to (required, must appear)  Who is the email to?"))
+        #expect(show.stdout.contains("\nDrafts have: a first line \"Subject: ...\"\n"))
+        let slogan = try runner.run(["write", "--show", "slogan"])
+        #expect(slogan.stdout.contains("Drafts have: a numbered list of 5 items (written as JSON, laid out by Parley)"))
+        #expect(try runner.run(["write", "--show", "commit-message"]).stdout.contains("  diff (required, multi-line, the draft is about it)  The diff"))
         #expect(show.stdout.contains("Write an email to Kim about the broken heating."))
     }
 }

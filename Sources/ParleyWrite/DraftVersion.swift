@@ -18,10 +18,13 @@ public struct DraftVersion: Codable, Sendable, Equatable {
     /// template's example, a value the draft leaves out, a broken structure rule), one line each;
     /// nil when it passed them all.
     public var notes: [String]?
+    /// For a template written as JSON: the content the text was laid out from, as JSON in schema
+    /// order. A revision edits this under the schema.
+    public var json: String?
 
     public init(
         text: String, instruction: String, createdAt: Date = Date(), backend: String? = nil, model: String? = nil,
-        status: MessageStatus = .complete, messageID: String? = nil, notes: [String]? = nil
+        status: MessageStatus = .complete, messageID: String? = nil, notes: [String]? = nil, json: String? = nil
     ) {
         self.text = text
         self.instruction = instruction
@@ -31,5 +34,6 @@ public struct DraftVersion: Codable, Sendable, Equatable {
         self.status = status
         self.messageID = messageID
         self.notes = notes
+        self.json = json
     }
 }

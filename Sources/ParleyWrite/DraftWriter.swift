@@ -66,14 +66,14 @@ public struct DraftWriter: Sendable {
         let judge = { (answer: String) -> Verdict in
             let text = DraftNormalizer.finish(answer, template: template, values: filled.values)
             let review = DraftReview(text: text, template: template, values: filled.values, request: filled.instruction)
-            return Verdict(text: text, review: review)
+            return Verdict(text: text, review: review, json: Self.json(of: answer, template: template))
         }
         let run = try await generate(
             filled.instruction, target: target, settings: settings, kind: template.kind, onEvent: onEvent, judge: judge,
             repair: { Self.withoutCopies($0, detector: detector, judge: judge) })
         guard let verdict = run.verdict else { return Result(draft: nil, outcome: run.outcome) }
         let outcome = try keep(verdict.text, of: run.outcome, stored: engine.store != nil)
-        let version = Self.version(from: outcome, text: verdict.text, instruction: filled.instruction, notes: verdict.notes)
+        let version = Self.version(from: outcome, verdict: verdict, instruction: filled.instruction)
         let draft = Draft(
             template: template, filled: filled, first: version,
             conversationID: engine.store == nil ? nil : outcome.conversation.id)
@@ -97,12 +97,15 @@ public struct DraftWriter: Sendable {
         } else {
             target = .unsaved(Conversation(persona: persona.name, mode: .write))
         }
-        // In text, even for a template written as JSON: the model sees the current version as text
-        // and, held to a schema it was shown no example of, wrote noise (tried on SmolLM2-135M).
-        // The text is still checked against the template's structure.
+        // A draft written as JSON is revised as JSON under its schema, the model shown the JSON it
+        // wrote: shown the text and held to a schema it had no example of, it wrote noise (tried
+        // on SmolLM2-135M). Other drafts are revised as text, told the format to keep.
+        let json = template?.structure.output == .json ? draft.current.json : nil
         let settings = TurnSettings(
-            systemPrompt: persona.systemPrompt, sampling: limited(sampling, kind: draft.kind, length: draft.controls.length))
-        let prompt = draft.revisionPrompt(request, format: template?.structure.summary(values: draft.fields))
+            systemPrompt: persona.systemPrompt, sampling: limited(sampling, kind: draft.kind, length: draft.controls.length),
+            format: json == nil ? nil : template.flatMap { DraftSchema.format(template: $0, values: draft.fields) })
+        let prompt = json.map { RevisionPrompt.make(current: draft.current.text, instruction: request, kind: draft.kind, json: $0) }
+            ?? draft.revisionPrompt(request, format: template?.structure.summary(values: draft.fields))
         let goal = RevisionGoal(request)
         let current = draft.current.text
         let before = TextTokens.wordCount(current)
@@ -112,7 +115,7 @@ public struct DraftWriter: Sendable {
         var retry: SamplingOptions?
         if goal == .shorter, draft.kind != .code, let target = goal.target(from: before) {
             // About 1.3 tokens a word in English, so this leaves room for a little less than asked.
-            let cap = target * 4 / 3 + 8
+            let cap = target * 4 / 3 + (json == nil ? 8 : 40)
             retry = settings.sampling
             retry?.maxTokens = min(settings.sampling.maxTokens ?? cap, cap)
         }
@@ -120,7 +123,7 @@ public struct DraftWriter: Sendable {
         let judge = { (answer: String) -> Verdict in
             let text = DraftNormalizer.finish(answer, template: template, values: draft.fields)
             let review = template.map { DraftReview(text: text, template: $0, values: draft.fields, request: prompt) } ?? DraftReview()
-            var verdict = Verdict(text: text, review: review)
+            var verdict = Verdict(text: text, review: review, json: template.flatMap { Self.json(of: answer, template: $0) })
             let after = TextTokens.wordCount(text)
             if Self.sameText(text, current) {
                 verdict.weight += 1000
@@ -145,7 +148,7 @@ public struct DraftWriter: Sendable {
             return Result(draft: draft, outcome: run.outcome, refusal: refusal, attempts: run.attempts)
         }
         let outcome = try keep(verdict.text, of: run.outcome, stored: engine.store != nil)
-        let version = Self.version(from: outcome, text: verdict.text, instruction: request, notes: verdict.notes)
+        let version = Self.version(from: outcome, verdict: verdict, instruction: request)
         var revised = draft
         revised.addRevision(version)
         if engine.store != nil { revised.conversationID = outcome.conversation.id }
@@ -175,15 +178,24 @@ public struct DraftWriter: Sendable {
         var refusal: String?
         /// Whether the text repeats sentences of the template's examples.
         var copies: Bool
+        /// The content as JSON, for a template written as JSON.
+        var json: String?
 
-        init(text: String, review: DraftReview) {
+        init(text: String, review: DraftReview, json: String? = nil) {
             self.text = text
             weight = review.weight
             reason = review.isClean ? nil : review.summary
             reminder = review.reminder
             notes = review.notes
             copies = !review.copies.isEmpty
+            self.json = json
         }
+    }
+
+    /// A JSON answer's content as JSON in schema order, for a template written as JSON.
+    static func json(of answer: String, template: WritingTemplate) -> String? {
+        guard template.structure.output == .json else { return nil }
+        return JSONDraftRenderer.read(answer, structure: template.structure)?.json(structure: template.structure)
     }
 
     /// The verdict on `verdict`'s text with its copied sentences taken out, when that is better:
@@ -284,10 +296,10 @@ public struct DraftWriter: Sendable {
     }
 
     /// The version the kept text makes, with the reply's metadata.
-    static func version(from outcome: TurnOutcome, text: String, instruction: String, notes: [String]) -> DraftVersion {
+    static func version(from outcome: TurnOutcome, verdict: Verdict, instruction: String) -> DraftVersion {
         DraftVersion(
-            text: text, instruction: instruction, createdAt: outcome.reply.createdAt, backend: outcome.reply.backend,
+            text: verdict.text, instruction: instruction, createdAt: outcome.reply.createdAt, backend: outcome.reply.backend,
             model: outcome.reply.model, status: outcome.reply.status, messageID: outcome.reply.id,
-            notes: notes.isEmpty ? nil : notes)
+            notes: verdict.notes.isEmpty ? nil : verdict.notes, json: verdict.json)
     }
 }

@@ -15,70 +15,51 @@ public enum JSONDraftRenderer {
     /// The text, or nil when the answer holds no JSON object with any of the structure's keys (the
     /// caller then treats the answer as text).
     public static func render(_ answer: String, structure: TemplateStructure, values: [String: String]) -> String? {
+        read(answer, structure: structure).flatMap { $0.text(structure: structure, values: values) }
+    }
+
+    /// The answer's content, cleaned, or nil when it holds no JSON object with any of the
+    /// structure's keys.
+    public static func read(_ answer: String, structure: TemplateStructure) -> StructuredDraft? {
         guard let object = LenientJSON.object(in: answer) else { return nil }
         let known = ["subject", "title", "items", "hashtags"] + structure.sections.map(\.key)
         guard object.keys.contains(where: known.contains) else { return nil }
-        var blocks: [String] = []
+        var draft = StructuredDraft()
         let line = DraftSchema.lineLength
-        if structure.subject != nil, let subject = text(object["subject"], limit: line), !subject.isEmpty {
-            blocks.append("Subject: " + oneLine(subject))
-        }
-        if structure.title != nil, let title = text(object["title"], limit: line), !title.isEmpty {
-            blocks.append(oneLine(title))
-        }
-        var inline: [String] = []
+        if structure.subject != nil { draft.subject = text(object["subject"], limit: line).map(oneLine) }
+        if structure.title != nil { draft.title = text(object["title"], limit: line).map(oneLine) }
         for section in structure.sections {
-            let name = TemplateStructure.fill(section.name, values)
-            let body: String
             if section.isList {
-                let entries = items(object[section.key], limit: line)
-                guard !entries.isEmpty else { continue }
-                body = entries.map { "- " + oneLine($0) }.joined(separator: "\n")
+                draft.sections[section.key] = .items(items(object[section.key], limit: line).map(oneLine))
             } else {
                 let limit = section == structure.sections.first && structure.subject == nil && structure.title == nil
                     ? structure.summaryLine ?? DraftSchema.textLength : DraftSchema.textLength
-                guard let content = text(object[section.key], limit: limit), !content.isEmpty else { continue }
-                body = content
-            }
-            switch structure.labels(of: section) {
-            case .heading: blocks.append(name + "\n" + body)
-            case .inline: inline.append(section.isList ? name + ":\n" + body : name + ": " + body)
-            case .none: blocks.append(body)
+                draft.sections[section.key] = .text(text(object[section.key], limit: limit) ?? "")
             }
         }
-        if !inline.isEmpty { blocks.append(inline.joined(separator: "\n")) }
-        if let list = structure.list {
-            let numbered = numberedItems(object["items"], list: list)
-            if !numbered.isEmpty { blocks.append(numbered) }
-        }
+        if let list = structure.list { draft.items = numberedItems(object["items"], list: list) }
         if structure.hashtags != nil {
-            let tags = items(object["hashtags"], limit: 30).flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "," }) }.map { tag in
-                "#" + tag.drop { $0 == "#" }
-            }.filter { $0.count > 1 }
-            if !tags.isEmpty { blocks.append(tags.joined(separator: " ")) }
+            draft.hashtags = items(object["hashtags"], limit: 30).flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "," }) }
+                .map { "#" + $0.drop { $0 == "#" } }.filter { $0.count > 1 }
         }
-        let rendered = blocks.joined(separator: "\n\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        return rendered.isEmpty ? nil : rendered
+        return draft
     }
 
-    private static func numberedItems(_ value: Any?, list: TemplateStructure.ListRule) -> String {
+    private static func numberedItems(_ value: Any?, list: TemplateStructure.ListRule) -> [StructuredDraft.Item] {
         let line = DraftSchema.lineLength
         let entries: [Any] = (value as? [Any]) ?? items(value, limit: line)
-        var lines: [String] = []
-        var number = 0
+        var result: [StructuredDraft.Item] = []
         for entry in entries {
             if let object = entry as? [String: Any] {
                 let point = text(object["point"], limit: line) ?? object.values.lazy.compactMap { text($0, limit: line) }.first ?? ""
                 guard !point.isEmpty else { continue }
-                number += 1
-                lines.append("\(number). " + oneLine(point))
-                if list.subItems != nil { lines += items(object["sub_points"], limit: line).map { "   - " + oneLine($0) } }
+                let subs = list.subItems == nil ? [] : items(object["sub_points"], limit: line).map(oneLine)
+                result.append(StructuredDraft.Item(point: oneLine(point), subPoints: subs))
             } else if let item = text(entry, limit: DraftSchema.itemLength(list)), !item.isEmpty {
-                number += 1
-                lines.append("\(number). " + oneLine(item))
+                result.append(StructuredDraft.Item(point: oneLine(item)))
             }
         }
-        return lines.joined(separator: "\n")
+        return result
     }
 
     /// A string value, cleaned; a list of strings joined with spaces; a number as written.
@@ -127,7 +108,7 @@ public enum JSONDraftRenderer {
         return trimmed.contains(where: { $0.isLetter || $0.isNumber }) ? trimmed : ""
     }
 
-    private static func oneLine(_ text: String) -> String {
+    static func oneLine(_ text: String) -> String {
         text.components(separatedBy: .newlines).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             .joined(separator: " ")
     }

@@ -6,8 +6,10 @@ import Foundation
 public enum RevisionPrompt {
     /// `format`: what the template's structure asks, as a phrase ("a numbered list of 5 items"),
     /// so a small model rewriting the text keeps its shape.
-    public static func make(current: String, instruction: String, kind: TemplateKind, format: String? = nil) -> String {
-        let what = kind == .code ? "code" : "text"
+    /// `json`: the version as JSON (a template written as JSON); the model is then shown that and
+    /// rewrites it, sizes still counted in the text's words.
+    public static func make(current: String, instruction: String, kind: TemplateKind, format: String? = nil, json: String? = nil) -> String {
+        let what = json != nil ? "JSON" : kind == .code ? "code" : "text"
         var change = instruction.trimmingCharacters(in: .whitespacesAndNewlines)
         if let last = change.last, !".!?。！？".contains(last) { change += "." }
         let goal = RevisionGoal(change)
@@ -36,6 +38,7 @@ public enum RevisionPrompt {
         // The request first and the text last: the small model then answers with the new text
         // instead of echoing the request after it (tried against SmolLM2-135M).
         let head = lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "\n")
-        return head + "\n\n" + (what == "code" ? "Code" : "Text") + ":\n" + current
+        let label = json != nil ? "JSON" : what == "code" ? "Code" : "Text"
+        return head + "\n\n" + label + ":\n" + (json ?? current)
     }
 }

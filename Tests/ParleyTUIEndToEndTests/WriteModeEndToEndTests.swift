@@ -96,7 +96,9 @@ struct WriteModeEndToEndTests {
         let requests = server.requests(to: "/v1/chat/completions")
         #expect(requests.count == 2)
         let revision = try #require((requests.last?.jsonBody?["messages"] as? [[String: String]])?.last?["content"])
-        #expect(revision.contains("2. Cup, reuse, repeat.") && revision.contains("shorter"))
+        // Slogans are revised as the JSON they were laid out from, under the schema again.
+        #expect(revision.contains(#""Cup, reuse, repeat.""#) && revision.contains("shorter"))
+        #expect(requests.last?.jsonBody?["response_format"] != nil)
 
         // Reopening the conversation brings the draft back into the panel.
         let reopened = try TmuxScreen(arguments + ["--continue"], sharing: screen)

@@ -147,6 +147,39 @@ struct DraftRetryTests {
         #expect(stored.messages.last?.content == draft.current.text)
     }
 
+    @Test func aDraftWrittenAsJSONIsRevisedAsJSONUnderItsSchema() async throws {
+        defer { directory.remove() }
+        let slogan = WritingTemplate(
+            name: "slogan", kind: .copy, description: "",
+            fields: [TemplateField(name: "product", prompt: "What?", required: true, mention: .all)],
+            instruction: "Write 2 slogans for {{product}}.",
+            structure: TemplateStructure(output: .json, list: .init(count: "2", maxWords: 8)))
+        let filled = try TemplateFiller.fill(slogan, values: ["product": "coffee cups"])
+        let first = try await writer(SequenceBackend([#"{"items": ["Coffee cups that come back to you.", "Reuse your coffee cup}]"]}"#]))
+            .start(filled, template: slogan) { _ in }
+        let draft = try #require(first.draft)
+        // The cleaned content is kept as JSON in schema order.
+        #expect(draft.current.json == #"{"items": ["Coffee cups that come back to you.", "Reuse your coffee cup"]}"#)
+        let backend = SequenceBackend([#"{"items": ["Coffee cups, again.", "Reuse cups."]}"#])
+        let revised = try await writer(backend).revise(draft, template: slogan, instruction: "shorter") { _ in }
+        #expect(revised.draft?.current.text == "1. Coffee cups, again.\n2. Reuse cups.")
+        #expect(revised.draft?.current.json == #"{"items": ["Coffee cups, again.", "Reuse cups."]}"#)
+        let request = try #require(backend.requests.all.first)
+        guard case .jsonSchema? = request.format else {
+            Issue.record("the revision was not asked for under the schema")
+            return
+        }
+        let words = TextTokens.wordCount(draft.current.text)
+        #expect(request.messages.last?.content == """
+            Rewrite the JSON below in at most \(words * 3 / 5) words (it has \(words)). Change: shorter.
+            Keep its main points.
+            Reply with only the new JSON.
+
+            JSON:
+            \(draft.current.json!)
+            """)
+    }
+
     // MARK: - Revisions
 
     func firstDraft(_ text: String) async throws -> Draft {

@@ -149,6 +149,11 @@ struct StructureCheckerTests {
         // a string that reached its limit trimmed back to a whole word.
         #expect(JSONDraftRenderer.render(#"{"items": ["Sip. }] ] }2019 words", "}]", "Coffee cups for every single morning of your busy week at the offic"]}"#,
             structure: slogan, values: [:]) == "1. Sip.\n2. Coffee cups for every single morning of your busy week at the")
+        // The cleaned content written back as JSON, in schema order, for revisions.
+        let content = try #require(JSONDraftRenderer.read(
+            #"{"recommendations": ["Hire"], "summary": "Busy.", "title": "Q1", "findings": "More\nLess"}"#, structure: report))
+        #expect(content.json(structure: report) == #"{"title": "Q1", "summary": "Busy.", "findings": ["More", "Less"], "recommendations": ["Hire"]}"#)
+        #expect(JSONDraftRenderer.render(content.json(structure: report), structure: report, values: [:]) == content.text(structure: report, values: [:]))
         // Not JSON, or JSON of something else: the caller takes the answer as text.
         #expect(JSONDraftRenderer.render("1. Sip.\n2. Go.", structure: slogan, values: [:]) == nil)
         #expect(JSONDraftRenderer.render(#"{"colour": "red"}"#, structure: slogan, values: [:]) == nil)

@@ -89,7 +89,8 @@ public enum JSONDraftRenderer {
     /// The string cut at the first structure mark and, when it reached `limit` (the grammar ended
     /// it there, perhaps mid-word), back to its last sentence end, else its last whole word.
     static func clean(_ text: String, limit: Int) -> String {
-        var result = text
+        // Leading JSON punctuation is the end of a structure the model wanted to close.
+        var result = String(text.drop { "{}[]\",: ".contains($0) })
         if let cut = structureMarks.compactMap({ result.range(of: $0)?.lowerBound }).min() {
             result = String(result[..<cut])
         }

@@ -147,8 +147,8 @@ struct StructureCheckerTests {
         #expect(JSONDraftRenderer.render(#"{"items": ["Sip.", "", "Go."]}"#, structure: slogan, values: [:]) == "1. Sip.\n2. Go.")
         // A constrained model kept inside a string it wanted to close: cut at the JSON marks, empty items dropped,
         // a string that reached its limit trimmed back to a whole word.
-        #expect(JSONDraftRenderer.render(#"{"items": ["Sip. }] ] }2019 words", "}]", "Coffee cups for every single morning of your busy week at the offic"]}"#,
-            structure: slogan, values: [:]) == "1. Sip.\n2. Coffee cups for every single morning of your busy week at the")
+        #expect(JSONDraftRenderer.render(#"{"items": ["Sip. }] ] }2019 words", "}]", "}Extracts", "Coffee cups for every single morning of your busy week at the offic"]}"#,
+            structure: slogan, values: [:]) == "1. Sip.\n2. Extracts\n3. Coffee cups for every single morning of your busy week at the")
         // The cleaned content written back as JSON, in schema order, for revisions.
         let content = try #require(JSONDraftRenderer.read(
             #"{"recommendations": ["Hire"], "summary": "Busy.", "title": "Q1", "findings": "More\nLess"}"#, structure: report))

@@ -83,6 +83,8 @@ let package = Package(
             name: "http-stream-bench", dependencies: ["ParleyHTTP", "ParleyTestSupport"], path: "Benchmarks/http-stream-bench"),
         .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StructuredOutputTests", dependencies: ["StructuredOutput"]),
+        // Usefulness of write (and later decide) on the default model, through the release binary.
+        .executableTarget(name: "parley-usefulness", dependencies: ["ParleyWrite"], path: "Benchmarks/usefulness/Runner"),
         // The decision analysis benchmark (matrix sizes against time per recomputation).
         .executableTarget(name: "parley-decide-bench", dependencies: ["ParleyDecide"], path: "Benchmarks/DecideBench"),
         .testTarget(

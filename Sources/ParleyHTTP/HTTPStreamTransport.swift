@@ -7,6 +7,15 @@ import Foundation
 /// No byte arrived for the idle timeout.
 struct TransportIdleTimeout: Error {}
 
+/// A redirect that is not followed: to a scheme other than http(s), or without a Location. Before,
+/// its empty answer looked like a dropped connection and was retried.
+struct TransportRedirectRefused: Error {
+    var location: String?
+}
+
+/// More redirects in a row than `RedirectPolicy.maxRedirects`.
+struct TransportRedirectLoop: Error {}
+
 /// What arrives from the network for one request.
 enum TransportEvent: Sendable {
     /// The status line and headers (names lowercased).
@@ -32,10 +41,11 @@ enum HTTPStreamTransport {
                     for _ in 0...RedirectPolicy.maxRedirects {
                         var next: URLRequest?
                         for try await event in exchange(current, idleTimeout: idleTimeout) {
-                            if case .response(let status, let headers) = event,
-                                let redirect = RedirectPolicy.follow(
-                                    status: status, location: headers["location"], from: current, original: request)
-                            {
+                            if case .response(let status, let headers) = event, RedirectPolicy.isRedirect(status) {
+                                guard
+                                    let redirect = RedirectPolicy.follow(
+                                        status: status, location: headers["location"], from: current, original: request)
+                                else { throw TransportRedirectRefused(location: headers["location"]) }
                                 next = redirect
                                 break  // ends this exchange and closes its connection
                             }
@@ -47,7 +57,7 @@ enum HTTPStreamTransport {
                         }
                         current = next
                     }
-                    continuation.finish(throwing: URLError(.httpTooManyRedirects))
+                    continuation.finish(throwing: TransportRedirectLoop())
                 } catch {
                     continuation.finish(throwing: error)
                 }
@@ -59,8 +69,22 @@ enum HTTPStreamTransport {
     /// One request and its response, redirects not followed.
     private static func exchange(_ request: URLRequest, idleTimeout: Double) -> AsyncThrowingStream<TransportEvent, Error> {
         AsyncThrowingStream { continuation in
-            let handler = StreamingTaskHandler(continuation: continuation)
             var request = request
+            // A body goes out as a stream that can be made again: when a reused connection turns out
+            // to be closed, libcurl resends the request on a new one and asks for the body anew;
+            // a plain `httpBody` cannot be rewound on Linux, and the retry went out with its old
+            // Content-Length and no body, then hung (see `StreamingSessions`).
+            // FoundationNetworking gives libcurl no length for a stream, so libcurl would frame it
+            // as chunked; the length goes in the header instead, and a Transfer-Encoding header
+            // with only a space (which libcurl drops rather than sends) stops the chunked framing.
+            let body = request.httpBody
+            if let body {
+                request.httpBody = nil
+                request.httpBodyStream = InputStream(data: body)
+                request.setValue(String(body.count), forHTTPHeaderField: "Content-Length")
+                request.setValue(" ", forHTTPHeaderField: "Transfer-Encoding")
+            }
+            let handler = StreamingTaskHandler(continuation: continuation, body: body)
             request.timeoutInterval = (idleTimeout + 5).rounded(.up)
             let sessions = StreamingSessions.shared
             let task = sessions.dataTask(with: request, handler: handler)
@@ -84,11 +108,19 @@ enum HTTPStreamTransport {
 /// One task's callbacks, routed to it by `StreamingSessions`, forwarded to its stream.
 final class StreamingTaskHandler: @unchecked Sendable {
     private let continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation
+    /// The request's body, to hand out again when the request is resent.
+    private let body: Data?
     /// Set before the task starts, read only on the session's delegate queue afterwards.
     var watchdog: IdleWatchdog?
 
-    init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation) {
+    init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, body: Data? = nil) {
         self.continuation = continuation
+        self.body = body
+    }
+
+    /// A fresh stream of the whole body, for a request that is sent again.
+    func newBodyStream() -> InputStream? {
+        body.map { InputStream(data: $0) }
     }
 
     func received(_ response: URLResponse) {

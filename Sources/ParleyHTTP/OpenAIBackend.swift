@@ -209,15 +209,8 @@ public struct OpenAIBackend: ChatBackend {
             }
         } catch let failure as AttemptFailure {
             throw failure
-        } catch is TransportIdleTimeout {
-            throw AttemptFailure(error: .idleTimeout(url: url, seconds: endpoint.idleTimeout))
         } catch {
-            try Task.checkCancellation()
-            let nsError = error as NSError
-            throw AttemptFailure(
-                error: ErrorClassifier.classify(
-                    urlErrorCode: nsError.code, detail: nsError.localizedDescription, host: endpoint.baseURL.host ?? "",
-                    context: context, replyStarted: progress.replyStarted, idleTimeout: endpoint.idleTimeout))
+            throw AttemptFailure(error: try transportFailure(error, url: url, context: context, replyStarted: progress.replyStarted))
         }
         try Task.checkCancellation()
         if status >= 400 {
@@ -274,14 +267,8 @@ public struct OpenAIBackend: ChatBackend {
                     if body.count < 16 << 20 { body.append(data) }
                 }
             }
-        } catch is TransportIdleTimeout {
-            throw HTTPBackendError.idleTimeout(url: url, seconds: endpoint.idleTimeout)
         } catch {
-            try Task.checkCancellation()
-            let nsError = error as NSError
-            throw ErrorClassifier.classify(
-                urlErrorCode: nsError.code, detail: nsError.localizedDescription, host: endpoint.baseURL.host ?? "",
-                context: context, replyStarted: false, idleTimeout: endpoint.idleTimeout)
+            throw try transportFailure(error, url: url, context: context, replyStarted: false)
         }
         if status >= 400 {
             let error = ErrorClassifier.classify(status: status, headers: headers, body: body, context: context)
@@ -292,6 +279,27 @@ public struct OpenAIBackend: ChatBackend {
             throw HTTPBackendError.malformedStream(url: url, detail: "a /models answer without a model list")
         }
         return names
+    }
+
+    /// What a failure of the transport means for the user. A cancelled request rethrows the
+    /// cancellation instead.
+    private func transportFailure(
+        _ error: Error, url: String, context: ErrorClassifier.Context, replyStarted: Bool
+    ) throws -> HTTPBackendError {
+        switch error {
+        case is TransportIdleTimeout:
+            return .idleTimeout(url: url, seconds: endpoint.idleTimeout)
+        case let refused as TransportRedirectRefused:
+            return .redirectRefused(url: url, location: refused.location)
+        case is TransportRedirectLoop:
+            return .tooManyRedirects(url: url, count: RedirectPolicy.maxRedirects)
+        default:
+            try Task.checkCancellation()
+            let nsError = error as NSError
+            return ErrorClassifier.classify(
+                urlErrorCode: nsError.code, detail: nsError.localizedDescription, host: endpoint.baseURL.host ?? "",
+                context: context, replyStarted: replyStarted, idleTimeout: endpoint.idleTimeout)
+        }
     }
 
     /// Adds what `/models` offers to a not-found error; a 404 whose `/models` works means the

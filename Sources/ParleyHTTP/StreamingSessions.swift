@@ -24,6 +24,9 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
     func dataTask(with request: URLRequest, handler: StreamingTaskHandler) -> URLSessionDataTask {
         let session = session(timeout: request.timeoutInterval)
         let task = session.dataTask(with: request)
+        // FoundationNetworking asks the *task's* delegate for a new body stream when libcurl
+        // resends a request (and only then: every other callback goes to the session's delegate).
+        task.delegate = self
         lock.withLock { handlers[ObjectIdentifier(task)] = handler }
         return task
     }
@@ -62,6 +65,14 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
         let handler = lock.withLock { handlers.removeValue(forKey: ObjectIdentifier(task)) }
         handler?.completed(with: error)
+    }
+
+    /// The body again, for a request libcurl sends a second time (its reused connection was closed
+    /// under it); see `HTTPStreamTransport.exchange`.
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, needNewBodyStream completionHandler: @escaping (InputStream?) -> Void
+    ) {
+        completionHandler(handler(task)?.newBodyStream())
     }
 
     /// Redirects are followed by `HTTPStreamTransport.stream` itself: refusing here hands the 3xx

@@ -69,6 +69,9 @@ struct SamplingFlags: ParsableArguments {
 
     func validate() throws {
         if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2") }
-        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
+        // The config's max_tokens has the same range.
+        if let maxTokens, !(1...1_000_000).contains(maxTokens) {
+            throw ValidationError("--max-tokens \(maxTokens) is out of range: give 1 to 1000000 tokens")
+        }
     }
 }

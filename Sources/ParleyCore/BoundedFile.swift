@@ -45,6 +45,13 @@ public enum BoundedFile {
         let type = info.st_mode & S_IFMT
         guard type == S_IFREG else { throw .notRegular(kind: kindName(type)) }
         if Int(info.st_size) > limit { throw .tooLarge(size: Int(info.st_size), limit: limit) }
+        // Read to the end whatever the size said: the file may have grown since.
+        return try read(descriptor: fd, limit: limit)
+    }
+
+    /// Everything readable from `fd` up to its end, at most `limit` bytes: `tooLarge` as soon as
+    /// there is more (the rest is never read). For files and for standard input alike.
+    public static func read(descriptor fd: Int32, limit: Int) throws(Failure) -> Data {
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while data.count <= limit {
@@ -56,7 +63,6 @@ public enum BoundedFile {
             }
             data.append(contentsOf: chunk[0..<got])
         }
-        // The file grew while it was read.
         if data.count > limit { throw .tooLarge(size: data.count, limit: limit) }
         return data
     }

@@ -93,6 +93,7 @@ enum HTTPStreamTransport {
                 task.cancel()
             }
             handler.watchdog = watchdog
+            handler.cancelTask = { task.cancel() }
             // Cancelling a task whose response has not fully arrived makes libcurl close its
             // connection (it cannot be reused mid-body), so the server sees the cancel.
             continuation.onTermination = { _ in
@@ -112,6 +113,10 @@ final class StreamingTaskHandler: @unchecked Sendable {
     private let body: Data?
     /// Set before the task starts, read only on the session's delegate queue afterwards.
     var watchdog: IdleWatchdog?
+    /// Cancels the URLSession task; set before the task starts.
+    var cancelTask: (@Sendable () -> Void)?
+    /// Nobody reads the stream any more and the task was told to stop.
+    private var abandoned = false
 
     init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, body: Data? = nil) {
         self.continuation = continuation
@@ -136,7 +141,15 @@ final class StreamingTaskHandler: @unchecked Sendable {
 
     func received(_ data: Data) {
         watchdog?.touch()
-        continuation.yield(.bytes(data))
+        guard !abandoned else { return }
+        // The consumer is gone (it stopped at a size cap, or was cancelled): stop the transfer from
+        // here as well. URLSession on Linux cannot pause a transfer, and a server sending as fast
+        // as it can keeps the queues so busy that the cancel from the consumer's side took
+        // seconds to land while the process kept reading (an endless body grew it by gigabytes).
+        if case .terminated = continuation.yield(.bytes(data)) {
+            abandoned = true
+            cancelTask?()
+        }
     }
 
     func completed(with error: Error?) {

@@ -46,7 +46,7 @@ public enum FrontMatterLimits {
     }
 
     /// Checks the composed front matter, aliases expanded, before it is turned into values:
-    /// no deeper than `maxDepth`, no more than `maxValues` values. Stops at the first excess, so
+    /// no deeper than `maxDepth`, no more than `maxValues` values, keys plain text. Stops at the first excess, so
     /// it costs at most `maxValues` steps whatever the tree would expand to.
     static func checkTree(_ root: Node) throws(MarkdownFrontMatter.Problem) {
         var values = 0
@@ -65,6 +65,11 @@ public enum FrontMatterLimits {
                 for child in sequence { try visit(child, depth: depth + 1) }
             case .mapping(let mapping):
                 for (key, value) in mapping {
+                    // Yams stops the process on a key that is a list or a mapping (`? [a]: b`,
+                    // `? ? x`); the persona fuzz test found it. Front matter keys are plain words.
+                    guard case .scalar = key else {
+                        throw MarkdownFrontMatter.Problem("front matter: a key must be plain text, not a list or a mapping")
+                    }
                     try visit(key, depth: depth + 1)
                     try visit(value, depth: depth + 1)
                 }

@@ -59,6 +59,13 @@ struct FrontMatterCapsTests {
         #expect(found.contains("nested deeper than"), "got: \(found)")
     }
 
+    /// Found by the fuzz test: Yams stopped the process on a key that is not plain text.
+    @Test(arguments: ["? [a, b]\n: c", "? ? x\n", "k: {[a]: b}"])
+    func aKeyThatIsAListOrAMappingIsAProblemNotACrash(yaml: String) throws {
+        let found = try #require(problem("---\nname: x\n\(yaml)\n---\nprompt\n"))
+        #expect(found.contains("key must be plain text"), "got: \(found)")
+    }
+
     @Test func anOversizedTextIsRefusedBeforeParsing() throws {
         let big = "---\nname: x\n---\n" + String(repeating: "word ", count: 60_000)
         let found = try #require(problem(big))

@@ -74,7 +74,10 @@ struct BoundedCommand {
 
     /// Kills the command and its descendants, reaps it, and throws `reason`.
     private func stop(_ process: Process, because reason: Failure) throws(Failure) -> Never {
-        for pid in Self.descendants(of: process.processIdentifier) + [process.processIdentifier] { kill(pid, SIGKILL) }
+        // The shell first (so it cannot report its children's deaths on the terminal), then what
+        // it started, found before anything was killed.
+        let descendants = Self.descendants(of: process.processIdentifier)
+        for pid in [process.processIdentifier] + descendants { kill(pid, SIGKILL) }
         process.waitUntilExit()
         throw reason
     }

@@ -43,6 +43,8 @@ public enum HTTPBackendError: UserFacingError, Equatable {
     case redirectRefused(url: String, location: String?)
     /// A body past its cap (a reply, a `/models` list): what it was and the cap.
     case bodyTooLarge(url: String, what: String, limit: Int)
+    /// The server sent more than `limit` bytes faster than they could be read.
+    case overrun(url: String, limit: Int, partialReplyKept: Bool)
 
     public var description: String {
         switch self {
@@ -118,6 +120,9 @@ public enum HTTPBackendError: UserFacingError, Equatable {
                 return "\(url) answered with a redirect that names no target; check the base URL"
             }
             return "\(url) redirected to \(clean(location, 120)), which is not an http(s) URL, so it was not followed; check the base URL"
+        case .overrun(let url, let limit, let partialReplyKept):
+            let kept = partialReplyKept ? "; the part received was kept" : ""
+            return "\(url) sent more than \(ByteCountText.describe(limit)) faster than it could be read, so the request was stopped\(kept)"
         case .bodyTooLarge(let url, let what, let limit):
             return "\(url) sent \(what) larger than \(ByteCountText.describe(limit)); the rest was not read"
         case .noModels(let url):

@@ -32,15 +32,17 @@ enum TransportEvent: Sendable {
 /// The idle timeout is enforced here, not by URLSession: on Linux its `timeoutInterval` is cut to
 /// whole seconds (0.5 s fires at once). URLSession's own timeout stays as a looser backstop.
 enum HTTPStreamTransport {
-    /// Streams the response to `request`, following redirects (see `RedirectPolicy`).
-    static func stream(_ request: URLRequest, idleTimeout: Double) -> AsyncThrowingStream<TransportEvent, Error> {
-        AsyncThrowingStream { continuation in
+    /// Streams the response to `request`, following redirects (see `RedirectPolicy`), with at most
+    /// `TransportFlow.limit` bytes waiting for the consumer.
+    static func stream(_ request: URLRequest, idleTimeout: Double) -> TransportEvents {
+        let flow = TransportFlow()
+        let events = AsyncThrowingStream<TransportEvent, Error> { continuation in
             let task = Task {
                 var current = request
                 do {
                     for _ in 0...RedirectPolicy.maxRedirects {
                         var next: URLRequest?
-                        for try await event in exchange(current, idleTimeout: idleTimeout) {
+                        for try await event in exchange(current, idleTimeout: idleTimeout, flow: flow) {
                             if case .response(let status, let headers) = event, RedirectPolicy.isRedirect(status) {
                                 guard
                                     let redirect = RedirectPolicy.follow(
@@ -64,10 +66,13 @@ enum HTTPStreamTransport {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
+        return TransportEvents(events: events, flow: flow)
     }
 
     /// One request and its response, redirects not followed.
-    private static func exchange(_ request: URLRequest, idleTimeout: Double) -> AsyncThrowingStream<TransportEvent, Error> {
+    private static func exchange(
+        _ request: URLRequest, idleTimeout: Double, flow: TransportFlow
+    ) -> AsyncThrowingStream<TransportEvent, Error> {
         AsyncThrowingStream { continuation in
             var request = request
             // A body goes out as a stream that can be made again: when a reused connection turns out
@@ -84,7 +89,7 @@ enum HTTPStreamTransport {
                 request.setValue(String(body.count), forHTTPHeaderField: "Content-Length")
                 request.setValue(" ", forHTTPHeaderField: "Transfer-Encoding")
             }
-            let handler = StreamingTaskHandler(continuation: continuation, body: body)
+            let handler = StreamingTaskHandler(continuation: continuation, body: body, flow: flow)
             request.timeoutInterval = (idleTimeout + 5).rounded(.up)
             let sessions = StreamingSessions.shared
             let task = sessions.dataTask(with: request, handler: handler)
@@ -111,17 +116,24 @@ final class StreamingTaskHandler: @unchecked Sendable {
     private let continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation
     /// The request's body, to hand out again when the request is resent.
     private let body: Data?
+    private let flow: TransportFlow
     /// Set before the task starts, read only on the session's delegate queue afterwards.
     var watchdog: IdleWatchdog?
     /// Cancels the URLSession task; set before the task starts.
     var cancelTask: (@Sendable () -> Void)?
-    /// Nobody reads the stream any more and the task was told to stop.
+    /// The transfer is being stopped: nobody reads any more, or too much waits. The rest is dropped.
     private var abandoned = false
 
-    init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, body: Data? = nil) {
+    init(
+        continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, body: Data? = nil,
+        flow: TransportFlow = TransportFlow()
+    ) {
         self.continuation = continuation
         self.body = body
+        self.flow = flow
     }
+
+
 
     /// A fresh stream of the whole body, for a request that is sent again.
     func newBodyStream() -> InputStream? {
@@ -142,10 +154,15 @@ final class StreamingTaskHandler: @unchecked Sendable {
     func received(_ data: Data) {
         watchdog?.touch()
         guard !abandoned else { return }
-        // The consumer is gone (it stopped at a size cap, or was cancelled): stop the transfer from
-        // here as well. URLSession on Linux cannot pause a transfer, and a server sending as fast
-        // as it can keeps the queues so busy that the cancel from the consumer's side took
-        // seconds to land while the process kept reading (an endless body grew it by gigabytes).
+        guard flow.handedOver(data.count) else {
+            abandoned = true
+            watchdog?.stop()
+            continuation.finish(throwing: TransportFlowOverrun())
+            cancelTask?()
+            return
+        }
+        // The consumer is gone (it stopped at a size cap, or was cancelled): stop the transfer
+        // from here too, without waiting for the cancel from its side to come round.
         if case .terminated = continuation.yield(.bytes(data)) {
             abandoned = true
             cancelTask?()

@@ -175,10 +175,19 @@ public struct OpenAIBackend: ChatBackend {
 
         /// Interprets what one read decoded and hands it on, text pieces of the read joined (see
         /// `ReplyEventBatch`). What came before a bad line is handed on before the error.
+        // Text and reasoning handed on. Past the reply's cap nothing more is read: the consumer
+        // (the engine) cuts the reply at its cap and notes it; the stream only has to stop.
+        var delivered = 0
         func deliver(_ outputs: [SSEDecoder.Output]) throws {
             var events: [ReplyEvent] = []
             defer {
-                for event in ReplyEventBatch.coalesce(events) { continuation.yield(event) }
+                for event in ReplyEventBatch.coalesce(events) {
+                    switch event {
+                    case .text(let piece), .reasoning(let piece): delivered += piece.utf8.count
+                    default: break
+                    }
+                    continuation.yield(event)
+                }
                 if interpreter.replyStarted { progress.replyStarted = true }
             }
             for output in outputs {
@@ -223,6 +232,7 @@ public struct OpenAIBackend: ChatBackend {
                         }
                     } else {
                         try deliver(decoder.feed(data))
+                        if delivered > request.sampling.maxReplyBytes { break reading }
                     }
                 }
             }
@@ -232,6 +242,7 @@ public struct OpenAIBackend: ChatBackend {
             throw AttemptFailure(error: try transportFailure(error, url: url, context: context, replyStarted: progress.replyStarted))
         }
         try Task.checkCancellation()
+        if delivered > request.sampling.maxReplyBytes { return }
         if status >= 400 {
             throw AttemptFailure(
                 error: ErrorClassifier.classify(status: status, headers: headers, body: body.data, context: context),
@@ -318,6 +329,8 @@ public struct OpenAIBackend: ChatBackend {
             return .redirectRefused(url: url, location: refused.location)
         case is TransportRedirectLoop:
             return .tooManyRedirects(url: url, count: RedirectPolicy.maxRedirects)
+        case is TransportFlowOverrun:
+            return .overrun(url: url, limit: TransportFlow.limit, partialReplyKept: replyStarted)
         default:
             try Task.checkCancellation()
             let nsError = error as NSError

@@ -38,9 +38,7 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
             configuration.timeoutIntervalForRequest = timeout
             configuration.httpCookieStorage = nil
             configuration.urlCache = nil
-            let queue = OperationQueue()
-            queue.maxConcurrentOperationCount = 1
-            let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
+            let session = URLSession(configuration: configuration, delegate: self, delegateQueue: DispatchOperationQueue())
             sessions[timeout] = session
             return session
         }

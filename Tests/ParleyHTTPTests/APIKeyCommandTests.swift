@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import ParleyTestSupport
 import Testing
 
 @testable import ParleyHTTP
@@ -11,15 +12,13 @@ struct APIKeyCommandTests {
     /// Runs the resolver on a thread of its own: it blocks while the command runs, and a test
     /// must not hold one of the few threads every other test's tasks run on for seconds.
     func resolve(_ command: String) async -> (key: String?, error: Error?, seconds: Double) {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let start = Date()
-                do {
-                    let key = try APIKeyResolver(environment: ["PATH": "/usr/bin:/bin"]).resolve(.command(command))
-                    continuation.resume(returning: (key, nil, Date().timeIntervalSince(start)))
-                } catch {
-                    continuation.resume(returning: (nil, error, Date().timeIntervalSince(start)))
-                }
+        await OwnThread.run {
+            let start = Date()
+            do {
+                let key = try APIKeyResolver(environment: ["PATH": "/usr/bin:/bin"]).resolve(.command(command))
+                return (key, nil, Date().timeIntervalSince(start))
+            } catch {
+                return (nil, error, Date().timeIntervalSince(start))
             }
         }
     }

@@ -71,8 +71,8 @@ let package = Package(
             path: "Tests/StoreCrashHelper"),
         .executableTarget(name: "parley-store-bench", dependencies: ["ParleyStore"], path: "Benchmarks/StoreBench"),
         .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig"]),
-        .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas"]),
+        .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas", "ParleyTestSupport"]),
         .testTarget(name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         .testTarget(

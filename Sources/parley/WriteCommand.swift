@@ -91,7 +91,7 @@ struct WriteCommand: AsyncParsableCommand {
 
     private func writeDraft(_ name: String, _ context: AppContext) async throws {
         let template = try context.loadTemplates().template(named: name)
-        let values = try fieldValues()
+        let values = try fieldValues(inputLimit: sampling.inputLimit(defaults: context.config.sampling))
         let filled = try TemplateFiller.fill(template, values: values, controls: try controls())
         if let output { try OutputFile.check(output, force: force) }
         let persona = try context.loadPersonas().persona(named: template.personaName)
@@ -168,7 +168,7 @@ struct WriteCommand: AsyncParsableCommand {
     // MARK: - Fields and controls
 
     /// `--field NAME=VALUE` pairs; `NAME=-` reads standard input (for one field only).
-    private func fieldValues() throws -> [String: String] {
+    private func fieldValues(inputLimit: Int = SizeLimits.defaultMaxInputBytes) throws -> [String: String] {
         var values: [String: String] = [:]
         var readStdin = false
         for pair in fields {
@@ -182,7 +182,7 @@ struct WriteCommand: AsyncParsableCommand {
                 guard !readStdin else { throw ValidationError("only one --field can read standard input (NAME=-)") }
                 readStdin = true
                 if Console.stdinIsTerminal { Console.status("reading --field \(name) from standard input; end it with Ctrl-D") }
-                value = Console.readStandardInput()
+                value = try Console.readStandardInput(limit: inputLimit)
                 guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw ValidationError("--field \(name)=-: standard input was empty")
                 }

@@ -16,6 +16,12 @@ struct TransportRedirectRefused: Error {
 /// More redirects in a row than `RedirectPolicy.maxRedirects`.
 struct TransportRedirectLoop: Error {}
 
+/// libcurl wanted to send the request again on a new connection (the reused one was closed
+/// under it) and asked for the body anew, which FoundationNetworking cannot give for a body held
+/// in memory: the resend would go out with its Content-Length and no body, and hang. The request
+/// is ended instead, as a connection dropped before any reply, which the caller may retry whole.
+struct TransportResendRefused: Error {}
+
 /// What arrives from the network for one request.
 enum TransportEvent: Sendable {
     /// The status line and headers (names lowercased).
@@ -75,21 +81,10 @@ enum HTTPStreamTransport {
     ) -> AsyncThrowingStream<TransportEvent, Error> {
         AsyncThrowingStream { continuation in
             var request = request
-            // A body goes out as a stream that can be made again: when a reused connection turns out
-            // to be closed, libcurl resends the request on a new one and asks for the body anew;
-            // a plain `httpBody` cannot be rewound on Linux, and the retry went out with its old
-            // Content-Length and no body, then hung (see `StreamingSessions`).
-            // FoundationNetworking gives libcurl no length for a stream, so libcurl would frame it
-            // as chunked; the length goes in the header instead, and a Transfer-Encoding header
-            // with only a space (which libcurl drops rather than sends) stops the chunked framing.
-            let body = request.httpBody
-            if let body {
-                request.httpBody = nil
-                request.httpBodyStream = InputStream(data: body)
-                request.setValue(String(body.count), forHTTPHeaderField: "Content-Length")
-                request.setValue(" ", forHTTPHeaderField: "Transfer-Encoding")
-            }
-            let handler = StreamingTaskHandler(continuation: continuation, body: body, flow: flow)
+            // The body stays in memory (`httpBody`). Sent from a stream it could be resent, but
+            // libcurl then kept polling the socket for the whole reply (a core at 20 tokens a
+            // second); a resend is refused instead (see `TransportResendRefused`).
+            let handler = StreamingTaskHandler(continuation: continuation, flow: flow)
             request.timeoutInterval = (idleTimeout + 5).rounded(.up)
             let sessions = StreamingSessions.shared
             let task = sessions.dataTask(with: request, handler: handler)
@@ -114,30 +109,38 @@ enum HTTPStreamTransport {
 /// One task's callbacks, routed to it by `StreamingSessions`, forwarded to its stream.
 final class StreamingTaskHandler: @unchecked Sendable {
     private let continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation
-    /// The request's body, to hand out again when the request is resent.
-    private let body: Data?
     private let flow: TransportFlow
     /// Set before the task starts, read only on the session's delegate queue afterwards.
     var watchdog: IdleWatchdog?
     /// Cancels the URLSession task; set before the task starts.
     var cancelTask: (@Sendable () -> Void)?
-    /// The transfer is being stopped: nobody reads any more, or too much waits. The rest is dropped.
-    private var abandoned = false
+    private let lock = NSLock()
+    /// The transfer is being stopped: nobody reads any more, too much waits, or a resend was
+    /// refused. The rest is dropped.
+    private var stopped = false
+    private var abandoned: Bool {
+        get { lock.withLock { stopped } }
+        set { lock.withLock { stopped = newValue } }
+    }
 
-    init(
-        continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, body: Data? = nil,
-        flow: TransportFlow = TransportFlow()
-    ) {
+    init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, flow: TransportFlow = TransportFlow()) {
         self.continuation = continuation
-        self.body = body
         self.flow = flow
     }
 
-
-
-    /// A fresh stream of the whole body, for a request that is sent again.
-    func newBodyStream() -> InputStream? {
-        body.map { InputStream(data: $0) }
+    /// libcurl is about to send the request again without its body (see
+    /// `TransportResendRefused`). Called on FoundationNetworking's work queue, where ending the
+    /// stream (whose end cancels the task, and `cancel()` waits for that queue) would wait for
+    /// itself: both happen on another thread, the error first.
+    func refuseResend() {
+        abandoned = true
+        watchdog?.stop()
+        let continuation = self.continuation
+        let cancel = cancelTask
+        DispatchQueue.global().async {
+            continuation.finish(throwing: TransportResendRefused())
+            cancel?()
+        }
     }
 
     func received(_ response: URLResponse) {

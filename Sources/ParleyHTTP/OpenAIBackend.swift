@@ -345,6 +345,8 @@ public struct OpenAIBackend: ChatBackend {
             return .redirectRefused(url: url, location: refused.location)
         case is TransportRedirectLoop:
             return .tooManyRedirects(url: url, count: RedirectPolicy.maxRedirects)
+        case is TransportResendRefused:
+            return .connectionDropped(url: url, partialReplyKept: false)
         case is TransportFlowOverrun:
             return .overrun(url: url, limit: TransportFlow.limit, partialReplyKept: replyStarted)
         default:

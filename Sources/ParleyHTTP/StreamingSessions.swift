@@ -24,8 +24,8 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
     func dataTask(with request: URLRequest, handler: StreamingTaskHandler) -> URLSessionDataTask {
         let session = session(timeout: request.timeoutInterval)
         let task = session.dataTask(with: request)
-        // FoundationNetworking asks the *task's* delegate for a new body stream when libcurl
-        // resends a request (and only then: every other callback goes to the session's delegate).
+        // FoundationNetworking tells the *task's* delegate when libcurl resends a request (and only
+        // then: every other callback goes to the session's delegate).
         task.delegate = self
         lock.withLock { handlers[ObjectIdentifier(task)] = handler }
         return task
@@ -65,12 +65,15 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
         handler?.completed(with: error)
     }
 
-    /// The body again, for a request libcurl sends a second time (its reused connection was closed
-    /// under it); see `HTTPStreamTransport.exchange`.
+    /// libcurl sends a request a second time (its reused connection was closed under it) and
+    /// needs the body again: refused, and the request ended for the caller to retry whole (see
+    /// `TransportResendRefused`). A stream handed here for a body held in memory would stop the
+    /// process.
     func urlSession(
         _ session: URLSession, task: URLSessionTask, needNewBodyStream completionHandler: @escaping (InputStream?) -> Void
     ) {
-        completionHandler(handler(task)?.newBodyStream())
+        completionHandler(nil)
+        handler(task)?.refuseResend()
     }
 
     /// Redirects are followed by `HTTPStreamTransport.stream` itself: refusing here hands the 3xx

@@ -35,7 +35,7 @@ public struct ConversationEngine: Sendable {
     ) async throws -> TurnOutcome {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw Failure.emptyMessage }
         let descriptor = backend.descriptor
-        let user = Message(role: .user, content: text)
+        let user = Message(role: .user, content: text, internalStep: settings.internalStep)
         let placeholder = Message(
             role: .assistant, content: "", status: .streaming, backend: descriptor.name, model: descriptor.model)
 

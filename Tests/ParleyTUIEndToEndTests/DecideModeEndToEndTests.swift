@@ -59,8 +59,9 @@ struct DecideModeEndToEndTests {
 
         try screen.type("Which laptop should I buy?")
         try screen.press("Enter")
-        // Mid-run: the step shows in the panel, the options read so far are listed, the reply streams.
-        let midway = screen.waitFor { $0.contains("… asking about Beta") && $0.contains("• Alpha") && $0.contains("▸ asking about Beta…") && $0.contains("cheap") }
+        // Mid-run: the step shows in the panel and dimmed in the transcript, Alpha's row is already
+        // totalled (4×4 + 2×9)/6, Beta's reply streams.
+        let midway = screen.waitFor { $0.contains("… asking about Beta") && $0.contains("1. Alpha  5.67") && $0.contains("▸ asking about Beta…") && $0.contains("cheap") }
         #expect(midway.ok, "\(midway.screen)")
         // Alpha (4×4 + 2×9)/6 = 5.67; Beta (4×8 + 2×5)/6 = 7.00.
         let done = screen.waitFor { $0.contains("1. Beta  7.00") && $0.contains("2. Alpha  5.67") && $0.contains("idle") }

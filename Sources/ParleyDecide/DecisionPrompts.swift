@@ -7,7 +7,9 @@ import ParleyCore
 /// where options like "first-train" came from), so the prompts show only the user's own words.
 public enum DecisionPrompts {
     /// The first step: whatever of options, criteria and weights is missing, in one answer.
-    public static func setup(question: String, options: [String], moreOptions: Bool, criteria: Bool, weightsFor unweighted: [String]) -> String {
+    public static func setup(
+        question: String, options: [String], moreOptions: Bool, criteria: Bool, known: [String] = [], weightsFor unweighted: [String]
+    ) -> String {
         var lines = ["Decision: \(question)"]
         if !options.isEmpty { lines.append("Options: \(options.joined(separator: ", ")).") }
         if moreOptions {
@@ -15,7 +17,10 @@ public enum DecisionPrompts {
                 ? "List the options in a few words each."
                 : "Add other options in a few words each.")
         }
-        if criteria { lines.append("Pick the criteria that matter most for this choice, each with a weight from 1 to 5 (5 = most important).") }
+        if criteria {
+            if !known.isEmpty { lines.append("Criteria so far: \(known.joined(separator: ", ")).") }
+            lines.append("Pick \(known.isEmpty ? "the" : "other") criteria that matter most for this choice, each with a weight from 1 to 5 (5 = most important).")
+        }
         if !unweighted.isEmpty {
             lines.append("How important is each of \(unweighted.joined(separator: ", "))? Give a weight from 1 to 5 (5 = most important).")
         }

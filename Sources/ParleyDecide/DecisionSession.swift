@@ -120,29 +120,44 @@ public struct DecisionSession: Sendable {
     private func fillSetup(_ record: inout DecisionRecord, _ stats: inout DecisionRunStats) async throws {
         for attempt in 0..<2 {
             let needOptions = record.options.count < 2
-            let needCriteria = record.criteria.isEmpty
+            // One criterion makes no comparison: the model adds at least one more (and a repeated
+            // pick from the list, which the schema cannot forbid, is asked for again).
+            let needCriteria = record.criteria.count < 2
             let unweighted = record.criteria.filter { $0.givenBy == .assumed }.map(\.name)
             let known = record.options.count
             let optionCount = max(1, 2 - known)...max(max(1, 2 - known), min(3, maximumOptions - known))
             guard let schema = DecisionSchemas.setup(
-                options: needOptions ? optionCount : nil, criteria: needCriteria ? proposedCriteria : nil, weightsFor: unweighted,
-                vocabulary: picksCriteriaFromVocabulary ? DecisionSchemas.criteriaVocabulary(for: record.question) : nil)
+                options: needOptions ? optionCount : nil, criteria: needCriteria ? criteriaCount(record) : nil, weightsFor: unweighted,
+                vocabulary: picksCriteriaFromVocabulary ? vocabulary(record) : nil)
             else { return }
             let wanted = [needOptions ? "options" : nil, needCriteria ? "criteria" : nil, unweighted.isEmpty ? nil : "weights"].compactMap { $0 }
             let request = DecisionRequest(
                 prompt: DecisionPrompts.setup(
                     question: record.question, options: record.options.map(\.name), moreOptions: needOptions,
-                    criteria: needCriteria, weightsFor: unweighted),
+                    criteria: needCriteria, known: record.criteria.map(\.name), weightsFor: unweighted),
                 maxTokens: 24 + (needOptions ? 40 : 0) + (needCriteria ? 50 : 0) + 8 * unweighted.count,
                 schema: schema,
                 step: (attempt == 0 ? "asking for " : "asking once more for ") + wanted.joined(separator: " and "))
             let answer = try await ask(request, &stats)
             read(setup: answer, into: &record)
             partial(record)
-            if record.options.count >= 2 && !record.criteria.isEmpty { break }
+            if record.options.count >= 2 && record.criteria.count >= 2 { break }
         }
         if record.options.count < 2 { record.notes.append("the model named too few options; add them with --option") }
         if record.criteria.isEmpty { record.notes.append("the model named no criteria; add them with --criterion") }
+    }
+
+    /// How many more criteria to ask for: up to two in all at least, `proposedCriteria` at most.
+    private func criteriaCount(_ record: DecisionRecord) -> ClosedRange<Int> {
+        let known = record.criteria.count
+        let low = max(1, proposedCriteria.lowerBound - known)
+        return low...max(low, min(proposedCriteria.upperBound, maximumCriteria) - known)
+    }
+
+    /// The list to pick criteria from, without those the record has.
+    private func vocabulary(_ record: DecisionRecord) -> [String] {
+        let known = Set(record.criteria.map { DecisionNames.key($0.name) })
+        return DecisionSchemas.criteriaVocabulary(for: record.question).filter { !known.contains(DecisionNames.key($0)) }
     }
 
     private func read(setup answer: JSONObject?, into record: inout DecisionRecord) {

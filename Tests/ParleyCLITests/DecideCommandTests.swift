@@ -96,10 +96,12 @@ struct DecideCommandTests {
         #expect((printed["missingScores"] as? [[String: String]]) == [["option": "Coffee", "criterion": "Taste"]])
         #expect((printed["notes"] as? [String]) == ["no pros or cons could be read for 'Tea'", "no pros or cons could be read for 'Coffee'"])
         #expect(printed["id"] as? String == (try Self.storedRecord(runner))["id"] as? String)
-        // Tea's pros and cons; Coffee's row and once more its one cell; no comment on one total.
-        #expect(server.requests(to: "/v1/chat/completions").count == 3)
+        // One criterion compares nothing: more are asked for, twice; then Tea's pros and cons,
+        // Coffee's row and once more its one cell; no comment on one total.
+        #expect(server.requests(to: "/v1/chat/completions").count == 5)
+        #expect((printed["criteria"] as? [[String: Any]])?.count == 1)
         let run = try #require(printed["run"] as? [String: Any])
-        #expect(run["modelCalls"] as? Int == 3)
+        #expect(run["modelCalls"] as? Int == 5)
         #expect(run["seconds"] as? Double != nil)
     }
 

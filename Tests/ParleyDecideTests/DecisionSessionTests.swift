@@ -151,6 +151,22 @@ struct DecisionSessionTests {
         #expect(record.run?.modelCalls == 4)
     }
 
+    @Test func aCriterionPickedTwiceIsAskedForAgainFromWhatIsLeft() async throws {
+        let backend = RoutedBackend([
+            ("Pick the criteria", #"{"criteria": [{"name": "Time", "weight": 4}, {"name": "Time", "weight": 3}]}"#),
+            ("Criteria so far: Time.", #"{"criteria": [{"name": "Cost", "weight": 2}]}"#),
+        ], fallback: #"{"pros": ["p"], "cons": ["c"], "scores": {"Time": {"reason": "r", "score": 5}, "Cost": {"reason": "r", "score": 6}}}"#)
+        let (record, _, progress) = try await Self.run(DecisionRecord(question: "Should I cycle or take the bus?"), backend: backend)
+        #expect(record.options.map(\.name) == ["Cycle", "Take the bus"])
+        #expect(record.criteria.map(\.name) == ["Time", "Cost"])
+        #expect(progress.prefix(2) == ["asking for criteria", "asking once more for criteria"])
+        // The second pick cannot repeat the first: "Time" is no longer in the list.
+        let again = try Self.schema(backend.log.schemas[1])
+        let names = again["properties"]?["criteria"]?["items"]?["properties"]?["name"]?["enum"]?.arrayValue ?? []
+        #expect(!names.isEmpty && !names.contains("Time") && names.contains("Cost"))
+        #expect(record.analysis.missing.isEmpty)
+    }
+
     @Test func nothingReadableAsksOnceMoreThenLeavesItToTheUser() async throws {
         let backend = ScriptedBackend.replying(["Hmm."])
         let (record, _, progress) = try await Self.run(DecisionRecord(question: "What now?"), backend: backend)

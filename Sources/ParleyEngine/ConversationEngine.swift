@@ -48,7 +48,7 @@ public struct ConversationEngine: Sendable {
             throw Failure.inputTooLarge(bytes: inputBytes, limit: settings.sampling.maxInputBytes)
         }
         let descriptor = backend.descriptor
-        let user = Message(role: .user, content: text)
+        let user = Message(role: .user, content: text, internalStep: settings.internalStep)
         let placeholder = Message(
             role: .assistant, content: "", status: .streaming, backend: descriptor.name, model: descriptor.model)
 

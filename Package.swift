@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig", "ParleyTestSupport"]),
         .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
+        .testTarget(
+            name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport", "StructuredOutput"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         .testTarget(
             name: "ParleyLocalTests", dependencies: ["ParleyLocal", "ParleyCore", "GGUFRuntime", "StructuredOutput"], exclude: ["Fixtures"]),

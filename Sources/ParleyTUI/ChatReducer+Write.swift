@@ -311,8 +311,12 @@ extension ChatReducer {
                 state.panel = .draft(DraftPanel(draft: draft))
                 if grew && state.notice?.isError != true {
                     let hidden = ScreenGeometry(state).showsPanel ? "" : " · F3 shows the draft"
+                    // What the checks still found after a second attempt comes first: the user
+                    // should know the draft leaves out a name before saving it.
+                    let notes = draft.current.notes ?? []
+                    let note = notes.first.map { " · note: \($0)" + (notes.count > 1 ? " (+\(notes.count - 1) more)" : "") } ?? ""
                     state.notice = ChatNotice(
-                        "version \(draft.currentNumber) of \(draft.versionCount)\(hidden) · type a change (\u{201C}shorter\u{201D}) to revise · /save FILE · /diff")
+                        "version \(draft.currentNumber) of \(draft.versionCount)\(note)\(hidden) · type a change (\u{201C}shorter\u{201D}) to revise · /save FILE · /diff")
                 }
             } else {
                 state.panel = nil

@@ -14,10 +14,14 @@ public struct DraftVersion: Codable, Sendable, Equatable {
     public var status: MessageStatus
     /// The reply in the draft's conversation that holds this text.
     public var messageID: String?
+    /// What the checks found wrong with the text that was kept (a sentence copied from the
+    /// template's example, a value the draft leaves out, a broken structure rule), one line each;
+    /// nil when it passed them all.
+    public var notes: [String]?
 
     public init(
         text: String, instruction: String, createdAt: Date = Date(), backend: String? = nil, model: String? = nil,
-        status: MessageStatus = .complete, messageID: String? = nil
+        status: MessageStatus = .complete, messageID: String? = nil, notes: [String]? = nil
     ) {
         self.text = text
         self.instruction = instruction
@@ -26,5 +30,6 @@ public struct DraftVersion: Codable, Sendable, Equatable {
         self.model = model
         self.status = status
         self.messageID = messageID
+        self.notes = notes
     }
 }

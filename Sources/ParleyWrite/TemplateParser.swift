@@ -21,6 +21,10 @@ import ParleyPersonas
 ///   - name: sender
 ///     prompt: Your name
 ///     default: ""
+///     mention: all          # optional: the draft must carry the value (all, any, none)
+///     multiline: true       # optional: piped standard input may fill it
+/// structure:                # optional: the shape drafts must have (see TemplateStructure)
+///   subject: "{{topic}}"
 /// ---
 /// Write an email to {{to}} about {{topic}}. ...
 ///
@@ -47,7 +51,7 @@ public struct TemplateParser {
             throw TemplateFileError(file: file, problem: error.text)
         }
         let fields = document.fields
-        let known: Set = ["name", "kind", "description", "persona", "fields", "tone", "length"]
+        let known: Set = ["name", "kind", "description", "persona", "fields", "tone", "length", "structure"]
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw problem("unknown front matter key '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -86,10 +90,36 @@ public struct TemplateParser {
         if let unused = declared.first(where: { !used.contains($0) }) {
             throw problem("field '\(unused)' is declared but the instruction never uses {{\(unused)}}")
         }
+        let structure = try readStructure(fields["structure"], declared: declared, examples: document.examples)
         return WritingTemplate(
             name: name, kind: kind, description: (fields["description"] as? String) ?? "", fields: templateFields,
             persona: persona, defaultTone: tone ?? .neutral, defaultLength: length ?? .medium,
-            instruction: instruction, examples: document.examples, source: file)
+            instruction: instruction, examples: document.examples, structure: structure, source: file)
+    }
+
+    /// The `structure:` rules; their placeholders must be fields, and with `output: json` every
+    /// example answer must be a JSON object (it shows the model the JSON it is to write).
+    private func readStructure(_ value: Any?, declared: [String], examples: [ChatMessage]) throws -> TemplateStructure {
+        let structure: TemplateStructure
+        do {
+            structure = try TemplateStructureReader().read(value)
+        } catch {
+            throw problem(error.text)
+        }
+        if let unknown = structure.placeholders.first(where: { !declared.contains($0) }) {
+            throw problem("structure uses {{\(unknown)}}, which is not a field")
+        }
+        if let field = structure.shorterThan, !declared.contains(field) {
+            throw problem("structure: shorter-than names '\(field)', which is not a field")
+        }
+        if structure.output == .json {
+            for example in examples where example.role == .assistant {
+                guard example.content.hasPrefix("{"), LenientJSON.object(in: example.content) != nil else {
+                    throw problem("structure: output is json, so each example answer must be a JSON object")
+                }
+            }
+        }
+        return structure
     }
 
     private func readFields(_ value: Any?) throws -> [TemplateField] {
@@ -106,7 +136,7 @@ public struct TemplateParser {
             if WritingTemplate.controlPlaceholders.contains(name) {
                 throw problem("field '\(name)' has the name of a control every template has; rename it")
             }
-            let known: Set = ["name", "prompt", "required", "default", "example"]
+            let known: Set = ["name", "prompt", "required", "default", "example", "mention", "multiline"]
             if let unknown = entry.keys.sorted().first(where: { !known.contains($0) }) {
                 throw problem("field '\(name)': unknown key '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
             }
@@ -123,9 +153,22 @@ public struct TemplateParser {
                 throw problem("field '\(name)' is required and has a default; keep one of them")
             }
             if result.contains(where: { $0.name == name }) { throw problem("field '\(name)' is declared twice") }
+            var mention = TemplateField.Mention.none
+            if let value = entry["mention"] {
+                guard let text = value as? String, let parsed = TemplateField.Mention(rawValue: text) else {
+                    throw problem("field '\(name)': mention must be all, any or none")
+                }
+                mention = parsed
+            }
+            var multiline = false
+            if let flag = entry["multiline"] {
+                guard let bool = flag as? Bool else { throw problem("field '\(name)': multiline must be true or false") }
+                multiline = bool
+            }
             result.append(TemplateField(
                 name: name, prompt: prompt, required: required, defaultValue: defaultValue,
-                example: try scalarText(entry["example"], what: "field '\(name)': example")))
+                example: try scalarText(entry["example"], what: "field '\(name)': example"), mention: mention,
+                multiline: multiline))
         }
         return result
     }

@@ -16,15 +16,18 @@ public struct WritingTemplate: Sendable, Equatable {
     /// The instruction, with `{{field}}` (and optionally `{{tone}}`, `{{length}}`, `{{audience}}`,
     /// `{{language}}`) placeholders.
     public var instruction: String
-    /// Few-shot turns, alternating user and assistant; sent before the filled instruction.
+    /// Few-shot turns, alternating user and assistant; sent before the filled instruction. They
+    /// show the format on another topic: a draft that repeats them is written again.
     public var examples: [ChatMessage]
+    /// The shape its drafts must have; drafts are checked against it.
+    public var structure: TemplateStructure
     /// The file it came from.
     public var source: String?
 
     public init(
         name: String, kind: TemplateKind, description: String, fields: [TemplateField], persona: String? = nil,
         defaultTone: Tone = .neutral, defaultLength: Length = .medium, instruction: String,
-        examples: [ChatMessage] = [], source: String? = nil
+        examples: [ChatMessage] = [], structure: TemplateStructure = TemplateStructure(), source: String? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -35,6 +38,7 @@ public struct WritingTemplate: Sendable, Equatable {
         self.defaultLength = defaultLength
         self.instruction = instruction
         self.examples = examples
+        self.structure = structure
         self.source = source
     }
 
@@ -42,6 +46,9 @@ public struct WritingTemplate: Sendable, Equatable {
     public var personaName: String { persona ?? kind.defaultPersona }
 
     public func field(named name: String) -> TemplateField? { fields.first { $0.name == name } }
+
+    /// The example answers, the text a draft must not repeat.
+    public var exampleAnswers: [String] { examples.filter { $0.role == .assistant }.map(\.content) }
 
     /// The placeholders the controls fill, usable in any template's instruction.
     public static let controlPlaceholders = ["tone", "length", "audience", "language"]

@@ -236,10 +236,11 @@ final class ChatEffectRunner: @unchecked Sendable {
                 try await writer.start(filled, template: template, conversationID: conversationID, onEvent: onEvent)
             }
         case .reviseDraft(let draft, let instruction):
-            // The template may be gone since; its kind's persona still fits.
-            let personaName = (try? templates.template(named: draft.template))?.personaName ?? draft.kind.defaultPersona
-            startDraftTurn(personaName: personaName) { writer, onEvent in
-                try await writer.revise(draft, instruction: instruction, onEvent: onEvent)
+            // The template may be gone since; its kind's persona still fits, and the revision is
+            // then only checked for having changed.
+            let template = try? templates.template(named: draft.template)
+            startDraftTurn(personaName: template?.personaName ?? draft.kind.defaultPersona) { writer, onEvent in
+                try await writer.revise(draft, template: template, instruction: instruction, onEvent: onEvent)
             }
         case .selectDraftVersion(let draftID, let number):
             background { [drafts] in

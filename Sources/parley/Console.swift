@@ -18,6 +18,11 @@ enum Console {
         write(STDERR_FILENO, "parley: " + oneLine(line) + "\n")
     }
 
+    /// A line on stderr that the next call overwrites (nil clears it). Only for a terminal.
+    static func progress(_ line: String?) {
+        write(STDERR_FILENO, "\r\u{1B}[K" + (line.map { "parley: " + oneLine($0) } ?? ""))
+    }
+
     static func oneLine(_ text: String) -> String {
         TerminalSanitizer.sanitize(text.split(whereSeparator: \.isNewline).joined(separator: " "))
     }

@@ -15,16 +15,21 @@ struct WriteCommand: AsyncParsableCommand {
         discussion: """
             Examples:
               parley write email --field to="my landlord" --field topic="the broken heater" --tone formal
-              git diff --staged | parley write commit-message --field diff=-
+              git diff --staged | parley write commit-message
               parley write slogan --field product="a reusable coffee cup" -o slogans.txt
               parley write --revise DRAFT_ID "make it shorter"
               parley write --versions DRAFT_ID        (list; add a number to print that version)
               parley write --diff DRAFT_ID 1 2        (default: the previous version against the current)
 
-            The draft streams to stdout (or goes to -o FILE); status goes to stderr. Every draft and its \
-            versions are kept under <storage>/drafts/, and the exchanges show in 'parley history' as a \
-            write-mode conversation. Templates: the bundled ones, then $XDG_CONFIG_HOME/parley/templates/, \
-            then the 'templates' folder of --personas DIR.
+            The draft goes to stdout (or to -o FILE) once it has been checked; the draft's id and any \
+            notes go to stderr. A draft that repeats the template's example, leaves out a value you gave \
+            or misses the template's structure is written once more with another seed; a revision that \
+            comes back unchanged (or not shorter, when asked) likewise, and if it still does, no version \
+            is made. Piped standard input fills the template's multi-line field (diff, text, code, notes) \
+            when it is the only one left empty. Every draft and its versions are kept under \
+            <storage>/drafts/, and the exchanges show in 'parley history' as a write-mode conversation. \
+            Templates: the bundled ones, then $XDG_CONFIG_HOME/parley/templates/, then the 'templates' \
+            folder of --personas DIR.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -37,7 +42,8 @@ struct WriteCommand: AsyncParsableCommand {
     var words: [String] = []
 
     @Option(name: .customLong("field"), help: ArgumentHelp(
-        "A template field, NAME=VALUE (repeatable). NAME=- reads the value from standard input.", valueName: "name=value"))
+        "A template field, NAME=VALUE (repeatable). NAME=- reads the value from standard input (so does piped input, for the one multi-line field left empty).",
+        valueName: "name=value"))
     var fields: [String] = []
     @Option(help: ArgumentHelp("Tone: neutral, formal, friendly, persuasive or playful.", valueName: "tone")) var tone: String?
     @Option(help: ArgumentHelp("Length: short, medium or long.", valueName: "length")) var length: String?
@@ -91,7 +97,7 @@ struct WriteCommand: AsyncParsableCommand {
 
     private func writeDraft(_ name: String, _ context: AppContext) async throws {
         let template = try context.loadTemplates().template(named: name)
-        let values = try fieldValues(inputLimit: sampling.inputLimit(defaults: context.config.sampling))
+        let values = try fieldValues(for: template, inputLimit: sampling.inputLimit(defaults: context.config.sampling))
         let filled = try TemplateFiller.fill(template, values: values, controls: try controls())
         if let output { try OutputFile.check(output, force: force) }
         let persona = try context.loadPersonas().persona(named: template.personaName)
@@ -104,12 +110,15 @@ struct WriteCommand: AsyncParsableCommand {
         let store = try openDrafts(context)
         let draft = try store.load(id: try store.resolve(prefix))
         if let output { try OutputFile.check(output, force: force) }
-        // The template may have been removed since; its kind's persona still fits.
-        let personaName = (try? context.loadTemplates().template(named: draft.template))?.personaName ?? draft.kind.defaultPersona
-        let persona = try context.loadPersonas().persona(named: personaName)
+        // The template may have been removed since; its kind's persona still fits, and the
+        // revision is then only checked for having changed.
+        let template = try? context.loadTemplates().template(named: draft.template)
+        let persona = try context.loadPersonas().persona(named: template?.personaName ?? draft.kind.defaultPersona)
         let writer = try makeWriter(context, persona: persona, drafts: store)
         let instruction = words.joined(separator: " ")
-        let result = try await generate { onEvent in try await writer.revise(draft, instruction: instruction, onEvent: onEvent) }
+        let result = try await generate { onEvent in
+            try await writer.revise(draft, template: template, instruction: instruction, onEvent: onEvent)
+        }
         try finish(result, saved: writer.drafts != nil, revisedFrom: draft.versionCount)
     }
 
@@ -122,36 +131,40 @@ struct WriteCommand: AsyncParsableCommand {
             drafts: noSave ? nil : try drafts ?? openDrafts(context))
     }
 
-    /// Runs a generation, streaming its text to stdout unless it goes to a file or to JSON, and
-    /// cancelling it on Ctrl-C (what arrived is kept).
+    /// Runs a generation, showing progress and notices on stderr and cancelling it on Ctrl-C
+    /// (what arrived is kept).
     private func generate(
         _ body: @escaping @Sendable (@escaping @Sendable (TurnEvent) -> Void) async throws -> DraftWriter.Result
     ) async throws -> DraftWriter.Result {
-        let streamToStdout = !json && output == nil
-        let printer = ReplyPrinter()
-        let turn = Task {
-            try await body { event in
-                printer.report(event, streamText: streamToStdout, fitting: "the draft")
-            }
-        }
+        let progress = DraftProgress(live: Console.stderrIsTerminal && !json)
+        let turn = Task { try await body { event in progress.report(event) } }
         let interrupt = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { turn.cancel() }
+        defer { progress.finish() }
         let result = try await turn.value
         interrupt.stop()
-        if streamToStdout { printer.finish() }
         return result
     }
 
-    /// Writes the file or the JSON, says where the draft is, and fails when the reply did.
+    /// Prints the draft (stdout, the file or the JSON), its notes and its id, and fails when the
+    /// reply did or the revision made no version.
     private func finish(_ result: DraftWriter.Result, saved: Bool, revisedFrom previousCount: Int? = nil) throws {
         let produced = result.draft.map { previousCount == nil || $0.versionCount > previousCount! } ?? false
         if let draft = result.draft, produced {
-            if let output { try DraftFile.save(draft.current.text, to: output, overwrite: force) }
-            if json { Console.out(try JSONOutput.encode(draft) + "\n") }
-            if Console.stderrIsTerminal {
-                let place = output.map { " written to \($0);" } ?? ""
-                let hint = saved ? " revise with: parley write --revise \(draft.id) \"shorter\"" : " not saved (--no-save)"
-                Console.status("draft \(draft.id) version \(draft.currentNumber)\(place)\(hint)")
+            if let output {
+                try DraftFile.save(draft.current.text, to: output, overwrite: force)
+            } else if json {
+                Console.out(try JSONOutput.encode(draft) + "\n")
+            } else {
+                Console.out(draft.current.text + "\n")
             }
+            for note in result.notes { Console.status("note: " + note) }
+            let place = output.map { "written to \($0)" }
+            let hint = saved ? "revise with: parley write --revise \(draft.id) \"shorter\"" : "not saved (--no-save)"
+            Console.status((["draft \(draft.id) version \(draft.currentNumber)", place, hint].compactMap { $0 }).joined(separator: "; "))
+        }
+        if result.refusal != nil, result.failure == nil {
+            // The reason was shown as a notice while the revision ran.
+            throw ExitCode(1)
         }
         if let failure = result.failure {
             let kept = produced && saved ? " (what arrived is kept as a version of the draft)" : ""
@@ -167,8 +180,24 @@ struct WriteCommand: AsyncParsableCommand {
 
     // MARK: - Fields and controls
 
-    /// `--field NAME=VALUE` pairs; `NAME=-` reads standard input (for one field only).
-    private func fieldValues(inputLimit: Int = SizeLimits.defaultMaxInputBytes) throws -> [String: String] {
+    /// `--field NAME=VALUE` pairs; `NAME=-` reads standard input (for one field only). Without
+    /// one, piped standard input fills the template's only multi-line field left empty (`git diff |
+    /// parley write commit-message`), as `ask` appends piped input to the prompt.
+    private func fieldValues(for template: WritingTemplate, inputLimit: Int) throws -> [String: String] {
+        var values = try fieldValues(inputLimit: inputLimit)
+        let readsStdin = fields.contains { $0.hasSuffix("=-") }
+        let open = template.fields.filter { field in
+            field.multiline && (values[field.name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "").isEmpty
+        }
+        if !readsStdin, !Console.stdinIsTerminal, open.count == 1 {
+            let input = try Console.readStandardInput(limit: inputLimit)
+            if !input.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { values[open[0].name] = input }
+        }
+        return values
+    }
+
+    /// `--field NAME=VALUE` pairs as given; `NAME=-` reads standard input.
+    private func fieldValues(inputLimit: Int) throws -> [String: String] {
         var values: [String: String] = [:]
         var readStdin = false
         for pair in fields {
@@ -220,7 +249,7 @@ struct WriteCommand: AsyncParsableCommand {
 
     private func showTemplate(_ name: String, _ context: AppContext) throws {
         let template = try context.loadTemplates().template(named: name)
-        let values = try fieldValues()
+        let values = try fieldValues(inputLimit: SizeLimits.defaultMaxInputBytes)
         if let unknown = values.keys.sorted().first(where: { template.field(named: $0) == nil }) {
             throw TemplateFillError.unknownFields(template: name, fields: [unknown], known: template.fields.map(\.name))
         }

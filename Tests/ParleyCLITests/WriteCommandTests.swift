@@ -24,46 +24,111 @@ struct WriteCommandTests {
         return try #require(requests[index].jsonBody?["messages"] as? [[String: String]])
     }
 
-    @Test func streamsTheDraftAndKeepsItWithAWriteModeConversation() throws {
+    @Test func writesTheCheckedDraftAndKeepsItWithAWriteModeConversation() throws {
         let server = try FaultServer()
-        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["1. Sip ", "smarter.\n2. Cup, ", "reuse, repeat."]))
+        // Slogans are written as JSON under a schema; the program numbers them.
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: [
+            "{\"items\": [\"Sip smarter from a reusable cup.\", ", "\"Coffee cup, reuse, repeat.\"]}",
+        ]))
         let runner = try ParleyRunner()
         defer { runner.remove() }
         let result = try runner.run([
-            "write", "slogan", "--field", "product=a reusable coffee cup", "--tone", "persuasive", "--audience", "commuters",
-            "--base-url", server.baseURL.absoluteString, "--model", "m1",
+            "write", "slogan", "--field", "product=a reusable coffee cup", "--field", "count=2", "--tone", "persuasive",
+            "--audience", "commuters", "--base-url", server.baseURL.absoluteString, "--model", "m1",
         ])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "1. Sip smarter.\n2. Cup, reuse, repeat.\n")
-        #expect(result.stderr == "")
+        #expect(result.stdout == "1. Sip smarter from a reusable cup.\n2. Coffee cup, reuse, repeat.\n")
+        // The draft's id is always said, on stderr.
+        let stored = try drafts(runner)
+        #expect(stored.count == 1)
+        let draft = try #require(stored.first)
+        let id = try #require(draft["id"] as? String)
+        #expect(result.stderr == "parley: draft \(id) version 1; revise with: parley write --revise \(id) \"shorter\"\n")
         // The request: the copywriter persona's system prompt, then the filled instruction (no persona examples),
-        // with the template's own example exchange before it.
+        // with the template's own example exchange before it, and the schema.
         let sent = try sentMessages(server)
         #expect(sent.first?["role"] == "system")
         #expect(sent.first?["content"]?.contains("copywriter") == true)
         let instruction = try #require(sent.last?["content"])
-        #expect(instruction.hasPrefix("Write 5 different slogans for a reusable coffee cup."))
+        #expect(instruction.hasPrefix("Write 2 different slogans for a reusable coffee cup."))
         #expect(instruction.contains("Use a persuasive tone."))
         #expect(instruction.contains("Write for this audience: commuters."))
         #expect(sent.count == 4)
-        #expect(server.requests(to: "/v1/chat/completions").first?.jsonBody?["max_tokens"] as? Int == 300)
+        let body = try #require(server.requests(to: "/v1/chat/completions").first?.jsonBody)
+        #expect(body["max_tokens"] as? Int == 300)
+        let format = try #require(body["response_format"] as? [String: Any])
+        #expect(format["type"] as? String == "json_schema")
+        #expect(server.requests(to: "/v1/chat/completions").count == 1)
         // The draft and the conversation are both on disk and point at each other.
-        let stored = try drafts(runner)
-        #expect(stored.count == 1)
-        let draft = try #require(stored.first)
         #expect(draft["template"] as? String == "slogan")
         #expect(draft["kind"] as? String == "copy")
         #expect((draft["fields"] as? [String: String])?["product"] == "a reusable coffee cup")
         #expect((draft["controls"] as? [String: String]) == ["tone": "persuasive", "length": "short", "audience": "commuters"])
         let versions = try #require(draft["versions"] as? [[String: Any]])
-        #expect(versions.map { $0["text"] as? String } == ["1. Sip smarter.\n2. Cup, reuse, repeat."])
+        #expect(versions.map { $0["text"] as? String } == ["1. Sip smarter from a reusable cup.\n2. Coffee cup, reuse, repeat."])
         #expect(versions.first?["model"] as? String == "m1")
+        #expect(versions.first?["notes"] == nil)
         let conversation = try #require(try conversations(runner).first)
         #expect(conversation.mode == .write)
         #expect(conversation.persona == "copywriter")
         #expect(draft["conversationID"] as? String == conversation.id)
-        #expect(conversation.messages.map(\.content) == [instruction, "1. Sip smarter.\n2. Cup, reuse, repeat."])
+        // The history holds the text the user got, not the JSON.
+        #expect(conversation.messages.map(\.content) == [instruction, "1. Sip smarter from a reusable cup.\n2. Coffee cup, reuse, repeat."])
         #expect(permissions(runner.storage.appendingPathComponent("drafts")) == 0o700)
+    }
+
+    @Test func aDraftThatRepeatsTheExampleIsWrittenAgainWithAnotherSeed() throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions",
+            .openAIStream(pieces: ["Subject: New address\n\nHello,\n\nWe have moved. Please use 4 Hill Road from now on.\n\nThank you,\nJo"]),
+            .openAIStream(pieces: ["Dear landlord,\n\nThe heater is broken. Please repair it.\n\nThank you,\nChris"]))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let result = try runner.run([
+            "write", "email", "--field", "to=my landlord", "--field", "topic=the broken heater", "--field", "sender=Jo",
+            "--seed", "5", "--base-url", server.baseURL.absoluteString, "--model", "m",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        // The second answer, given a subject line and signed with the sender's name by the program.
+        #expect(result.stdout == "Subject: The broken heater\n\nDear landlord,\n\nThe heater is broken. Please repair it.\n\nThank you,\nJo\n")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 2, "\(result.stderr)")
+        #expect(lines.first == "parley: it repeats the template's example and it leaves out \u{201C}my landlord\u{201D}; writing it again with another seed")
+        #expect(lines.last?.hasPrefix("parley: draft ") == true)
+        let bodies = server.requests(to: "/v1/chat/completions").compactMap(\.jsonBody)
+        #expect(bodies.count == 2)
+        #expect(bodies.map { $0["seed"] as? Int } == [5, 1_000_008])
+        #expect(try drafts(runner).count == 1)
+        #expect(try conversations(runner).first?.messages.count == 2)
+    }
+
+    @Test func pipedInputFillsTheOneMultiLineFieldLeftEmpty() throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["Add a comma to the greeting\n\nThe greeting read badly."]))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let diff = "--- a/greet.py\n+++ b/greet.py\n-    print(\"Hello \" + name)\n+    print(f\"Hello, {name}!\")\n"
+        // What the new user typed: `git diff | parley write commit-message`.
+        let result = try runner.run(
+            ["write", "commit-message", "--base-url", server.baseURL.absoluteString, "--model", "m"], stdin: diff)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "Add a comma to the greeting\n\nThe greeting read badly.\n")
+        let instruction = try #require(try sentMessages(server).last?["content"])
+        #expect(instruction.contains("Diff:\n" + diff.trimmingCharacters(in: .newlines)))
+        #expect((try drafts(runner).first?["fields"] as? [String: String])?["diff"] == diff.trimmingCharacters(in: .whitespacesAndNewlines))
+
+        // A field given on the command line wins; standard input is not read for it.
+        let given = try runner.run(
+            ["write", "commit-message", "--field", "diff=-x\n+y", "--base-url", server.baseURL.absoluteString, "--model", "m"],
+            stdin: diff)
+        #expect(given.status == 0, "\(given.stderr)")
+        #expect(try sentMessages(server, 1).last?["content"]?.contains("Diff:\n-x\n+y") == true)
+
+        // Nothing piped and no field: the usual message.
+        let none = try runner.run(["write", "commit-message", "--base-url", server.baseURL.absoluteString, "--model", "m"], stdin: "")
+        #expect(none.status == 1)
+        #expect(none.stderr.hasPrefix("parley: template 'commit-message' needs the field 'diff'"))
     }
 
     @Test func aFieldReadFromStandardInputAndTheJSONRecord() throws {
@@ -91,26 +156,26 @@ struct WriteCommandTests {
 
     @Test func outputFileIsWrittenButNeverOverwrittenWithoutForce() throws {
         let server = try FaultServer()
-        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["First draft"]), .openAIStream(pieces: ["Second draft"]))
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["First draft ready."]), .openAIStream(pieces: ["Second draft ready."]))
         let runner = try ParleyRunner()
         defer { runner.remove() }
-        let base = ["--field", "topic=running at forty", "--base-url", server.baseURL.absoluteString, "--model", "m"]
-        let file = runner.home.url.appendingPathComponent("outline.md").path
-        let first = try runner.run(["write", "outline", "-o", file] + base)
+        let base = ["--field", "text=The first draft of the plan is ready for the team to review this week.", "--base-url", server.baseURL.absoluteString, "--model", "m"]
+        let file = runner.home.url.appendingPathComponent("summary.md").path
+        let first = try runner.run(["write", "summary", "-o", file] + base)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout == "")
-        #expect(try String(contentsOfFile: file, encoding: .utf8) == "First draft\n")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "First draft ready.\n")
 
         // Refused before anything is generated: no request, the file as it was.
-        let refused = try runner.run(["write", "outline", "-o", file] + base)
+        let refused = try runner.run(["write", "summary", "-o", file] + base)
         #expect(refused.status == 1)
         #expect(refused.stderr == "parley: \(file) already exists; not overwriting it (use --force to replace it)\n")
         #expect(server.requests(to: "/v1/chat/completions").count == 1)
-        #expect(try String(contentsOfFile: file, encoding: .utf8) == "First draft\n")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "First draft ready.\n")
 
-        let forced = try runner.run(["write", "outline", "-o", file, "--force"] + base)
+        let forced = try runner.run(["write", "summary", "-o", file, "--force"] + base)
         #expect(forced.status == 0, "\(forced.stderr)")
-        #expect(try String(contentsOfFile: file, encoding: .utf8) == "Second draft\n")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "Second draft ready.\n")
     }
 
     @Test func reviseListVersionsAndDiffFromTheShell() throws {
@@ -118,7 +183,7 @@ struct WriteCommandTests {
         server.route(
             "POST", "/v1/chat/completions",
             .openAIStream(pieces: ["Subject: Heating\n\nHi Sam,\nThe heating is broken.\nPlease fix it this week.\nAlex"]),
-            .openAIStream(pieces: ["Subject: Heating\n\nHi Sam,\nPlease fix the heating this week.\nAlex"]))
+            .openAIStream(pieces: ["Subject: Heating\n\nHi Sam,\nPlease fix the broken heating this week.\nAlex"]))
         let runner = try ParleyRunner()
         defer { runner.remove() }
         let backend = ["--base-url", server.baseURL.absoluteString, "--model", "m"]
@@ -128,7 +193,8 @@ struct WriteCommandTests {
 
         let revised = try runner.run(["write", "--revise", String(id.prefix(18)), "make", "it", "shorter"] + backend)
         #expect(revised.status == 0, "\(revised.stderr)")
-        #expect(revised.stdout == "Subject: Heating\n\nHi Sam,\nPlease fix the heating this week.\nAlex\n")
+        #expect(revised.stdout == "Subject: Heating\n\nHi Sam,\nPlease fix the broken heating this week.\nAlex\n")
+        #expect(revised.stderr.hasPrefix("parley: draft \(id) version 2;"))
         // The revision prompt carries the current version and the request, in the same conversation.
         let prompt = try #require(try sentMessages(server, 1).last?["content"])
         #expect(prompt.contains("The heating is broken.\nPlease fix it this week."))
@@ -161,7 +227,7 @@ struct WriteCommandTests {
              Hi Sam,
             -The heating is broken.
             -Please fix it this week.
-            +Please fix the heating this week.
+            +Please fix the broken heating this week.
              Alex
 
             """)
@@ -169,6 +235,29 @@ struct WriteCommandTests {
         #expect(try runner.run(["write", "--diff", id]).stdout == diff.stdout)
         let drafts = try runner.run(["write", "--drafts"])
         #expect(drafts.stdout.hasPrefix(id) && drafts.stdout.contains(" 2 versions  email: Sam"))
+    }
+
+    @Test func aRevisionTheModelDoesNotMakeIsRefusedAndMakesNoVersion() throws {
+        let email = "Subject: Heating\n\nHi Sam,\nThe heating is broken.\nAlex"
+        let server = try FaultServer()
+        // The draft, then the same text back for the revision, twice.
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: [email]), .openAIStream(pieces: [email + "\n"]))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let backend = ["--base-url", server.baseURL.absoluteString, "--model", "m"]
+        let first = try runner.run(["write", "email", "--field", "to=Sam", "--field", "topic=the broken heating"] + backend)
+        #expect(first.status == 0, "\(first.stderr)")
+        let id = try #require(try drafts(runner).first?["id"] as? String)
+        let revised = try runner.run(["write", "--revise", id, "more", "formal"] + backend)
+        #expect(revised.status == 1)
+        #expect(revised.stdout == "")
+        #expect(revised.stderr == """
+            parley: the model gave the draft back unchanged; writing it again with another seed
+            parley: the model gave the draft back unchanged twice, so no new version was made; try saying the change another way
+
+            """)
+        #expect(server.requests(to: "/v1/chat/completions").count == 3)
+        #expect((try drafts(runner).first?["versions"] as? [Any])?.count == 1)
     }
 
     @Test func mistakesAreOneLineAndAskNothing() throws {

@@ -8,12 +8,21 @@ import Testing
 /// overwrite question, and what ends up on disk; then reopening the conversation brings the draft back.
 @Suite("Write mode in tmux", .serialized)
 struct WriteModeEndToEndTests {
+    /// Slogans come as JSON (the template's schema); the program numbers them. Both answers pass
+    /// the checks (five slogans that name the cup; the second has fewer words), so each is asked once.
+    static let first = "1. Sip smarter.\n2. Cup, reuse, repeat.\n3. Reusable coffee, zero waste.\n4. Your cup, every day.\n5. Coffee tastes better reused."
+    static let second = "1. Sip smarter.\n2. Reusable coffee cup.\n3. Cup, reuse.\n4. Coffee, reused.\n5. Your cup."
+
     @Test func writeReviseSaveQuitAndReopen() throws {
         let server = try FaultServer()
         server.route(
             "POST", "/v1/chat/completions",
-            .openAIStream(pieces: ["1. Sip ", "smarter.\n", "2. Cup, reuse, ", "repeat."], delay: 0.05),
-            .openAIStream(pieces: ["1. Sip ", "smarter."], delay: 0.05))
+            .openAIStream(
+                pieces: ["{\"items\": [\"Sip smarter.\", ", "\"Cup, reuse, repeat.\", \"Reusable coffee, zero waste.\", ",
+                         "\"Your cup, every day.\", \"Coffee tastes better reused.\"]}"], delay: 0.05),
+            .openAIStream(
+                pieces: ["{\"items\": [\"Sip smarter.\", \"Reusable coffee cup.\", ", "\"Cup, reuse.\", \"Coffee, reused.\", \"Your cup.\"]}"],
+                delay: 0.05))
         let arguments = ["--base-url", server.baseURL.absoluteString, "--model", "m1"]
         let screen = try TmuxScreen(arguments)
         defer { screen.close() }
@@ -58,7 +67,7 @@ struct WriteModeEndToEndTests {
         let file = screen.home.url.appendingPathComponent("slogans.txt")
         try "old text\n".write(to: file, atomically: true, encoding: .utf8)
         try screen.expectReplaceAskedFirst("/save \(file.path)", file: file, original: "old text\n", done: "saved the draft to")
-        #expect(try String(contentsOf: file, encoding: .utf8) == "1. Sip smarter.\n")
+        #expect(try String(contentsOf: file, encoding: .utf8) == Self.second + "\n")
 
         try screen.press("C-d")
         #expect(screen.exitStatus() == 0)
@@ -70,7 +79,7 @@ struct WriteModeEndToEndTests {
         let draftFile = try #require(draftFiles.first)
         let draft = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: draftFile)) as? [String: Any])
         let versions = try #require(draft["versions"] as? [[String: Any]])
-        #expect(versions.map { $0["text"] as? String } == ["1. Sip smarter.\n2. Cup, reuse, repeat.", "1. Sip smarter."])
+        #expect(versions.map { $0["text"] as? String } == [Self.first, Self.second])
         #expect(versions.map { $0["instruction"] as? String }.last == "shorter")
         #expect(draft["currentIndex"] as? Int == 1)
         let conversations = try screen.conversationFiles().map { try ParleyJSON.decoder().decode(Conversation.self, from: Data(contentsOf: $0)) }
@@ -80,7 +89,9 @@ struct WriteModeEndToEndTests {
         #expect(conversation.mode == .write)
         #expect(conversation.messages.map(\.role) == [.user, .assistant, .user, .assistant])
         #expect(conversation.messages[0].content.hasPrefix("Write 5 different slogans for a reusable coffee cup."))
-        #expect(conversation.messages[3].content == "1. Sip smarter.")
+        // The history holds the text shown, not the JSON.
+        #expect(conversation.messages[1].content == Self.first)
+        #expect(conversation.messages[3].content == Self.second)
         // The revision request carried the version shown (1) and the change asked for.
         let requests = server.requests(to: "/v1/chat/completions")
         #expect(requests.count == 2)

@@ -70,7 +70,7 @@ public final class RequestLog: @unchecked Sendable {
 
     public init() {}
 
-    func append(_ request: ChatRequest) { lock.withLock { items.append(request) } }
+    public func append(_ request: ChatRequest) { lock.withLock { items.append(request) } }
 
     public var all: [ChatRequest] { lock.withLock { items } }
 }

@@ -57,4 +57,22 @@ struct BundledTemplateTests {
         let required = values.filter { key, _ in template.field(named: key)?.required == true }
         #expect(!(try TemplateFiller.fill(template, values: required).instruction.contains("{{")))
     }
+
+    /// Examples teach the format, not the content: short, about something other than the values a
+    /// template documents, and (for JSON templates) JSON the program can lay out.
+    @Test(arguments: expected.keys.sorted())
+    func examplesAreShortAndAboutSomethingElse(name: String) throws {
+        let template = try Self.library.template(named: name)
+        let values = Dictionary(uniqueKeysWithValues: template.fields.map { ($0.name, $0.example ?? "") })
+        let named = template.fields.filter { $0.mention == .all && !(values[$0.name] ?? "").isEmpty }
+        for answer in template.exampleAnswers {
+            let text = DraftNormalizer.finish(answer, template: template, values: [:])
+            #expect(TextTokens.wordCount(text) <= 60, "\(name): a long example")
+            let missing = FieldMentionCheck.missing(in: text, fields: named, values: values)
+            #expect(missing.count == named.count, "\(name): the example is about the documented values")
+            if template.structure.output == .json {
+                #expect(JSONDraftRenderer.render(answer, structure: template.structure, values: [:]) != nil, "\(name)")
+            }
+        }
+    }
 }

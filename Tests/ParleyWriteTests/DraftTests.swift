@@ -85,8 +85,8 @@ struct DraftTests {
         #expect(prompt.contains("Change: more formal."))
         #expect(RevisionPrompt.make(current: "x()", instruction: "add a test?", kind: .code).contains("Change: add a test?\n"))
         #expect(RevisionPrompt.make(current: "x()", instruction: "rename", kind: .code).contains("only the new code"))
-        #expect(RevisionPrompt.make(current: "Hi.\nBye.", instruction: "shorter", kind: .document) == """
-            Rewrite the text below. Change: shorter.
+        #expect(RevisionPrompt.make(current: "Hi.\nBye.", instruction: "warmer", kind: .document) == """
+            Rewrite the text below. Change: warmer.
             Keep everything else the same. Reply with only the new text.
 
             Text:

@@ -74,21 +74,21 @@ struct DraftWriterTests {
     @Test func revisionsContinueTheConversationFromTheCurrentVersion() async throws {
         defer { directory.remove() }
         let filled = try TemplateFiller.fill(template, values: ["product": "cups"])
-        let first = try #require(try await writer(.replying(["Version one"])).start(filled, template: template) { _ in }.draft)
+        let first = try #require(try await writer(.replying(["Version one is long"])).start(filled, template: template) { _ in }.draft)
         let second = try #require(try await writer(.replying(["Version two"])).revise(first, instruction: "shorter") { _ in }.draft)
         var viewingFirst = second
         try viewingFirst.select(version: 1)
         let backend = ScriptedBackend.replying(["Version three"])
         let third = try #require(try await writer(backend).revise(viewingFirst, instruction: "more playful") { _ in }.draft)
 
-        #expect(third.versions.map(\.text) == ["Version one", "Version two", "Version three"])
+        #expect(third.versions.map(\.text) == ["Version one is long", "Version two", "Version three"])
         #expect(third.versions.map(\.instruction) == [filled.instruction, "shorter", "more playful"])
         #expect(third.currentNumber == 3)
         #expect(try drafts.load(id: first.id).versions.map(\.text) == third.versions.map(\.text))
         // The revision prompt carried the version being viewed (one), not the latest (two).
         let prompt = try #require(backend.requests.all.first?.messages.last?.content)
         #expect(prompt == viewingFirst.revisionPrompt("more playful"))
-        #expect(prompt.contains("Version one") && !prompt.contains("Version two"))
+        #expect(prompt.contains("Version one is long") && !prompt.contains("Version two"))
         // One conversation holds the whole session.
         #expect(third.conversationID == first.conversationID)
         let messages = try conversations.load(id: try #require(first.conversationID)).conversation.messages
@@ -101,7 +101,7 @@ struct DraftWriterTests {
         let filled = try TemplateFiller.fill(template, values: ["product": "cups"])
         let first = try #require(try await writer(.replying(["one"])).start(filled, template: template) { _ in }.draft)
         try conversations.trash(id: try #require(first.conversationID))
-        let second = try #require(try await writer(.replying(["two"])).revise(first, instruction: "shorter") { _ in }.draft)
+        let second = try #require(try await writer(.replying(["two"])).revise(first, instruction: "more formal") { _ in }.draft)
         #expect(second.conversationID != first.conversationID)
         #expect(try drafts.load(id: first.id).conversationID == second.conversationID)
     }
@@ -129,7 +129,7 @@ struct DraftWriterTests {
         let filled = try TemplateFiller.fill(template, values: ["product": "cups"])
         let draft = try #require(try await writer(.replying(["one"]), store: false).start(filled, template: template) { _ in }.draft)
         #expect(draft.conversationID == nil)
-        let revised = try #require(try await writer(.replying(["two"]), store: false).revise(draft, instruction: "shorter") { _ in }.draft)
+        let revised = try #require(try await writer(.replying(["two"]), store: false).revise(draft, instruction: "more formal") { _ in }.draft)
         #expect(revised.versions.map(\.text) == ["one", "two"])
         #expect(try drafts.list().isEmpty)
         #expect(try conversations.list().isEmpty)

@@ -81,6 +81,23 @@ struct TemplateParserTests {
         ("name: x\nkind: code\nfields:\n  - just text", "Write.", "field 1 must be a mapping"),
         ("name: [x\nkind: code", "Write.", "front matter:"),
         ("name: x\nkind: code", "Write.\n\n## Example\n### User\nHi", "the last example has a '### User' part but no '### Assistant' answer"),
+        ("name: x\nkind: code\nfields:\n  - name: a\n    prompt: A?\n    mention: some", "Write {{a}}.", "mention must be all, any or none"),
+        ("name: x\nkind: code\nfields:\n  - name: a\n    prompt: A?\n    multiline: 2", "Write {{a}}.", "multiline must be true or false"),
+        ("name: x\nkind: code\nstructure: yes", "Write.", "'structure' must be a mapping"),
+        ("name: x\nkind: code\nstructure:\n  colour: red", "Write.", "structure: unknown rule 'colour'"),
+        ("name: x\nkind: code\nstructure:\n  output: xml", "Write.", "output must be text or json"),
+        ("name: x\nkind: code\nstructure:\n  output: json", "Write.", "output json needs sections, a list or hashtags"),
+        ("name: x\nkind: code\nstructure:\n  output: json\n  list: true\n  code-block: true", "Write.", "are rules for text output"),
+        ("name: x\nkind: code\nstructure:\n  subject: \"{{topic}}\"", "Write.", "structure uses {{topic}}, which is not a field"),
+        ("name: x\nkind: code\nstructure:\n  shorter-than: text", "Write.", "shorter-than names 'text', which is not a field"),
+        ("name: x\nkind: code\nstructure:\n  hashtags: 0", "Write.", "hashtags must be a whole number above 0"),
+        ("name: x\nkind: code\nstructure:\n  labels: bold", "Write.", "labels must be heading, inline or none"),
+        ("name: x\nkind: code\nstructure:\n  sections: [A, {B: table}]", "Write.", "each section is a name"),
+        ("name: x\nkind: code\nstructure:\n  sections: [Items]", "Write.", "section names must differ"),
+        ("name: x\nkind: code\nstructure:\n  list: {count: many}", "Write.", "count must be a number or a {{field}}"),
+        ("name: x\nkind: code\nstructure:\n  list: {min: 5, max: 2}", "Write.", "min is above max"),
+        ("name: x\nkind: code\nstructure:\n  list: {sub-items: 3-1}", "Write.", "sub-items must be a number or a range"),
+        ("name: x\nkind: code\nstructure:\n  output: json\n  list: true", "Write.\n\n## Example\n### User\nHi\n### Assistant\n1. text", "each example answer must be a JSON object"),
     ])
     func malformedFilesNameTheProblem(frontMatter: String, body: String, problem: String) {
         let text = problem.hasPrefix("it must start") ? frontMatter + "\n---\n" + body : "---\n" + frontMatter + "\n---\n" + body
@@ -94,6 +111,58 @@ struct TemplateParserTests {
         } catch {
             Issue.record("unexpected error \(error)")
         }
+    }
+
+    @Test func readsStructureAndHowFieldsAreChecked() throws {
+        let template = try parser.parse("""
+            ---
+            name: notes
+            kind: document
+            fields:
+              - name: topic
+                prompt: About?
+                mention: all
+              - name: notes
+                prompt: Notes?
+                mention: any
+                multiline: true
+              - name: count
+                prompt: How many?
+            structure:
+              output: json
+              title: "{{topic}}"
+              sections:
+                - Summary
+                - Action items: list
+              labels: inline
+              list: {count: "{{count}}", max-words: 8, sub-items: 2-3}
+              hashtags: 3
+            ---
+            Notes on {{topic}} from {{notes}}, {{count}} points.
+
+            ## Example
+            ### User
+            Notes on lunch.
+            ### Assistant
+            {"title": "Lunch", "summary": "We ate.", "action_items": ["Bo: pay"], "items": [], "hashtags": []}
+            """)
+        #expect(template.fields.map(\.mention) == [.all, .any, .none])
+        #expect(template.fields.map(\.multiline) == [false, true, false])
+        let structure = template.structure
+        #expect(structure.output == .json)
+        #expect(structure.title == "{{topic}}")
+        #expect(structure.sections == [.init("Summary"), .init("Action items", isList: true)])
+        #expect(structure.sections.map(\.key) == ["summary", "action_items"])
+        #expect(structure.labels == .inline)
+        #expect(structure.list == TemplateStructure.ListRule(count: "{{count}}", maxWords: 8, subItems: 2...3))
+        #expect(structure.list?.itemRange(values: ["count": "4"]) == 4...4)
+        #expect(structure.list?.itemRange(values: ["count": "lots"]) == 1...50)
+        #expect(structure.hashtags == 3)
+        #expect(template.exampleAnswers.count == 1)
+        // A template without the key has no rules, and its fields no checks.
+        let plain = try parser.parse("---\nname: c\nkind: code\nfields:\n  - name: a\n    prompt: A?\n---\nWrite {{a}}.")
+        #expect(plain.structure.isEmpty)
+        #expect(plain.fields.first?.mention == TemplateField.Mention.none && plain.fields.first?.multiline == false)
     }
 
     @Test func controlsMayBeUsedAsPlaceholders() throws {

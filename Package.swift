@@ -42,7 +42,7 @@ let package = Package(
         // Adapts the GGUF runtime to the ChatBackend seam.
         .target(name: "ParleyLocal", dependencies: ["ParleyCore", "GGUFRuntime", "StructuredOutput"]),
         // Decision support: the matrix arithmetic, tolerant reading of model answers, the staged flow.
-        .target(name: "ParleyDecide", dependencies: ["ParleyCore", "ParleyStore", "ParleyEngine"]),
+        .target(name: "ParleyDecide", dependencies: ["ParleyCore", "ParleyStore", "ParleyEngine", "StructuredOutput"]),
         // The chat screen, pure: state, reducer, key decoding, display width, wrapping, views into a cell buffer.
         .target(name: "ParleyTUI", dependencies: ["ParleyCore", "ParleyDecide", "ParleyWrite"]),
         // ncursesw as a system library; the only C the chat screen needs.
@@ -71,8 +71,8 @@ let package = Package(
             path: "Tests/StoreCrashHelper"),
         .executableTarget(name: "parley-store-bench", dependencies: ["ParleyStore"], path: "Benchmarks/StoreBench"),
         .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig"]),
-        .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas"]),
+        .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas", "ParleyTestSupport"]),
         .testTarget(
             name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport", "StructuredOutput"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(name: "parley-decide-bench", dependencies: ["ParleyDecide"], path: "Benchmarks/DecideBench"),
         .testTarget(
             name: "ParleyDecideTests",
-            dependencies: ["ParleyDecide", "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyTestSupport"],
+            dependencies: ["ParleyDecide", "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyTestSupport", "StructuredOutput"],
             exclude: ["Fixtures"]),
         .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI", "ParleyCore", "ParleyDecide", "ParleyWrite"], exclude: ["Snapshots"]),
         .testTarget(

@@ -15,6 +15,10 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
     case tensorShape(tensor: String, expected: [Int], actual: [Int])
     case tokenOutOfRange(Int32, vocabularySize: Int)
     case contextFull(needed: Int, contextLength: Int)
+    /// A context length asked for that the runtime cannot give (the file is fine).
+    case contextLengthOutOfRange(requested: Int, maximum: Int)
+    /// A context whose KV cache would not fit in this machine's memory.
+    case contextTooLargeForMemory(requested: Int, cacheBytes: Int, memoryBytes: Int)
     case cancelled
 
     public var description: String {
@@ -47,6 +51,11 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
             return "token id \(token) is outside the vocabulary of \(size) tokens"
         case let .contextFull(needed, contextLength):
             return "the context is full: \(needed) tokens needed, \(contextLength) available; start a new session or use a longer context"
+        case let .contextLengthOutOfRange(requested, maximum):
+            return "a context of \(requested) tokens is out of range: the runtime supports 1 to \(maximum) tokens; ask for a smaller context"
+        case let .contextTooLargeForMemory(requested, cacheBytes, memoryBytes):
+            let gib = { (bytes: Int) in "\((Double(bytes) / Double(1 << 30) * 10).rounded() / 10) GiB" }
+            return "a context of \(requested) tokens needs \(gib(cacheBytes)) for its cache, more than this machine's \(gib(memoryBytes)) of memory; ask for a smaller context"
         case .cancelled:
             return "generation was cancelled"
         }

@@ -13,7 +13,8 @@ final class GGUFStorage: @unchecked Sendable {
     private let mapped: Bool
 
     init(path: String) throws {
-        let fd = open(path, O_RDONLY)
+        // Without O_NONBLOCK, opening a FIFO waits for a writer for ever; the type is checked next.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             throw GGUFError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
@@ -23,7 +24,14 @@ final class GGUFStorage: @unchecked Sendable {
             throw GGUFError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw GGUFError.cannotOpen(path: path, reason: "not a regular file")
+            let kind: String
+            switch info.st_mode & S_IFMT {
+            case S_IFIFO: kind = "a FIFO"
+            case S_IFDIR: kind = "a directory"
+            case S_IFCHR, S_IFBLK: kind = "a device"
+            default: kind = "a socket or other special file"
+            }
+            throw GGUFError.cannotOpen(path: path, reason: "not a regular file (\(kind))")
         }
         let size = Int(info.st_size)
         guard size > 0 else { throw GGUFError.notGGUF(path: path) }

@@ -49,6 +49,8 @@ public final class LlamaModel: @unchecked Sendable {
 
     /// The default context: the model's own, capped at 4096.
     public static let defaultContextCap = 4096
+    /// The longest context a session can be made with.
+    public static let maximumContextLength = 1 << 20
 
     /// Logical CPUs online; the default thread count.
     public static var availableProcessors: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
@@ -113,8 +115,16 @@ public final class LlamaModel: @unchecked Sendable {
         self.layers = layers
 
         let requested = contextLength ?? min(hp.trainedContextLength, Self.defaultContextCap)
-        guard requested > 0, requested <= 1 << 20 else {
-            throw GGUFError.invalid("context length \(requested) is out of range")
+        // A context the user asked for is the user's to change: never "the file is corrupt".
+        guard requested > 0, requested <= Self.maximumContextLength else {
+            throw GGUFError.contextLengthOutOfRange(requested: requested, maximum: Self.maximumContextLength)
+        }
+        // The F16 KV cache (keys and values, every layer) is allocated lazily; one that could never
+        // be resident would end in the kernel killing the process mid-reply.
+        let cacheBytes = requested * hp.layerCount * kvDim * 2 * 2
+        let memoryBytes = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE)))
+        if memoryBytes > 0 && cacheBytes > memoryBytes {
+            throw GGUFError.contextTooLargeForMemory(requested: requested, cacheBytes: cacheBytes, memoryBytes: memoryBytes)
         }
         self.contextLength = requested
         let threadCount = max(1, min(threads ?? Self.availableProcessors, 256))

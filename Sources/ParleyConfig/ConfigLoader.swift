@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 
 /// Finds and reads the config file.
 public enum ConfigLoader {
@@ -26,6 +27,9 @@ public enum ConfigLoader {
         return home + "/.config/parley"
     }
 
+    /// The largest config file read: a config is a few dozen lines.
+    public static let maxFileBytes = 1 << 20
+
     public static func load(option: String?, environment: [String: String]) throws -> Loaded {
         let (path, explicit) = location(option: option, environment: environment)
         guard FileManager.default.fileExists(atPath: path) else {
@@ -34,9 +38,10 @@ public enum ConfigLoader {
         }
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            // A FIFO, a device or a huge file is refused without being read.
+            data = try BoundedFile.read(path, limit: maxFileBytes)
         } catch {
-            throw ConfigError.unreadable(file: path, reason: (error as NSError).localizedDescription)
+            throw ConfigError.unreadable(file: path, reason: error.description)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError.unreadable(file: path, reason: "not UTF-8 text")

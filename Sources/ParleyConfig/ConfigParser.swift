@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 
 /// Validates a config document: every key known, every value of the right type and range.
 ///
@@ -6,7 +7,7 @@ import Foundation
 /// ```toml
 /// default_backend = "local"
 /// persona = "assistant"
-/// [defaults]            # temperature, top_p, max_tokens, seed
+/// [defaults]            # temperature, top_p, max_tokens, seed, max_input_bytes, max_reply_bytes
 /// [backends.NAME]       # kind, base_url, model, api_key_env, api_key_cmd, api_key,
 ///                       # context_size, gguf, threads, idle_timeout, timeout, stream
 /// ```
@@ -40,11 +41,15 @@ public struct ConfigParser {
         var sampling = SamplingDefaults()
         if let value = document["defaults"] {
             let table = try self.table(value, key: "defaults")
-            try checkKeys(table, allowed: ["temperature", "top_p", "max_tokens", "seed"], prefix: "defaults.")
+            try checkKeys(
+                table, allowed: ["temperature", "top_p", "max_tokens", "seed", "max_input_bytes", "max_reply_bytes"],
+                prefix: "defaults.")
             sampling.temperature = try number(table, "temperature", prefix: "defaults.", range: 0...2)
             sampling.topP = try number(table, "top_p", prefix: "defaults.", range: 0...1)
             sampling.maxTokens = try integer(table, "max_tokens", prefix: "defaults.", range: 1...1_000_000)
             sampling.seed = try integer(table, "seed", prefix: "defaults.", range: 0...Int.max).map(UInt64.init)
+            sampling.maxInputBytes = try integer(table, "max_input_bytes", prefix: "defaults.", range: SizeLimits.allowedRange)
+            sampling.maxReplyBytes = try integer(table, "max_reply_bytes", prefix: "defaults.", range: SizeLimits.allowedRange)
         }
         let config = ParleyConfig(
             defaultBackend: try string(document, "default_backend", prefix: "") ?? "local",

@@ -45,6 +45,10 @@ public struct SamplingDefaults: Sendable, Equatable {
     public var topP: Double?
     public var maxTokens: Int?
     public var seed: UInt64?
+    /// `max_input_bytes`: the longest message, in bytes (see `SizeLimits`).
+    public var maxInputBytes: Int?
+    /// `max_reply_bytes`: where a reply is cut off, in bytes (see `SizeLimits`).
+    public var maxReplyBytes: Int?
 
     public init() {}
 }

@@ -11,23 +11,31 @@ public struct ChatMessage: Sendable, Hashable, Codable {
     }
 }
 
-/// Sampling settings for one reply. `nil` means "the backend's default".
+/// Sampling settings for one reply, and the size caps of its turn. `nil` means "the backend's
+/// default".
 public struct SamplingOptions: Sendable, Equatable {
     public var temperature: Double?
     public var topP: Double?
     public var maxTokens: Int?
     public var seed: UInt64?
     public var stop: [String]
+    /// The longest message the turn sends, in UTF-8 bytes (see `SizeLimits`).
+    public var maxInputBytes: Int
+    /// Where the reply is cut off, in UTF-8 bytes of answer and reasoning (see `SizeLimits`).
+    public var maxReplyBytes: Int
 
     public init(
         temperature: Double? = nil, topP: Double? = nil, maxTokens: Int? = nil, seed: UInt64? = nil,
-        stop: [String] = []
+        stop: [String] = [], maxInputBytes: Int = SizeLimits.defaultMaxInputBytes,
+        maxReplyBytes: Int = SizeLimits.defaultMaxReplyBytes
     ) {
         self.temperature = temperature
         self.topP = topP
         self.maxTokens = maxTokens
         self.seed = seed
         self.stop = stop
+        self.maxInputBytes = maxInputBytes
+        self.maxReplyBytes = maxReplyBytes
     }
 }
 
@@ -117,5 +125,13 @@ public protocol ChatBackend: Sendable {
     var contextSize: Int { get }
     /// Tokens a message takes in this backend's prompt format: exact where the tokenizer is known.
     func tokenCount(of message: ChatMessage) -> Int
+    /// A floor under `tokenCount(of:)` worked out from the text's size alone, without tokenizing:
+    /// lets the context fitter leave out a message far too large for the context at no cost.
+    func minimumTokenCount(of message: ChatMessage) -> Int
     func reply(to request: ChatRequest) -> AsyncThrowingStream<ReplyEvent, Error>
+}
+
+extension ChatBackend {
+    /// No floor known: every message is counted.
+    public func minimumTokenCount(of message: ChatMessage) -> Int { 0 }
 }

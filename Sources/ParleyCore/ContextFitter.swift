@@ -3,6 +3,11 @@
 /// The leading system messages and the newest user message are never dropped. A turn is a user
 /// message and everything after it up to the next user message, so a question never loses its answer
 /// alone (and vice versa).
+///
+/// Turns are counted from the newest back, and counting stops at the first turn that does not fit:
+/// the turns before it are left out uncounted. With a floor (`atLeast`), a message the floor alone
+/// shows cannot fit is never counted either. Why: counting is tokenizing for the local model, and a
+/// history holding one 50 MB message took 77 s and 3.25 GB to count on every turn.
 public struct ContextFitter: Sendable {
     public struct Result: Equatable, Sendable {
         public var messages: [ChatMessage]
@@ -15,11 +20,15 @@ public struct ContextFitter: Sendable {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         /// Even the system prompt and the newest message do not fit.
         case tooLong(needed: Int, available: Int)
+        /// As `tooLong`, known from the floor alone: the message was not counted.
+        case tooLongAtLeast(needed: Int, available: Int)
 
         public var description: String {
             switch self {
             case .tooLong(let needed, let available):
                 return "the message is too long for the context window: it needs \(needed) tokens and \(available) are available; shorten it or use a backend with a larger context"
+            case .tooLongAtLeast(let needed, let available):
+                return "the message is too long for the context window: it needs at least \(needed) tokens and \(available) are available; shorten it or use a backend with a larger context"
             }
         }
     }
@@ -33,32 +42,36 @@ public struct ContextFitter: Sendable {
         self.reserveForReply = reserveForReply
     }
 
-    public func fit(_ messages: [ChatMessage], count: (ChatMessage) -> Int) throws -> Result {
+    /// - Parameters:
+    ///   - count: the tokens a message takes.
+    ///   - atLeast: a floor under `count` that costs nothing to work out (from the text's size).
+    public func fit(
+        _ messages: [ChatMessage], count: (ChatMessage) -> Int, atLeast floor: (ChatMessage) -> Int = { _ in 0 }
+    ) throws -> Result {
         let available = max(0, contextSize - reserveForReply)
-        let costs = messages.map(count)
-        let total = costs.reduce(0, +)
-        if total <= available {
-            return Result(messages: messages, droppedMessages: 0, promptTokens: total)
-        }
         // The pinned head: leading system messages (persona prompt). Few-shot examples that follow
         // them are ordinary turns and may be dropped like any other.
         let headEnd = messages.firstIndex(where: { $0.role != .system }) ?? messages.count
         let lastUser = max(headEnd, messages.lastIndex(where: { $0.role == .user }) ?? messages.count)
-        let turnStarts = (headEnd..<max(headEnd, lastUser)).filter { messages[$0].role == .user }
-        var used = total
-        var dropUntil = headEnd
-        // Drop whole turns from the oldest; messages between the head and the first user message
-        // (an assistant greeting) go with the first turn.
-        var boundaries = turnStarts.dropFirst().map { $0 } + [lastUser]
-        if turnStarts.isEmpty { boundaries = [lastUser] }
-        for boundary in boundaries where used > available {
-            used -= costs[dropUntil..<boundary].reduce(0, +)
-            dropUntil = boundary
+        let pinned = messages[..<headEnd] + messages[lastUser...]
+        let pinnedFloor = pinned.reduce(0) { $0 + floor($1) }
+        if pinnedFloor > available { throw Failure.tooLongAtLeast(needed: pinnedFloor, available: available) }
+        var used = pinned.reduce(0) { $0 + count($1) }
+        if used > available { throw Failure.tooLong(needed: used, available: available) }
+        // Whole turns, newest first; messages between the head and the first user message (an
+        // assistant greeting) go with the first turn.
+        let turnStarts = (headEnd..<lastUser).filter { messages[$0].role == .user }
+        let starts = headEnd < lastUser ? [headEnd] + turnStarts.dropFirst() : []
+        var keepFrom = lastUser
+        for start in starts.reversed() {
+            let turn = messages[start..<keepFrom]
+            if used + turn.reduce(0, { $0 + floor($1) }) > available { break }
+            let cost = turn.reduce(0) { $0 + count($1) }
+            if used + cost > available { break }
+            used += cost
+            keepFrom = start
         }
-        if used > available {
-            throw Failure.tooLong(needed: used, available: available)
-        }
-        let kept = Array(messages[..<headEnd]) + Array(messages[dropUntil...])
-        return Result(messages: kept, droppedMessages: dropUntil - headEnd, promptTokens: used)
+        let kept = Array(messages[..<headEnd]) + Array(messages[keepFrom...])
+        return Result(messages: kept, droppedMessages: keepFrom - headEnd, promptTokens: used)
     }
 }

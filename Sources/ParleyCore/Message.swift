@@ -44,12 +44,20 @@ public struct Message: Codable, Sendable, Equatable, Identifiable {
     /// Every version of a regenerated reply, oldest first (`content` is the one chosen); nil until
     /// a reply is regenerated. Older files without it decode unchanged.
     public var alternatives: [String]?
+    /// Set on a prompt a flow sent on the user's behalf (the decision flow's steps): the one-line
+    /// step it stands for ("asking for criteria"). Such a message is the program's, not the user's:
+    /// the chat shows the step, dimmed, instead of a "You" message. Absent (older files, ordinary
+    /// messages) means an ordinary message; optional, so the file schema stays as it was.
+    public var internalStep: String?
+
+    /// Whether the program sent this message as a step of a flow (see `internalStep`).
+    public var isInternal: Bool { internalStep != nil }
 
     public init(
         id: String = Identifier.make(), role: Role, content: String, createdAt: Date = Date(),
         status: MessageStatus = .complete, backend: String? = nil, model: String? = nil,
         usage: TokenUsage? = nil, finishReason: String? = nil, reasoning: String? = nil,
-        error: String? = nil, alternatives: [String]? = nil
+        error: String? = nil, alternatives: [String]? = nil, internalStep: String? = nil
     ) {
         self.id = id
         self.role = role
@@ -63,5 +71,6 @@ public struct Message: Codable, Sendable, Equatable, Identifiable {
         self.reasoning = reasoning
         self.error = error
         self.alternatives = alternatives
+        self.internalStep = internalStep
     }
 }

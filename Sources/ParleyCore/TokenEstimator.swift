@@ -19,4 +19,10 @@ public enum TokenEstimator {
     public static func estimate(_ message: ChatMessage) -> Int {
         estimate(message.content) + perMessageOverhead
     }
+
+    /// A floor under `estimate(_:)` from the size alone (no scan of the text): a scalar is at most
+    /// four bytes, and four ASCII bytes never estimate below one token.
+    public static func minimum(_ message: ChatMessage) -> Int {
+        message.content.utf8.count / 4 + perMessageOverhead
+    }
 }

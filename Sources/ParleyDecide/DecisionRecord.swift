@@ -82,8 +82,13 @@ public struct DecisionRecord: Sendable, Equatable, Identifiable {
     public var scores: [DecisionScore]
     /// The model's step-by-step reasoning (stage 1), as it wrote it.
     public var reasoning: String
-    /// The model's one-line recommendation (stage 2), nil when it gave none.
+    /// The model's one-line comment on the result, nil when it gave none. Commentary only: the
+    /// recommendation itself is derived from the ranking (`recommendedOption`).
     public var recommendation: String?
+    /// The option the model's comment picks, when it named one.
+    public var modelChoice: String?
+    /// What the last run of the flow cost (calls, tokens, seconds); nil for records made without it.
+    public var run: DecisionRunStats?
     /// What the program could not get from the model and left for the user, one line each.
     public var notes: [String]
     public var createdAt: Date
@@ -121,6 +126,17 @@ public struct DecisionRecord: Sendable, Equatable, Identifiable {
     public var analysis: DecisionAnalysis {
         DecisionAnalysis(options: options.map(\.name), criteria: criteria, scores: scores)
     }
+
+    /// The recommendation: the option the arithmetic ranks first (nil on a tie or an empty matrix).
+    /// Derived, never taken from the model, so it always agrees with the totals.
+    public var recommendedOption: String? { analysis.winner }
+
+    /// True when the model's comment picks another option than the ranking does; its text is then
+    /// shown as commentary, flagged.
+    public var modelDisagrees: Bool {
+        guard let choice = modelChoice, let winner = recommendedOption else { return false }
+        return DecisionNames.key(choice) != DecisionNames.key(winner)
+    }
 }
 
 /// The file stores the inputs and, for readers of the JSON, the derived totals and ranking; decoding
@@ -128,7 +144,7 @@ public struct DecisionRecord: Sendable, Equatable, Identifiable {
 extension DecisionRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion, id, question, options, criteria, scores, reasoning, recommendation, notes
-        case createdAt, updatedAt, outcome, conversationID, backend, model
+        case createdAt, updatedAt, outcome, conversationID, backend, model, modelChoice, run
         case totals, ranking, missingScores, sensitivity
     }
 
@@ -149,6 +165,8 @@ extension DecisionRecord: Codable {
         conversationID = try c.decodeIfPresent(String.self, forKey: .conversationID)
         backend = try c.decodeIfPresent(String.self, forKey: .backend)
         model = try c.decodeIfPresent(String.self, forKey: .model)
+        modelChoice = try c.decodeIfPresent(String.self, forKey: .modelChoice)
+        run = try c.decodeIfPresent(DecisionRunStats.self, forKey: .run)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -168,6 +186,8 @@ extension DecisionRecord: Codable {
         try c.encodeIfPresent(conversationID, forKey: .conversationID)
         try c.encodeIfPresent(backend, forKey: .backend)
         try c.encodeIfPresent(model, forKey: .model)
+        try c.encodeIfPresent(modelChoice, forKey: .modelChoice)
+        try c.encodeIfPresent(run, forKey: .run)
         let analysis = self.analysis
         try c.encode(analysis.totals, forKey: .totals)
         try c.encode(analysis.ranking, forKey: .ranking)

@@ -42,6 +42,13 @@ public enum DecisionReport {
         }
     }
 
+    /// The model's comment, flagged when it picks another option than the totals do; nil without one.
+    public static func commentLine(_ record: DecisionRecord) -> String? {
+        guard let comment = record.recommendation, !comment.isEmpty else { return nil }
+        guard record.modelDisagrees, let choice = record.modelChoice else { return "The model's comment: \(comment)" }
+        return "The model's comment (it prefers \(choice), which the totals do not support): \(comment)"
+    }
+
     /// The terminal summary: the matrix with weights and totals, the ranking, sensitivity,
     /// recommendation, pros and cons, and what is still missing.
     public static func text(_ record: DecisionRecord) -> String {
@@ -60,7 +67,8 @@ public enum DecisionReport {
             }
             out += "\n" + sensitivitySentence(analysis) + "\n"
         }
-        if let recommendation = record.recommendation { out += "\nThe model recommends: \(recommendation)\n" }
+        if let winner = record.recommendedOption { out += "\nRecommendation: \(winner) (highest weighted total)\n" }
+        if let comment = commentLine(record) { out += (record.recommendedOption == nil ? "\n" : "") + comment + "\n" }
         let withPoints = record.options.filter { !$0.pros.isEmpty || !$0.cons.isEmpty }
         if !withPoints.isEmpty {
             out += "\nPros and cons:\n"
@@ -134,8 +142,8 @@ public enum DecisionReport {
             out += option.pros.map { "- Pro: \(inline($0))\n" }.joined() + option.cons.map { "- Con: \(inline($0))\n" }.joined()
         }
         if !record.reasoning.isEmpty { out += "\n## Reasoning\n\n\(record.reasoning)\n" }
-        out += "\n## Recommendation\n\n\(record.recommendation.map(inline) ?? "None given.")\n"
-        if analysis.winner != nil { out += "\nHighest weighted total: \(inline(analysis.winner!)).\n" }
+        out += "\n## Recommendation\n\n" + (record.recommendedOption.map { "\(inline($0)) (highest weighted total).\n" } ?? "None: no single option leads.\n")
+        if let comment = commentLine(record) { out += "\n" + inline(comment) + "\n" }
         out += "\n## Outcome\n\n" + (record.outcome.map { "\(day($0.date)): \($0.text)\n" } ?? "Not recorded yet.\n")
         let open = openItems(record)
         if !open.isEmpty { out += "\n## Still open\n\n" + open.map { "- \(inline($0))\n" }.joined() }

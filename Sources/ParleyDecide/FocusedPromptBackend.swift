@@ -21,6 +21,7 @@ public struct FocusedPromptBackend: ChatBackend {
     public var descriptor: BackendDescriptor { base.descriptor }
     public var contextSize: Int { base.contextSize }
     public func tokenCount(of message: ChatMessage) -> Int { base.tokenCount(of: message) }
+    public func minimumTokenCount(of message: ChatMessage) -> Int { base.minimumTokenCount(of: message) }
 
     public func reply(to request: ChatRequest) -> AsyncThrowingStream<ReplyEvent, Error> {
         base.reply(to: FocusedPromptBackend.focus(request, examples: examples))

@@ -15,11 +15,19 @@ public struct ConversationEngine: Sendable {
     public enum Failure: UserFacingError {
         case noStore
         case emptyMessage
+        /// The message is over `SamplingOptions.maxInputBytes`; nothing was stored or sent.
+        case inputTooLarge(bytes: Int, limit: Int)
+        /// The reply's token budget leaves no room for the conversation.
+        case replyLengthFillsContext(maxTokens: Int, contextSize: Int)
 
         public var description: String {
             switch self {
             case .noStore: return "this turn needs a storage directory"
             case .emptyMessage: return "nothing to send: the message is empty"
+            case .inputTooLarge(let bytes, let limit):
+                return "the message is \(ByteCountText.describe(bytes)), more than the \(ByteCountText.describe(limit)) a message may be; shorten it, or raise max_input_bytes in the config ([defaults]) or --max-input-bytes"
+            case .replyLengthFillsContext(let maxTokens, let contextSize):
+                return "max_tokens \(maxTokens) is not less than the backend's context of \(contextSize) tokens, so no room is left for the conversation; lower --max-tokens (or max_tokens in the config)"
             }
         }
     }
@@ -34,8 +42,13 @@ public struct ConversationEngine: Sendable {
         onEvent: @escaping @Sendable (TurnEvent) -> Void
     ) async throws -> TurnOutcome {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw Failure.emptyMessage }
+        // Before anything is stored, titled, checked or counted: all of that grows with the text.
+        let inputBytes = text.utf8.count
+        guard inputBytes <= settings.sampling.maxInputBytes else {
+            throw Failure.inputTooLarge(bytes: inputBytes, limit: settings.sampling.maxInputBytes)
+        }
         let descriptor = backend.descriptor
-        let user = Message(role: .user, content: text)
+        let user = Message(role: .user, content: text, internalStep: settings.internalStep)
         let placeholder = Message(
             role: .assistant, content: "", status: .streaming, backend: descriptor.name, model: descriptor.model)
 
@@ -76,7 +89,10 @@ public struct ConversationEngine: Sendable {
         let fitter = ContextFitter(contextSize: backend.contextSize, reserveForReply: reserve)
         let fitted: ContextFitter.Result
         do {
-            fitted = try fitter.fit(prompt, count: backend.tokenCount(of:))
+            if reserve >= backend.contextSize {
+                throw Failure.replyLengthFillsContext(maxTokens: reserve, contextSize: backend.contextSize)
+            }
+            fitted = try fitter.fit(prompt, count: backend.tokenCount(of:), atLeast: backend.minimumTokenCount(of:))
         } catch {
             let reason = oneLineDescription(of: error)
             return try await finish(
@@ -105,16 +121,25 @@ public struct ConversationEngine: Sendable {
         var usage: TokenUsage?
         var finishReason: FinishReason?
         var streamError: String?
+        // Answer and reasoning together, against the reply's size cap.
+        var replyBytes = 0
+        var reachedCap = false
         do {
-            for try await event in backend.reply(
+            reading: for try await event in backend.reply(
                 to: ChatRequest(messages: fitted.messages, sampling: settings.sampling, format: settings.format)) {
                 switch event {
                 case .text(let piece):
-                    content += piece
-                    onEvent(.text(piece))
+                    let kept = Self.clip(piece, room: settings.sampling.maxReplyBytes - replyBytes)
+                    replyBytes += kept.utf8.count
+                    reachedCap = kept.utf8.count < piece.utf8.count
+                    content += kept
+                    if !kept.isEmpty { onEvent(.text(kept)) }
                 case .reasoning(let piece):
-                    reasoning = (reasoning ?? "") + piece
-                    onEvent(.reasoning(piece))
+                    let kept = Self.clip(piece, room: settings.sampling.maxReplyBytes - replyBytes)
+                    replyBytes += kept.utf8.count
+                    reachedCap = kept.utf8.count < piece.utf8.count
+                    reasoning = (reasoning ?? "") + kept
+                    if !kept.isEmpty { onEvent(.reasoning(kept)) }
                 case .usage(let reported):
                     usage = reported
                 case .finish(let reason):
@@ -126,6 +151,8 @@ public struct ConversationEngine: Sendable {
                 case .text, .reasoning: await writer?.update(content: content, reasoning: reasoning)
                 default: break
                 }
+                // Leaving the loop drops the stream, which stops the backend.
+                if reachedCap { break reading }
             }
         } catch is CancellationError {
             // Handled below through Task.isCancelled.
@@ -142,6 +169,10 @@ public struct ConversationEngine: Sendable {
             status = .interrupted
             recordedReason = "cancelled"
             errorText = "cancelled by the user"
+        } else if reachedCap {
+            status = .interrupted
+            recordedReason = FinishReason.truncated.rawValue
+            errorText = "the reply reached the \(ByteCountText.describe(settings.sampling.maxReplyBytes)) cap on reply size and was cut off there; raise max_reply_bytes in the config ([defaults]) or --max-reply-bytes for longer replies"
         } else if let streamError {
             status = .failed
             errorText = streamError
@@ -170,6 +201,20 @@ public struct ConversationEngine: Sendable {
                 outcome.reply.content, schema: schema, cutAtTokenLimit: outcome.reply.finishReason == FinishReason.length.rawValue)
         }
         return outcome
+    }
+
+    /// The longest start of `piece` within `room` bytes of UTF-8, cut between Unicode scalars.
+    static func clip(_ piece: String, room: Int) -> String {
+        if piece.utf8.count <= room { return piece }
+        var bytes = 0
+        var end = piece.unicodeScalars.startIndex
+        for index in piece.unicodeScalars.indices {
+            let size = UTF8.width(piece.unicodeScalars[index])
+            if bytes + size > room { break }
+            bytes += size
+            end = piece.unicodeScalars.index(after: index)
+        }
+        return String(piece.unicodeScalars[..<end])
     }
 
     /// Records the reply's final state and returns the conversation with it: through the stream's

@@ -12,6 +12,9 @@ public struct TurnSettings: Sendable {
     /// How often the streaming reply is checkpointed to disk. The promise is "on disk within one
     /// second"; a quarter of that leaves room for a slow disk.
     public var checkpointInterval: Duration
+    /// Set when a flow (not the user) sends the prompt: stored on the user's message as its
+    /// `internalStep`, so screens show the step instead of a "You" message.
+    public var internalStep: String?
 
     public init(
         systemPrompt: String? = nil, examples: [ChatMessage] = [], sampling: SamplingOptions = SamplingOptions(),

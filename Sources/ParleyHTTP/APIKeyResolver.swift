@@ -29,26 +29,32 @@ public struct APIKeyResolver: Sendable, CustomStringConvertible, CustomReflectab
         }
     }
 
+    /// How long `api_key_cmd` may run, in seconds.
+    public static let commandTimeout = 10.0
+    /// The most `api_key_cmd` may print: a key is a line, not megabytes.
+    public static let commandOutputLimit = 64 << 10
+
     /// Runs the command with `/bin/sh -c`; the key is the first line of its standard output.
-    /// Standard input and error stay the terminal's, so a password manager can prompt.
+    /// Standard input and error stay the terminal's, so a password manager can prompt. It gets
+    /// `commandTimeout` seconds and `commandOutputLimit` bytes (see `BoundedCommand`).
     private func run(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
+        let result: (output: Data, status: Int32)
         do {
-            try process.run()
-        } catch {
+            result = try BoundedCommand(
+                command: command, environment: environment, timeout: Self.commandTimeout,
+                outputLimit: Self.commandOutputLimit
+            ).run()
+        } catch .couldNotStart {
             throw HTTPBackendError.apiKeyCommandFailed(command: command, status: 127)
+        } catch .timedOut {
+            throw HTTPBackendError.apiKeyCommandTimedOut(command: command, seconds: Self.commandTimeout)
+        } catch .tooMuchOutput {
+            throw HTTPBackendError.apiKeyCommandTooLong(command: command, limit: Self.commandOutputLimit)
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw HTTPBackendError.apiKeyCommandFailed(command: command, status: process.terminationStatus)
+        guard result.status == 0 else {
+            throw HTTPBackendError.apiKeyCommandFailed(command: command, status: result.status)
         }
-        let firstLine = String(decoding: data, as: UTF8.self)
+        let firstLine = String(decoding: result.output, as: UTF8.self)
             .split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).first
             .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard !firstLine.isEmpty else { throw HTTPBackendError.apiKeyCommandEmpty(command: command) }

@@ -40,7 +40,17 @@ public enum HTTPBackendError: UserFacingError, Equatable {
     case apiKeyMissing(variable: String)
     case apiKeyCommandFailed(command: String, status: Int32)
     case apiKeyCommandEmpty(command: String)
+    case apiKeyCommandTimedOut(command: String, seconds: Double)
+    case apiKeyCommandTooLong(command: String, limit: Int)
     case noModels(url: String)
+    /// The server redirected more than `RedirectPolicy.maxRedirects` times.
+    case tooManyRedirects(url: String, count: Int)
+    /// A redirect Parley does not follow: to a scheme other than http(s), or to nowhere.
+    case redirectRefused(url: String, location: String?)
+    /// A body past its cap (a reply, a `/models` list): what it was and the cap.
+    case bodyTooLarge(url: String, what: String, limit: Int)
+    /// The server sent more than `limit` bytes faster than they could be read.
+    case overrun(url: String, limit: Int, partialReplyKept: Bool)
 
     public var description: String {
         switch self {
@@ -111,6 +121,22 @@ public enum HTTPBackendError: UserFacingError, Equatable {
             return "the api_key_cmd \"\(clean(command, 80))\" failed with exit status \(status); run it by hand to see why"
         case .apiKeyCommandEmpty(let command):
             return "the api_key_cmd \"\(clean(command, 80))\" printed no key; check that it prints the key on its first line"
+        case .apiKeyCommandTimedOut(let command, let seconds):
+            return "the api_key_cmd \"\(clean(command, 80))\" did not finish within \(Self.duration(seconds)) and was stopped; run it by hand to see why"
+        case .apiKeyCommandTooLong(let command, let limit):
+            return "the api_key_cmd \"\(clean(command, 80))\" printed more than \(ByteCountText.describe(limit)), which is not a key; check that it prints only the key"
+        case .tooManyRedirects(let url, let count):
+            return "\(url) redirected more than \(count) times (a redirect loop?); check the base URL"
+        case .redirectRefused(let url, let location):
+            guard let location, !location.isEmpty else {
+                return "\(url) answered with a redirect that names no target; check the base URL"
+            }
+            return "\(url) redirected to \(clean(location, 120)), which is not an http(s) URL, so it was not followed; check the base URL"
+        case .overrun(let url, let limit, let partialReplyKept):
+            let kept = partialReplyKept ? "; the part received was kept" : ""
+            return "\(url) sent more than \(ByteCountText.describe(limit)) faster than it could be read, so the request was stopped\(kept)"
+        case .bodyTooLarge(let url, let what, let limit):
+            return "\(url) sent \(what) larger than \(ByteCountText.describe(limit)); the rest was not read"
         case .noModels(let url):
             return "\(url) lists no models; set the model name in the config or with --model"
         }

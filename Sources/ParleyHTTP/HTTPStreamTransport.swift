@@ -7,6 +7,21 @@ import Foundation
 /// No byte arrived for the idle timeout.
 struct TransportIdleTimeout: Error {}
 
+/// A redirect that is not followed: to a scheme other than http(s), or without a Location. Before,
+/// its empty answer looked like a dropped connection and was retried.
+struct TransportRedirectRefused: Error {
+    var location: String?
+}
+
+/// More redirects in a row than `RedirectPolicy.maxRedirects`.
+struct TransportRedirectLoop: Error {}
+
+/// libcurl wanted to send the request again on a new connection (the reused one was closed
+/// under it) and asked for the body anew, which FoundationNetworking cannot give for a body held
+/// in memory: the resend would go out with its Content-Length and no body, and hang. The request
+/// is ended instead, as a connection dropped before any reply, which the caller may retry whole.
+struct TransportResendRefused: Error {}
+
 /// What arrives from the network for one request.
 enum TransportEvent: Sendable {
     /// The status line and headers (names lowercased).
@@ -23,19 +38,22 @@ enum TransportEvent: Sendable {
 /// The idle timeout is enforced here, not by URLSession: on Linux its `timeoutInterval` is cut to
 /// whole seconds (0.5 s fires at once). URLSession's own timeout stays as a looser backstop.
 enum HTTPStreamTransport {
-    /// Streams the response to `request`, following redirects (see `RedirectPolicy`).
-    static func stream(_ request: URLRequest, idleTimeout: Double) -> AsyncThrowingStream<TransportEvent, Error> {
-        AsyncThrowingStream { continuation in
+    /// Streams the response to `request`, following redirects (see `RedirectPolicy`), with at most
+    /// `TransportFlow.limit` bytes waiting for the consumer.
+    static func stream(_ request: URLRequest, idleTimeout: Double) -> TransportEvents {
+        let flow = TransportFlow()
+        let events = AsyncThrowingStream<TransportEvent, Error> { continuation in
             let task = Task {
                 var current = request
                 do {
                     for _ in 0...RedirectPolicy.maxRedirects {
                         var next: URLRequest?
-                        for try await event in exchange(current, idleTimeout: idleTimeout) {
-                            if case .response(let status, let headers) = event,
-                                let redirect = RedirectPolicy.follow(
-                                    status: status, location: headers["location"], from: current, original: request)
-                            {
+                        for try await event in exchange(current, idleTimeout: idleTimeout, flow: flow) {
+                            if case .response(let status, let headers) = event, RedirectPolicy.isRedirect(status) {
+                                guard
+                                    let redirect = RedirectPolicy.follow(
+                                        status: status, location: headers["location"], from: current, original: request)
+                                else { throw TransportRedirectRefused(location: headers["location"]) }
                                 next = redirect
                                 break  // ends this exchange and closes its connection
                             }
@@ -47,20 +65,26 @@ enum HTTPStreamTransport {
                         }
                         current = next
                     }
-                    continuation.finish(throwing: URLError(.httpTooManyRedirects))
+                    continuation.finish(throwing: TransportRedirectLoop())
                 } catch {
                     continuation.finish(throwing: error)
                 }
             }
             continuation.onTermination = { _ in task.cancel() }
         }
+        return TransportEvents(events: events, flow: flow)
     }
 
     /// One request and its response, redirects not followed.
-    private static func exchange(_ request: URLRequest, idleTimeout: Double) -> AsyncThrowingStream<TransportEvent, Error> {
+    private static func exchange(
+        _ request: URLRequest, idleTimeout: Double, flow: TransportFlow
+    ) -> AsyncThrowingStream<TransportEvent, Error> {
         AsyncThrowingStream { continuation in
-            let handler = StreamingTaskHandler(continuation: continuation)
             var request = request
+            // The body stays in memory (`httpBody`). Sent from a stream it could be resent, but
+            // libcurl then kept polling the socket for the whole reply (a core at 20 tokens a
+            // second); a resend is refused instead (see `TransportResendRefused`).
+            let handler = StreamingTaskHandler(continuation: continuation, flow: flow)
             request.timeoutInterval = (idleTimeout + 5).rounded(.up)
             let sessions = StreamingSessions.shared
             let task = sessions.dataTask(with: request, handler: handler)
@@ -69,6 +93,7 @@ enum HTTPStreamTransport {
                 task.cancel()
             }
             handler.watchdog = watchdog
+            handler.cancelTask = { task.cancel() }
             // Cancelling a task whose response has not fully arrived makes libcurl close its
             // connection (it cannot be reused mid-body), so the server sees the cancel.
             continuation.onTermination = { _ in
@@ -84,11 +109,38 @@ enum HTTPStreamTransport {
 /// One task's callbacks, routed to it by `StreamingSessions`, forwarded to its stream.
 final class StreamingTaskHandler: @unchecked Sendable {
     private let continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation
+    private let flow: TransportFlow
     /// Set before the task starts, read only on the session's delegate queue afterwards.
     var watchdog: IdleWatchdog?
+    /// Cancels the URLSession task; set before the task starts.
+    var cancelTask: (@Sendable () -> Void)?
+    private let lock = NSLock()
+    /// The transfer is being stopped: nobody reads any more, too much waits, or a resend was
+    /// refused. The rest is dropped.
+    private var stopped = false
+    private var abandoned: Bool {
+        get { lock.withLock { stopped } }
+        set { lock.withLock { stopped = newValue } }
+    }
 
-    init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation) {
+    init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, flow: TransportFlow = TransportFlow()) {
         self.continuation = continuation
+        self.flow = flow
+    }
+
+    /// libcurl is about to send the request again without its body (see
+    /// `TransportResendRefused`). Called on FoundationNetworking's work queue, where ending the
+    /// stream (whose end cancels the task, and `cancel()` waits for that queue) would wait for
+    /// itself: both happen on another thread, the error first.
+    func refuseResend() {
+        abandoned = true
+        watchdog?.stop()
+        let continuation = self.continuation
+        let cancel = cancelTask
+        DispatchQueue.global().async {
+            continuation.finish(throwing: TransportResendRefused())
+            cancel?()
+        }
     }
 
     func received(_ response: URLResponse) {
@@ -104,7 +156,20 @@ final class StreamingTaskHandler: @unchecked Sendable {
 
     func received(_ data: Data) {
         watchdog?.touch()
-        continuation.yield(.bytes(data))
+        guard !abandoned else { return }
+        guard flow.handedOver(data.count) else {
+            abandoned = true
+            watchdog?.stop()
+            continuation.finish(throwing: TransportFlowOverrun())
+            cancelTask?()
+            return
+        }
+        // The consumer is gone (it stopped at a size cap, or was cancelled): stop the transfer
+        // from here too, without waiting for the cancel from its side to come round.
+        if case .terminated = continuation.yield(.bytes(data)) {
+            abandoned = true
+            cancelTask?()
+        }
     }
 
     func completed(with error: Error?) {

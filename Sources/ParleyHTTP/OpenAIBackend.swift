@@ -39,6 +39,17 @@ public struct OpenAIBackend: ChatBackend {
         TokenEstimator.estimate(message)
     }
 
+    public func minimumTokenCount(of message: ChatMessage) -> Int {
+        TokenEstimator.minimum(message)
+    }
+
+    /// The longest `/models` answer read: thousands of models with their descriptions.
+    public static let maxModelsBodyBytes = 8 << 20
+
+    /// The longest whole (non-streamed) reply read: the reply's text cap, with room for JSON
+    /// escapes and the fields around it.
+    static func wholeBodyLimit(maxReplyBytes: Int) -> Int { 2 * maxReplyBytes + (64 << 10) }
+
     public func reply(to request: ChatRequest) -> AsyncThrowingStream<ReplyEvent, Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
@@ -175,15 +186,24 @@ public struct OpenAIBackend: ChatBackend {
         var interpreter = OpenAIChunkInterpreter(url: url)
         var status = 0
         var headers: [String: String] = [:]
-        var body = Data()
+        var body = BodyCollector(limit: ServerErrorBody.maxBodyBytes)
         var wholeBody = !streaming
 
         /// Interprets what one read decoded and hands it on, text pieces of the read joined (see
         /// `ReplyEventBatch`). What came before a bad line is handed on before the error.
+        // Text and reasoning handed on. Past the reply's cap nothing more is read: the consumer
+        // (the engine) cuts the reply at its cap and notes it; the stream only has to stop.
+        var delivered = 0
         func deliver(_ outputs: [SSEDecoder.Output]) throws {
             var events: [ReplyEvent] = []
             defer {
-                for event in ReplyEventBatch.coalesce(events) { continuation.yield(event) }
+                for event in ReplyEventBatch.coalesce(events) {
+                    switch event {
+                    case .text(let piece), .reasoning(let piece): delivered += piece.utf8.count
+                    default: break
+                    }
+                    continuation.yield(event)
+                }
                 if interpreter.replyStarted { progress.replyStarted = true }
             }
             for output in outputs {
@@ -202,7 +222,7 @@ public struct OpenAIBackend: ChatBackend {
         }
 
         do {
-            for try await event in HTTPStreamTransport.stream(urlRequest, idleTimeout: endpoint.idleTimeout) {
+            reading: for try await event in HTTPStreamTransport.stream(urlRequest, idleTimeout: endpoint.idleTimeout) {
                 switch event {
                 case .response(let code, let received):
                     status = code
@@ -216,38 +236,41 @@ public struct OpenAIBackend: ChatBackend {
                         wholeBody = true
                     }
                 case .bytes(let data):
-                    if status >= 400 || wholeBody {
-                        if body.count < 16 << 20 { body.append(data) }
+                    if status >= 400 {
+                        // The message is at the start; leaving the loop closes the connection.
+                        if !body.append(data) { break reading }
+                    } else if wholeBody {
+                        if body.limit != Self.wholeBodyLimit(maxReplyBytes: request.sampling.maxReplyBytes) {
+                            body = BodyCollector(limit: Self.wholeBodyLimit(maxReplyBytes: request.sampling.maxReplyBytes), data: body.data)
+                        }
+                        if !body.append(data) {
+                            throw AttemptFailure(error: .bodyTooLarge(url: url, what: "a reply", limit: body.limit))
+                        }
                     } else {
                         try deliver(decoder.feed(data))
+                        if delivered > request.sampling.maxReplyBytes { break reading }
                     }
                 }
             }
         } catch let failure as AttemptFailure {
             throw failure
-        } catch is TransportIdleTimeout {
-            throw AttemptFailure(error: .idleTimeout(url: url, seconds: endpoint.idleTimeout))
         } catch {
-            try Task.checkCancellation()
-            let nsError = error as NSError
-            throw AttemptFailure(
-                error: ErrorClassifier.classify(
-                    urlErrorCode: nsError.code, detail: nsError.localizedDescription, host: endpoint.baseURL.host ?? "",
-                    context: context, replyStarted: progress.replyStarted, idleTimeout: endpoint.idleTimeout))
+            throw AttemptFailure(error: try transportFailure(error, url: url, context: context, replyStarted: progress.replyStarted))
         }
         try Task.checkCancellation()
+        if delivered > request.sampling.maxReplyBytes { return }
         if status >= 400 {
             throw AttemptFailure(
-                error: ErrorClassifier.classify(status: status, headers: headers, body: body, context: context),
+                error: ErrorClassifier.classify(status: status, headers: headers, body: body.data, context: context),
                 status: status, retryAfter: RetryAfter.delay(from: headers))
         }
-        if wholeBody, body.starts(with: Data("data:".utf8)) {
+        if wholeBody, body.data.starts(with: Data("data:".utf8)) {
             // Server-sent events under a JSON content type.
-            try deliver(decoder.feed(body))
+            try deliver(decoder.feed(body.data))
             try deliver(decoder.finish())
         } else if wholeBody {
-            guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
-                let server = ServerErrorBody.parse(body)
+            guard let object = (try? JSONSerialization.jsonObject(with: body.data)) as? [String: Any] else {
+                let server = ServerErrorBody.parse(body.data)
                 let what = server.isHTML ? "an HTML page" : "a body that is not JSON"
                 throw AttemptFailure(error: .malformedStream(url: url, detail: "\(what): \(server.message)"))
             }
@@ -278,36 +301,61 @@ public struct OpenAIBackend: ChatBackend {
         let context = errorContext(url: url, model: endpoint.model ?? "", key: key)
         var status = 0
         var headers: [String: String] = [:]
-        var body = Data()
+        var body = BodyCollector(limit: Self.maxModelsBodyBytes)
         do {
-            for try await event in HTTPStreamTransport.stream(
+            reading: for try await event in HTTPStreamTransport.stream(
                 OpenAIRequestBuilder.modelsRequest(endpoint: endpoint, key: key), idleTimeout: endpoint.idleTimeout) {
                 switch event {
                 case .response(let code, let received):
                     status = code
                     headers = received
+                    if code >= 400 { body = BodyCollector(limit: ServerErrorBody.maxBodyBytes) }
                 case .bytes(let data):
-                    if body.count < 16 << 20 { body.append(data) }
+                    if !body.append(data) {
+                        if status >= 400 { break reading }
+                        throw HTTPBackendError.bodyTooLarge(url: url, what: "a model list", limit: body.limit)
+                    }
                 }
             }
-        } catch is TransportIdleTimeout {
-            throw HTTPBackendError.idleTimeout(url: url, seconds: endpoint.idleTimeout)
         } catch {
-            try Task.checkCancellation()
-            let nsError = error as NSError
-            throw ErrorClassifier.classify(
-                urlErrorCode: nsError.code, detail: nsError.localizedDescription, host: endpoint.baseURL.host ?? "",
-                context: context, replyStarted: false, idleTimeout: endpoint.idleTimeout)
+            throw try transportFailure(error, url: url, context: context, replyStarted: false)
         }
         if status >= 400 {
-            let error = ErrorClassifier.classify(status: status, headers: headers, body: body, context: context)
+            let error = ErrorClassifier.classify(status: status, headers: headers, body: body.data, context: context)
             if case .modelNotFound = error { throw HTTPBackendError.notFound(url: url) }
             throw error
         }
-        guard let names = OpenAIRequestBuilder.modelNames(fromModelsBody: body) else {
+        guard let names = OpenAIRequestBuilder.modelNames(fromModelsBody: body.data) else {
             throw HTTPBackendError.malformedStream(url: url, detail: "a /models answer without a model list")
         }
         return names
+    }
+
+    /// What a failure of the transport means for the user. A cancelled request rethrows the
+    /// cancellation instead.
+    private func transportFailure(
+        _ error: Error, url: String, context: ErrorClassifier.Context, replyStarted: Bool
+    ) throws -> HTTPBackendError {
+        switch error {
+        case let error as HTTPBackendError:
+            return error
+        case is TransportIdleTimeout:
+            return .idleTimeout(url: url, seconds: endpoint.idleTimeout)
+        case let refused as TransportRedirectRefused:
+            return .redirectRefused(url: url, location: refused.location)
+        case is TransportRedirectLoop:
+            return .tooManyRedirects(url: url, count: RedirectPolicy.maxRedirects)
+        case is TransportResendRefused:
+            return .connectionDropped(url: url, partialReplyKept: false)
+        case is TransportFlowOverrun:
+            return .overrun(url: url, limit: TransportFlow.limit, partialReplyKept: replyStarted)
+        default:
+            try Task.checkCancellation()
+            let nsError = error as NSError
+            return ErrorClassifier.classify(
+                urlErrorCode: nsError.code, detail: nsError.localizedDescription, host: endpoint.baseURL.host ?? "",
+                context: context, replyStarted: replyStarted, idleTimeout: endpoint.idleTimeout)
+        }
     }
 
     /// Adds what `/models` offers to a not-found error; a 404 whose `/models` works means the

@@ -11,6 +11,9 @@ public enum RedirectPolicy {
     /// Redirects followed for one request before giving up.
     public static let maxRedirects = 5
 
+    /// The statuses that redirect (others, such as 300 or 304, are answers).
+    public static func isRedirect(_ status: Int) -> Bool { [301, 302, 303, 307, 308].contains(status) }
+
     /// The request to send next, or nil when `status` is not a redirect to follow.
     ///
     /// The method and body are kept (303 turns into a GET), and the Authorization header is
@@ -19,7 +22,7 @@ public enum RedirectPolicy {
     public static func follow(
         status: Int, location: String?, from current: URLRequest, original: URLRequest
     ) -> URLRequest? {
-        guard [301, 302, 303, 307, 308].contains(status), let location, let base = current.url,
+        guard isRedirect(status), let location, let base = current.url,
             let target = URL(string: location, relativeTo: base)?.absoluteURL,
             let scheme = target.scheme?.lowercased(), scheme == "http" || scheme == "https"
         else { return nil }

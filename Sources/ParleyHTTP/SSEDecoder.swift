@@ -52,10 +52,14 @@ public struct SSEDecoder: Sendable {
     /// The stream so far ends inside a line or inside an event (no blank line after it yet).
     public var hasIncompleteEvent: Bool { !line.isEmpty || hasData }
 
-    /// The longest line kept; a longer one is reported as invalid and skipped, so a hostile or
-    /// broken server cannot make the client buffer without bound.
+    /// The longest line kept, and the most data one event may gather over its lines; a longer
+    /// line or event is reported as invalid and skipped, so a hostile or broken server cannot
+    /// make the client buffer without bound.
     public let maxLineBytes: Int
     private var skippingLongLine = false
+    private var dataBytes = 0
+    /// The event being read grew past `maxLineBytes`: its lines are dropped until the blank line.
+    private var skippingLongEvent = false
 
     public init(maxLineBytes: Int = 8 << 20) {
         self.maxLineBytes = maxLineBytes
@@ -158,6 +162,15 @@ public struct SSEDecoder: Sendable {
         }
         switch field {
         case "data":
+            if skippingLongEvent { return }
+            dataBytes += value.count + 1
+            if dataBytes > maxLineBytes {
+                out.append(.invalidLine("an event longer than \(maxLineBytes) bytes"))
+                dataLines.removeAll()
+                hasData = false
+                skippingLongEvent = true
+                return
+            }
             dataLines.append(String(decoding: value, as: UTF8.self))
             hasData = true
         case "event":
@@ -182,6 +195,8 @@ public struct SSEDecoder: Sendable {
             dataLines.removeAll(keepingCapacity: true)
             hasData = false
             eventType = nil
+            dataBytes = 0
+            skippingLongEvent = false
         }
         guard hasData else { return }
         let data = dataLines.count == 1 ? dataLines[0] : dataLines.joined(separator: "\n")

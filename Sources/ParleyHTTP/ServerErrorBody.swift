@@ -28,6 +28,10 @@ public struct ServerErrorBody: Sendable, Equatable {
         self.isHTML = isHTML
     }
 
+    /// How much of an error body is read: the message is at its start, and a server that sends
+    /// megabytes with an error is not read to the end.
+    public static let maxBodyBytes = 64 << 10
+
     /// Reads an error body of any shape; never fails (the raw text is the message of last resort).
     public static func parse(_ body: Data) -> ServerErrorBody {
         if let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],

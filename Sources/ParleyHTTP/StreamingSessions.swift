@@ -24,6 +24,9 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
     func dataTask(with request: URLRequest, handler: StreamingTaskHandler) -> URLSessionDataTask {
         let session = session(timeout: request.timeoutInterval)
         let task = session.dataTask(with: request)
+        // FoundationNetworking tells the *task's* delegate when libcurl resends a request (and only
+        // then: every other callback goes to the session's delegate).
+        task.delegate = self
         lock.withLock { handlers[ObjectIdentifier(task)] = handler }
         return task
     }
@@ -35,9 +38,7 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
             configuration.timeoutIntervalForRequest = timeout
             configuration.httpCookieStorage = nil
             configuration.urlCache = nil
-            let queue = OperationQueue()
-            queue.maxConcurrentOperationCount = 1
-            let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
+            let session = URLSession(configuration: configuration, delegate: self, delegateQueue: DispatchOperationQueue())
             sessions[timeout] = session
             return session
         }
@@ -62,6 +63,17 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
         let handler = lock.withLock { handlers.removeValue(forKey: ObjectIdentifier(task)) }
         handler?.completed(with: error)
+    }
+
+    /// libcurl sends a request a second time (its reused connection was closed under it) and
+    /// needs the body again: refused, and the request ended for the caller to retry whole (see
+    /// `TransportResendRefused`). A stream handed here for a body held in memory would stop the
+    /// process.
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, needNewBodyStream completionHandler: @escaping (InputStream?) -> Void
+    ) {
+        completionHandler(nil)
+        handler(task)?.refuseResend()
     }
 
     /// Redirects are followed by `HTTPStreamTransport.stream` itself: refusing here hands the 3xx

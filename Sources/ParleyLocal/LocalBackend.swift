@@ -22,6 +22,8 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
     private let session: LlamaSession
     private let counts = TokenCountCache()
     private let constraints = ResponseConstraintCache()
+    /// The most bytes of text one token stands for, over the whole vocabulary.
+    private let longestPieceBytes: Int
 
     /// The penalty for repeating one of the last 64 tokens. Small models loop without it; 1.1 is
     /// the long-standing choice of llama.cpp-based chat front ends.
@@ -33,6 +35,8 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
         template = ChatTemplate.detect(in: model.file)
         stopTokens = tokenizer.stopTokenIDs(for: template).union(model.stopTokens)
         session = model.makeSession()
+        let tokenizer = tokenizer
+        longestPieceBytes = max(1, (0..<model.vocabularySize).reduce(0) { max($0, tokenizer.pieceBytes(Int32($1)).count) })
         let modelName = model.file.metadata.string("general.name")
             ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         descriptor = BackendDescriptor(name: name, kind: "local", model: modelName)
@@ -54,6 +58,14 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
             let anchor = ChatMessage(role: .system, content: "")
             return encode([anchor, message], generationPrompt: false).count - encode([anchor], generationPrompt: false).count
         }
+    }
+
+    /// Every token of plain text stands for at most `longestPieceBytes` of it, so a text needs at
+    /// least its size divided by that (one byte spared for a prefix space the tokenizer may add).
+    /// Lets the fitter leave out a message far beyond the context without tokenizing it: 5 MB of
+    /// text took 400 MB to tokenize.
+    public func minimumTokenCount(of message: ChatMessage) -> Int {
+        max(0, message.content.utf8.count - 1) / longestPieceBytes
     }
 
     /// The prompt tokens for messages: template markers as special tokens, text as plain text.

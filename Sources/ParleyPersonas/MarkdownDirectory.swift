@@ -4,7 +4,8 @@ import ParleyCore
 /// Loads a family of Markdown files (personas, templates) from directories in order: a later
 /// directory overrides an earlier file of the same name; a file that cannot be read or parsed is
 /// reported as one line and skipped, so the others still load. `README.md` and hidden files are
-/// not entries.
+/// not entries. Files are read with `BoundedFile`: a FIFO or a file over
+/// `FrontMatterLimits.maxFileBytes` is named and skipped without being read.
 public enum MarkdownDirectory {
     public static func load<Entry>(
         from directories: [URL], name: (Entry) -> String, parse: (_ path: String, _ text: String) throws -> Entry
@@ -16,7 +17,14 @@ public enum MarkdownDirectory {
             for fileName in names.sorted() where fileName.hasSuffix(".md") && !fileName.hasPrefix(".") && fileName.lowercased() != "readme.md" {
                 let file = directory.appendingPathComponent(fileName)
                 do {
-                    guard let text = String(data: try Data(contentsOf: file), encoding: .utf8) else {
+                    let data: Data
+                    do {
+                        data = try BoundedFile.read(file.path, limit: FrontMatterLimits.maxFileBytes)
+                    } catch {
+                        problems.append("\(file.path): \(error)")
+                        continue
+                    }
+                    guard let text = String(data: data, encoding: .utf8) else {
                         problems.append("\(file.path): not UTF-8 text")
                         continue
                     }

@@ -24,6 +24,10 @@ public struct MarkdownFrontMatter {
     }
 
     public init(parsing text: String) throws(Problem) {
+        // Checked here too (not only when the file is read), so text from anywhere gets the cap.
+        if text.utf8.count > FrontMatterLimits.maxFileBytes {
+            throw Problem(BoundedFile.Failure.tooLarge(size: text.utf8.count, limit: FrontMatterLimits.maxFileBytes).description)
+        }
         let (frontMatter, body) = try Self.split(text)
         fields = try Self.readFrontMatter(frontMatter)
         (prompt, examples) = try Self.readBody(body)
@@ -41,10 +45,18 @@ public struct MarkdownFrontMatter {
         return (lines[1..<end].joined(separator: "\n"), lines[(end + 1)...].joined(separator: "\n"))
     }
 
+    /// The YAML read in two steps, so the caps apply before anything is expanded: the alias count
+    /// on the text, then depth and size on the composed tree (libyaml itself stops at 1,000
+    /// levels), and only then the values.
     private static func readFrontMatter(_ yaml: String) throws(Problem) -> [String: Any] {
+        try FrontMatterLimits.checkAliases(yaml)
         let loaded: Any?
         do {
-            loaded = try Yams.load(yaml: yaml)
+            let root = try Yams.compose(yaml: yaml)
+            if let root { try FrontMatterLimits.checkTree(root) }
+            loaded = root?.any
+        } catch let problem as Problem {
+            throw problem
         } catch {
             let reason = String(describing: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "invalid YAML"
             throw Problem("front matter: \(reason)")

@@ -35,8 +35,9 @@ public enum ChatEvent: Sendable, Equatable {
     // Decide mode: the decision flow's progress and results, and a stored record read back.
     /// The newest saved decision of a conversation (nil: it has none yet).
     case decisionLoaded(DecisionRecord?, conversationID: String)
-    /// The flow sent one of its prompts; the reply to it streams next as `turnText`.
-    case decisionPrompt(String)
+    /// The flow sent one of its prompts (shown as its one-line step, dimmed); the reply to it
+    /// streams next as `turnText`.
+    case decisionPrompt(String, step: String)
     /// What the flow is doing now ("asking for options"), for the panel.
     case decisionStage(String)
     /// The record as far as the flow has filled it in.

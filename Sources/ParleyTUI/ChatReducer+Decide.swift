@@ -107,15 +107,23 @@ extension ChatReducer {
         panel.progress = "starting"
         state.decisionPanel = panel
         var create: Conversation?
+        // A decide conversation is titled with its question (a conversation with only the flow's own
+        // steps in it has no title of the user's to keep).
+        let userWrote = state.conversation.messages.contains { $0.role == .user && !$0.isInternal }
+        var rename: [ChatEffect] = []
+        let title = Conversation.suggestedTitle(from: record.question)
+        if (state.conversation.title.isEmpty || !userWrote) && state.conversation.title != title {
+            state.conversation.title = title
+            if state.isStored { rename = [.renameConversation(id: state.conversation.id, title: title)] }
+        }
         if !state.isStored {
-            if state.conversation.title.isEmpty { state.conversation.title = Conversation.suggestedTitle(from: record.question) }
             create = state.conversation
             state.isStored = true
         }
         state.notice = nil
         state.lastRate = nil
         state.phase = .waiting(since: now)
-        return [.runDecision(record, conversationID: state.conversation.id, create: create)]
+        return [.runDecision(record, conversationID: state.conversation.id, create: create)] + rename
     }
 
     func reduceDecisionEvent(_ state: inout ChatState, _ event: ChatEvent, now: Date) -> [ChatEffect] {
@@ -130,9 +138,9 @@ extension ChatReducer {
                 state.notice = ChatNotice("decide mode: reopened \u{201C}\(record.question)\u{201D} (/decide fills in what is missing)")
             }
             return []
-        case .decisionPrompt(let prompt):
+        case .decisionPrompt(let prompt, let step):
             settleStreamingReply(&state, status: .complete, error: nil)
-            state.conversation.messages.append(Message(role: .user, content: prompt, createdAt: now))
+            state.conversation.messages.append(Message(role: .user, content: prompt, createdAt: now, internalStep: step))
             state.conversation.messages.append(
                 Message(role: .assistant, content: "", createdAt: now, status: .streaming, backend: state.backend.name, model: state.backend.model))
             state.contextTokens = ChatState.estimateContext(state.conversation)

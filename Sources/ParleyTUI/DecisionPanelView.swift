@@ -54,10 +54,11 @@ enum DecisionPanelView {
             out.append(StyledLine())
             text(DecisionReport.sensitivitySentence(analysis), CellStyle(.dim))
         }
-        if let recommendation = record.recommendation, !recommendation.isEmpty {
+        if record.recommendedOption != nil || DecisionReport.commentLine(record) != nil {
             out.append(StyledLine())
             text("Recommendation", CellStyle(.heading, bold: true))
-            text(recommendation)
+            if let winner = record.recommendedOption { text(winner + " (highest weighted total)") }
+            if let comment = DecisionReport.commentLine(record) { text(comment, CellStyle(record.modelDisagrees ? .notice : .dim)) }
         }
         if let outcome = record.outcome {
             out.append(StyledLine())

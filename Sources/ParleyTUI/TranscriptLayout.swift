@@ -134,6 +134,14 @@ public final class TranscriptLayout: @unchecked Sendable {
     static func layout(
         _ message: Message, label: String, width: Int, showReasoning: Bool = false, markdown: ((String, Int) -> [StyledLine])? = nil
     ) -> [StyledLine] {
+        if let step = message.internalStep {
+            // A prompt the decision flow sent on its own: the program's step, dimmed, not a "You"
+            // message (the prompt's text stays in the stored conversation). The support notice still
+            // shows when the question it carries has crisis language.
+            var lines = TextWrapper.wrap([StyledRun("▸ " + step + "…", CellStyle(.dim))], width: width)
+            if CrisisCheck.matches(message.content) { lines += supportNotice(width: width) }
+            return lines
+        }
         let labelStyle: CellStyle
         switch message.role {
         case .user: labelStyle = CellStyle(.userLabel, bold: true)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import ParleyConfig
 import ParleyCore
@@ -32,7 +33,7 @@ struct AppContext {
         directories.append(URL(fileURLWithPath: ConfigLoader.configDirectory(environment: environment)).appendingPathComponent("personas"))
         if let extra = extraPersonaDirectory {
             guard PersonaLibrary.isDirectory(URL(fileURLWithPath: extra)) else {
-                throw ConfigError.unreadable(file: extra, reason: "--personas: no such directory")
+                throw ValidationError("--personas \(extra): no such directory")
             }
             directories.append(URL(fileURLWithPath: extra))
         }

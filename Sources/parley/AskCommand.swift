@@ -40,7 +40,7 @@ struct AskCommand: AsyncParsableCommand {
         let context = try AppContext(global: global)
         var text = prompt.joined(separator: " ")
         if !Console.stdinIsTerminal {
-            let input = Console.readStandardInput()
+            let input = try Console.readStandardInput(limit: sampling.inputLimit(defaults: context.config.sampling))
             if !input.isEmpty { text = text.isEmpty ? input : text + "\n\n" + input }
         }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

@@ -56,6 +56,16 @@ struct SamplingFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Random seed: the same seed and settings give the same reply where the backend supports it.", valueName: "n"))
     var seed: UInt64?
 
+    @Option(name: .customLong("max-input-bytes"), help: ArgumentHelp(
+        "Refuse a message (prompt and standard input) longer than this many bytes (default 1 MiB; config max_input_bytes).",
+        valueName: "n"))
+    var maxInputBytes: Int?
+
+    @Option(name: .customLong("max-reply-bytes"), help: ArgumentHelp(
+        "Cut a reply off after this many bytes of text, marked truncated (default 4 MiB; config max_reply_bytes).",
+        valueName: "n"))
+    var maxReplyBytes: Int?
+
     /// A turn's sampling: these flags first, then the persona's settings, then the config's defaults.
     /// - Parameter defaultLength: use the config's `max_tokens` when no flag gives one; the decision
     ///   flow passes false so that its own per-stage caps apply.
@@ -64,11 +74,26 @@ struct SamplingFlags: ParsableArguments {
             temperature: temperature ?? persona.temperature ?? defaults.temperature,
             topP: persona.topP ?? defaults.topP,
             maxTokens: maxTokens ?? (defaultLength ? defaults.maxTokens : nil),
-            seed: seed ?? defaults.seed)
+            seed: seed ?? defaults.seed,
+            maxInputBytes: inputLimit(defaults: defaults),
+            maxReplyBytes: maxReplyBytes ?? defaults.maxReplyBytes ?? SizeLimits.defaultMaxReplyBytes)
+    }
+
+    /// The longest message: the flag, then the config, then the default.
+    func inputLimit(defaults: SamplingDefaults) -> Int {
+        maxInputBytes ?? defaults.maxInputBytes ?? SizeLimits.defaultMaxInputBytes
     }
 
     func validate() throws {
         if let temperature, !(0...2).contains(temperature) { throw ValidationError("--temperature must be between 0 and 2") }
-        if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
+        // The config's max_tokens has the same range.
+        if let maxTokens, !(1...1_000_000).contains(maxTokens) {
+            throw ValidationError("--max-tokens \(maxTokens) is out of range: give 1 to 1000000 tokens")
+        }
+        for (name, value) in [("--max-input-bytes", maxInputBytes), ("--max-reply-bytes", maxReplyBytes)] {
+            if let value, !SizeLimits.allowedRange.contains(value) {
+                throw ValidationError("\(name) \(value) is out of range: give \(SizeLimits.allowedRange.lowerBound) to \(SizeLimits.allowedRange.upperBound) bytes")
+            }
+        }
     }
 }

@@ -23,6 +23,10 @@ struct BenchCommand: AsyncParsableCommand {
         if promptTokens < 0 || generatedTokens < 0 { throw ValidationError("-p and -n cannot be negative") }
         if promptTokens == 0 && generatedTokens == 0 { throw ValidationError("-p and -n are both 0: nothing to measure") }
         if repeats < 1 { throw ValidationError("-r must be at least 1") }
+        let maximum = LlamaModel.maximumContextLength - 1
+        if promptTokens > maximum || generatedTokens > maximum {
+            throw ValidationError("-p \(promptTokens) / -n \(generatedTokens): a context holds at most \(maximum) tokens here")
+        }
     }
 
     struct Result: Encodable {

@@ -412,9 +412,9 @@ extension ChatEffectRunner {
         let deliver = self.deliver
         let turns = EngineDecisionTurns(
             engine: ConversationEngine(store: store), backend: backend, settings: settings, persona: coach.name,
-            conversationID: conversationID, onText: { deliver(.turnText($0)) })
+            conversationID: conversationID, title: start.question, onText: { deliver(.turnText($0)) })
         let session = DecisionSession(
-            turns: AnnouncedDecisionTurns(base: turns, announce: { deliver(.decisionPrompt($0)) }),
+            turns: AnnouncedDecisionTurns(base: turns, announce: { deliver(.decisionPrompt($0.prompt, step: $0.step)) }),
             progress: { deliver(.decisionStage($0)) },
             partial: { [self] record in
                 deliver(.decisionPartial(record))

@@ -41,9 +41,23 @@ enum Console {
         bytes.removeAll()
     }
 
-    /// All of standard input, with invalid UTF-8 replaced.
-    static func readStandardInput() -> String {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        return String(decoding: data, as: UTF8.self)
+    /// All of standard input, with invalid UTF-8 replaced; `InputTooLarge` past `limit` bytes,
+    /// found without reading further (20 MB piped in took 40 s of CPU before "too long").
+    static func readStandardInput(limit: Int) throws -> String {
+        do {
+            return String(decoding: try BoundedFile.read(descriptor: STDIN_FILENO, limit: limit), as: UTF8.self)
+        } catch .tooLarge {
+            throw InputTooLarge(limit: limit)
+        } catch {
+            return ""  // an unreadable standard input (closed, a directory) holds nothing to send
+        }
+    }
+
+    /// Standard input is longer than a message may be.
+    struct InputTooLarge: UserFacingError {
+        var limit: Int
+        var description: String {
+            "standard input is more than the \(ByteCountText.describe(limit)) a message may be; shorten it, or raise max_input_bytes in the config ([defaults]) or --max-input-bytes"
+        }
     }
 }

@@ -127,7 +127,7 @@ struct DecideCommand: AsyncParsableCommand {
                 sampling: sampling.options(for: persona, defaults: context.config.sampling, defaultLength: false))
             let turns = EngineDecisionTurns(
                 engine: ConversationEngine(store: try context.openStore()), backend: backend, settings: settings,
-                persona: persona.name)
+                persona: persona.name, title: record.question)
             // The fixed notice for crisis language, as in every mode (the turns here go through the
             // engine without its event stream).
             if CrisisCheck.matches(record.question) { Console.status(CrisisCheck.notice) }

@@ -16,6 +16,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("An extra directory of persona files.", valueName: "dir"))
     var personas: String?
 
+    /// An empty path given on purpose is a mistake to report, not a reason to fall back to the
+    /// default silently (`--storage "$UNSET_VARIABLE"` would otherwise write somewhere unexpected).
+    func validate() throws {
+        for (name, value) in [("--storage", storage), ("--config", config), ("--personas", personas)] where value?.isEmpty == true {
+            throw ValidationError("\(name) needs a path; an empty one was given")
+        }
+    }
+
     /// The data directory, resolved from the option, the environment and the XDG default.
     func storageDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let storage, !storage.isEmpty { return URL(fileURLWithPath: storage) }

@@ -97,7 +97,7 @@ struct WriteCommand: AsyncParsableCommand {
 
     private func writeDraft(_ name: String, _ context: AppContext) async throws {
         let template = try context.loadTemplates().template(named: name)
-        let values = try fieldValues(for: template)
+        let values = try fieldValues(for: template, inputLimit: sampling.inputLimit(defaults: context.config.sampling))
         let filled = try TemplateFiller.fill(template, values: values, controls: try controls())
         if let output { try OutputFile.check(output, force: force) }
         let persona = try context.loadPersonas().persona(named: template.personaName)
@@ -183,21 +183,21 @@ struct WriteCommand: AsyncParsableCommand {
     /// `--field NAME=VALUE` pairs; `NAME=-` reads standard input (for one field only). Without
     /// one, piped standard input fills the template's only multi-line field left empty (`git diff |
     /// parley write commit-message`), as `ask` appends piped input to the prompt.
-    private func fieldValues(for template: WritingTemplate) throws -> [String: String] {
-        var values = try fieldValues()
+    private func fieldValues(for template: WritingTemplate, inputLimit: Int) throws -> [String: String] {
+        var values = try fieldValues(inputLimit: inputLimit)
         let readsStdin = fields.contains { $0.hasSuffix("=-") }
         let open = template.fields.filter { field in
             field.multiline && (values[field.name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "").isEmpty
         }
         if !readsStdin, !Console.stdinIsTerminal, open.count == 1 {
-            let input = Console.readStandardInput()
+            let input = try Console.readStandardInput(limit: inputLimit)
             if !input.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { values[open[0].name] = input }
         }
         return values
     }
 
     /// `--field NAME=VALUE` pairs as given; `NAME=-` reads standard input.
-    private func fieldValues() throws -> [String: String] {
+    private func fieldValues(inputLimit: Int) throws -> [String: String] {
         var values: [String: String] = [:]
         var readStdin = false
         for pair in fields {
@@ -211,7 +211,7 @@ struct WriteCommand: AsyncParsableCommand {
                 guard !readStdin else { throw ValidationError("only one --field can read standard input (NAME=-)") }
                 readStdin = true
                 if Console.stdinIsTerminal { Console.status("reading --field \(name) from standard input; end it with Ctrl-D") }
-                value = Console.readStandardInput()
+                value = try Console.readStandardInput(limit: inputLimit)
                 guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw ValidationError("--field \(name)=-: standard input was empty")
                 }
@@ -249,7 +249,7 @@ struct WriteCommand: AsyncParsableCommand {
 
     private func showTemplate(_ name: String, _ context: AppContext) throws {
         let template = try context.loadTemplates().template(named: name)
-        let values = try fieldValues()
+        let values = try fieldValues(inputLimit: SizeLimits.defaultMaxInputBytes)
         if let unknown = values.keys.sorted().first(where: { template.field(named: $0) == nil }) {
             throw TemplateFillError.unknownFields(template: name, fields: [unknown], known: template.fields.map(\.name))
         }

@@ -105,17 +105,23 @@ import Testing
     static func generateChecked(
         _ gbnf: String, prompt: String, sampling: SamplingParameters, maxTokens: Int,
         expectStop: Bool, sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> String? {
+    ) async throws -> String? {
         guard let model = try GreedyFixtureTests.model(), let tokenizer = try Self.tokenizer() else { return nil }
         let grammar = try Grammar(gbnf: gbnf)
         let constraint = try GrammarConstraint(grammar: grammar, tokenizer: tokenizer)
-        let session = model.makeSession()
-        var sampler = Sampler(sampling)
-        var streamed: [Int32] = []
-        let result = try session.generate(
-            prompt: chatPrompt(tokenizer, model, prompt), maxTokens: maxTokens, sampler: &sampler,
-            stopTokens: model.stopTokens, grammar: constraint, isCancelled: { false }
-        ) { streamed.append($0) }
+        let prompt = chatPrompt(tokenizer, model, prompt)
+        // The model runs on a thread of its own, so as not to hold one of the cooperative threads
+        // that other suites' async tests (with deadlines) need.
+        let (result, streamed) = try await onOwnThread {
+            let session = model.makeSession()
+            var sampler = Sampler(sampling)
+            var streamed: [Int32] = []
+            let result = try session.generate(
+                prompt: prompt, maxTokens: maxTokens, sampler: &sampler,
+                stopTokens: model.stopTokens, grammar: constraint, isCancelled: { false }
+            ) { streamed.append($0) }
+            return (result, streamed)
+        }
         #expect(streamed == result.tokens, sourceLocation: sourceLocation)
         let bytes = result.tokens.flatMap { constraint.vocabulary.piece($0) }
         var matcher = GrammarMatcher(grammar)
@@ -134,24 +140,24 @@ import Testing
         return text
     }
 
-    @Test func greedyGenerationKeepsToTheGrammarAndEndsWhereItAccepts() throws {
-        let answer = try Self.generateChecked(
+    @Test func greedyGenerationKeepsToTheGrammarAndEndsWhereItAccepts() async throws {
+        let answer = try await Self.generateChecked(
             #"root ::= "yes" | "no""#, prompt: "Is the sky blue? Answer yes or no.", sampling: .greedy,
             maxTokens: 8, expectStop: true)
         if let answer { #expect(answer == "yes" || answer == "no") }
-        try Self.generateChecked(
+        try await Self.generateChecked(
             "root ::= [1-9] [0-9]{0,2}", prompt: "How many legs does a spider have?", sampling: .greedy,
             maxTokens: 8, expectStop: true)
         // Multi-byte characters, which the model writes a byte or two per token.
-        try Self.generateChecked(
+        try await Self.generateChecked(
             "root ::= \"答: \" [一-龯]{2,4}", prompt: "Translate 'mountain' into Chinese.", sampling: .greedy,
             maxTokens: 24, expectStop: true)
-        try Self.generateChecked(
+        try await Self.generateChecked(
             try Self.decisionMatrix, prompt: "Should I learn Rust or Go first? Answer as a JSON decision matrix.",
             sampling: .greedy, maxTokens: 160, expectStop: false)
     }
 
-    @Test func samplingUnderAGrammarAlwaysKeepsToIt() throws {
+    @Test func samplingUnderAGrammarAlwaysKeepsToIt() async throws {
         let list = """
             root ::= "- " item ("\\n- " item){1,3}
             item ::= [A-Z] [a-z ]{1,30}
@@ -160,9 +166,9 @@ import Testing
             let sampling = SamplingParameters(
                 temperature: 1.0, topK: seed.isMultiple(of: 2) ? 0 : 40, topP: 0.9, minP: seed == 3 ? 0 : 0.05,
                 repetitionPenalty: 1.1, repetitionWindow: 64, seed: seed)
-            try Self.generateChecked(
+            try await Self.generateChecked(
                 list, prompt: "List a few fruits.", sampling: sampling, maxTokens: 48, expectStop: false)
-            try Self.generateChecked(
+            try await Self.generateChecked(
                 #"root ::= "{\"score\": " ([0-9] | "10") "}""#, prompt: "Rate pizza from 0 to 10 as JSON.",
                 sampling: sampling, maxTokens: 16, expectStop: true)
         }
@@ -215,5 +221,12 @@ import Testing
         #expect(throws: GrammarError.rejected("\"b\"")) { try constraint.accept(b) }
         #expect(throws: GrammarError.self) { try constraint.accept(try #require(tokenizer.eosID)) }
         #expect(try constraint.allowedTokens().count > 0)
+    }
+}
+
+/// Runs `work` on a new thread and waits for it without blocking a cooperative thread.
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }

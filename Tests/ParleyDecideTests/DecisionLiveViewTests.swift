@@ -25,20 +25,25 @@ struct DecisionLiveViewTests {
         defer { directory.remove() }
         let store = try ConversationStore(root: directory.url, diagnostics: { _ in })
         let turns = EngineDecisionTurns(
-            engine: ConversationEngine(store: store), backend: RoutedBackend(DecisionSessionTests.fullExchange.rules),  // its own prompt log
+            engine: ConversationEngine(store: store), backend: RoutedBackend(DecisionSessionTests.trainOrFly.rules),  // its own prompt log
             settings: TurnSettings(systemPrompt: "coach", checkpointInterval: .milliseconds(20)))
         let partials = Partials()
         let session = DecisionSession(turns: turns, partial: { partials.append($0) })
-        let record = try await session.run(DecisionRecord(question: "Should I move to Berlin?"))
+        let record = try await session.run(DecisionRecord(question: "Should I take the train or fly?"))
         let seen = partials.all
-        // Options; criteria; pros and cons of each of three options; reasoning; scores; the follow-up scores.
-        #expect(seen.count == 8)
-        #expect(seen[0].options.count == 3 && seen[0].criteria.isEmpty)
-        #expect(seen[1].criteria.map(\.name) == ["Cost", "Career", "Friends"] && seen[1].options.allSatisfy { $0.pros.isEmpty })
-        #expect(seen[2].options[0].pros == ["cheaper rent"] && seen[2].options[1].pros.isEmpty)
-        #expect(seen[5].reasoning.hasPrefix("Berlin is cheap") && seen[5].scores.isEmpty)
-        #expect(seen[6].scores.count == 7 && seen[6].recommendation == "Stay in London, for your friends.")
-        #expect(seen.last == record)
+        // Options read from the question; criteria; each option's row; the reasoning; the comment.
+        #expect(seen.count == 6)
+        #expect(seen[0].options.map(\.name) == ["Train", "Fly"] && seen[0].criteria.isEmpty)
+        #expect(seen[1].criteria.map(\.name) == ["Cost", "Time"] && seen[1].scores.isEmpty)
+        #expect(seen[2].options[0].pros == ["relaxing"] && seen[2].scores.count == 2 && seen[2].options[1].pros.isEmpty)
+        #expect(seen[3].scores.count == 4 && seen[3].reasoning.isEmpty)
+        #expect(seen[4].reasoning.hasPrefix("Train – Cost (7/10)"))
+        #expect(seen[5].recommendation == "The train is kinder to the planet.")
+        // The run's cost is added once the flow ends.
+        #expect(seen.last?.run == nil && record.run?.modelCalls == 4)
+        var last = try #require(seen.last)
+        last.run = record.run
+        #expect(last == record)
     }
 
     @Test func latestForAConversationIsTheNewestOfItsRecords() throws {

@@ -128,7 +128,8 @@ struct DecisionRecordTests {
         #expect(markdown.contains("## Sensitivity\n\nClosest call: if 'Rent' scored 8 instead of 6 on 'Cost', 'Rent' would move ahead of 'Buy'."))
         #expect(markdown.contains("### Rent\n\n- Pro: flexible\n- Con: no equity\n- Con: rent rises\n"))
         #expect(markdown.contains("## Reasoning\n\nRenting is flexible.\nBuying builds equity.\n"))
-        #expect(markdown.contains("## Recommendation\n\nRent for two more years.\n"))
+        // The recommendation is the ranking's; the model's line is its comment.
+        #expect(markdown.contains("## Recommendation\n\nBuy (highest weighted total).\n\nThe model's comment: Rent for two more years.\n"))
         #expect(markdown.contains("## Outcome\n\n2027-01-15: Rented; glad I did.\n"))
         #expect(markdown.contains("- the weight of 'Freedom' is assumed to be 3 (neutral)\n"))
         #expect(markdown.contains("- no score for 'Rent' on 'Freedom'\n"))

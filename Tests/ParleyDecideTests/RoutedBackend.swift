@@ -3,7 +3,8 @@ import ParleyCore
 
 /// A test double that answers each prompt by what it asks for: the first rule whose key appears in
 /// the last user message gives the reply. Unlike `ScriptedBackend` (one script for every request)
-/// it can play a whole multi-stage exchange. Every request is logged.
+/// it can play a whole multi-stage exchange. Every request is logged, with its response format, and
+/// each reply reports a token usage (a quarter of the characters sent and returned).
 struct RoutedBackend: ChatBackend {
     let rules: [(key: String, reply: String)]
     let fallback: String
@@ -20,10 +21,12 @@ struct RoutedBackend: ChatBackend {
 
     func reply(to request: ChatRequest) -> AsyncThrowingStream<ReplyEvent, Error> {
         let prompt = request.messages.last(where: { $0.role == .user })?.content ?? ""
-        log.append(prompt, maxTokens: request.sampling.maxTokens)
+        log.append(prompt, maxTokens: request.sampling.maxTokens, format: request.format)
         let text = rules.first { prompt.contains($0.key) }?.reply ?? fallback
+        let sent = request.messages.map { tokenCount(of: $0) }.reduce(0, +)
         return AsyncThrowingStream { continuation in
             continuation.yield(.text(text))
+            continuation.yield(.usage(TokenUsage(promptTokens: sent, completionTokens: text.count / 4 + 1)))
             continuation.yield(.finish(.stop))
             continuation.finish()
         }
@@ -33,9 +36,20 @@ struct RoutedBackend: ChatBackend {
 /// The prompts a test double received, in order.
 final class PromptLog: @unchecked Sendable {
     private let lock = NSLock()
-    private var items: [(prompt: String, maxTokens: Int?)] = []
+    private var items: [(prompt: String, maxTokens: Int?, format: ResponseFormat?)] = []
 
-    func append(_ prompt: String, maxTokens: Int?) { lock.withLock { items.append((prompt, maxTokens)) } }
+    func append(_ prompt: String, maxTokens: Int?, format: ResponseFormat? = nil) {
+        lock.withLock { items.append((prompt, maxTokens, format)) }
+    }
     var prompts: [String] { lock.withLock { items.map(\.prompt) } }
     var maxTokens: [Int?] { lock.withLock { items.map(\.maxTokens) } }
+    /// The JSON schema text of each request (nil for one without a schema).
+    var schemas: [String?] {
+        lock.withLock {
+            items.map {
+                if case .jsonSchema(_, let schema)? = $0.format { return schema }
+                return nil
+            }
+        }
+    }
 }

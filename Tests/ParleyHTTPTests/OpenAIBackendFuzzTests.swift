@@ -5,15 +5,6 @@ import Testing
 
 @testable import ParleyHTTP
 
-/// A small deterministic generator, so a failing case can be replayed from its seed.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return state ^ (state >> 33)
-    }
-}
-
 /// Random mixtures of valid chunks, garbage, comments and cut-offs, served in random pieces with
 /// random framing and endings: every reply must end (a finish event or an `HTTPBackendError`).
 @Suite(.timeLimit(.minutes(1)))
@@ -30,7 +21,7 @@ struct OpenAIBackendFuzzTests {
 
     @Test(arguments: 1...24)
     func everyReplyEnds(seed: Int) async throws {
-        var random = SeededGenerator(state: UInt64(seed))
+        var random = SeededGenerator(seed: UInt64(seed))
         var text = ""
         for _ in 0..<Int.random(in: 0...12, using: &random) {
             text += Self.fragments.randomElement(using: &random)!

@@ -110,6 +110,25 @@ struct RoundTripTests {
         #expect(rewritten == Self.schemaOneFixture.replacingOccurrences(of: "22:13:20Z", with: "22:13:20.000Z"))
     }
 
+    @Test func theInternalStepMarkRoundTripsAndOlderFilesReadAsOrdinaryMessages() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        var conversation = sampleConversation(id: "c1", title: "Train or fly?", messages: ["Decision: Train or fly?", "{}"])
+        conversation.messages[0].internalStep = "asking for criteria"
+        try fixture.store.create(conversation)
+        let text = String(decoding: try fixture.bytes("c1"), as: UTF8.self)
+        #expect(text.contains("\"internalStep\" : \"asking for criteria\""))
+        #expect(text.components(separatedBy: "internalStep").count == 2)  // absent on the ordinary reply
+        let stored = try fixture.reopen().load(id: "c1").conversation
+        #expect(stored == conversation)
+        #expect(stored.messages.map(\.isInternal) == [true, false])
+        #expect(stored.schemaVersion == 1)
+        // A file from before the mark: no message is internal, and it is rewritten unchanged.
+        try fixture.writeRaw(Data(Self.schemaOneFixture.utf8), id: "20231114-221320-abcdef")
+        let old = try fixture.store.load(id: "20231114-221320-abcdef").conversation
+        #expect(old.messages.allSatisfy { !$0.isInternal && $0.internalStep == nil })
+    }
+
     @Test func createRefusesAnExistingID() throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }

@@ -35,18 +35,19 @@ struct DecideModeEndToEndTests {
 
     @Test func theQuestionFillsThePanelAnEditChangesTheTotalsAndTheRecordIsOnDisk() throws {
         let server = try FaultServer()
-        // Options, criteria, pros and cons of each, the reasoning (slow, to watch the panel mid-run), the scores.
+        // Options and criteria in one answer, one answer per option (Beta's slow, to watch the panel
+        // mid-run), the model's comment. Each is JSON under the flow's schema.
         server.route(
             "POST", "/v1/chat/completions",
-            .openAIStream(pieces: ["1. Alpha\n", "2. Beta"], delay: 0.02),
-            .openAIStream(pieces: ["1. Price: 4\n", "2. Battery: 2"], delay: 0.02),
-            .openAIStream(pieces: ["Pros:\n- light\n", "Cons:\n- pricey"], delay: 0.02),
-            .openAIStream(pieces: ["Pros:\n- cheap\n", "Cons:\n- heavy"], delay: 0.02),
-            .openAIStream(pieces: ["Alpha is light ", "but pricey. ", "Beta is cheap ", "but heavy. ", "Weighing ", "it all ", "up now."], delay: 0.4),
+            .openAIStream(pieces: [#"{"options": ["Alpha", "Beta"], "#, #""criteria": [{"name": "Price", "weight": 4}, {"name": "Battery", "weight": 2}]}"#], delay: 0.02),
             .openAIStream(pieces: [
-                "Alpha - Price: 4/10\nAlpha - Battery: 9/10\n", "Beta - Price: 8/10\nBeta - Battery: 5/10\n",
-                "Recommendation: Beta, unless you travel a lot.",
-            ], delay: 0.02))
+                #"{"pros": ["light"], "cons": ["pricey"], "#, #""scores": {"Price": {"reason": "dear", "score": 4}, "Battery": {"reason": "long life", "score": 9}}}"#,
+            ], delay: 0.02),
+            .openAIStream(pieces: [
+                #"{"pros": ["cheap"], "#, #""cons": ["heavy"], "#, #""scores": {"Price": "#, #"{"reason": "a bargain", "score": 8}, "#,
+                #""Battery": {"reason": "average", "#, #""score": 5}}}"#,
+            ], delay: 0.4),
+            .openAIStream(pieces: [#"{"reason": "Beta, unless you travel a lot.", "choice": "Beta"}"#], delay: 0.02))
         let screen = try TmuxScreen(["--base-url", server.baseURL.absoluteString, "--model", "m1"], width: 100, height: 30)
         defer { screen.close() }
         #expect(screen.waitFor { $0.contains("Message (Enter sends") }.ok)
@@ -58,8 +59,9 @@ struct DecideModeEndToEndTests {
 
         try screen.type("Which laptop should I buy?")
         try screen.press("Enter")
-        // Mid-run: the step shows in the panel, the options read so far are listed, the reply streams.
-        let midway = screen.waitFor { $0.contains("… thinking step by step") && $0.contains("• Alpha") && $0.contains("Alpha is light") }
+        // Mid-run: the step shows in the panel and dimmed in the transcript, Alpha's row is already
+        // totalled (4×4 + 2×9)/6, Beta's reply streams.
+        let midway = screen.waitFor { $0.contains("… asking about Beta") && $0.contains("1. Alpha  5.67") && $0.contains("▸ asking about Beta…") && $0.contains("cheap") }
         #expect(midway.ok, "\(midway.screen)")
         // Alpha (4×4 + 2×9)/6 = 5.67; Beta (4×8 + 2×5)/6 = 7.00.
         let done = screen.waitFor { $0.contains("1. Beta  7.00") && $0.contains("2. Alpha  5.67") && $0.contains("idle") }
@@ -104,18 +106,22 @@ struct DecideModeEndToEndTests {
         let scores = try #require(record["scores"] as? [[String: Any]])
         let edit = try #require(scores.first { $0["option"] as? String == "Alpha" && $0["criterion"] as? String == "Price" })
         #expect(edit["value"] as? Int == 10 && edit["givenBy"] as? String == "user")
-        // The record belongs to the conversation that holds the exchange (decide mode, six prompts and replies).
+        // The record belongs to the conversation that holds the exchange (decide mode, four prompts
+        // stored as the flow's steps, and their replies), titled with the question.
         let conversations = try screen.conversationFiles().map { try ParleyJSON.decoder().decode(Conversation.self, from: Data(contentsOf: $0)) }
         #expect(conversations.count == 1)
         let conversation = try #require(conversations.first)
         #expect(record["conversationID"] as? String == conversation.id)
         #expect(conversation.mode == .decide)
-        #expect(conversation.messages.count == 12)
+        #expect(conversation.messages.count == 8)
         #expect(conversation.messages.allSatisfy { $0.status == .complete })
+        #expect(conversation.title == "Which laptop should I buy?")
+        #expect(conversation.messages.filter { $0.role == .user }.compactMap(\.internalStep)
+            == ["asking for options and criteria", "asking about Alpha", "asking about Beta", "asking for the model's view"])
         // The decision coach's prompt went with each request.
         let first = try #require(server.requests(to: "/v1/chat/completions").first?.jsonBody?["messages"] as? [[String: String]])
         #expect(first.first?["content"]?.contains("decision coach") == true)
-        #expect(server.requests(to: "/v1/chat/completions").count == 6)
+        #expect(server.requests(to: "/v1/chat/completions").count == 4)
 
         // Started again on that conversation, the screen opens in decide mode with the record.
         let again = try TmuxScreen(

@@ -129,7 +129,7 @@ struct DecideModeTests {
         #expect(h.state.conversation.messages.isEmpty)
 
         h.send(.decisionStage("asking for options"))
-        h.send(.decisionPrompt("Question: Which laptop should I buy?\nList 3 options"))
+        h.send(.decisionPrompt("Question: Which laptop should I buy?\nList 3 options", step: "asking for options"))
         h.send(.turnText("1. Alpha\n2. Beta"), at: 1)
         #expect(h.state.conversation.messages.map(\.role) == [.user, .assistant])
         #expect(h.state.conversation.messages[1].content == "1. Alpha\n2. Beta")
@@ -138,7 +138,7 @@ struct DecideModeTests {
         try partial.addOption("Beta", givenBy: .model)
         h.send(.decisionPartial(partial))
         h.send(.decisionStage("asking for criteria and weights"))
-        h.send(.decisionPrompt("List 4 criteria"))
+        h.send(.decisionPrompt("List 4 criteria", step: "asking for criteria"))
         #expect(h.state.conversation.messages[1].status == .complete)
         #expect(h.state.conversation.messages[3].status == .streaming)
         let running = h.render()
@@ -164,6 +164,65 @@ struct DecideModeTests {
         #expect(h.render().textRows.contains { $0.contains("2. Alpha  5.25") })
     }
 
+    @Test func theFlowsPromptsAreDimStepsNotYouMessages() {
+        var h = ChatHarness(width: 100, height: 30)
+        h.type("/mode decide")
+        h.key(.enter)
+        h.type("Should I take the train or fly?")
+        h.key(.enter)
+        h.send(.decisionPrompt("Decision: Should I take the train or fly?\nList the criteria that matter most.", step: "asking for criteria"))
+        h.send(.turnText(#"{"criteria": []}"#), at: 1)
+        h.send(.decisionPrompt("Decision: Should I take the train or fly?\nOption: Train", step: "asking about Train"))
+        // Kept in the conversation as the flow's own (the prompt's text stays for the file).
+        let prompts = h.state.conversation.messages.filter { $0.role == .user }
+        #expect(prompts.map(\.internalStep) == ["asking for criteria", "asking about Train"])
+        #expect(prompts.allSatisfy { $0.isInternal })
+        #expect(prompts.first?.content.hasPrefix("Decision: ") == true)
+        let rows = h.render().textRows
+        #expect(rows.contains { $0.contains("▸ asking for criteria…") })
+        #expect(rows.contains { $0.contains("▸ asking about Train…") })
+        #expect(!rows.contains { $0.contains("You") })
+        #expect(!rows.contains { $0.contains("List the criteria") })
+        // The step is dimmed.
+        let buffer = h.render()
+        let row = buffer.textRows.firstIndex { $0.contains("▸ asking for criteria") }!
+        let column = (0..<buffer.width).first { buffer[$0, row].text == "▸" }!
+        #expect(buffer[column, row].style.role == .dim)
+    }
+
+    @Test func aDecideConversationIsTitledWithItsQuestion() {
+        // A new conversation: created with the question as its title.
+        var fresh = ChatHarness(width: 100, height: 30)
+        fresh.type("/mode decide")
+        fresh.key(.enter)
+        fresh.type("Should I adopt a dog or a cat?")
+        guard case .runDecision(_, _, let create)? = fresh.key(.enter).first else {
+            Issue.record("no flow started")
+            return
+        }
+        #expect(create?.title == "Should I adopt a dog or a cat?")
+        // A stored conversation with only the flow's steps in it, titled by its first prompt before:
+        // renamed to the question.
+        var stored = ChatHarness(width: 100, height: 30, messages: [
+            Message(role: .user, content: "Decision: Old?\nList the criteria", internalStep: "asking for criteria"),
+            Message(role: .assistant, content: "{}"),
+        ], stored: true, title: "Decision: Old? List the criteria")
+        stored.type("/mode decide")
+        stored.key(.enter)
+        stored.type("/decide Should I rent or buy?")
+        let effects = stored.key(.enter)
+        let id = stored.state.conversation.id
+        #expect(effects.contains(.renameConversation(id: id, title: "Should I rent or buy?")))
+        #expect(stored.state.conversation.title == "Should I rent or buy?")
+        // A conversation the user wrote in keeps the title it has.
+        var chat = ChatHarness(width: 100, height: 30, messages: ChatHarness.conversation(turns: 1), stored: true, title: "Laptops")
+        chat.type("/mode decide")
+        chat.key(.enter)
+        chat.type("/decide Which laptop?")
+        #expect(chat.key(.enter).allSatisfy { if case .renameConversation = $0 { return false } else { return true } })
+        #expect(chat.state.conversation.title == "Laptops")
+    }
+
     @Test func aStoppedOrFailedFlowKeepsWhatWasFilledIn() {
         var h = Self.withRecord()
         h.type("/decide")
@@ -183,7 +242,7 @@ struct DecideModeTests {
             return
         }
         #expect(!again.notes.contains(DecisionSession.stoppedNote))
-        h.send(.decisionPrompt("a prompt"))
+        h.send(.decisionPrompt("a prompt", step: "asking about Alpha"))
         h.send(.decisionFailed("the disk is full"))
         #expect(!h.state.isBusy && Self.panel(h)?.isRunning == false)
         #expect(h.state.conversation.messages.last?.status == .failed)
@@ -192,7 +251,7 @@ struct DecideModeTests {
     }
 
     @Test func editsChangeTheRecordTheTotalsAndAreSaved() {
-        var h = Self.withRecord()
+        var h = Self.withRecord(height: 40)  // room for the recommendation and the outcome
         func run(_ line: String) -> [ChatEffect] {
             h.type(line)
             return h.key(.enter)
@@ -364,14 +423,14 @@ struct DecideModeSnapshotTests {
         h.type("Which laptop should I buy?")
         guard case .runDecision(let record, _, _)? = h.key(.enter).first else { throw Failure() }
         h.send(.decisionStage("asking for options"))
-        h.send(.decisionPrompt("Question: Which laptop should I buy?\nList 3 options, one per line."))
+        h.send(.decisionPrompt("Question: Which laptop should I buy?\nList 3 options, one per line.", step: "asking for options"))
         h.send(.turnText("1. Alpha\n2. Beta"), at: 1)
         var partial = record
         try partial.addOption("Alpha", givenBy: .model)
         try partial.addOption("Beta", givenBy: .model)
         h.send(.decisionPartial(partial))
         h.send(.decisionStage("asking for criteria and weights"))
-        h.send(.decisionPrompt("Question: Which laptop should I buy?\nList 4 criteria with weights."))
+        h.send(.decisionPrompt("Question: Which laptop should I buy?\nList 4 criteria with weights.", step: "asking for criteria"))
         h.send(.turnText("1. price: 3\n2. batt"), at: 2)
         return h
     }

@@ -37,6 +37,8 @@ public struct FaultResponse: Sendable {
     public var ending: Ending
     /// Read the request and never answer at all.
     public var isSilent = false
+    /// Read the request, then close the connection without a word.
+    public var hangsUp = false
 
     public init(
         status: Int = 200, headers: [(name: String, value: String)] = [], steps: [Step] = [],
@@ -53,6 +55,14 @@ public struct FaultResponse: Sendable {
     public static let silent: FaultResponse = {
         var response = FaultResponse()
         response.isSilent = true
+        return response
+    }()
+
+    /// Reads the request and closes the connection without answering: what a server that drops
+    /// an idle kept-alive connection looks like to a client that just reused it.
+    public static let hangUp: FaultResponse = {
+        var response = FaultResponse()
+        response.hangsUp = true
         return response
     }()
 

@@ -10,8 +10,9 @@ import Foundation
 /// or answering with errors, exactly as each test scripts it.
 ///
 /// It listens on 127.0.0.1 on a free port, serves each connection on its own thread with plain
-/// POSIX sockets, answers one request per connection (`Connection: close`), records every request,
-/// and notices when a client goes away before its answer is over (see `disconnectCount`).
+/// POSIX sockets, answers one request per connection (`Connection: close`) unless
+/// `keepsConnectionsOpen` is set, records every request, and notices when a client goes away
+/// before its answer is over (see `disconnectCount`).
 ///
 /// ```swift
 /// let server = try FaultServer()
@@ -37,6 +38,15 @@ public final class FaultServer: @unchecked Sendable {
     private var writeTimes: [(path: String, time: ContinuousClock.Instant)] = []
     private var openConnections: Set<Int32> = []
     private var stopped = false
+    private var keepAlive = false
+
+    /// Answers with `Connection: keep-alive` and reads the next request on the same connection
+    /// after each complete answer, as llama.cpp's server and most proxies do; so a test can make
+    /// a client reuse a connection (and then break it, with `FaultResponse.hangUp`).
+    public var keepsConnectionsOpen: Bool {
+        get { lock.withLock { keepAlive } }
+        set { lock.withLock { keepAlive = newValue } }
+    }
 
     /// Starts listening at once on `127.0.0.1` and a port the system picks.
     public init() throws {
@@ -175,28 +185,36 @@ public final class FaultServer: @unchecked Sendable {
     }
 
     private func serve(_ fd: Int32) {
-        guard let request = readRequest(fd) else { return }
-        let response: FaultResponse = lock.withLock {
-            recorded.append(request)
-            let key = request.method + " " + (request.path.split(separator: "?").first.map(String.init) ?? request.path)
-            guard var queue = routes[key], let first = queue.first else {
-                return .openAIError(status: 404, message: "no route for \(key) in this test", code: "not_found")
+        while let request = readRequest(fd) {
+            let path = request.path.split(separator: "?").first.map(String.init) ?? request.path
+            let response: FaultResponse = lock.withLock {
+                recorded.append(request)
+                let key = request.method + " " + path
+                guard var queue = routes[key], let first = queue.first else {
+                    return .openAIError(status: 404, message: "no route for \(key) in this test", code: "not_found")
+                }
+                if queue.count > 1 {
+                    queue.removeFirst()
+                    routes[key] = queue
+                }
+                return first
             }
-            if queue.count > 1 {
-                queue.removeFirst()
-                routes[key] = queue
+            if response.hangsUp { return }
+            if response.isSilent {
+                if waitForClientToLeave(fd, seconds: nil) { noteDisconnect() }
+                return
             }
-            return first
+            let reuse = keepsConnectionsOpen && response.ending == .complete && response.framing != .untilClose
+            if !send(response, on: fd, path: path, keepAlive: reuse) {
+                noteDisconnect()
+                return
+            }
+            if !reuse { return }
         }
-        if response.isSilent {
-            if waitForClientToLeave(fd, seconds: nil) { noteDisconnect() }
-            return
-        }
-        if !send(response, on: fd, path: request.path.split(separator: "?").first.map(String.init) ?? request.path) { noteDisconnect() }
     }
 
     /// Sends a response; false when the client went away first.
-    private func send(_ response: FaultResponse, on fd: Int32, path: String) -> Bool {
+    private func send(_ response: FaultResponse, on fd: Int32, path: String, keepAlive: Bool) -> Bool {
         var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
         for header in response.headers { head += "\(header.name): \(header.value)\r\n" }
         switch response.framing {
@@ -208,7 +226,7 @@ public final class FaultServer: @unchecked Sendable {
         case .untilClose:
             break
         }
-        head += "Connection: close\r\n\r\n"
+        head += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
         guard write(Array(head.utf8), to: fd) else { return false }
         for step in response.steps {
             switch step {

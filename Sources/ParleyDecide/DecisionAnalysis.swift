@@ -67,7 +67,7 @@ public struct MissingCell: Codable, Sendable, Equatable, Hashable {
 }
 
 /// How fragile the winner is: the smallest single change (one weight within 1-5, or one score
-/// within 1-10) after which another option is strictly ahead of it.
+/// within 0-10) after which another option is strictly ahead of it.
 public struct Sensitivity: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable {
         /// Fewer than two scored options, or the top is already a tie: there is no single winner to flip.

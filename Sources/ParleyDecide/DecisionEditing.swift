@@ -62,7 +62,7 @@ extension DecisionRecord {
         scores.removeAll { DecisionNames.key($0.criterion) == key }
     }
 
-    /// Sets one cell. The option and criterion must exist; the value must be 1-10.
+    /// Sets one cell. The option and criterion must exist; the value must be 0-10.
     public mutating func setScore(option: String, criterion: String, value: Int, givenBy: Provenance) throws {
         guard let o = optionIndex(option) else { throw DecisionEditError.unknownOption(option, known: options.map(\.name)) }
         guard let c = criterionIndex(criterion) else { throw DecisionEditError.unknownCriterion(criterion, known: criteria.map(\.name)) }
@@ -126,7 +126,7 @@ public enum DecisionEditError: UserFacingError, Equatable {
         case .unknownCriterion(let name, let known):
             return "no criterion '\(name)' in this decision (criteria: \(list(known))); add it with \(addCriterion) first"
         case .scoreOutOfRange(let option, let criterion, let value):
-            return "the score of '\(option)' on '\(criterion)' must be 1 to 10, not \(value)"
+            return "the score of '\(option)' on '\(criterion)' must be 0 to 10, not \(value)"
         case .weightOutOfRange(let criterion, let weight):
             return "the weight of '\(criterion)' must be 1 to 5, not \(weight)"
         case .emptyName(let what):

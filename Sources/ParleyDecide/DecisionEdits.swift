@@ -57,7 +57,7 @@ public struct DecisionEdits: Sendable, Equatable {
             }
             let valueText = spec[spec.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             guard let value = Int(valueText) else {
-                throw Malformed(flag: "--score", value: spec, expected: "OPTION:CRITERION=VALUE with a whole number 1-10")
+                throw Malformed(flag: "--score", value: spec, expected: "OPTION:CRITERION=VALUE with a whole number 0-10")
             }
             let expected = "OPTION:CRITERION=VALUE (e.g. 'Berlin:Cost=7')"
             guard let cell = try? DecisionEdits.cell(String(spec[..<equals]), in: edited, flag: "--score", expected: expected) else {

@@ -40,9 +40,9 @@ public struct DecisionCriterion: Codable, Sendable, Equatable {
     }
 }
 
-/// How well one option does on one criterion (1-10).
+/// How well one option does on one criterion (0-10).
 public struct DecisionScore: Codable, Sendable, Equatable {
-    public static let valueRange = 1...10
+    public static let valueRange = 0...10
     public var option: String
     public var criterion: String
     public var value: Int

@@ -30,7 +30,7 @@ public enum DecisionReport {
             if top.count > 1 { return "No single winner: \(top.map { "'\($0.option)'" }.joined(separator: " and ")) are tied at the top." }
             return "Not enough scored options to name a winner."
         case .robust:
-            return "Robust: no single change of one weight (1-5) or one score (1-10) puts another option ahead of '\(analysis.winner ?? "")'."
+            return "Robust: no single change of one weight (1-5) or one score (0-10) puts another option ahead of '\(analysis.winner ?? "")'."
         case .flips:
             guard let change = sensitivity.change else { return "" }
             switch change.kind {

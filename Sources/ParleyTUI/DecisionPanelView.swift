@@ -31,11 +31,11 @@ enum DecisionPanelView {
         }
         if let grid = DecisionMatrixGrid.lines(record, analysis: analysis, width: width) {
             out.append(StyledLine())
-            text("Matrix (scores 1-10, weights 1-5)", CellStyle(.heading, bold: true))
+            text("Matrix (scores 0-10, weights 1-5)", CellStyle(.heading, bold: true))
             out += grid
         } else if !record.criteria.isEmpty {
             out.append(StyledLine())
-            text("Scores by criterion (weight 1-5, score 1-10)", CellStyle(.heading, bold: true))
+            text("Scores by criterion (weight 1-5, score 0-10)", CellStyle(.heading, bold: true))
             for criterion in record.criteria {
                 text("\(criterion.name) ×\(criterion.weight)", CellStyle(.text, bold: true), indent: 1)
                 for option in record.options {

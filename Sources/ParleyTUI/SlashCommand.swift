@@ -63,7 +63,7 @@ public enum SlashCommand: Sendable, Equatable {
         ("copy", "", "copy the last reply (OSC 52)"),
         ("option", "add|remove NAME", "decide mode: add or remove an option"),
         ("criterion", "NAME:WEIGHT", "decide mode: add a criterion or set its weight 1-5 (without one: 3); /criterion remove NAME"),
-        ("score", "OPT:CRIT=VALUE", "decide mode: set a score 1-10; /score remove OPT:CRIT clears it"),
+        ("score", "OPT:CRIT=VALUE", "decide mode: set a score 0-10; /score remove OPT:CRIT clears it"),
         ("decide", "[QUESTION]", "decide mode: ask the model for what is missing (or start a new question)"),
         ("outcome", "TEXT", "decide mode: record what happened after the decision"),
         ("copy", "", "copy the last reply (OSC 52); in write mode the draft version shown"),

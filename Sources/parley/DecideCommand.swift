@@ -15,7 +15,7 @@ struct DecideCommand: AsyncParsableCommand {
             Options, criteria, weights and scores you give are kept as given; the model fills in only \
             what is missing (use --no-model to compute from what you gave). Totals are \
             sum(weight x score) / sum(weight) over the scored criteria; the sensitivity line names the \
-            smallest change of one weight (1-5) or one score (1-10) that would put another option ahead. \
+            smallest change of one weight (1-5) or one score (0-10) that would put another option ahead. \
             Records are saved and can be listed, shown, edited, exported as Markdown and given an \
             outcome later.
             """)
@@ -31,7 +31,7 @@ struct DecideCommand: AsyncParsableCommand {
     var options: [String] = []
     @Option(name: .customLong("criterion"), help: ArgumentHelp("A criterion, with an optional weight 1-5 (repeatable).", valueName: "name[:weight]"))
     var criteria: [String] = []
-    @Option(name: .customLong("score"), help: ArgumentHelp("A score 1-10 for one option on one criterion (repeatable).", valueName: "option:criterion=value"))
+    @Option(name: .customLong("score"), help: ArgumentHelp("A score 0-10 for one option on one criterion (repeatable).", valueName: "option:criterion=value"))
     var scores: [String] = []
     @Option(name: .customLong("remove-option"), help: ArgumentHelp("With --edit: remove an option and its scores.", valueName: "name"))
     var removeOptions: [String] = []

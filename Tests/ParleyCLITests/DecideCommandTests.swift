@@ -154,7 +154,8 @@ struct DecideCommandTests {
         let runner = try ParleyRunner()
         defer { runner.remove() }
         let cases: [([String], String)] = [
-            (["--option", "A", "--criterion", "Cost", "--score", "A:Cost=11"], "the score of 'A' on 'Cost' must be 1 to 10, not 11"),
+            (["--option", "A", "--criterion", "Cost", "--score", "A:Cost=11"], "the score of 'A' on 'Cost' must be 0 to 10, not 11"),
+            (["--option", "A", "--criterion", "Cost", "--score", "A:Cost=-1"], "the score of 'A' on 'Cost' must be 0 to 10, not -1"),
             (["--option", "A", "--criterion", "Cost", "--score", "B:Cost=3"], "no option 'B' in this decision"),
             (["--option", "A", "--criterion", "Cost:9"], "the weight of 'Cost' must be 1 to 5, not 9"),
             (["--option", "A", "--criterion", "Cost:high"], "--criterion 'Cost:high' is not NAME or NAME:WEIGHT"),

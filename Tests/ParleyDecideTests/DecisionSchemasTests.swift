@@ -36,6 +36,9 @@ struct DecisionSchemasTests {
         let schema = DecisionSchemas.option(prosAndCons: true, criteria: ["Cost", "Time"])
         let good = #"{"pros": ["fast"], "cons": ["loud"], "scores": {"Cost": {"reason": "cheap fares", "score": 7}, "Time": {"reason": "two hours", "score": 9}}}"#
         #expect(try Self.violations(schema, good) == 0)
+        // Scores run 0-10: a zero is a score, below it is not.
+        #expect(try Self.violations(schema, #"{"pros": ["fast"], "cons": ["loud"], "scores": {"Cost": {"reason": "x", "score": 0}, "Time": {"reason": "y", "score": 10}}}"#) == 0)
+        #expect(try Self.violations(schema, #"{"pros": ["fast"], "cons": ["loud"], "scores": {"Cost": {"reason": "x", "score": -1}, "Time": {"reason": "y", "score": 9}}}"#) > 0)
         // A missing cell, an invented criterion, a score out of range, no reason, no pros, two pros.
         #expect(try Self.violations(schema, #"{"pros": ["fast"], "cons": ["loud"], "scores": {"Cost": {"reason": "x", "score": 7}}}"#) > 0)
         #expect(try Self.violations(schema, #"{"pros": ["fast"], "cons": ["loud"], "scores": {"Cost": {"reason": "x", "score": 7}, "Time": {"reason": "y", "score": 9}, "Fun": {"reason": "z", "score": 1}}}"#) > 0)

@@ -81,7 +81,7 @@ struct DecideModeEndToEndTests {
         // A bad edit: one error line, nothing changes.
         try screen.type("/score Alpha:Price=11")
         try screen.press("Enter")
-        let refused = screen.waitFor { $0.contains("must be 1 to 10, not 11") }
+        let refused = screen.waitFor { $0.contains("must be 0 to 10, not 11") }
         #expect(refused.ok && refused.screen.contains("1. Alpha  9.67"), "\(refused.screen)")
 
         // A new conversation closes the panel; reopening this one from the list brings the record back.

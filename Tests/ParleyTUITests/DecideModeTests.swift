@@ -295,11 +295,11 @@ struct DecideModeTests {
         var h = Self.withRecord()
         let before = Self.panel(h)?.record
         let cases: [(String, String)] = [
-            ("/score Alpha:price=11", "the score of 'Alpha' on 'price' must be 1 to 10, not 11"),
+            ("/score Alpha:price=11", "the score of 'Alpha' on 'price' must be 0 to 10, not 11"),
             ("/score Zeta:price=4", "no option 'Zeta' in this decision (options: 'Alpha', 'Beta'); add it with /option add first"),
             ("/score Alpha:looks=4", "no criterion 'looks' in this decision (criteria: 'price', 'battery'); add it with /criterion first"),
             ("/score Alpha=4", "/score 'Alpha=4' is not OPTION:CRITERION=VALUE (e.g. 'Berlin:Cost=7')"),
-            ("/score Alpha:price=lots", "/score 'Alpha:price=lots' is not OPTION:CRITERION=VALUE with a whole number 1-10"),
+            ("/score Alpha:price=lots", "/score 'Alpha:price=lots' is not OPTION:CRITERION=VALUE with a whole number 0-10"),
             ("/criterion price:9", "the weight of 'price' must be 1 to 5, not 9"),
             ("/criterion price:heavy", "/criterion 'price:heavy' is not NAME or NAME:WEIGHT with a whole-number weight 1-5 (e.g. 'Cost:4')"),
             ("/option remove Zeta", "no option 'Zeta' in this decision (options: 'Alpha', 'Beta'); add it with /option add first"),

@@ -97,7 +97,7 @@ struct GrammarBuilder {
         case "null"?: return primitive("null")
         default:
             if node.impliesObject { return try object(node, hint: hint) }
-            if node.items != nil { return try array(node, hint: hint) }
+            if node.items != nil || node.prefixItems != nil { return try array(node, hint: hint) }
             if node.impliesString { return try string(node, hint: hint) }
             return primitive("value")
         }
@@ -221,6 +221,18 @@ struct GrammarBuilder {
     }
 
     private mutating func array(_ node: SchemaNode, hint: String) throws -> String {
+        if let tuple = node.prefixItems {
+            // llama.cpp reads `prefixItems` as a tuple of exactly those items and, given `items`
+            // as well, ignores the tuple; that second reading would silently drop a constraint.
+            guard node.items == nil else {
+                throw JSONSchemaError("'prefixItems' together with 'items' is not supported", at: node.path)
+            }
+            var elements: [String] = []
+            for (i, index) in tuple.enumerated() {
+                elements.append(try visit(index, typeOverride: nil, hint: "\(hint)-\(i)"))
+            }
+            return addRule(hint, #""[" space "# + elements.joined(separator: #" "," space "#) + #" space "]""#)
+        }
         let minimum = node.minItems ?? 0
         if let maximum = node.maxItems, maximum < minimum {
             throw JSONSchemaError("minItems \(minimum) is greater than maxItems \(maximum)", at: node.path)

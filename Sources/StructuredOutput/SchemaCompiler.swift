@@ -105,6 +105,15 @@ struct SchemaCompiler {
                     throw JSONSchemaError("'items' must be a schema (lists of item schemas are not supported)", at: path)
                 }
                 node.items = try compile(argument, path: child(keyword), pointer: childPointer(keyword))
+            case "prefixItems":
+                guard case .array(let list) = argument, !list.isEmpty else {
+                    throw JSONSchemaError("'prefixItems' must be a non-empty list of schemas", at: path)
+                }
+                var compiled: [Int] = []
+                for (i, item) in list.enumerated() {
+                    compiled.append(try compile(item, path: JSONPath.appending(index: i, to: child(keyword)), pointer: childPointer(keyword) + "/\(i)"))
+                }
+                node.prefixItems = compiled
             case "minItems": node.minItems = try SchemaCompiler.count(argument, keyword, at: path)
             case "maxItems": node.maxItems = try SchemaCompiler.count(argument, keyword, at: path)
             case "minLength": node.minLength = try SchemaCompiler.count(argument, keyword, at: path)

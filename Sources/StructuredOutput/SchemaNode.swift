@@ -36,6 +36,8 @@ struct SchemaNode: Sendable {
     var required: [String]?
     var additionalProperties: AdditionalProperties = .absent
     var items: Int?
+    /// A tuple: exactly these items, in order (llama.cpp's reading of `prefixItems`).
+    var prefixItems: [Int]?
     var minItems: Int?
     var maxItems: Int?
     var minLength: Int?
@@ -65,7 +67,7 @@ struct SchemaNode: Sendable {
     /// Whether llama.cpp reads the schema as "any value": nothing in it constrains the kind.
     var isUnconstrained: Bool {
         ref == nil && anyOf == nil && oneOf == nil && types == nil && constValue == nil && enumValues == nil
-            && !impliesObject && items == nil && !impliesString
+            && !impliesObject && items == nil && prefixItems == nil && !impliesString
     }
 }
 

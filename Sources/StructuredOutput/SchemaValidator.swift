@@ -89,6 +89,13 @@ struct SchemaValidator {
     }
 
     private mutating func checkArray(_ elements: [JSONValue], _ node: SchemaNode, at path: String) {
+        if let tuple = node.prefixItems {
+            // As the grammar has it: exactly the tuple's items.
+            if elements.count != tuple.count { report(path, "has \(elements.count) items, exactly \(tuple.count) required") }
+            for (i, (element, index)) in zip(elements, tuple).enumerated() {
+                check(element, against: index, at: JSONPath.appending(index: i, to: path))
+            }
+        }
         if let minimum = node.minItems, elements.count < minimum {
             report(path, "has \(elements.count) items, at least \(minimum) required")
         }

@@ -292,6 +292,16 @@ enum GrammarCases {
 
     static let arrays: [GrammarCase] = [
         GrammarCase(
+            name: "prefixItems: exactly those items, in order",
+            schema: #"{"type": "array", "prefixItems": [{"type": "string", "pattern": "^Tea.{0,5}$"}, {"type": "integer"}]}"#,
+            accepts: [#"["Tea",1]"#, #"[ "Tea time", 2 ]"#],
+            rejects: [#"["Coffee",1]"#, #"["Tea"]"#, #"["Tea",1,2]"#, #"[1,"Tea"]"#, "[]"]),
+        GrammarCase(
+            name: "prefixItems without a type",
+            schema: #"{"prefixItems": [{"const": "a"}]}"#,
+            accepts: [#"["a"]"#],
+            rejects: [#"["b"]"#, "[]"]),
+        GrammarCase(
             name: "minItems and maxItems",
             schema: #"{"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 3}"#,
             accepts: ["[1]", "[1, 2,3]", "[ 1 ]"],

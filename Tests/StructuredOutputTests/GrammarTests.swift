@@ -66,6 +66,7 @@ struct GrammarTests {
         (#"{"type": "integer", "minimum": 5, "maximum": 4}"#, "no integer lies between 5 and 4 at $"),
         (#"{"type": "integer", "minimum": 1e16}"#, "minimum 1e+16 is too large for an integer grammar (at most 15 digits) at $"),
         (#"{"type": "array", "minItems": 3, "maxItems": 2}"#, "minItems 3 is greater than maxItems 2 at $"),
+        (#"{"type": "array", "prefixItems": [{}], "items": {}}"#, "'prefixItems' together with 'items' is not supported at $"),
         (#"{"type": "string", "minLength": 3, "maxLength": 2}"#, "minLength 3 is greater than maxLength 2 at $"),
         (#"{"properties": {"a]": {}}, "additionalProperties": {"type": "null"}}"#,
          #"property name "a]" has ']', which cannot be excluded from other keys; set additionalProperties to false at $"#),

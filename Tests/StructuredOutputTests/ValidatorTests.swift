@@ -23,6 +23,10 @@ struct ValidatorTests {
         Case(schema: #"{"type": ["string", "null"]}"#, instance: "true", violations: ["$: expected one of string, null, got boolean"]),
         Case(schema: #"{"type": "object"}"#, instance: "[]", violations: ["$: expected object, got array"]),
         Case(schema: #"{"type": "array"}"#, instance: "{}", violations: ["$: expected array, got object"]),
+        // prefixItems: a tuple of exactly its items
+        Case(schema: #"{"prefixItems": [{"type": "string"}, {"type": "integer"}]}"#, instance: #"["a", 1]"#, violations: []),
+        Case(schema: #"{"prefixItems": [{"type": "string"}, {"type": "integer"}]}"#, instance: #"[1, 1, 1]"#,
+             violations: ["$: has 3 items, exactly 2 required", "$[0]: expected string, got integer"]),
         // const and enum compare as JSON values
         Case(schema: #"{"const": 1}"#, instance: "1.0", violations: []),
         Case(schema: #"{"const": {"a": 1, "b": [true]}}"#, instance: #"{"b": [true], "a": 1}"#, violations: []),

@@ -29,6 +29,9 @@ public enum DraftNormalizer {
                 text = replacingFirstLine(text, with: "Subject: " + SubjectLine.capitalised(fallback))
             }
         }
+        if let greeting = structure.greeting {
+            text = greeted(text, name: TemplateStructure.fill(greeting, values))
+        }
         if let signOff = structure.signOff {
             text = signed(text, name: TemplateStructure.fill(signOff, values))
         }
@@ -108,6 +111,45 @@ public enum DraftNormalizer {
             }
         }
         return text + "\n\nBest regards,\n" + name
+    }
+
+    /// The text addressed to `name` when it nowhere names them (a small model writes "Dear
+    /// [Name]," or "尊敬的老师：" as often as the name it was given): its greeting, the first
+    /// line of the body (after a subject line), is replaced, or one is added. The model's own
+    /// opening word is kept ("Hi", "Dear").
+    static func greeted(_ text: String, name: String) -> String {
+        guard !name.isEmpty, !FieldMentionCheck.carries(text, name) else { return text }
+        var lines = text.components(separatedBy: "\n")
+        var start = lines.first.map { SubjectLine.subject(of: $0) != nil } == true ? 1 : 0
+        while start < lines.count, lines[start].trimmingCharacters(in: .whitespaces).isEmpty { start += 1 }
+        let opening = start < lines.count && isGreeting(lines[start]) ? lines[start] : nil
+        let line = salutation(to: name, replacing: opening)
+        if opening != nil {
+            lines[start] = line
+        } else {
+            lines.insert(contentsOf: [line, ""], at: min(start, lines.count))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A short line ending as a salutation does ("Dear Sam," "Hi there!" "尊敬的老师：").
+    static func isGreeting(_ line: String) -> Bool {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard let last = trimmed.last, ",:!\u{FF0C}\u{FF1A}\u{FF01}".contains(last) else { return false }
+        return TextTokens.wordCount(trimmed) <= 6 || trimmed.count <= 12
+    }
+
+    /// "Dear landlord," for "my landlord"; "王老师：" for Chinese, Japanese or Korean names.
+    static func salutation(to name: String, replacing opening: String?) -> String {
+        if name.unicodeScalars.contains(where: TextTokens.isIdeographic) { return name + "\u{FF1A}" }
+        let word = opening.flatMap { line in
+            ["Dear", "Hello", "Hi", "Hey"].first { line.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix($0.lowercased()) }
+        } ?? "Dear"
+        var addressed = Substring(name)
+        for determiner in ["my ", "our ", "the "] where addressed.lowercased().hasPrefix(determiner) {
+            addressed = addressed.dropFirst(determiner.count)
+        }
+        return "\(word) \(addressed),"
     }
 
     /// The body of a text that is one fenced block and nothing else, or nil.

@@ -70,7 +70,8 @@ public struct DraftWriter: Sendable {
         }
         let run = try await generate(
             filled.instruction, target: target, settings: settings, kind: template.kind, onEvent: onEvent, judge: judge,
-            repair: { Self.withoutCopies($0, detector: detector, judge: judge) })
+            repair: { Self.withoutCopies($0, detector: detector, judge: judge) },
+            pin: { DraftSchema.format(template: template, values: filled.values, pinning: $0) })
         guard let verdict = run.verdict else { return Result(draft: nil, outcome: run.outcome) }
         let outcome = try keep(verdict.text, of: run.outcome, stored: engine.store != nil)
         let version = Self.version(from: outcome, verdict: verdict, instruction: filled.instruction)
@@ -141,7 +142,8 @@ public struct DraftWriter: Sendable {
         }
         let run = try await generate(
             prompt, target: target, settings: settings, retrySampling: retry, kind: draft.kind, onEvent: onEvent, judge: judge,
-            repair: { verdict in detector.flatMap { Self.withoutCopies(verdict, detector: $0, judge: judge) } })
+            repair: { verdict in detector.flatMap { Self.withoutCopies(verdict, detector: $0, judge: judge) } },
+            pin: { values in json == nil ? nil : template.flatMap { DraftSchema.format(template: $0, values: draft.fields, pinning: values) } })
         guard let verdict = run.verdict else { return Result(draft: draft, outcome: run.outcome) }
         if let refusal = verdict.refusal, run.outcome.reply.status == .complete {
             onEvent(.notice(refusal))
@@ -180,6 +182,8 @@ public struct DraftWriter: Sendable {
         var copies: Bool
         /// The content as JSON, for a template written as JSON.
         var json: String?
+        /// The user's values the text leaves out (for `mention: any`, the whole value).
+        var missingValues: [String]
 
         init(text: String, review: DraftReview, json: String? = nil) {
             self.text = text
@@ -189,6 +193,7 @@ public struct DraftWriter: Sendable {
             notes = review.notes
             copies = !review.copies.isEmpty
             self.json = json
+            missingValues = review.missing.map(\.value)
         }
     }
 
@@ -215,11 +220,13 @@ public struct DraftWriter: Sendable {
     /// Sends `request`; when the complete answer fails its checks, asks once more off the record
     /// (the conversation as it was before, so the model does not see the rejected answer) with
     /// another seed (and `retrySampling`'s limit, if any) and the reminder, and keeps the better
-    /// verdict, or `repair`'s version of it. The outcome is the recorded first exchange. The
-    /// verdict is nil when no text arrived.
+    /// verdict, or `repair`'s version of it. When the first answer left out values the user gave,
+    /// `pin` may give the second a format that holds them (see `DraftSchema.schema`). The outcome
+    /// is the recorded first exchange. The verdict is nil when no text arrived.
     private func generate(
         _ request: String, target: TurnTarget, settings: TurnSettings, retrySampling: SamplingOptions? = nil, kind: TemplateKind,
-        onEvent: @escaping @Sendable (TurnEvent) -> Void, judge: (String) -> Verdict, repair: (Verdict) -> Verdict?
+        onEvent: @escaping @Sendable (TurnEvent) -> Void, judge: (String) -> Verdict, repair: (Verdict) -> Verdict?,
+        pin: ([String]) -> ResponseFormat?
     ) async throws -> (outcome: TurnOutcome, verdict: Verdict?, attempts: Int) {
         // A text reply stopped by its token limit ends mid-sentence: that fragment goes, and the
         // user is told.
@@ -239,6 +246,7 @@ public struct DraftWriter: Sendable {
         onEvent(.notice("\(reason); writing it again with another seed"))
         var retry = settings
         retry.sampling = Self.reseeded(retrySampling ?? settings.sampling)
+        if !best.missingValues.isEmpty, let pinned = pin(best.missingValues) { retry.format = pinned }
         var earlier = first.conversation
         earlier.messages.removeAll { $0.id == first.reply.id }
         if earlier.messages.last?.role == .user { earlier.messages.removeLast() }
@@ -250,11 +258,14 @@ public struct DraftWriter: Sendable {
             case .started, .text, .reasoning: break
             }
         }
+        var candidates = [best]
         if second.reply.status == .complete, !second.reply.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            let verdict = judged(second)
-            if verdict.weight < best.weight { best = verdict }
+            candidates.append(judged(second))
         }
-        if let repaired = repair(best) { best = repaired }
+        // Either answer with its copied sentences taken out may be the best there is (a second
+        // attempt held to the user's values sometimes fills the rest from the example).
+        candidates += candidates.compactMap(repair)
+        best = candidates.min { $0.weight < $1.weight } ?? best
         return (first, best, 2)
     }
 

@@ -8,6 +8,7 @@ import Foundation
 ///                               # program renders the text (default: text)
 ///   subject: "{{topic}}"        # a first line "Subject: ..."; the value is used when it is missing
 ///   sign-off: "{{sender}}"      # the text ends signed with this name (when the field is given)
+///   greeting: "{{to}}"          # a text that nowhere names them opens by addressing them
 ///   title: "{{topic}}"          # a first line that names the piece; likewise
 ///   sections: [Summary, {Findings: list}]   # headings (or labels) in this order; `list` sections hold
 ///                               # items; `heading` sections show their heading even with labels: none
@@ -81,6 +82,7 @@ public struct TemplateStructure: Sendable, Equatable {
     public var output: Output
     public var subject: String?
     public var signOff: String?
+    public var greeting: String?
     public var title: String?
     public var sections: [Section]
     public var labels: Labels
@@ -93,13 +95,15 @@ public struct TemplateStructure: Sendable, Equatable {
     public var shorterThan: String?
 
     public init(
-        output: Output = .text, subject: String? = nil, signOff: String? = nil, title: String? = nil, sections: [Section] = [],
+        output: Output = .text, subject: String? = nil, signOff: String? = nil, greeting: String? = nil, title: String? = nil,
+        sections: [Section] = [],
         labels: Labels = .heading, list: ListRule? = nil, codeBlock: Bool = false, comment: Bool = false,
         hashtags: Int? = nil, summaryLine: Int? = nil, paragraphs: Int? = nil, shorterThan: String? = nil
     ) {
         self.output = output
         self.subject = subject
         self.signOff = signOff
+        self.greeting = greeting
         self.title = title
         self.sections = sections
         self.labels = labels
@@ -142,7 +146,7 @@ public struct TemplateStructure: Sendable, Equatable {
 
     /// Every `{{placeholder}}` the rules use.
     public var placeholders: [String] {
-        ([subject, signOff, title, list?.count].compactMap { $0 } + sections.map(\.name)).flatMap { PlaceholderText($0).names }
+        ([subject, signOff, greeting, title, list?.count].compactMap { $0 } + sections.map(\.name)).flatMap { PlaceholderText($0).names }
     }
 
     /// `text` with its placeholders filled and white space trimmed.

@@ -8,7 +8,7 @@ struct TemplateStructureReader {
     }
 
     static let keys = [
-        "output", "subject", "sign-off", "title", "sections", "labels", "list", "code-block", "comment", "hashtags", "summary-line",
+        "output", "subject", "sign-off", "greeting", "title", "sections", "labels", "list", "code-block", "comment", "hashtags", "summary-line",
         "paragraphs", "shorter-than",
     ]
 
@@ -27,6 +27,7 @@ struct TemplateStructureReader {
         }
         structure.subject = try text(map["subject"], "subject")
         structure.signOff = try text(map["sign-off"], "sign-off")
+        structure.greeting = try text(map["greeting"], "greeting")
         structure.title = try text(map["title"], "title")
         structure.sections = try sections(map["sections"])
         if let labels = map["labels"] {

@@ -154,6 +154,21 @@ struct DraftCheckTests {
         #expect(DraftNormalizer.normalize("```\nx\n```", structure: TemplateStructure(codeBlock: true), values: [:]) == "```\nx\n```")
     }
 
+    @Test func anEmailThatNowhereNamesItsRecipientIsAddressedToThem() {
+        let structure = TemplateStructure(subject: "{{topic}}", greeting: "{{to}}")
+        // A placeholder greeting is replaced, keeping the model's opening word.
+        #expect(DraftNormalizer.normalize("Subject: Heater\n\nHi [Name],\n\nIt broke.", structure: structure, values: ["topic": "the heater", "to": "my landlord"])
+            == "Subject: Heater\n\nHi landlord,\n\nIt broke.")
+        // None at all: one is added after the subject; a Chinese name is addressed the Chinese way.
+        #expect(DraftNormalizer.normalize("Subject: 家长会\n\n下周三开家长会。", structure: structure, values: ["topic": "家长会", "to": "王老师"])
+            == "Subject: 家长会\n\n王老师：\n\n下周三开家长会。")
+        #expect(DraftNormalizer.normalize("Subject: 家长会\n\n尊敬的老师：\n下周三开家长会。", structure: structure, values: ["topic": "家长会", "to": "王老师"])
+            == "Subject: 家长会\n\n王老师：\n下周三开家长会。")
+        // Named anywhere, nothing changes.
+        let named = "Subject: Heater\n\nHello,\n\nSam, the heater broke."
+        #expect(DraftNormalizer.normalize(named, structure: structure, values: ["topic": "the heater", "to": "Sam"]) == named)
+    }
+
     @Test func aCommitSummaryIsCutAfterItsFirstSentenceAndAnIntroductionGoes() {
         let structure = TemplateStructure(summaryLine: 60)
         #expect(DraftNormalizer.normalize("Add a comma to the greeting. The old greeting printed the name without one, which read badly.",

@@ -71,6 +71,41 @@ struct DraftRetryTests {
         #expect(try drafts.load(id: draft.id).current.text == Self.good)
     }
 
+    @Test func aJSONDraftThatLeavesOutAValueIsWrittenAgainWithTheValuePinned() async throws {
+        defer { directory.remove() }
+        let slogan = WritingTemplate(
+            name: "slogan", kind: .copy, description: "",
+            fields: [TemplateField(name: "product", prompt: "Product?", required: true, mention: .all)],
+            instruction: "Write 3 slogans for {{product}}.",
+            structure: TemplateStructure(output: .json, list: TemplateStructure.ListRule(count: "3", maxWords: 8)))
+        let without = #"{"items": ["健康每一天", "喝水更简单", "随身带着走"]}"#
+        let with = #"{"items": ["智能水杯，健康每一天", "喝水更简单", "随身带着走"]}"#
+        let backend = SequenceBackend([without, with])
+        let filled = try TemplateFiller.fill(slogan, values: ["product": "智能水杯"])
+        let result = try await writer(backend).start(filled, template: slogan) { _ in }
+        #expect(result.attempts == 2)
+        #expect(try #require(result.draft).current.text == "1. 智能水杯，健康每一天\n2. 喝水更简单\n3. 随身带着走")
+        let formats = backend.requests.all.map(\.format)
+        guard case .jsonSchema(_, let first)? = formats.first, case .jsonSchema(_, let second)? = formats.last else {
+            Issue.record("no schemas: \(formats)")
+            return
+        }
+        #expect(!first.contains("pattern"))
+        #expect(second.contains(#""prefixItems":[{"type":"string","pattern":"^智能水杯"#))
+    }
+
+    @Test func aSecondAttemptWithTheValuesButACopiedSentenceIsKeptWithoutThatSentence() async throws {
+        defer { directory.remove() }
+        let first = "Subject: Broken heater\n\nDear Sam,\n\nThe heater is broken.\n\nThanks,\nAlex"
+        let second = "Subject: Broken heater\n\nDear landlord,\n\nThe heater is broken. Could we move our review to Monday?\n\nThanks,\nAlex"
+        let backend = SequenceBackend([first, second])
+        let result = try await writer(backend).start(try TemplateFiller.fill(email, values: values), template: email) { _ in }
+        let text = try #require(result.draft).current.text
+        #expect(text.contains("Dear landlord,") && text.contains("The heater is broken."))
+        #expect(!text.contains("review"))
+        #expect(result.notes.first?.hasPrefix("left out a sentence copied from the template's example") == true)
+    }
+
     @Test func whenBothAttemptsFailTheBetterIsKeptWithNotes() async throws {
         defer { directory.remove() }
         // The first copies the example and writes to Sam; the second only writes to Sam.

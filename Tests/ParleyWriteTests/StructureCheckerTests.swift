@@ -127,6 +127,34 @@ struct StructureCheckerTests {
         }
     }
 
+    /// A second attempt that must carry values the first left out has each pinned at the start of
+    /// one string, in slot order; the grammar holds the model to it.
+    @Test func pinnedValuesStartTheAnswersStrings() throws {
+        let slogan = try Self.library.template(named: "slogan").structure
+        let pinned = try JSONSchema(parsing: DraftSchema.schema(slogan, values: ["count": "3"], pinning: ["智能水杯"]))
+        #expect(pinned.validate(try JSONValue.parse(#"{"items": ["智能水杯，健康每一天", "喝水更简单", "随身带着走"]}"#)).isEmpty)
+        #expect(!pinned.validate(try JSONValue.parse(#"{"items": ["健康每一天", "智能水杯真好", "随身带着走"]}"#)).isEmpty)
+        #expect(!pinned.validate(try JSONValue.parse(#"{"items": ["智能水杯，健康每一天", "喝水更简单"]}"#)).isEmpty)
+        #expect(!(try pinned.gbnf()).isEmpty)
+        // AIDA: the product opens the attention line (capitalised), the details the interest line.
+        let aida = try Self.library.template(named: "aida").structure
+        let two = try JSONSchema(parsing: DraftSchema.schema(aida, values: [:], pinning: ["a standing desk", "holds 30 kg (tested)"]))
+        #expect(two.validate(try JSONValue.parse(
+            #"{"attention": "A standing desk for small rooms.", "interest": "Holds 30 kg (tested) and folds.", "desire": "x", "action": "y"}"#)).isEmpty)
+        #expect(!two.validate(try JSONValue.parse(
+            #"{"attention": "Meet a standing desk.", "interest": "Holds 30 kg (tested).", "desire": "x", "action": "y"}"#)).isEmpty)
+        #expect(!two.validate(try JSONValue.parse(
+            #"{"attention": "A standing desk.", "interest": "Holds 30 kg, tested.", "desire": "x", "action": "y"}"#)).isEmpty)
+        #expect(!(try two.gbnf()).isEmpty)
+        // An outline's first point; values with quotes or line breaks are not pinned.
+        let outline = try Self.library.template(named: "outline").structure
+        let first = try JSONSchema(parsing: DraftSchema.schema(outline, values: [:], pinning: ["say \"hi\"", "running at forty"]))
+        #expect(first.validate(try JSONValue.parse(
+            #"{"title": "Running at forty: a start", "items": [{"point": "Why", "sub_points": ["a", "b"]}, {"point": "How", "sub_points": ["c", "d"]}, {"point": "When", "sub_points": ["e", "f"]}]}"#)).isEmpty)
+        #expect(DraftSchema.schema(outline, values: [:], pinning: ["a\nb"]) == DraftSchema.schema(outline, values: [:]))
+        #expect(DraftSchema.escapedForPattern("a.b (c)?") == #"a\.b \(c\)\?"#)
+    }
+
     @Test func theProgramLaysOutTheJSON() throws {
         let outline = try Self.library.template(named: "outline").structure
         #expect(JSONDraftRenderer.render(

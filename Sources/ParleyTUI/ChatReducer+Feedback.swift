@@ -131,7 +131,7 @@ extension ChatReducer {
         return record(.ideal(version: version, text: trimmed), &state, messageAt: index, now: now, done: "saved your ideal answer to \(description)")
     }
 
-    /// "the reply" or "version 2 of the reply", and which reply when the cursor is on an earlier one.
+    /// "the reply", or "version 2 of the reply" for a regenerated one.
     private func describe(_ version: Int, of reply: Message) -> String {
         reply.versions.count > 1 ? "version \(version) of the reply" : "the reply"
     }

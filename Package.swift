@@ -20,6 +20,9 @@ let package = Package(
         .target(name: "ParleyStore", dependencies: ["ParleyCore"]),
         // The conversation engine: runs a turn, checkpoints the reply as it streams.
         .target(name: "ParleyEngine", dependencies: ["ParleyCore", "ParleyStore", "StructuredOutput"]),
+        // Feedback on replies (ratings, choices, ideal answers) as training data: the row builders of
+        // each export format, redaction, listing and counts. Pure.
+        .target(name: "ParleyFeedback", dependencies: ["ParleyCore", "ParleyEngine"]),
         // The config file: backends and defaults, validated on load.
         .target(name: "ParleyConfig", dependencies: ["ParleyCore", "TOMLKit"]),
         // Persona files: YAML front matter, a system prompt and few-shot examples.
@@ -54,7 +57,7 @@ let package = Package(
             name: "parley",
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
-                "ParleyWrite", "ParleyDecide", "ParleyLocal", "GGUFRuntime",
+                "ParleyWrite", "ParleyDecide", "ParleyLocal", "GGUFRuntime", "ParleyFeedback",
                 "ParleyTUI", "CursesTerminal", "StructuredOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -70,6 +73,7 @@ let package = Package(
             name: "parley-store-crash-helper", dependencies: ["ParleyStore", "ParleyTestSupport"],
             path: "Tests/StoreCrashHelper"),
         .executableTarget(name: "parley-store-bench", dependencies: ["ParleyStore"], path: "Benchmarks/StoreBench"),
+        .testTarget(name: "ParleyFeedbackTests", dependencies: ["ParleyFeedback", "ParleyCore"]),
         .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig", "ParleyTestSupport"]),
         .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas", "ParleyTestSupport"]),

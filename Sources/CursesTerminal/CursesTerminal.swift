@@ -88,6 +88,26 @@ public final class CursesTerminal: @unchecked Sendable {
         parley_remove_crash_restore()
     }
 
+    /// Hands the terminal to another program (the editor `/ideal` opens): the screen's modes are
+    /// saved and the terminal put back to how the shell had it. `resume()` takes it back.
+    public func suspend() {
+        guard screen != nil else { return }
+        writeRaw((mouse ? "\u{1B}[?1000l\u{1B}[?1006l" : "") + "\u{1B}[?2004l")
+        def_prog_mode()
+        curs_set(1)
+        endwin()
+    }
+
+    /// Takes the terminal back after `suspend()`: the screen's modes, bracketed paste, the size
+    /// (the window may have changed meanwhile) and a full redraw on the next frame.
+    public func resume() {
+        guard screen != nil else { return }
+        reset_prog_mode()
+        refresh()
+        writeRaw("\u{1B}[?2004h" + (mouse ? "\u{1B}[?1000h\u{1B}[?1006h" : ""))
+        refreshSize()
+    }
+
     /// Reads the size from the kernel and tells curses; call after SIGWINCH. Returns the new size.
     @discardableResult
     public func refreshSize() -> (width: Int, height: Int) {

@@ -49,6 +49,12 @@ public struct Message: Codable, Sendable, Equatable, Identifiable {
     /// the chat shows the step, dimmed, instead of a "You" message. Absent (older files, ordinary
     /// messages) means an ordinary message; optional, so the file schema stays as it was.
     public var internalStep: String?
+    /// Ratings, a chosen version and an ideal answer the user gave this reply (schema 2).
+    public var feedback: ReplyFeedback?
+    /// Versions (1-based) among `alternatives` that were interrupted or failed when they were
+    /// written. The newest version's state is `status`; this keeps the state of the older ones,
+    /// which `/retry` would otherwise forget (schema 2).
+    public var unfinishedVersions: [Int]?
 
     /// Whether the program sent this message as a step of a flow (see `internalStep`).
     public var isInternal: Bool { internalStep != nil }
@@ -57,7 +63,7 @@ public struct Message: Codable, Sendable, Equatable, Identifiable {
         id: String = Identifier.make(), role: Role, content: String, createdAt: Date = Date(),
         status: MessageStatus = .complete, backend: String? = nil, model: String? = nil,
         usage: TokenUsage? = nil, finishReason: String? = nil, reasoning: String? = nil,
-        error: String? = nil, alternatives: [String]? = nil, internalStep: String? = nil
+        error: String? = nil, alternatives: [String]? = nil, internalStep: String? = nil, feedback: ReplyFeedback? = nil
     ) {
         self.id = id
         self.role = role
@@ -72,5 +78,6 @@ public struct Message: Codable, Sendable, Equatable, Identifiable {
         self.error = error
         self.alternatives = alternatives
         self.internalStep = internalStep
+        self.feedback = feedback
     }
 }

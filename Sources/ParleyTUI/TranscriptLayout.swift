@@ -38,15 +38,15 @@ public final class TranscriptLayout: @unchecked Sendable {
 
     public init() {}
 
-    /// The lines of one message at a width.
-    public func lines(for message: Message, width: Int, showReasoning: Bool = false) -> [StyledLine] {
+    /// The lines of one message at a width; `selected` is the id of the reply under the cursor.
+    public func lines(for message: Message, width: Int, showReasoning: Bool = false, selected: String? = nil) -> [StyledLine] {
         if width != cachedWidth || showReasoning != cachedShowReasoning {
             entries.removeAll(keepingCapacity: true)
             if width != cachedWidth { stream = nil }
             cachedWidth = width
             cachedShowReasoning = showReasoning
         }
-        let label = TranscriptLayout.label(message)
+        let label = TranscriptLayout.label(message, selected: message.id == selected)
         if let entry = entries[message.id], entry.status == message.status, entry.label == label, entry.content == message.content,
             entry.reasoning == message.reasoning
         {
@@ -61,12 +61,12 @@ public final class TranscriptLayout: @unchecked Sendable {
 
     /// The last `count` lines of the transcript (fewer when it is shorter), oldest first, laying
     /// out messages from the newest backwards only as far as needed.
-    public func tail(of messages: [Message], width: Int, count: Int, showReasoning: Bool = false) -> (lines: [StyledLine], reachedTop: Bool) {
+    public func tail(of messages: [Message], width: Int, count: Int, showReasoning: Bool = false, selected: String? = nil) -> (lines: [StyledLine], reachedTop: Bool) {
         var collected: [[StyledLine]] = []
         var total = 0
         var index = messages.count - 1
         while index >= 0 && total < count {
-            let block = lines(for: messages[index], width: width, showReasoning: showReasoning)
+            let block = lines(for: messages[index], width: width, showReasoning: showReasoning, selected: selected)
             collected.append(block)
             total += block.count
             index -= 1
@@ -79,17 +79,19 @@ public final class TranscriptLayout: @unchecked Sendable {
     }
 
     /// How many lines the transcript has, counting only up to `limit`.
-    public func lineCount(of messages: [Message], width: Int, upTo limit: Int, showReasoning: Bool = false) -> Int {
+    public func lineCount(of messages: [Message], width: Int, upTo limit: Int, showReasoning: Bool = false, selected: String? = nil) -> Int {
         var total = 0
         var index = messages.count - 1
         while index >= 0 && total < limit {
-            total += lines(for: messages[index], width: width, showReasoning: showReasoning).count
+            total += lines(for: messages[index], width: width, showReasoning: showReasoning, selected: selected).count
             index -= 1
         }
         return total
     }
 
-    static func label(_ message: Message) -> String {
+    /// The heading of a message: who said it, the model, which version is shown, and small marks
+    /// for the feedback on that version (see `feedbackMarks`); ▸ in front of the reply under the cursor.
+    static func label(_ message: Message, selected: Bool = false) -> String {
         var label: String
         switch message.role {
         case .user: label = "You"
@@ -101,7 +103,21 @@ public final class TranscriptLayout: @unchecked Sendable {
             let index = (alternatives.firstIndex(of: message.content) ?? alternatives.count - 1) + 1
             label += "  ‹\(index)/\(alternatives.count)›"
         }
-        return label
+        let marks = feedbackMarks(message)
+        if !marks.isEmpty { label += "  " + marks }
+        return selected ? "▸ " + label : label
+    }
+
+    /// `+1` or `-1` for a rating of the version shown, `✓chosen` or `✗rejected` once a version
+    /// was chosen, `✎ideal` when the user wrote the answer they wanted.
+    static func feedbackMarks(_ message: Message) -> String {
+        guard message.role == .assistant, let feedback = message.feedback else { return "" }
+        let shown = message.shownVersion
+        var marks: [String] = []
+        if let rating = feedback.rating(of: shown) { marks.append(rating.rating == .up ? "+1" : "-1") }
+        if let preferred = feedback.preferredVersion { marks.append(preferred == shown ? "✓chosen" : "✗rejected") }
+        if feedback.ideal != nil { marks.append("✎ideal") }
+        return marks.joined(separator: " ")
     }
 
     /// Markdown for a reply. While a reply grows, only the lines after the last complete one are

@@ -30,6 +30,16 @@ struct ConnectionWarmUpTests {
         return OpenAIBackend(endpoint: endpoint, keyResolver: APIKeyResolver(environment: ["TEST_API_KEY": testKey]))
     }
 
+    /// The server saw a `/models` request and then the reply's POST, both on one connection.
+    func expectProbeThenReplyOnOneConnection(_ server: FaultServer, sourceLocation: SourceLocation = #_sourceLocation) {
+        let requests = server.requests
+        #expect(requests.map(\.method) == ["GET", "POST"], sourceLocation: sourceLocation)
+        #expect(requests.first?.path == "/v1/models", sourceLocation: sourceLocation)
+        #expect(
+            requests.count == 2 && requests[0].connection == requests[1].connection, "\(requests.map(\.connection))",
+            sourceLocation: sourceLocation)
+    }
+
     @Test func theReplyGoesOutOnTheConnectionThatAnsweredModels() async throws {
         let server = try FaultServer()
         server.keepsConnectionsOpen = true
@@ -38,10 +48,7 @@ struct ConnectionWarmUpTests {
         let outcome = await collect(warmedBackend(server))
         #expect(outcome.error == nil)
         #expect(outcome.text == "Hello")
-        let requests = server.requests
-        #expect(requests.map(\.method) == ["GET", "POST"])
-        #expect(requests.first?.path == "/v1/models")
-        #expect(requests.count == 2 && requests[0].connection == requests[1].connection, "\(requests.map(\.connection))")
+        expectProbeThenReplyOnOneConnection(server)
     }
 
     /// A whole (non-streamed) reply also waits for the model: it gets an answered connection too.
@@ -53,9 +60,7 @@ struct ConnectionWarmUpTests {
         let outcome = await collect(warmedBackend(server, streaming: false))
         #expect(outcome.error == nil)
         #expect(outcome.text == "all at once")
-        let requests = server.requests
-        #expect(requests.map(\.method) == ["GET", "POST"])
-        #expect(requests.count == 2 && requests[0].connection == requests[1].connection, "\(requests.map(\.connection))")
+        expectProbeThenReplyOnOneConnection(server)
     }
 
     /// An answer with `Connection: close` (llama.cpp's server says it after some requests on one
@@ -84,9 +89,7 @@ struct ConnectionWarmUpTests {
         let outcome = await collect(warmedBackend(server))
         #expect(outcome.error == nil)
         #expect(outcome.text == "fine")
-        let requests = server.requests
-        #expect(requests.map(\.method) == ["GET", "POST"])
-        #expect(requests.count == 2 && requests[0].connection == requests[1].connection, "\(requests.map(\.connection))")
+        expectProbeThenReplyOnOneConnection(server)
     }
 
     /// A server that accepts and reads but never answers: the question is never sent (it would

@@ -371,6 +371,9 @@ public struct OpenAIBackend: ChatBackend {
             }
         } catch is TransportNoAnswer {
             return nil
+        } catch is TransportIdleTimeout where status == 0 {
+            // A window as long as the idle timeout: whichever watch fired first, nothing answered.
+            return nil
         } catch {
             throw try transportFailure(error, url: url, context: context, replyStarted: false)
         }

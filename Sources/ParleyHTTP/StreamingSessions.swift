@@ -13,9 +13,10 @@ import Foundation
 /// altogether, which happens when the request on it ends. Meanwhile the always-writable socket
 /// wakes libcurl in a loop: a core, for as long as the FIRST request on a new connection lasts,
 /// whether it streams (85 % at 20 tokens a second) or waits for a server that never answers (95 %).
-/// No setting, body kind (data, stream, upload, file), task kind or suspend/resume avoids it; a
-/// request on a connection whose first request has ended starts with read interest only and sleeps
-/// until bytes arrive. One session per process lets requests reuse the server's connection, and
+/// Neither the settings tried (connections per host, pipelining), nor the body's kind (in memory,
+/// a stream, an upload from data or from a file), nor suspend/resume avoids it (suspending closes
+/// the connection and sends the request again); a request on a connection whose first request has
+/// ended starts with read interest only and sleeps until bytes arrive. One session per process lets requests reuse the server's connection, and
 /// `OpenAIBackend` makes sure a long request is never the first on its connection (see
 /// `ProbeSchedule`).
 final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Sendable {

@@ -7,6 +7,10 @@ import Foundation
 /// No byte arrived for the idle timeout.
 struct TransportIdleTimeout: Error {}
 
+/// No answer (not even its status line) arrived within the window a probe was given (see
+/// `ProbeSchedule`); the request was cancelled, which closes its connection.
+struct TransportNoAnswer: Error {}
+
 /// A redirect that is not followed: to a scheme other than http(s), or without a Location. Before,
 /// its empty answer looked like a dropped connection and was retried.
 struct TransportRedirectRefused: Error {
@@ -39,8 +43,9 @@ enum TransportEvent: Sendable {
 /// whole seconds (0.5 s fires at once). URLSession's own timeout stays as a looser backstop.
 enum HTTPStreamTransport {
     /// Streams the response to `request`, following redirects (see `RedirectPolicy`), with at most
-    /// `TransportFlow.limit` bytes waiting for the consumer.
-    static func stream(_ request: URLRequest, idleTimeout: Double) -> TransportEvents {
+    /// `TransportFlow.limit` bytes waiting for the consumer. With an `answerWindow`, a request whose
+    /// answer has not begun within that many seconds ends with `TransportNoAnswer`.
+    static func stream(_ request: URLRequest, idleTimeout: Double, answerWindow: Double? = nil) -> TransportEvents {
         let flow = TransportFlow()
         let events = AsyncThrowingStream<TransportEvent, Error> { continuation in
             let task = Task {
@@ -48,7 +53,8 @@ enum HTTPStreamTransport {
                 do {
                     for _ in 0...RedirectPolicy.maxRedirects {
                         var next: URLRequest?
-                        for try await event in exchange(current, idleTimeout: idleTimeout, flow: flow) {
+                        let events = exchange(current, idleTimeout: idleTimeout, answerWindow: answerWindow, flow: flow)
+                        for try await event in events {
                             if case .response(let status, let headers) = event, RedirectPolicy.isRedirect(status) {
                                 guard
                                     let redirect = RedirectPolicy.follow(
@@ -77,7 +83,7 @@ enum HTTPStreamTransport {
 
     /// One request and its response, redirects not followed.
     private static func exchange(
-        _ request: URLRequest, idleTimeout: Double, flow: TransportFlow
+        _ request: URLRequest, idleTimeout: Double, answerWindow: Double?, flow: TransportFlow
     ) -> AsyncThrowingStream<TransportEvent, Error> {
         AsyncThrowingStream { continuation in
             var request = request
@@ -92,15 +98,25 @@ enum HTTPStreamTransport {
                 continuation.finish(throwing: TransportIdleTimeout())
                 task.cancel()
             }
+            let answerWatch = answerWindow.map { window in
+                IdleWatchdog(timeout: window) {
+                    watchdog.stop()
+                    continuation.finish(throwing: TransportNoAnswer())
+                    task.cancel()
+                }
+            }
             handler.watchdog = watchdog
+            handler.answerWatch = answerWatch
             handler.cancelTask = { task.cancel() }
             // Cancelling a task whose response has not fully arrived makes libcurl close its
             // connection (it cannot be reused mid-body), so the server sees the cancel.
             continuation.onTermination = { _ in
                 watchdog.stop()
+                answerWatch?.stop()
                 task.cancel()
             }
             watchdog.start()
+            answerWatch?.start()
             task.resume()
         }
     }
@@ -112,6 +128,8 @@ final class StreamingTaskHandler: @unchecked Sendable {
     private let flow: TransportFlow
     /// Set before the task starts, read only on the session's delegate queue afterwards.
     var watchdog: IdleWatchdog?
+    /// Ends the request when no answer has begun within a probe's window; stopped by the answer.
+    var answerWatch: IdleWatchdog?
     /// Cancels the URLSession task; set before the task starts.
     var cancelTask: (@Sendable () -> Void)?
     private let lock = NSLock()
@@ -135,6 +153,7 @@ final class StreamingTaskHandler: @unchecked Sendable {
     func refuseResend() {
         abandoned = true
         watchdog?.stop()
+        answerWatch?.stop()
         let continuation = self.continuation
         let cancel = cancelTask
         DispatchQueue.global().async {
@@ -151,6 +170,7 @@ final class StreamingTaskHandler: @unchecked Sendable {
             }
             continuation.yield(.response(status: http.statusCode, headers: headers))
         }
+        answerWatch?.stop()
         watchdog?.touch()
     }
 
@@ -174,6 +194,7 @@ final class StreamingTaskHandler: @unchecked Sendable {
 
     func completed(with error: Error?) {
         watchdog?.stop()
+        answerWatch?.stop()
         if let error {
             continuation.finish(throwing: error)
         } else {

@@ -23,7 +23,7 @@ struct TransportRedirectLoop: Error {}
 struct TransportResendRefused: Error {}
 
 /// What arrives from the network for one request.
-enum TransportEvent: Sendable {
+public enum TransportEvent: Sendable {
     /// The status line and headers (names lowercased).
     case response(status: Int, headers: [String: String])
     case bytes(Data)

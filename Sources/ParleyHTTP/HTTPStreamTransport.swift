@@ -40,7 +40,7 @@ public enum TransportEvent: Sendable {
 enum HTTPStreamTransport {
     /// Streams the response to `request`, following redirects (see `RedirectPolicy`), with at most
     /// `TransportFlow.limit` bytes waiting for the consumer.
-    static func stream(_ request: URLRequest, idleTimeout: Double) -> TransportEvents {
+    static func stream(_ request: URLRequest, idleTimeout: Double, sink: BodySink? = nil) -> TransportEvents {
         let flow = TransportFlow()
         let events = AsyncThrowingStream<TransportEvent, Error> { continuation in
             let task = Task {
@@ -48,7 +48,7 @@ enum HTTPStreamTransport {
                 do {
                     for _ in 0...RedirectPolicy.maxRedirects {
                         var next: URLRequest?
-                        for try await event in exchange(current, idleTimeout: idleTimeout, flow: flow) {
+                        for try await event in exchange(current, idleTimeout: idleTimeout, flow: flow, sink: sink) {
                             if case .response(let status, let headers) = event, RedirectPolicy.isRedirect(status) {
                                 guard
                                     let redirect = RedirectPolicy.follow(
@@ -77,14 +77,14 @@ enum HTTPStreamTransport {
 
     /// One request and its response, redirects not followed.
     private static func exchange(
-        _ request: URLRequest, idleTimeout: Double, flow: TransportFlow
+        _ request: URLRequest, idleTimeout: Double, flow: TransportFlow, sink: BodySink?
     ) -> AsyncThrowingStream<TransportEvent, Error> {
         AsyncThrowingStream { continuation in
             var request = request
             // The body stays in memory (`httpBody`). Sent from a stream it could be resent, but
             // libcurl then kept polling the socket for the whole reply (a core at 20 tokens a
             // second); a resend is refused instead (see `TransportResendRefused`).
-            let handler = StreamingTaskHandler(continuation: continuation, flow: flow)
+            let handler = StreamingTaskHandler(continuation: continuation, flow: flow, sink: sink)
             request.timeoutInterval = (idleTimeout + 5).rounded(.up)
             let sessions = StreamingSessions.shared
             let task = sessions.dataTask(with: request, handler: handler)
@@ -123,9 +123,18 @@ final class StreamingTaskHandler: @unchecked Sendable {
         set { lock.withLock { stopped = newValue } }
     }
 
-    init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, flow: TransportFlow = TransportFlow()) {
+    /// Takes the body in place of the stream (see `BodySink`); touched on the delegate queue only.
+    private let sink: BodySink?
+    /// The final (not redirecting) answer was accepted by the sink: its body goes there.
+    private var sinking = false
+
+    init(
+        continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, flow: TransportFlow = TransportFlow(),
+        sink: BodySink? = nil
+    ) {
         self.continuation = continuation
         self.flow = flow
+        self.sink = sink
     }
 
     /// libcurl is about to send the request again without its body (see
@@ -149,6 +158,10 @@ final class StreamingTaskHandler: @unchecked Sendable {
             for (name, value) in http.allHeaderFields {
                 if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
             }
+            if let sink, !RedirectPolicy.isRedirect(http.statusCode) {
+                sinking = sink.acceptResponse(http.statusCode, headers)
+                if !sinking { cancelTask?() }
+            }
             continuation.yield(.response(status: http.statusCode, headers: headers))
         }
         watchdog?.touch()
@@ -157,6 +170,15 @@ final class StreamingTaskHandler: @unchecked Sendable {
     func received(_ data: Data) {
         watchdog?.touch()
         guard !abandoned else { return }
+        if let sink {
+            // Written where it arrives: nothing waits for a reader, so no flow limit applies.
+            guard sinking else { return }
+            if !sink.take(data) {
+                abandoned = true
+                cancelTask?()
+            }
+            return
+        }
         guard flow.handedOver(data.count) else {
             abandoned = true
             watchdog?.stop()

@@ -89,82 +89,37 @@ public struct ModelDownloader: Sendable {
         return DownloadResult(url: target.finalURL, size: partial.length, sha256: digest, fetched: partial.length - startLength)
     }
 
-    /// One request from the partial's end to wherever the answer stops. True when the file is
-    /// complete (its known total reached, or an answer of unknown length ended normally).
+    /// One request from the partial's end to wherever the answer stops, its body written into the
+    /// partial file where it arrives. True when the file is complete (its known total reached, or
+    /// an answer of unknown length ended normally).
     private func fetch(_ target: DownloadTarget, into partial: PartialFile, total: inout Int64?) async throws -> Bool {
         var headers = target.headers
         headers["Accept-Encoding"] = "identity"
         let offset = partial.length
         if offset > 0 { headers["Range"] = "bytes=\(offset)-" }
         let url = display(target.source)
-        var started = false
+        let writer = ResponseWriter(partial: partial, target: target, total: total, onEvent: onEvent)
+        defer {
+            writer.stop()
+            total = writer.total
+        }
         do {
-            for try await event in HTTPGet.stream(target.source, headers: headers, idleTimeout: idleTimeout) {
-                switch event {
-                case .response(let status, let responseHeaders):
-                    if status == 416, let known = total ?? ContentRange.parse(responseHeaders["content-range"])?.total, known == offset {
-                        total = known
-                        return true
-                    }
-                    try check(status: status, url: url, tokenSent: target.headers["Authorization"] != nil)
-                    let length = responseHeaders["content-length"].flatMap { Int64($0) }
-                    var answerTotal: Int64?
-                    if status == 206 {
-                        guard let range = ContentRange.parse(responseHeaders["content-range"]), range.first == offset else {
-                            throw ModelPullError.httpStatus(status: 206, url: url, message: "a range other than the one asked for")
-                        }
-                        answerTotal = range.total
-                    } else {
-                        // 200: the whole file, whatever was asked. What is on disk is replaced.
-                        if offset > 0 { try partial.truncate() }
-                        answerTotal = length
-                    }
-                    if let answerTotal {
-                        if let expected = total, expected != answerTotal {
-                            discard(target)
-                            throw ModelPullError.sizeMismatch(file: target.fileName, expected: expected, actual: answerTotal)
-                        }
-                        if total == nil {
-                            total = answerTotal
-                            try checkSpace(target, needed: answerTotal - partial.length)
-                        }
-                    }
-                    started = true
-                case .bytes(let data):
-                    guard started else { continue }
-                    try storageStep(target.partialURL) { try partial.append(data) }
-                    if let total, partial.length > total {
-                        discard(target)
-                        throw ModelPullError.sizeMismatch(file: target.fileName, expected: total, actual: partial.length)
-                    }
-                    onEvent(.progress(received: partial.length, total: total))
-                }
-            }
-        } catch let error as ModelPullError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
+            for try await _ in HTTPGet.stream(target.source, headers: headers, idleTimeout: idleTimeout, sink: writer.sink) {}
         } catch {
+            // A refused answer is stopped by cancelling it: its reason counts, not the cancel.
+            writer.stop()
+            if let failure = writer.failure { throw failure }
+            if error is CancellationError || Task.isCancelled { throw CancellationError() }
             let context = ErrorClassifier.Context(url: url, model: "", keySource: "HF_TOKEN", keyWasSent: target.headers["Authorization"] != nil)
-            let mapped = try HTTPBackendError.transportFailure(
-                error, url: url, host: target.source.host ?? "", context: context, replyStarted: started, idleTimeout: idleTimeout)
-            throw mapped
+            throw try HTTPBackendError.transportFailure(
+                error, url: url, host: target.source.host ?? "", context: context, replyStarted: writer.started, idleTimeout: idleTimeout)
         }
+        writer.stop()
+        if let failure = writer.failure { throw failure }
         if Task.isCancelled { throw CancellationError() }
-        if let total { return partial.length >= total }
-        return started
-    }
-
-    /// Statuses that end the download, as errors that say what to do.
-    private func check(status: Int, url: String, tokenSent: Bool) throws {
-        switch status {
-        case 200, 206: return
-        case 401, 403: throw ModelPullError.unauthorized(url: url, tokenSent: tokenSent)
-        case 404: throw ModelPullError.httpStatus(status: 404, url: url, message: "no such file")
-        case 408, 429, 500...599:
-            throw HTTPBackendError.serverError(status: status, url: url, message: "")
-        default: throw ModelPullError.httpStatus(status: status, url: url, message: "")
-        }
+        if writer.alreadyComplete { return true }
+        if let known = writer.total { return partial.length >= known }
+        return writer.started
     }
 
     private func isRetryable(_ error: HTTPBackendError) -> Bool {

@@ -71,9 +71,12 @@ static void blocks_sha_extensions(uint32_t state[8], const uint8_t *data, size_t
     for (; count > 0; count--, data += 64) {
         const __m128i abef_before = abef, cdgh_before = cdgh;
         __m128i words[4];
+        // Unrolled in full, so the four schedule vectors stay in registers.
+#pragma clang loop unroll(full)
         for (int i = 0; i < 4; i++) {
             words[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * i)), byte_swap);
         }
+#pragma clang loop unroll(full)
         for (int group = 0; group < 16; group++) {
             if (group >= 4) {
                 // W[g] = msg2(msg1(W[g-4], W[g-3]) + (W[g-2], W[g-1]) shifted by one word, W[g-1])

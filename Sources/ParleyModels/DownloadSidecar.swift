@@ -32,7 +32,10 @@ public struct DownloadSidecar: Codable, Equatable, Sendable {
         return sidecar
     }
 
+    /// Written atomically but not flushed: a sidecar lost to a power cut only makes the next
+    /// pull start over (a partial without one is never resumed), and the two fsyncs held up
+    /// the first byte of every download.
     public func write(_ url: URL) throws {
-        try AtomicFile(fileSync: .system).write(Data(try ParleyJSON.string(self).utf8), to: url)
+        try AtomicFile(fileSync: .system).write(Data(try ParleyJSON.string(self).utf8), to: url, durable: false)
     }
 }

@@ -65,8 +65,16 @@ public struct RateMeter: Sendable {
         self.window = window
     }
 
+    /// Samples closer together than this replace each other: a download reports every 16 KiB
+    /// piece, and a window of all of them made each record cost more than the piece.
+    static let spacing = 0.05
+
     /// Records that `bytes` had arrived in total at time `seconds`.
     public mutating func record(bytes: Int64, at seconds: Double) {
+        if samples.count >= 2, seconds - samples[samples.count - 2].seconds < Self.spacing {
+            samples[samples.count - 1] = (seconds, bytes)
+            return
+        }
         samples.append((seconds, bytes))
         while let first = samples.first, seconds - first.seconds > window, samples.count > 2 { samples.removeFirst() }
     }

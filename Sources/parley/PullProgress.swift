@@ -38,6 +38,7 @@ final class PullProgress: @unchecked Sendable {
                     Console.status("resuming: \(TransferProgress(received: resumedFrom, total: total, bytesPerSecond: nil).line) already here")
                 }
             case .progress(let received, let total):
+                guard style != .quiet || onProgress != nil else { return }
                 let time = now
                 meter.record(bytes: received, at: time)
                 // A tenth of a second between updates: a terminal line and a JSON reader both

@@ -148,23 +148,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not os.path.isfile(path):
             return self.answer(404, {"error": "Entry not found"})
         size = os.path.getsize(path)
-        start = 0
+        start, end = 0, size - 1
+        status = 200
         header = self.headers.get("Range")
         if header and header.startswith("bytes=") and not args.ignore_range:
-            first = header[6:].split("-")[0]
+            first, _, last = header[6:].partition("-")
             start = int(first) if first else 0
-            if start >= size:
+            end = min(int(last), size - 1) if last else size - 1
+            if start >= size or end < start:
                 return self.answer(416, b"", "text/plain", {"Content-Range": "bytes */%d" % size})
-        status = 206 if start > 0 else 200
+            status = 206
         self.send_response(status)
         self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(size - start))
+        self.send_header("Content-Length", str(end + 1 - start))
         self.send_header("Accept-Ranges", "bytes")
         if status == 206:
-            self.send_header("Content-Range", "bytes %d-%d/%d" % (start, size - 1, size))
+            self.send_header("Content-Range", "bytes %d-%d/%d" % (start, end, size))
         self.end_headers()
         entry = self.record(status, 0)
-        limit = size - start
+        limit = end + 1 - start
         with lock:
             if args.drop_after is not None and drops_left > 0:
                 drops_left -= 1
@@ -189,7 +191,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     ahead = sent / args.throttle - (time.monotonic() - began)
                     if ahead > 0:
                         time.sleep(ahead)
-        if sent < size - start:
+        if sent < end + 1 - start:
             self.close_connection = True
             try:
                 self.connection.shutdown(2)

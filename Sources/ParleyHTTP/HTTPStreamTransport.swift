@@ -86,7 +86,7 @@ enum HTTPStreamTransport {
             // second); a resend is refused instead (see `TransportResendRefused`).
             let handler = StreamingTaskHandler(continuation: continuation, flow: flow, sink: sink)
             request.timeoutInterval = (idleTimeout + 5).rounded(.up)
-            let sessions = StreamingSessions.shared
+            let sessions = sink == nil ? StreamingSessions.shared : StreamingSessions.downloads
             let task = sessions.dataTask(with: request, handler: handler)
             let watchdog = IdleWatchdog(timeout: idleTimeout) {
                 continuation.finish(throwing: TransportIdleTimeout())
@@ -98,7 +98,13 @@ enum HTTPStreamTransport {
             // connection (it cannot be reused mid-body), so the server sees the cancel.
             continuation.onTermination = { _ in
                 watchdog.stop()
-                task.cancel()
+                if sink == nil {
+                    task.cancel()
+                } else {
+                    // A download's stream ends on FoundationNetworking's own queue (its delegate
+                    // calls run there), and `cancel()` waits for that queue.
+                    DispatchQueue.global().async { task.cancel() }
+                }
             }
             watchdog.start()
             task.resume()
@@ -160,7 +166,10 @@ final class StreamingTaskHandler: @unchecked Sendable {
             }
             if let sink, !RedirectPolicy.isRedirect(http.statusCode) {
                 sinking = sink.acceptResponse(http.statusCode, headers)
-                if !sinking { cancelTask?() }
+                if !sinking {
+                    let cancel = cancelTask
+                    DispatchQueue.global().async { cancel?() }
+                }
             }
             continuation.yield(.response(status: http.statusCode, headers: headers))
         }
@@ -175,7 +184,10 @@ final class StreamingTaskHandler: @unchecked Sendable {
             guard sinking else { return }
             if !sink.take(data) {
                 abandoned = true
-                cancelTask?()
+                // On FoundationNetworking's own queue here (see `StreamingSessions.downloads`),
+                // which `cancel()` waits for: it runs from another thread.
+                let cancel = cancelTask
+                DispatchQueue.global().async { cancel?() }
             }
             return
         }

@@ -34,13 +34,10 @@ public struct ModelDownloader: Sendable {
         let partial = try PartialFile.open(target)
         defer { partial.close() }
         let wanted = target.sidecar(now: Date())
-        var plan = ResumePlan.decide(
-            sidecar: DownloadSidecar.read(target.sidecarURL), partialLength: partial.length, wanted: wanted)
-        switch plan {
+        switch ResumePlan.decide(sidecar: DownloadSidecar.read(target.sidecarURL), partialLength: partial.length, wanted: wanted) {
         case .fresh, .restart:
             try partial.truncate()
             try storageStep(target.sidecarURL) { try wanted.write(target.sidecarURL) }
-            plan = .fresh
         case .resume, .complete:
             try partial.hashExistingBytes()
         }

@@ -62,7 +62,7 @@ struct ChatCommand: AsyncParsableCommand {
         do {
             backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
         } catch let missing as BackendFactory.MissingDefaultModel {
-            guard try await FirstRun.offerDefaultModel(context: context, because: missing) else { throw missing }
+            guard try await FirstRun.offerDefaultModel(context: context) else { throw missing }
             backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
         }
 

@@ -42,6 +42,10 @@ let package = Package(
         .target(name: "StructuredOutput"),
         // Greedy-generation speed of the GGUF runtime (a benchmark tool, not shipped).
         .executableTarget(name: "gguf-bench", dependencies: ["GGUFRuntime"], path: "Benchmarks/GGUFBench"),
+        // SHA-256 in C: the SHA instructions when the processor has them, portable C otherwise.
+        .target(name: "CSHA256", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+        // Local models: specs, the catalog, the Hub's listing, resumable checked downloads, the models folder.
+        .target(name: "ParleyModels", dependencies: ["ParleyCore", "ParleyStore", "ParleyHTTP", "GGUFRuntime", "CSHA256"]),
         // Adapts the GGUF runtime to the ChatBackend seam.
         .target(name: "ParleyLocal", dependencies: ["ParleyCore", "GGUFRuntime", "StructuredOutput"]),
         // Decision support: the matrix arithmetic, tolerant reading of model answers, the staged flow.
@@ -57,7 +61,7 @@ let package = Package(
             name: "parley",
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
-                "ParleyWrite", "ParleyDecide", "ParleyLocal", "GGUFRuntime", "ParleyFeedback",
+                "ParleyWrite", "ParleyDecide", "ParleyLocal", "GGUFRuntime", "ParleyFeedback", "ParleyModels",
                 "ParleyTUI", "CursesTerminal", "StructuredOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -80,6 +84,7 @@ let package = Package(
         .testTarget(
             name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport", "StructuredOutput"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyModelsTests", dependencies: ["ParleyModels", "ParleyTestSupport", "CSHA256", "GGUFRuntime"]),
         .testTarget(
             name: "ParleyLocalTests", dependencies: ["ParleyLocal", "ParleyCore", "GGUFRuntime", "StructuredOutput"], exclude: ["Fixtures"]),
         // Streams from the fault server as fast as it can and reports the cost per chunk.

@@ -27,7 +27,7 @@ struct TransportRedirectLoop: Error {}
 struct TransportResendRefused: Error {}
 
 /// What arrives from the network for one request.
-enum TransportEvent: Sendable {
+public enum TransportEvent: Sendable {
     /// The status line and headers (names lowercased).
     case response(status: Int, headers: [String: String])
     case bytes(Data)
@@ -44,8 +44,11 @@ enum TransportEvent: Sendable {
 enum HTTPStreamTransport {
     /// Streams the response to `request`, following redirects (see `RedirectPolicy`), with at most
     /// `TransportFlow.limit` bytes waiting for the consumer. With an `answerWindow`, a request whose
-    /// answer has not begun within that many seconds ends with `TransportNoAnswer`.
-    static func stream(_ request: URLRequest, idleTimeout: Double, answerWindow: Double? = nil) -> TransportEvents {
+    /// answer has not begun within that many seconds ends with `TransportNoAnswer`. With a `sink`,
+    /// the body goes to it where it arrives (see `BodySink`).
+    static func stream(
+        _ request: URLRequest, idleTimeout: Double, answerWindow: Double? = nil, sink: BodySink? = nil
+    ) -> TransportEvents {
         let flow = TransportFlow()
         let events = AsyncThrowingStream<TransportEvent, Error> { continuation in
             let task = Task {
@@ -53,7 +56,7 @@ enum HTTPStreamTransport {
                 do {
                     for _ in 0...RedirectPolicy.maxRedirects {
                         var next: URLRequest?
-                        let events = exchange(current, idleTimeout: idleTimeout, answerWindow: answerWindow, flow: flow)
+                        let events = exchange(current, idleTimeout: idleTimeout, answerWindow: answerWindow, flow: flow, sink: sink)
                         for try await event in events {
                             if case .response(let status, let headers) = event, RedirectPolicy.isRedirect(status) {
                                 guard
@@ -83,16 +86,16 @@ enum HTTPStreamTransport {
 
     /// One request and its response, redirects not followed.
     private static func exchange(
-        _ request: URLRequest, idleTimeout: Double, answerWindow: Double?, flow: TransportFlow
+        _ request: URLRequest, idleTimeout: Double, answerWindow: Double?, flow: TransportFlow, sink: BodySink?
     ) -> AsyncThrowingStream<TransportEvent, Error> {
         AsyncThrowingStream { continuation in
             var request = request
             // The body stays in memory (`httpBody`). Sent from a stream it could be resent, but
             // libcurl then kept polling the socket for the whole reply (a core at 20 tokens a
             // second); a resend is refused instead (see `TransportResendRefused`).
-            let handler = StreamingTaskHandler(continuation: continuation, flow: flow)
+            let handler = StreamingTaskHandler(continuation: continuation, flow: flow, sink: sink)
             request.timeoutInterval = (idleTimeout + 5).rounded(.up)
-            let sessions = StreamingSessions.shared
+            let sessions = sink == nil ? StreamingSessions.shared : StreamingSessions.downloads
             let task = sessions.dataTask(with: request, handler: handler)
             let watchdog = IdleWatchdog(timeout: idleTimeout) {
                 continuation.finish(throwing: TransportIdleTimeout())
@@ -113,7 +116,13 @@ enum HTTPStreamTransport {
             continuation.onTermination = { _ in
                 watchdog.stop()
                 answerWatch?.stop()
-                task.cancel()
+                if sink == nil {
+                    task.cancel()
+                } else {
+                    // A download's stream ends on FoundationNetworking's own queue (its delegate
+                    // calls run there), and `cancel()` waits for that queue.
+                    DispatchQueue.global().async { task.cancel() }
+                }
             }
             watchdog.start()
             answerWatch?.start()
@@ -141,9 +150,18 @@ final class StreamingTaskHandler: @unchecked Sendable {
         set { lock.withLock { stopped = newValue } }
     }
 
-    init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, flow: TransportFlow = TransportFlow()) {
+    /// Takes the body in place of the stream (see `BodySink`); touched on the delegate queue only.
+    private let sink: BodySink?
+    /// The final (not redirecting) answer was accepted by the sink: its body goes there.
+    private var sinking = false
+
+    init(
+        continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, flow: TransportFlow = TransportFlow(),
+        sink: BodySink? = nil
+    ) {
         self.continuation = continuation
         self.flow = flow
+        self.sink = sink
     }
 
     /// libcurl is about to send the request again without its body (see
@@ -168,6 +186,13 @@ final class StreamingTaskHandler: @unchecked Sendable {
             for (name, value) in http.allHeaderFields {
                 if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
             }
+            if let sink, !RedirectPolicy.isRedirect(http.statusCode) {
+                sinking = sink.acceptResponse(http.statusCode, headers)
+                if !sinking {
+                    let cancel = cancelTask
+                    DispatchQueue.global().async { cancel?() }
+                }
+            }
             continuation.yield(.response(status: http.statusCode, headers: headers))
         }
         answerWatch?.stop()
@@ -177,6 +202,18 @@ final class StreamingTaskHandler: @unchecked Sendable {
     func received(_ data: Data) {
         watchdog?.touch()
         guard !abandoned else { return }
+        if let sink {
+            // Written where it arrives: nothing waits for a reader, so no flow limit applies.
+            guard sinking else { return }
+            if !sink.take(data) {
+                abandoned = true
+                // On FoundationNetworking's own queue here (see `StreamingSessions.downloads`),
+                // which `cancel()` waits for: it runs from another thread.
+                let cancel = cancelTask
+                DispatchQueue.global().async { cancel?() }
+            }
+            return
+        }
         guard flow.handedOver(data.count) else {
             abandoned = true
             watchdog?.stop()

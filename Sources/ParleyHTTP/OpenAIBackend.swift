@@ -385,26 +385,9 @@ public struct OpenAIBackend: ChatBackend {
     private func transportFailure(
         _ error: Error, url: String, context: ErrorClassifier.Context, replyStarted: Bool
     ) throws -> HTTPBackendError {
-        switch error {
-        case let error as HTTPBackendError:
-            return error
-        case is TransportIdleTimeout:
-            return .idleTimeout(url: url, seconds: endpoint.idleTimeout)
-        case let refused as TransportRedirectRefused:
-            return .redirectRefused(url: url, location: refused.location)
-        case is TransportRedirectLoop:
-            return .tooManyRedirects(url: url, count: RedirectPolicy.maxRedirects)
-        case is TransportResendRefused:
-            return .connectionDropped(url: url, partialReplyKept: false)
-        case is TransportFlowOverrun:
-            return .overrun(url: url, limit: TransportFlow.limit, partialReplyKept: replyStarted)
-        default:
-            try Task.checkCancellation()
-            let nsError = error as NSError
-            return ErrorClassifier.classify(
-                urlErrorCode: nsError.code, detail: nsError.localizedDescription, host: endpoint.baseURL.host ?? "",
-                context: context, replyStarted: replyStarted, idleTimeout: endpoint.idleTimeout)
-        }
+        try HTTPBackendError.transportFailure(
+            error, url: url, host: endpoint.baseURL.host ?? "", context: context, replyStarted: replyStarted,
+            idleTimeout: endpoint.idleTimeout)
     }
 
     /// Adds what `/models` offers to a not-found error; a 404 whose `/models` works means the

@@ -20,7 +20,19 @@ import Foundation
 /// `OpenAIBackend` makes sure a long request is never the first on its connection (see
 /// `ProbeSchedule`).
 final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    static let shared = StreamingSessions()
+    static let shared = StreamingSessions(inline: false)
+
+    /// Sessions for downloads written by a `BodySink`: their delegate calls run on
+    /// FoundationNetworking's own queue, at once (`InlineOperationQueue`), so each piece is written
+    /// before libcurl reads the next — the only way to slow a transfer down to the disk on Linux
+    /// (it cannot be paused), and a thread hop fewer per 16 KiB piece.
+    static let downloads = StreamingSessions(inline: true)
+
+    private let inline: Bool
+
+    private init(inline: Bool) {
+        self.inline = inline
+    }
 
     private let lock = NSLock()
     private var sessions: [TimeInterval: URLSession] = [:]
@@ -44,7 +56,8 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
             configuration.timeoutIntervalForRequest = timeout
             configuration.httpCookieStorage = nil
             configuration.urlCache = nil
-            let session = URLSession(configuration: configuration, delegate: self, delegateQueue: DispatchOperationQueue())
+            let queue: OperationQueue = inline ? InlineOperationQueue() : DispatchOperationQueue()
+            let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
             sessions[timeout] = session
             return session
         }

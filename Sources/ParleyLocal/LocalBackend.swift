@@ -29,7 +29,9 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
     /// the long-standing choice of llama.cpp-based chat front ends.
     public static let chatRepetitionPenalty: Float = 1.1
 
-    public init(path: String, name: String = "local", contextLength: Int? = nil, threads: Int? = nil) throws {
+    /// `modelName` is what the model is called in listings and stored replies; by default its
+    /// `general.name`, else the file name.
+    public init(path: String, name: String = "local", modelName: String? = nil, contextLength: Int? = nil, threads: Int? = nil) throws {
         model = try LlamaModel(path: path, contextLength: contextLength, threads: threads)
         tokenizer = try Tokenizer(file: model.file)
         template = ChatTemplate.detect(in: model.file)
@@ -37,7 +39,7 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
         session = model.makeSession()
         let tokenizer = tokenizer
         longestPieceBytes = max(1, (0..<model.vocabularySize).reduce(0) { max($0, tokenizer.pieceBytes(Int32($1)).count) })
-        let modelName = model.file.metadata.string("general.name")
+        let modelName = modelName ?? model.file.metadata.string("general.name")
             ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         descriptor = BackendDescriptor(name: name, kind: "local", model: modelName)
         templateNotice = template.isFallback

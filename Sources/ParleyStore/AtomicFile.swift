@@ -7,8 +7,12 @@ import Foundation
 
 /// Writes whole files so that a reader (or a crash) only ever sees the old or the new version:
 /// temp file in the same directory, write all, fsync, rename over the target, fsync the directory.
-struct AtomicFile: Sendable {
+package struct AtomicFile: Sendable {
     let fileSync: FileSync
+
+    package init(fileSync: FileSync) {
+        self.fileSync = fileSync
+    }
 
     /// Replaces (or creates) `target` with `data`, mode 0600. With `replacing: false` it fails with
     /// `alreadyExists` instead of replacing an existing file (the final step is then a hard link).
@@ -21,7 +25,7 @@ struct AtomicFile: Sendable {
     /// Something other than a regular file at `target` (a link planted in storage) is reported with
     /// `notOwnFile` and left as it is: the rename would not follow it, but replacing it would
     /// still hide what someone put there.
-    func write(_ data: Data, to target: URL, replacing: Bool = true, durable: Bool = true) throws {
+    package func write(_ data: Data, to target: URL, replacing: Bool = true, durable: Bool = true) throws {
         let directory = target.deletingLastPathComponent()
         if let what = Platform.foreignKind(at: target) { throw StoreError.notOwnFile(file: target.path, what: what) }
         let fd: Int32
@@ -62,7 +66,7 @@ struct AtomicFile: Sendable {
     }
 
     /// Flushes a directory so a rename, link or unlink in it survives a power loss.
-    func syncDirectory(_ directory: URL, target: URL? = nil) throws {
+    package func syncDirectory(_ directory: URL, target: URL? = nil) throws {
         let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         let name = (target ?? directory).path
         if fd < 0 {

@@ -88,7 +88,7 @@ public enum ChatEffect: Sendable, Equatable {
     case setPersona(String, conversationID: String?)
     case setBackend(String)
     case setModel(String)
-    /// Ask the backend's server which models it offers (`modelsListed`); nothing for the local backend.
+    /// Ask the backend's server which models it offers (`modelsListed`); the local backend lists the models in `<storage>/models/`.
     case listModels
     case chooseAlternative(conversationID: String, messageID: String, content: String)
     case export(conversation: Conversation, format: SlashCommand.ExportFormat, path: String?)

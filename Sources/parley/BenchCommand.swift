@@ -42,7 +42,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try AppContext(global: global)
-        let path = try BackendFactory(context: context).modelPath(file)
+        let path = try BackendFactory(context: context).modelPath(file, otherwise: "a GGUF file: parley bench FILE")
         let model = try GGUFCommand.open(path) {
             try LlamaModel(path: path, contextLength: max(promptTokens, generatedTokens + 1) + 1, threads: threads)
         }

@@ -4,6 +4,8 @@ import ParleyCore
 import ParleyDecide
 import ParleyEngine
 import ParleyHTTP
+import ParleyLocal
+import ParleyModels
 import ParleyPersonas
 import ParleyStore
 import ParleyTUI
@@ -180,7 +182,13 @@ final class ChatEffectRunner: @unchecked Sendable {
             switchBackend(options)
         case .listModels:
             let backend = lock.withLock { self.backend }
-            guard let server = backend as? OpenAIBackend else { break }
+            guard let server = backend as? OpenAIBackend else {
+                // The local backend switches among the models in <storage>/models/.
+                let names = ModelRegistry(storage: context.storageDirectory).modelFiles()
+                    .map { ModelRegistry.modelName(ofFile: $0.lastPathComponent) }
+                if !names.isEmpty { deliver(.modelsListed(names)) }
+                break
+            }
             let deliver = self.deliver
             Task.detached {
                 // Only for completion: a server without a model list still chats, so a failure
@@ -191,6 +199,8 @@ final class ChatEffectRunner: @unchecked Sendable {
         case .setModel(let model):
             var options = backendOptions
             options.model = model
+            // A model named in the chat replaces a file given with --gguf.
+            if lock.withLock({ backend }) is LocalBackend { options.gguf = nil }
             switchBackend(options)
         case .chooseAlternative(let id, let messageID, let content):
             saveReply(id) { conversation in

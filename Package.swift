@@ -109,6 +109,6 @@ let package = Package(
         .executableTarget(
             name: "parley-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyStore", "ParleyWrite", "ParleyTestSupport"],
             path: "Benchmarks/TUIBench"),
-        .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyImages", "ParleyTestSupport"]),
     ]
 )

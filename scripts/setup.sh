@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Parley needs on a fresh Debian-like machine: the ncursesw headers (for the chat
-# screen), libpng and libjpeg headers (picture decoding), tmux (for the end-to-end screen tests) and the default model. Safe to run again.
+# screen), the libpng and libjpeg headers (picture decoding), tmux (for the end-to-end screen
+# tests) and the default model. Safe to run again.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

@@ -61,6 +61,8 @@ public struct ParleyConfig: Sendable, Equatable {
     public var sampling: SamplingDefaults
     /// Configured backends, by name, plus the built-in `local` and `openai` when not overridden.
     public var backends: [String: BackendConfig]
+    /// `[images.NAME]` tables, by name.
+    public var imageBackends: [String: ImageBackendConfig] = [:]
 
     public init(
         defaultBackend: String = "local", persona: String? = nil,

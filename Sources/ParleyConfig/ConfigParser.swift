@@ -7,6 +7,7 @@ import ParleyCore
 /// ```toml
 /// default_backend = "local"
 /// persona = "assistant"
+/// image_display = "halfblock"  # or kitty, iterm, sixel, off; unset: detected from the terminal
 /// [defaults]            # temperature, top_p, max_tokens, seed, max_input_bytes, max_reply_bytes
 /// [backends.NAME]       # kind, base_url, model, api_key_env, api_key_cmd, api_key,
 ///                       # context_size, gguf, threads, idle_timeout, timeout, stream
@@ -33,7 +34,7 @@ public struct ConfigParser {
     }
 
     public func validate(_ document: [String: ConfigValue]) throws -> ParleyConfig {
-        try checkKeys(document, allowed: ["default_backend", "persona", "defaults", "backends", "images"], prefix: "")
+        try checkKeys(document, allowed: ["default_backend", "persona", "image_display", "defaults", "backends", "images"], prefix: "")
         var backends: [String: BackendConfig] = [:]
         if let value = document["backends"] {
             for (name, table) in try self.table(value, key: "backends") {
@@ -65,6 +66,7 @@ public struct ConfigParser {
             sampling: sampling,
             backends: backends)
         config.imageBackends = imageBackends
+        config.imageDisplay = try string(document, "image_display", prefix: "")
         if config.backends[config.defaultBackend] == nil {
             throw ConfigError.invalid(
                 file: file, key: "default_backend",

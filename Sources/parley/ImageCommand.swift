@@ -5,7 +5,7 @@ import ParleyImages
 import ParleyStore
 
 /// `parley image PROMPT`: makes one picture, saves it under `<storage>/images/` with its sidecar,
-/// and prints where it is (or, with `-o`, writes a copy there too).
+/// shows it on stdout's terminal, and prints where it is (or, with `-o`, writes a copy there too).
 struct ImageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image", abstract: "Make a picture with Stable Diffusion WebUI or an OpenAI-compatible images API.")
@@ -25,6 +25,10 @@ struct ImageCommand: AsyncParsableCommand {
     @Option(name: .customLong("control-module"), help: ArgumentHelp("The ControlNet preprocessor (canny, depth, ...).", valueName: "name"))
     var controlModule: String?
     @Flag(help: "Print the saved picture's path and parameters as JSON.") var json = false
+    @Option(help: ArgumentHelp(
+        "How to show the picture: \(PictureDisplay.names) (default: PARLEY_IMAGES, then image_display in the config, then detected; shown only on a terminal unless given).",
+        valueName: "mode"))
+    var images: String?
 
     /// The largest picture read from a file for --init or --control.
     static let maxInputFileBytes = 32 << 20
@@ -36,11 +40,15 @@ struct ImageCommand: AsyncParsableCommand {
             throw ValidationError("--size must be WIDTHxHEIGHT with sides of \(ImageSize.allowedSides.lowerBound) to \(ImageSize.allowedSides.upperBound), not '\(size)'")
         }
         if (control == nil) != (controlModule == nil) { throw ValidationError("--control and --control-module go together") }
+        if let images, PictureDisplay(rawValue: images.lowercased()) == nil {
+            throw ValidationError("--images must be one of \(PictureDisplay.names), not '\(images)'")
+        }
     }
 
     func run() async throws {
         let context = try AppContext(global: global)
         let backend = try backendOptions.make(context: context)
+        let display = try PictureDisplayDetector.choose(flag: images, config: context.config.imageDisplay, environment: context.environment)
         if let output { try OutputFile.check(output, force: force) }
         var request = ImageRequest(prompt: prompt, negativePrompt: negative, steps: steps, seed: seed, size: size.flatMap(ImageSize.init(parsing:)))
         if let `init` { request.initImage = try Self.readPicture(`init`) }
@@ -67,6 +75,12 @@ struct ImageCommand: AsyncParsableCommand {
         let name = try store.save(image)
         let path = store.directory.appendingPathComponent(name).path
         if let output { try OutputFile.write(image.data, to: output, force: force) }
+        // Asked for by name, the picture is written wherever stdout goes; chosen by default, only
+        // to a terminal, and never into --json's machine-readable output.
+        if display != .off, images != nil || (Console.stdoutIsTerminal && !json) {
+            let pixels = try ImageDecoder.decode(image.data, what: "the saved picture")
+            Console.picture(TerminalPicture.render(pixels, as: display, size: Console.terminalSize(), environment: context.environment))
+        }
         if json {
             Console.out(try JSONOutput.encode(SavedPictureJSON(path: path, parameters: image.parameters)) + "\n")
         } else {

@@ -37,4 +37,9 @@ struct ImageBackendConfigTests {
         let line = oneLineDescription(of: error)
         #expect(line.contains(key), "\(line)")
     }
+
+    @Test func imageDisplayIsRead() throws {
+        #expect(try parser.parse("image_display = \"kitty\"\n").imageDisplay == "kitty")
+        #expect(try parser.parse("").imageDisplay == nil)
+    }
 }

@@ -31,6 +31,12 @@ let package = Package(
         .target(name: "ParleyWrite", dependencies: ["ParleyCore", "ParleyPersonas", "ParleyStore", "ParleyEngine"]),
         // OpenAI-compatible HTTP backend over URLSession.
         .target(name: "ParleyHTTP", dependencies: ["ParleyCore"]),
+        // libpng and libjpeg as system libraries: the only picture decoders (never a home-made one).
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg-dev"])]),
+        // Pictures: the SD WebUI and OpenAI images backends, header checks and decoding, the
+        // half-block rasteriser and terminal image protocols.
+        .target(name: "ParleyImages", dependencies: ["ParleyCore", "ParleyHTTP", "ParleyStore", "CPNG", "CJPEG"]),
         // The in-process GGUF runtime; knows nothing of Parley.
         // Optimised even in debug builds: at -O0 the model tests would take many minutes.
         .target(name: "CGGUFKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
@@ -62,7 +68,7 @@ let package = Package(
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
                 "ParleyWrite", "ParleyDecide", "ParleyLocal", "GGUFRuntime", "ParleyFeedback", "ParleyModels",
-                "ParleyTUI", "CursesTerminal", "StructuredOutput",
+                "ParleyTUI", "CursesTerminal", "StructuredOutput", "ParleyImages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -85,6 +91,7 @@ let package = Package(
             name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport", "StructuredOutput"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         .testTarget(name: "ParleyModelsTests", dependencies: ["ParleyModels", "ParleyTestSupport", "CSHA256", "GGUFRuntime"]),
+        .testTarget(name: "ParleyImagesTests", dependencies: ["ParleyImages", "ParleyHTTP", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(
             name: "ParleyLocalTests", dependencies: ["ParleyLocal", "ParleyCore", "GGUFRuntime", "StructuredOutput"], exclude: ["Fixtures"]),
         // Streams from the fault server as fast as it can and reports the cost per chunk.
@@ -107,6 +114,6 @@ let package = Package(
         .executableTarget(
             name: "parley-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyStore", "ParleyWrite", "ParleyTestSupport"],
             path: "Benchmarks/TUIBench"),
-        .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyImages", "ParleyTestSupport"]),
     ]
 )

@@ -55,6 +55,10 @@ public struct Message: Codable, Sendable, Equatable, Identifiable {
     /// written. The newest version's state is `status`; this keeps the state of the older ones,
     /// which `/retry` would otherwise forget (schema 2).
     public var unfinishedVersions: [Int]?
+    /// The stored picture this message shows: a file name in `<storage>/images/` (its sidecar
+    /// beside it holds the parameters). Optional like `internalStep`, so older files decode
+    /// unchanged and older readers skip it; no schema bump.
+    public var picture: String?
 
     /// Whether the program sent this message as a step of a flow (see `internalStep`).
     public var isInternal: Bool { internalStep != nil }

@@ -19,6 +19,7 @@ public final class TranscriptLayout: @unchecked Sendable {
         var reasoning: String?
         var status: MessageStatus
         var label: String
+        var picture: String?
         var lines: [StyledLine]
     }
 
@@ -36,7 +37,12 @@ public final class TranscriptLayout: @unchecked Sendable {
     private var cachedWidth = -1
     private var cachedShowReasoning = false
 
-    public init() {}
+    /// Where a message's stored picture comes from; nil shows a one-line placeholder instead.
+    private let pictures: PictureSource?
+
+    public init(pictures: PictureSource? = nil) {
+        self.pictures = pictures
+    }
 
     /// The lines of one message at a width; `selected` is the id of the reply under the cursor.
     public func lines(for message: Message, width: Int, showReasoning: Bool = false, selected: String? = nil) -> [StyledLine] {
@@ -48,14 +54,17 @@ public final class TranscriptLayout: @unchecked Sendable {
         }
         let label = TranscriptLayout.label(message, selected: message.id == selected)
         if let entry = entries[message.id], entry.status == message.status, entry.label == label, entry.content == message.content,
-            entry.reasoning == message.reasoning
+            entry.reasoning == message.reasoning, entry.picture == message.picture
         {
             return entry.lines
         }
         let lines = TranscriptLayout.layout(
-            message, label: label, width: width, showReasoning: showReasoning, markdown: { self.markdown($0, id: message.id, width: $1) })
+            message, label: label, width: width, showReasoning: showReasoning, markdown: { self.markdown($0, id: message.id, width: $1) },
+            pictures: pictures)
         if entries.count > 4096 { entries.removeAll(keepingCapacity: true) }
-        entries[message.id] = Entry(content: message.content, reasoning: message.reasoning, status: message.status, label: label, lines: lines)
+        entries[message.id] = Entry(
+            content: message.content, reasoning: message.reasoning, status: message.status, label: label, picture: message.picture,
+            lines: lines)
         return lines
     }
 
@@ -148,7 +157,8 @@ public final class TranscriptLayout: @unchecked Sendable {
     }
 
     static func layout(
-        _ message: Message, label: String, width: Int, showReasoning: Bool = false, markdown: ((String, Int) -> [StyledLine])? = nil
+        _ message: Message, label: String, width: Int, showReasoning: Bool = false, markdown: ((String, Int) -> [StyledLine])? = nil,
+        pictures: PictureSource? = nil
     ) -> [StyledLine] {
         if let step = message.internalStep {
             // A prompt the decision flow sent on its own: the program's step, dimmed, not a "You"
@@ -181,6 +191,11 @@ public final class TranscriptLayout: @unchecked Sendable {
         let reasoning = message.role == .assistant ? reasoningLines(message, width: inner, expanded: showReasoning) : []
         lines += reasoning.map { StyledLine([pad] + $0.runs) }
         if !message.content.isEmpty { lines += body.map { StyledLine([pad] + $0.runs) } }
+        if let name = message.picture {
+            let picture = pictures?.lines(ofPicture: name, width: inner)
+                ?? TextWrapper.wrap([StyledRun("[picture \(name) cannot be shown]", CellStyle(.notice, italic: true))], width: inner)
+            lines += picture.map { StyledLine([pad] + $0.runs) }
+        }
         if message.role == .user && CrisisCheck.matches(message.content) {
             lines += supportNotice(width: inner).map { StyledLine([pad] + $0.runs) }
         }

@@ -129,9 +129,14 @@ public protocol ChatBackend: Sendable {
     /// lets the context fitter leave out a message far too large for the context at no cost.
     func minimumTokenCount(of message: ChatMessage) -> Int
     func reply(to request: ChatRequest) -> AsyncThrowingStream<ReplyEvent, Error>
+    /// Returns when work a backend does after its replies (the local runtime readies and saves the
+    /// conversation's state for the next turn) is done; a command calls it before it exits.
+    func finishBackgroundWork() async
 }
 
 extension ChatBackend {
     /// No floor known: every message is counted.
     public func minimumTokenCount(of message: ChatMessage) -> Int { 0 }
+    /// Nothing runs after a reply.
+    public func finishBackgroundWork() async {}
 }

@@ -152,6 +152,14 @@ public final class LlamaSession {
         return position
     }
 
+    /// Takes `tokens`, computed by `paths`, as held: their keys and values have just been put in
+    /// the cache (a saved state read back).
+    func hold(tokens held: [Int32], paths heldPaths: [AttentionPath]) {
+        precondition(held.count == heldPaths.count && held.count <= contextLength)
+        tokens = held
+        paths = heldPaths
+    }
+
     /// Throws for tokens that cannot go at `start` onwards: past the context, or not in the vocabulary.
     private func check(_ newTokens: ArraySlice<Int32>, from start: Int) throws {
         let needed = start + newTokens.count

@@ -66,11 +66,18 @@ public struct ChatRequest: Sendable, Equatable {
     public var messages: [ChatMessage]
     public var sampling: SamplingOptions
     public var format: ResponseFormat?
+    /// What the conversation is known by across processes (its stored id), so a backend that
+    /// saves its state between replies can find it again; nil for a conversation not stored.
+    public var cacheKey: String?
 
-    public init(messages: [ChatMessage], sampling: SamplingOptions = SamplingOptions(), format: ResponseFormat? = nil) {
+    public init(
+        messages: [ChatMessage], sampling: SamplingOptions = SamplingOptions(), format: ResponseFormat? = nil,
+        cacheKey: String? = nil
+    ) {
         self.messages = messages
         self.sampling = sampling
         self.format = format
+        self.cacheKey = cacheKey
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GGUFRuntime
 import ParleyCore
+import ParleyStore
 
 /// The in-process backend: a GGUF model run by `GGUFRuntime`, no server, no network.
 ///
@@ -34,13 +35,20 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
     private let reusesPrefix: Bool
     /// Requests waiting for the queue: work after a reply gives way to them.
     private let waiting = PendingCount()
+    /// The stored conversation the session holds and the saved states of conversations.
+    private let states: SavedSessionStates
 
-    /// - Parameter reusePrefix: keep the KV cache between replies (the results are the same either
-    ///   way; see `LlamaSession.evaluatePrompt`).
+    /// - Parameters:
+    ///   - reusePrefix: keep the KV cache between replies (the results are the same either way;
+    ///     see `LlamaSession.evaluatePrompt`).
+    ///   - stateCache: where the states of stored conversations are saved after their replies and
+    ///     read by later processes (nil: nowhere).
     public init(
-        path: String, name: String = "local", contextLength: Int? = nil, threads: Int? = nil, reusePrefix: Bool = true
+        path: String, name: String = "local", contextLength: Int? = nil, threads: Int? = nil, reusePrefix: Bool = true,
+        stateCache: SessionCache? = nil
     ) throws {
         reusesPrefix = reusePrefix
+        states = SavedSessionStates(cache: reusePrefix ? stateCache : nil)
         model = try LlamaModel(path: path, contextLength: contextLength, threads: threads)
         tokenizer = try Tokenizer(file: model.file)
         template = ChatTemplate.detect(in: model.file)
@@ -102,14 +110,23 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
                 } catch {
                     continuation.finish(throwing: error)
                 }
-                // The consumer has the whole reply; until the next request comes, ready its start.
+                // The consumer has the whole reply; until the next request comes, ready its start
+                // and save the conversation's state.
                 if let next { prepare(next) }
+                if waiting.value == 0 { states.save(session) }
             }
         }
     }
 
+    /// Waits for the work after the last reply, and saves the state of the conversation the
+    /// session holds if that was put off for a request.
     public func finishBackgroundWork() async {
-        await withCheckedContinuation { done in queue.async { done.resume() } }
+        await withCheckedContinuation { done in
+            queue.async { [self] in
+                states.save(session)
+                done.resume()
+            }
+        }
     }
 
     /// Evaluates what the next prompt of this conversation will start with (the history and the
@@ -119,6 +136,7 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
     private func prepare(_ prefix: [Int32]) {
         guard prefix.count < contextSize else { return }
         _ = try? session.prefill(prefix, isCancelled: { waiting.value > 0 })
+        states.changed()
     }
 
     /// Streams the reply to `request`; returns the tokens the conversation's next prompt will start
@@ -135,6 +153,8 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
         // computed exactly as a fresh evaluation of this prompt would (see
         // LlamaSession.evaluatePrompt), so the logits are a fresh run's, bit for bit.
         if !reusesPrefix { session.reset() }
+        states.prepare(session, for: request.cacheKey, prompt: prompt)
+        defer { states.changed() }
         let remaining = contextSize - prompt.count
         let maxTokens = min(request.sampling.maxTokens ?? remaining, remaining)
         // A schema or grammar constrains every token: what cannot continue it is never sampled.

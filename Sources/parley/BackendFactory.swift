@@ -3,6 +3,7 @@ import ParleyConfig
 import ParleyCore
 import ParleyHTTP
 import ParleyLocal
+import ParleyStore
 
 /// Builds the backend a command asked for, from the config and the command-line overrides.
 ///
@@ -88,7 +89,9 @@ struct BackendFactory {
 
     private func localBackend(_ config: BackendConfig) throws -> any ChatBackend {
         let path = try modelPath(config.gguf)
-        let backend = try LocalBackend(path: path, name: config.name, contextLength: config.contextSize, threads: config.threads)
+        let backend = try LocalBackend(
+            path: path, name: config.name, contextLength: config.contextSize, threads: config.threads,
+            stateCache: SessionCache(storage: context.storageDirectory))
         if let notice = backend.templateNotice { Console.status(notice) }
         return backend
     }

@@ -1,7 +1,8 @@
 /// What a saved session state was computed with. A state is used only where every field is
 /// the same: the same model file (its size, modification time and a checksum of its header,
 /// metadata and tensor infos), the same cache shape and type, the same prompt chunking and the
-/// same numerics.
+/// same numerics. The kernel level is not part of it: every level gives the same bits (the kernel
+/// tests compare them), so a state saved under one serves under another.
 public struct SessionFingerprint: Sendable, Equatable {
     /// Changes whenever a kernel's results change bit for bit, so states saved before are dropped.
     public static let numericsVersion: UInt32 = 1
@@ -9,7 +10,6 @@ public struct SessionFingerprint: Sendable, Equatable {
     static let kvTypeF16: UInt32 = 1
 
     public var numerics: UInt32
-    public var kernelLevel: UInt32
     public var fileSize: UInt64
     public var modifiedSeconds: Int64
     public var modifiedNanoseconds: Int64
@@ -22,15 +22,14 @@ public struct SessionFingerprint: Sendable, Equatable {
     public var tiledThreshold: UInt32
 
     /// Bytes it takes in a state file.
-    static let encodedSize = 64
+    static let encodedSize = 60
 
-    /// The fingerprint of states of `session`, under the kernel level now selected.
+    /// The fingerprint of states of `session`.
     public init(_ session: LlamaSession) {
         let file = session.model.file
         var checksum = StateChecksum()
         checksum.update(file.headerBytes)
         numerics = Self.numericsVersion
-        kernelLevel = UInt32(GGUFKernels.level.rawValue)
         fileSize = UInt64(file.fileSize)
         (modifiedSeconds, modifiedNanoseconds) = file.modificationTime
         headerChecksum = checksum.value
@@ -49,7 +48,6 @@ public struct SessionFingerprint: Sendable, Equatable {
             return T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
         }
         numerics = next(UInt32.self)
-        kernelLevel = next(UInt32.self)
         fileSize = next(UInt64.self)
         modifiedSeconds = next(Int64.self)
         modifiedNanoseconds = next(Int64.self)
@@ -67,7 +65,6 @@ public struct SessionFingerprint: Sendable, Equatable {
         out.reserveCapacity(Self.encodedSize)
         func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out += $0 } }
         put(numerics)
-        put(kernelLevel)
         put(fileSize)
         put(modifiedSeconds)
         put(modifiedNanoseconds)
@@ -84,7 +81,6 @@ public struct SessionFingerprint: Sendable, Equatable {
     /// What differs from `other`, in words, or nil when nothing does.
     func difference(from other: SessionFingerprint) -> String? {
         if numerics != other.numerics { return "another version of the runtime's numerics" }
-        if kernelLevel != other.kernelLevel { return "another kernel level" }
         if fileSize != other.fileSize || modifiedSeconds != other.modifiedSeconds
             || modifiedNanoseconds != other.modifiedNanoseconds || headerChecksum != other.headerChecksum {
             return "another model file (or the file changed since)"

@@ -4,11 +4,12 @@
 /// Layout, little-endian:
 ///
 ///     magic "GGUFKVST", version (u32)
-///     fingerprint (64 bytes, see SessionFingerprint)
+///     fingerprint (60 bytes, see SessionFingerprint)
 ///     token count n (u32), reserved (u32, 0)
 ///     n token ids (i32), n attention paths (u8), zeros to a multiple of 8
 ///     checksum of all the above (u64)
-///     per layer: the keys of positions 0 ..< n, then their values (F16)
+///     per layer: the keys of positions 0 ..< n, then their values (F16, as the cache holds
+///     them: little-endian on every machine the runtime builds for)
 ///     checksum of the keys and values (u64)
 ///
 /// Reading checks everything before using anything: the magic and version, the fingerprint

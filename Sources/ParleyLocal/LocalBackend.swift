@@ -198,8 +198,10 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
         case .maxTokens, .contextFull:
             continuation.yield(.finish(.length))
         }
+        // Only a stored conversation (one with a key) is continued later; readying an unsaved
+        // one's next turn would only delay `parley ask --no-save` at its exit.
+        guard reusesPrefix, request.cacheKey != nil else { return nil }
         // The history leaves out empty replies (PromptBuilder), so the next prompt starts with this one's.
-        guard reusesPrefix else { return nil }
         let reply = shown.isEmpty ? [] : [ChatMessage(role: .assistant, content: shown)]
         return encode(request.messages + reply, generationPrompt: false)
     }

@@ -53,7 +53,9 @@ struct ConversationBench {
             messages.append(ChatMessage(role: .user, content: Self.questions[turn % Self.questions.count]))
             // The first token only, from scratch; the whole reply with reuse, which becomes history.
             let once = ChatRequest(messages: messages, sampling: SamplingOptions(temperature: 0, maxTokens: 1))
-            let whole = ChatRequest(messages: messages, sampling: SamplingOptions(temperature: 0, maxTokens: replyTokens))
+            // A key, as the chat screen's stored conversations have: the backend readies the next turn.
+            let whole = ChatRequest(
+                messages: messages, sampling: SamplingOptions(temperature: 0, maxTokens: replyTokens), cacheKey: "bench")
             var fromScratch: Measured?
             if turn % 2 == 0 { fromScratch = try await Self.measure(scratch, once) }
             let withReuse = try await Self.measure(reused, whole)

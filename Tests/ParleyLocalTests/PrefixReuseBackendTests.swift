@@ -23,7 +23,7 @@ struct PrefixReuseBackendTests {
                          "Can it live in a bathroom?"]
         for (turn, question) in questions.enumerated() {
             messages.append(ChatMessage(role: .user, content: question))
-            let request = ChatRequest(messages: messages, sampling: SamplingOptions(temperature: 0, maxTokens: 48))
+            let request = ChatRequest(messages: messages, sampling: SamplingOptions(temperature: 0, maxTokens: 48), cacheKey: "chat")
             let expected = try await collect(fresh, request)
             // The odd turns come before the work after the last reply is done: a request that
             // arrives while it runs gets the same answer.
@@ -46,7 +46,7 @@ struct PrefixReuseBackendTests {
         }
         // /retry: the same request again holds all but the prompt's last token.
         messages.removeLast()
-        let retry = ChatRequest(messages: messages, sampling: SamplingOptions(temperature: 0, maxTokens: 48))
+        let retry = ChatRequest(messages: messages, sampling: SamplingOptions(temperature: 0, maxTokens: 48), cacheKey: "chat")
         await reusing.finishBackgroundWork()
         let again = try await collect(reusing, retry)
         #expect(again.text == (try await collect(fresh, retry)).text)

@@ -206,24 +206,17 @@ public final class LlamaSession {
         }
         for (index, layer) in model.layers.enumerated() {
             layer.attentionNorm.withUnsafeBufferPointer { w in
-                for t in 0..<count {
-                    cgguf_rms_norm(x + t * n, w.baseAddress, xn + t * n, Int64(n), hp.rmsEpsilon)
-                }
+                cgguf_rms_norm_rows(model.pool, x, w.baseAddress, xn, Int64(n), Int64(count), hp.rmsEpsilon)
             }
             model.multiply(layer.query, xn, tokens: count, into: q, outStride: qDim, scratch: scratch)
             model.multiply(layer.key, xn, tokens: count, into: k, outStride: kvStride, scratch: scratch)
             model.multiply(layer.value, xn, tokens: count, into: v, outStride: kvStride, scratch: scratch)
             let layerK = kCache + index * ctx * kvStride
             let layerV = vCache + index * ctx * kvStride
-            for t in 0..<count {
-                let pos = Int64(first + t)
-                let dims = Int64(hp.ropeDimensionCount)
-                rope { factors in
-                    cgguf_rope_norm(q + t * qDim, Int64(hp.headCount), Int64(hd), dims, pos, hp.ropeFreqBase, factors)
-                    cgguf_rope_norm(k + t * kvStride, Int64(hp.kvHeadCount), Int64(hd), dims, pos, hp.ropeFreqBase, factors)
-                }
-                cgguf_store_f16(k + t * kvStride, layerK + (first + t) * kvStride, Int64(kvStride))
-                cgguf_store_f16(v + t * kvStride, layerV + (first + t) * kvStride, Int64(kvStride))
+            rope { factors in
+                cgguf_rope_store_rows(
+                    model.pool, q, k, v, Int64(hp.headCount), Int64(hp.kvHeadCount), Int64(hd), Int64(hp.ropeDimensionCount),
+                    Int64(first), Int64(count), hp.ropeFreqBase, factors, layerK + first * kvStride, layerV + first * kvStride)
             }
             cgguf_attention(model.pool, q, layerK, layerV, Int64(kvStride), Int64(first), Int64(count),
                             Int64(hp.headCount), Int64(hp.kvHeadCount), Int64(hd), scale, precise, attention)
@@ -231,15 +224,11 @@ public final class LlamaSession {
             cgguf_add(x, projected, Int64(count * n))
 
             layer.feedForwardNorm.withUnsafeBufferPointer { w in
-                for t in 0..<count {
-                    cgguf_rms_norm(x + t * n, w.baseAddress, xn + t * n, Int64(n), hp.rmsEpsilon)
-                }
+                cgguf_rms_norm_rows(model.pool, x, w.baseAddress, xn, Int64(n), Int64(count), hp.rmsEpsilon)
             }
             model.multiply(layer.gate, xn, tokens: count, into: gate, outStride: ff, scratch: scratch)
             model.multiply(layer.up, xn, tokens: count, into: up, outStride: ff, scratch: scratch)
-            for t in 0..<count {
-                cgguf_swiglu(gate + t * ff, up + t * ff, gate + t * ff, Int64(ff))
-            }
+            cgguf_swiglu_rows(model.pool, gate, up, gate, Int64(ff), Int64(count))
             model.multiply(layer.down, gate, tokens: count, into: projected, outStride: n, scratch: scratch)
             cgguf_add(x, projected, Int64(count * n))
         }

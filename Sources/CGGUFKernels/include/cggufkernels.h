@@ -117,7 +117,7 @@ void cgguf_store_f16(const float *x, uint16_t *dst, int64_t n);
 
 /// The per-token steps of a batch spread over the pool, `rows` tokens each. Every token is
 /// computed by the single-row function above, so the results are the same bits whatever the
-/// number of threads; a few tokens run on the caller (waking the pool would cost more).
+/// number of threads; batches under 64 tokens run on the caller (waking the pool would cost more).
 /// RMSNorm of rows of `n` floats, `n` apart.
 void cgguf_rms_norm_rows(cgguf_pool *pool, const float *x, const float *w, float *y, int64_t n, int64_t rows, float eps);
 /// out = silu(gate) * up for rows of `n` floats, `n` apart.

@@ -52,8 +52,8 @@ let package = Package(
         .target(name: "CSHA256", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         // Local models: specs, the catalog, the Hub's listing, resumable checked downloads, the models folder.
         .target(name: "ParleyModels", dependencies: ["ParleyCore", "ParleyStore", "ParleyHTTP", "GGUFRuntime", "CSHA256"]),
-        // Adapts the GGUF runtime to the ChatBackend seam.
-        .target(name: "ParleyLocal", dependencies: ["ParleyCore", "GGUFRuntime", "StructuredOutput"]),
+        // Adapts the GGUF runtime to the ChatBackend seam; saves model states in the store's cache.
+        .target(name: "ParleyLocal", dependencies: ["ParleyCore", "ParleyStore", "GGUFRuntime", "StructuredOutput"]),
         // Decision support: the matrix arithmetic, tolerant reading of model answers, the staged flow.
         .target(name: "ParleyDecide", dependencies: ["ParleyCore", "ParleyStore", "ParleyEngine", "StructuredOutput"]),
         // The chat screen, pure: state, reducer, key decoding, display width, wrapping, views into a cell buffer.
@@ -93,7 +93,9 @@ let package = Package(
         .testTarget(name: "ParleyModelsTests", dependencies: ["ParleyModels", "ParleyTestSupport", "CSHA256", "GGUFRuntime"]),
         .testTarget(name: "ParleyImagesTests", dependencies: ["ParleyImages", "ParleyHTTP", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(
-            name: "ParleyLocalTests", dependencies: ["ParleyLocal", "ParleyCore", "GGUFRuntime", "StructuredOutput"], exclude: ["Fixtures"]),
+            name: "ParleyLocalTests",
+            dependencies: ["ParleyLocal", "ParleyCore", "ParleyStore", "ParleyTestSupport", "GGUFRuntime", "StructuredOutput"],
+            exclude: ["Fixtures"]),
         // Streams from the fault server as fast as it can and reports the cost per chunk.
         .executableTarget(
             name: "http-stream-bench", dependencies: ["ParleyHTTP", "ParleyTestSupport"], path: "Benchmarks/http-stream-bench"),

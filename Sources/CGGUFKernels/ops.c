@@ -245,6 +245,83 @@ void cgguf_store_f16(const float *x, uint16_t *dst, int64_t n) {
     for (; i < n; i++) dst[i] = cgguf_float_to_half(x[i]);
 }
 
+// ------------------------------------------------------------ per-token rows
+
+/// Below this many tokens a batch's per-token steps run on the caller: the work (tens of
+/// microseconds) is less than waking the pool costs on a busy machine.
+enum { ROWS_ON_POOL = 64 };
+
+struct rows_job {
+    const float *x, *w, *up, *v;
+    float *y, *q, *k;
+    uint16_t *k_dst, *v_dst;
+    const float *freq_factors;
+    int64_t n, rows, n_heads, n_kv_heads, head_dim, n_dims, first_pos;
+    float eps, freq_base;
+};
+
+static void rms_norm_task(void *raw, int ith, int nth) {
+    const struct rows_job *job = raw;
+    int64_t t0, t1;
+    row_range(job->rows, ith, nth, &t0, &t1);
+    for (int64_t t = t0; t < t1; t++) cgguf_rms_norm(job->x + t * job->n, job->w, job->y + t * job->n, job->n, job->eps);
+}
+
+void cgguf_rms_norm_rows(cgguf_pool *pool, const float *x, const float *w, float *y, int64_t n, int64_t rows, float eps) {
+    struct rows_job job = {.x = x, .w = w, .y = y, .n = n, .rows = rows, .eps = eps};
+    if (rows < ROWS_ON_POOL) {
+        rms_norm_task(&job, 0, 1);
+    } else {
+        cgguf_pool_run(pool, rms_norm_task, &job);
+    }
+}
+
+static void swiglu_task(void *raw, int ith, int nth) {
+    const struct rows_job *job = raw;
+    int64_t t0, t1;
+    row_range(job->rows, ith, nth, &t0, &t1);
+    for (int64_t t = t0; t < t1; t++) cgguf_swiglu(job->x + t * job->n, job->up + t * job->n, job->y + t * job->n, job->n);
+}
+
+void cgguf_swiglu_rows(cgguf_pool *pool, const float *gate, const float *up, float *out, int64_t n, int64_t rows) {
+    struct rows_job job = {.x = gate, .up = up, .y = out, .n = n, .rows = rows};
+    if (rows < ROWS_ON_POOL) {
+        swiglu_task(&job, 0, 1);
+    } else {
+        cgguf_pool_run(pool, swiglu_task, &job);
+    }
+}
+
+static void rope_store_task(void *raw, int ith, int nth) {
+    const struct rows_job *job = raw;
+    const int64_t q_stride = job->n_heads * job->head_dim, kv_stride = job->n_kv_heads * job->head_dim;
+    int64_t t0, t1;
+    row_range(job->rows, ith, nth, &t0, &t1);
+    for (int64_t t = t0; t < t1; t++) {
+        const int64_t pos = job->first_pos + t;
+        cgguf_rope_norm(job->q + t * q_stride, job->n_heads, job->head_dim, job->n_dims, pos, job->freq_base, job->freq_factors);
+        cgguf_rope_norm(job->k + t * kv_stride, job->n_kv_heads, job->head_dim, job->n_dims, pos, job->freq_base,
+                        job->freq_factors);
+        cgguf_store_f16(job->k + t * kv_stride, job->k_dst + t * kv_stride, kv_stride);
+        cgguf_store_f16(job->v + t * kv_stride, job->v_dst + t * kv_stride, kv_stride);
+    }
+}
+
+void cgguf_rope_store_rows(cgguf_pool *pool, float *q, float *k, const float *v, int64_t n_heads, int64_t n_kv_heads,
+                           int64_t head_dim, int64_t n_dims, int64_t first_pos, int64_t rows, float freq_base,
+                           const float *freq_factors, uint16_t *k_dst, uint16_t *v_dst) {
+    struct rows_job job = {
+        .q = q, .k = k, .v = v, .n_heads = n_heads, .n_kv_heads = n_kv_heads, .head_dim = head_dim, .n_dims = n_dims,
+        .first_pos = first_pos, .rows = rows, .freq_base = freq_base, .freq_factors = freq_factors,
+        .k_dst = k_dst, .v_dst = v_dst,
+    };
+    if (rows < ROWS_ON_POOL) {
+        rope_store_task(&job, 0, 1);
+    } else {
+        cgguf_pool_run(pool, rope_store_task, &job);
+    }
+}
+
 // ------------------------------------------------------------------ attention
 
 // F16 . F16 dot in the lane order of llama.cpp's 512-bit ggml_vec_dot_f16:

@@ -14,14 +14,18 @@ public enum MessageStatus: String, Codable, Sendable, CaseIterable {
 public struct TokenUsage: Codable, Sendable, Equatable {
     public var promptTokens: Int
     public var completionTokens: Int
+    /// Prompt tokens the backend did not evaluate again because it held them from an earlier
+    /// request (the local runtime's prefix reuse); nil when the backend does not say.
+    public var cachedPromptTokens: Int?
     public var totalTokens: Int { promptTokens + completionTokens }
 
-    public init(promptTokens: Int, completionTokens: Int) {
+    public init(promptTokens: Int, completionTokens: Int, cachedPromptTokens: Int? = nil) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.cachedPromptTokens = cachedPromptTokens
     }
 
-    enum CodingKeys: String, CodingKey { case promptTokens, completionTokens }
+    enum CodingKeys: String, CodingKey { case promptTokens, completionTokens, cachedPromptTokens }
 }
 
 /// One message of a conversation, as stored on disk.

@@ -17,19 +17,38 @@ package enum Platform {
     /// Writes all of `data` to `fd`, going on after short writes and EINTR. Returns 0, or the errno
     /// of the write that failed.
     package static func writeAll(_ data: Data, to fd: Int32) -> Int32 {
-        data.withUnsafeBytes { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return 0 }
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, base + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
+        data.withUnsafeBytes { writeAll($0, to: fd) }
+    }
+
+    package static func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32) -> Int32 {
+        guard let base = buffer.baseAddress else { return 0 }
+        var offset = 0
+        while offset < buffer.count {
+            let n = write(fd, base + offset, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
             }
-            return 0
+            offset += n
         }
+        return 0
+    }
+
+    /// Fills all of `buffer` from `fd`, going on after short reads and EINTR. Returns 0, the errno
+    /// of the read that failed, or -1 when the file ends first.
+    static func readAll(_ buffer: UnsafeMutableRawBufferPointer, from fd: Int32) -> Int32 {
+        guard let base = buffer.baseAddress else { return 0 }
+        var offset = 0
+        while offset < buffer.count {
+            let n = read(fd, base + offset, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            if n == 0 { return -1 }
+            offset += n
+        }
+        return 0
     }
 
     /// True when a process with this id exists (also when it belongs to another user).

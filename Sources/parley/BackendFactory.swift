@@ -4,6 +4,7 @@ import ParleyCore
 import ParleyHTTP
 import ParleyLocal
 import ParleyModels
+import ParleyStore
 
 /// Builds the backend a command asked for, from the config and the command-line overrides.
 ///
@@ -106,7 +107,7 @@ struct BackendFactory {
         let path = try modelPath(config.gguf, model: config.gguf == nil ? config.model : nil)
         let backend = try LocalBackend(
             path: path, name: config.name, modelName: config.gguf == nil ? config.model : nil, contextLength: config.contextSize,
-            threads: config.threads)
+            threads: config.threads, stateCache: SessionCache(storage: context.storageDirectory))
         if let notice = backend.templateNotice { Console.status(notice) }
         return backend
     }

@@ -67,6 +67,9 @@ final class ChatEffectRunner: @unchecked Sendable {
         // Saves of decision edits and feedback still queued reach the disk before the program leaves.
         decisionSaves.sync {}
         replySaves.sync {}
+        // And the local model's state of this conversation, for the next process that opens it.
+        let backend = lock.withLock { self.backend }
+        await backend.finishBackgroundWork()
     }
 
     /// After the conversations changed, lists them once things have been still for a while, off the

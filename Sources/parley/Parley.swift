@@ -10,7 +10,7 @@ struct Parley: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ChatCommand.self, AskCommand.self, DecideCommand.self, WriteCommand.self, HistoryCommand.self, FeedbackCommand.self,
-            ImageCommand.self, PersonasCommand.self, ModelsCommand.self, GGUFCommand.self, BenchCommand.self,
+            ImageCommand.self, PersonasCommand.self, ModelsCommand.self, GGUFCommand.self, BenchCommand.self, CacheCommand.self,
         ],
         defaultSubcommand: ChatCommand.self)
 

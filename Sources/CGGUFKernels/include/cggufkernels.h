@@ -115,6 +115,20 @@ void cgguf_add(float *x, const float *y, int64_t n);
 /// Stores a float vector into the F16 KV cache.
 void cgguf_store_f16(const float *x, uint16_t *dst, int64_t n);
 
+/// The per-token steps of a batch spread over the pool, `rows` tokens each. Every token is
+/// computed by the single-row function above, so the results are the same bits whatever the
+/// number of threads; batches under 64 tokens run on the caller (waking the pool would cost more).
+/// RMSNorm of rows of `n` floats, `n` apart.
+void cgguf_rms_norm_rows(cgguf_pool *pool, const float *x, const float *w, float *y, int64_t n, int64_t rows, float eps);
+/// out = silu(gate) * up for rows of `n` floats, `n` apart.
+void cgguf_swiglu_rows(cgguf_pool *pool, const float *gate, const float *up, float *out, int64_t n, int64_t rows);
+/// For token t < rows at position first_pos + t: RoPE on its `n_heads` query heads (q + t *
+/// n_heads * head_dim) and `n_kv_heads` key heads (k + t * kv_stride), then its keys and values
+/// (v + t * kv_stride) stored as F16 at k_dst / v_dst + t * kv_stride.
+void cgguf_rope_store_rows(cgguf_pool *pool, float *q, float *k, const float *v, int64_t n_heads, int64_t n_kv_heads,
+                           int64_t head_dim, int64_t n_dims, int64_t first_pos, int64_t rows, float freq_base,
+                           const float *freq_factors, uint16_t *k_dst, uint16_t *v_dst);
+
 /// Causal grouped-query attention for `n_tokens` queries at positions
 /// first_pos ... first_pos + n_tokens - 1 over an F16 cache holding positions 0...
 /// q: n_tokens x n_heads x head_dim; k/v cache rows: kv_stride halves per position.

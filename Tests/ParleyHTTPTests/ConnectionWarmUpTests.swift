@@ -17,6 +17,10 @@ struct ConnectionWarmUpTests {
     /// Probes that give up quickly, so a test of a silent server takes two seconds (each window is
     /// still ample for a request to reach a server on this machine).
     static let quickProbes = ProbeSchedule(firstWindow: 0.2, longestWindow: 0.2, busyShare: 0.5)
+    /// Long, though a silent server makes these tests wait it out: in the whole suite, tests that
+    /// block the cooperative threads have held up the probes' tasks for over a minute while the
+    /// idle timer ran on (seen at a load of 10), and the assertions count probes.
+    static let silentIdleTimeout: Double = 30
 
     func warmedBackend(
         _ server: FaultServer, baseURL: URL? = nil, idleTimeout: Double = 10, streaming: Bool = true,
@@ -24,7 +28,7 @@ struct ConnectionWarmUpTests {
     ) -> OpenAIBackend {
         var endpoint = OpenAIEndpoint(
             name: "test", baseURL: baseURL ?? server.baseURL, model: "test-model", apiKey: .environment("TEST_API_KEY"),
-            idleTimeout: idleTimeout, deadline: 30, maxRetries: 3, retryBaseDelay: 0.01)
+            idleTimeout: idleTimeout, deadline: 300, maxRetries: 3, retryBaseDelay: 0.01)
         endpoint.streaming = streaming
         if let probes { endpoint.probeSchedule = probes }
         return OpenAIBackend(endpoint: endpoint, keyResolver: APIKeyResolver(environment: ["TEST_API_KEY": testKey]))
@@ -99,7 +103,7 @@ struct ConnectionWarmUpTests {
         let server = try FaultServer()
         server.route("GET", "/v1/models", .silent)
         server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["never asked"]))
-        let outcome = await collect(warmedBackend(server, idleTimeout: 2, probes: Self.quickProbes))
+        let outcome = await collect(warmedBackend(server, idleTimeout: Self.silentIdleTimeout, probes: Self.quickProbes))
         guard case .idleTimeout(let url, _) = outcome.httpError else {
             Issue.record("expected an idle timeout, got \(String(describing: outcome.error))")
             return
@@ -117,7 +121,7 @@ struct ConnectionWarmUpTests {
     @Test func listingModelsFromASilentServerProbesInsteadOfWaiting() async throws {
         let server = try FaultServer()
         server.route("GET", "/v1/models", .silent)
-        let backend = warmedBackend(server, idleTimeout: 2, probes: Self.quickProbes)
+        let backend = warmedBackend(server, idleTimeout: Self.silentIdleTimeout, probes: Self.quickProbes)
         do {
             let names = try await backend.listModels()
             Issue.record("a silent server listed \(names)")
@@ -139,7 +143,7 @@ struct ConnectionWarmUpTests {
         server.keepsConnectionsOpen = true
         server.route("GET", "/v1/models", .silent, .silent, .models(["test-model"]))
         server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["late but here"]))
-        let outcome = await collect(warmedBackend(server, idleTimeout: 10, probes: Self.quickProbes))
+        let outcome = await collect(warmedBackend(server, idleTimeout: 120, probes: Self.quickProbes))
         #expect(outcome.error == nil, "\(String(describing: outcome.error))")
         #expect(outcome.text == "late but here")
         let requests = server.requests

@@ -350,34 +350,22 @@ public struct OpenAIBackend: ChatBackend {
     private func modelsExchange(key: String?, window: Double) async throws -> ModelsAnswer? {
         let url = OpenAIEndpoint.display(endpoint.modelsURL)
         let context = errorContext(url: url, model: endpoint.model ?? "", key: key)
-        var status = 0
-        var headers: [String: String] = [:]
-        var body = BodyCollector(limit: Self.maxModelsBodyBytes)
+        var answer = WholeAnswerReader(limit: Self.maxModelsBodyBytes, url: url, what: "a model list")
         do {
-            reading: for try await event in HTTPStreamTransport.stream(
+            for try await event in HTTPStreamTransport.stream(
                 OpenAIRequestBuilder.modelsRequest(endpoint: endpoint, key: key), idleTimeout: endpoint.idleTimeout,
                 answerWindow: window) {
-                switch event {
-                case .response(let code, let received):
-                    status = code
-                    headers = received
-                    if code >= 400 { body = BodyCollector(limit: ServerErrorBody.maxBodyBytes) }
-                case .bytes(let data):
-                    if !body.append(data) {
-                        if status >= 400 { break reading }
-                        throw HTTPBackendError.bodyTooLarge(url: url, what: "a model list", limit: body.limit)
-                    }
-                }
+                if try !answer.take(event) { break }
             }
         } catch is TransportNoAnswer {
             return nil
-        } catch is TransportIdleTimeout where status == 0 {
+        } catch is TransportIdleTimeout where answer.status == 0 {
             // A window as long as the idle timeout: whichever watch fired first, nothing answered.
             return nil
         } catch {
             throw try transportFailure(error, url: url, context: context, replyStarted: false)
         }
-        return ModelsAnswer(status: status, headers: headers, body: body.data)
+        return ModelsAnswer(status: answer.status, headers: answer.headers, body: answer.data)
     }
 
     /// What a failure of the transport means for the user. A cancelled request rethrows the

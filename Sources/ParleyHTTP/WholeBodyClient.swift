@@ -109,54 +109,26 @@ public struct WholeBodyClient: Sendable {
         let context = ErrorClassifier.Context(
             url: shown, model: "", keySource: key == nil ? settings.apiKey.missingKeyAdvice : settings.apiKey.sentKeyDescription,
             keyWasSent: key != nil, secret: key)
-        var status = 0
-        var headers: [String: String] = [:]
-        var body = BodyCollector(limit: limit)
+        var answer = WholeAnswerReader(limit: limit, url: shown, what: what)
         do {
-            reading: for try await event in HTTPStreamTransport.stream(request, idleTimeout: settings.idleTimeout) {
-                switch event {
-                case .response(let code, let received):
-                    status = code
-                    headers = received
-                    if code >= 400 { body = BodyCollector(limit: ServerErrorBody.maxBodyBytes) }
-                case .bytes(let data):
-                    if !body.append(data) {
-                        if status >= 400 { break reading }
-                        throw HTTPBackendError.bodyTooLarge(url: shown, what: what, limit: limit)
-                    }
-                }
+            for try await event in HTTPStreamTransport.stream(request, idleTimeout: settings.idleTimeout) {
+                if try !answer.take(event) { break }
             }
         } catch let error as HTTPBackendError {
             throw error
         } catch {
-            let failure = try transportFailure(error, shown: shown, context: context, host: request.url?.host ?? "")
+            let failure = try HTTPBackendError.transportFailure(
+                error, url: shown, host: request.url?.host ?? "", context: context, replyStarted: false, idleTimeout: settings.idleTimeout)
             throw AttemptFailure(error: failure, status: nil, retryAfter: nil)
         }
+        let (status, headers, body) = (answer.status, answer.headers, answer.data)
         // A cancelled request's stream just ends: what was read is not an answer.
         try Task.checkCancellation()
         if status >= 400 {
-            let error = ErrorClassifier.classify(status: status, headers: headers, body: body.data, context: context)
+            let error = ErrorClassifier.classify(status: status, headers: headers, body: body, context: context)
             throw AttemptFailure(error: error, status: status, retryAfter: RetryAfter.delay(from: headers, now: Date()))
         }
-        return body.data
-    }
-
-    private func transportFailure(
-        _ error: Error, shown: String, context: ErrorClassifier.Context, host: String
-    ) throws -> HTTPBackendError {
-        switch error {
-        case is TransportIdleTimeout: return .idleTimeout(url: shown, seconds: settings.idleTimeout)
-        case let refused as TransportRedirectRefused: return .redirectRefused(url: shown, location: refused.location)
-        case is TransportRedirectLoop: return .tooManyRedirects(url: shown, count: RedirectPolicy.maxRedirects)
-        case is TransportResendRefused: return .connectionDropped(url: shown, partialReplyKept: false)
-        case is TransportFlowOverrun: return .overrun(url: shown, limit: TransportFlow.limit, partialReplyKept: false)
-        default:
-            try Task.checkCancellation()
-            let nsError = error as NSError
-            return ErrorClassifier.classify(
-                urlErrorCode: nsError.code, detail: nsError.localizedDescription, host: host, context: context,
-                replyStarted: false, idleTimeout: settings.idleTimeout)
-        }
+        return body
     }
 
     private func resolveKey() throws -> String? {

@@ -74,10 +74,12 @@ let package = Package(
 
         // Test doubles and tools shared by the tests: never linked into the product.
         .target(name: "ParleyTestSupport", dependencies: ["ParleyCore"], path: "Tests/ParleyTestSupport"),
+        // The `.heavy` test trait: tests that block a thread or busy the cores run off the shared executor, a few at a time.
+        .target(name: "ParleyTestThreads", path: "Tests/ParleyTestThreads"),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"]),
         .testTarget(
             name: "ParleyStoreTests",
-            dependencies: ["ParleyStore", "ParleyTestSupport", "parley-store-crash-helper"]),
+            dependencies: ["ParleyTestThreads", "ParleyStore", "ParleyTestSupport", "parley-store-crash-helper"]),
         // A process the store tests start and SIGKILL mid-write; and the store benchmark.
         .executableTarget(
             name: "parley-store-crash-helper", dependencies: ["ParleyStore", "ParleyTestSupport"],
@@ -85,22 +87,22 @@ let package = Package(
         .executableTarget(name: "parley-store-bench", dependencies: ["ParleyStore"], path: "Benchmarks/StoreBench"),
         .testTarget(name: "ParleyFeedbackTests", dependencies: ["ParleyFeedback", "ParleyCore"]),
         .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyTestThreads", "ParleyConfig", "ParleyTestSupport"]),
         .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas", "ParleyTestSupport"]),
         .testTarget(
             name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport", "StructuredOutput"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyModelsTests", dependencies: ["ParleyModels", "ParleyTestSupport", "CSHA256", "GGUFRuntime"]),
-        .testTarget(name: "ParleyImagesTests", dependencies: ["ParleyImages", "ParleyHTTP", "ParleyStore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyModelsTests", dependencies: ["ParleyTestThreads", "ParleyModels", "ParleyTestSupport", "CSHA256", "GGUFRuntime"]),
+        .testTarget(name: "ParleyImagesTests", dependencies: ["ParleyTestThreads", "ParleyImages", "ParleyHTTP", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(
             name: "ParleyLocalTests",
-            dependencies: ["ParleyLocal", "ParleyCore", "ParleyStore", "ParleyTestSupport", "GGUFRuntime", "StructuredOutput"],
+            dependencies: ["ParleyTestThreads", "ParleyLocal", "ParleyCore", "ParleyStore", "ParleyTestSupport", "GGUFRuntime", "StructuredOutput"],
             exclude: ["Fixtures"]),
         // Streams from the fault server as fast as it can and reports the cost per chunk.
         .executableTarget(
             name: "http-stream-bench", dependencies: ["ParleyHTTP", "ParleyTestSupport"], path: "Benchmarks/http-stream-bench"),
-        .testTarget(name: "GGUFRuntimeTests", dependencies: ["GGUFRuntime"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "StructuredOutputTests", dependencies: ["StructuredOutput"]),
+        .testTarget(name: "GGUFRuntimeTests", dependencies: ["ParleyTestThreads", "GGUFRuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StructuredOutputTests", dependencies: ["ParleyTestThreads", "StructuredOutput"]),
         // Usefulness of write (and later decide) on the default model, through the release binary.
         .executableTarget(name: "parley-usefulness", dependencies: ["ParleyWrite"], path: "Benchmarks/usefulness/Runner"),
         // The decision analysis benchmark (matrix sizes against time per recomputation).
@@ -111,11 +113,11 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI", "ParleyCore", "ParleyDecide", "ParleyWrite"], exclude: ["Snapshots"]),
         .testTarget(
-            name: "ParleyTUIEndToEndTests", dependencies: ["parley", "ParleyCore", "ParleyTestSupport"]),
+            name: "ParleyTUIEndToEndTests", dependencies: ["ParleyTestThreads", "parley", "ParleyCore", "ParleyTestSupport"]),
         // The chat screen benchmark: key press to cell buffer, start-up, streaming CPU.
         .executableTarget(
             name: "parley-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyStore", "ParleyWrite", "ParleyTestSupport"],
             path: "Benchmarks/TUIBench"),
-        .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyImages", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyCLITests", dependencies: ["ParleyTestThreads", "parley", "ParleyCore", "ParleyStore", "ParleyImages", "ParleyTestSupport"]),
     ]
 )

@@ -1,10 +1,11 @@
 import Foundation
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// What a user asks of a model file that the file cannot give: each a one-line error that names
 /// the real problem, never "corrupt" for a good file, never a hang.
-@Suite struct GGUFLimitsTests {
+@Suite(.heavy) struct GGUFLimitsTests {
     @Test func aFIFOIsRefusedWithoutBlocking() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-fifo-\(UUID().uuidString).gguf").path
         #expect(mkfifo(path, 0o600) == 0)

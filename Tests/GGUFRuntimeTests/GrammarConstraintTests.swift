@@ -1,10 +1,11 @@
 import Foundation
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// Grammar-constrained tokens on the default model: the allowed set against a brute-force check
 /// of every token, and generation (greedy and sampled) that always keeps to the grammar.
-@Suite(.serialized) struct GrammarConstraintTests {
+@Suite(.heavy, .serialized) struct GrammarConstraintTests {
     static var decisionMatrix: String {
         get throws {
             try String(contentsOf: TestModel.packageRoot.appendingPathComponent("Benchmarks/decision-matrix.gbnf"), encoding: .utf8)

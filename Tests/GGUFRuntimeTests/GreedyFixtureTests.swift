@@ -1,10 +1,11 @@
 import Foundation
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// Greedy generation must produce exactly llama.cpp's tokens (recorded by
 /// scripts/record-llama-fixtures.py from llama-server) with the default model.
-@Suite(.serialized) struct GreedyFixtureTests {
+@Suite(.heavy, .serialized) struct GreedyFixtureTests {
     struct Fixture: Decodable {
         struct Case: Decodable {
             let kind: String

@@ -1,10 +1,11 @@
 import CGGUFKernels
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// Dequantisation of hand-made blocks with exact expected values, conversions, and
 /// agreement of the AVX2 and scalar kernels.
-@Suite(.serialized) struct KernelTests {
+@Suite(.heavy, .serialized) struct KernelTests {
     static func dequantize(_ type: GGUFTensorType, _ bytes: [UInt8], count: Int) -> [Float] {
         var out = [Float](repeating: .nan, count: count)
         let status = bytes.withUnsafeBytes { src in

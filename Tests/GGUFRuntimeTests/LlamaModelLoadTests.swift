@@ -1,8 +1,9 @@
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// Loading a tiny synthetic llama model: what is missing or unsupported is named.
-@Suite struct LlamaModelLoadTests {
+@Suite(.heavy) struct LlamaModelLoadTests {
     /// A one-layer llama with F32 weights: 64-wide embedding, 2 heads of 32, 1 KV head.
     static func tinyModel(architecture: String = "llama", ffnType: UInt32 = 0) -> GGUFTestWriter {
         var w = GGUFTestWriter()

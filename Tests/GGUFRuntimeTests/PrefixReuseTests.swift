@@ -1,8 +1,9 @@
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// A prompt evaluated after a reused prefix gives the logits of a fresh evaluation, bit for bit.
-@Suite(.serialized) struct PrefixReuseTests {
+@Suite(.heavy, .serialized) struct PrefixReuseTests {
     let chunking = PromptChunking(chunkSize: 8, tiledThreshold: 3)
 
     // MARK: - The pure rules

@@ -1,9 +1,10 @@
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// Saved session states: read back they give a fresh evaluation's logits; anything damaged,
 /// foreign or hostile is refused and leaves the session empty.
-@Suite struct SessionStateFileTests {
+@Suite(.heavy) struct SessionStateFileTests {
     struct OutOfBytes: Error {}
 
     static func bytes(of session: LlamaSession) throws -> [UInt8] {

@@ -1,9 +1,10 @@
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// Byte-level BPE on a small hand-built vocabulary: merge order, special tokens, segments, the
 /// Llama 3 whole-word shortcut, metadata errors.
-@Suite struct TokenizerBPETests {
+@Suite(.heavy) struct TokenizerBPETests {
     /// Ids: 0 `<|endoftext|>`, 1 `<|im_start|>`, 2 `<|im_end|>` (control), 3 `<tool>` (user-defined),
     /// 4...259 the 256 byte characters in byte order, then `extra` pieces in order from 260.
     static func makeTokenizer(

@@ -1,10 +1,11 @@
 import Foundation
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// The default model's tokenizer against llama.cpp's recorded answers for the corpus
 /// (Fixtures/tokenizer, recorded with scripts/record-tokenizer-fixtures.py).
-@Suite struct TokenizerCorpusTests {
+@Suite(.heavy) struct TokenizerCorpusTests {
     struct Expected: Decodable {
         struct Result: Decodable {
             let text: String

@@ -1,9 +1,10 @@
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// The default model (SmolLM2-135M-Instruct): its special tokens, its chat template end to end
 /// against llama.cpp, and that what a user types can never become a control token.
-@Suite struct TokenizerDefaultModelTests {
+@Suite(.heavy) struct TokenizerDefaultModelTests {
     /// The conversations whose prompts, rendered by SmolLM2's own Jinja template, are in the
     /// corpus with llama.cpp's special-parsing tokenization.
     static let conversations: [([(role: String, content: String)], Bool)] = [

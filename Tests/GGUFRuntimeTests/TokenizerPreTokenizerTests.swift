@@ -1,9 +1,10 @@
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// The hand-written pre-tokenizer rules, word by word. (The corpus tests check them through the
 /// real vocabulary; these pin down the rules that differ between pre-tokenizers.)
-@Suite struct TokenizerPreTokenizerTests {
+@Suite(.heavy) struct TokenizerPreTokenizerTests {
     func words(_ text: String, _ pre: PreTokenizer) -> [String] {
         let scalars = Array(text.unicodeScalars)
         return pre.split(scalars.map(\.value)).map { range in

@@ -1,9 +1,10 @@
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// Byte-level BPE loses nothing: any text, however odd, decodes back to itself, and the stream
 /// decoder agrees with the one-shot decoder.
-@Suite struct TokenizerRoundTripTests {
+@Suite(.heavy) struct TokenizerRoundTripTests {
     /// Deterministic random text mixing ASCII, white space, Latin, combining marks, CJK, emoji
     /// (with ZWJ and skin tones), supplementary planes and special-token look-alikes.
     static func randomText(seed: UInt64, length: Int) -> String {

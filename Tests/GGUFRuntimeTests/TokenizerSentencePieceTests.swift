@@ -1,10 +1,11 @@
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// SentencePiece-style (`llama`) tokenization on a small hand-built vocabulary. The expected ids
 /// were produced by llama.cpp's llama-tokenize on a vocabulary-only GGUF holding exactly this
 /// vocabulary (same tokens, scores and types), built with gguf-py.
-@Suite struct TokenizerSentencePieceTests {
+@Suite(.heavy) struct TokenizerSentencePieceTests {
     /// 0 `<unk>`, 1 `<s>`, 2 `</s>`, 3...258 byte tokens `<0x00>`...`<0xFF>`, then these pieces
     /// from 259, then user-defined `<|user|>` (282) and control `<|ctl|>` (283).
     static let pieces: [(String, Float)] = [

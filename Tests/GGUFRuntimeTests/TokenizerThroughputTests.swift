@@ -1,11 +1,12 @@
 import Foundation
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// Encodes and decodes a large mixed text with the default model's tokenizer, checks the round
 /// trip, and prints the speed. `scripts/bench-tokenizer.sh` runs it in a release build with a
 /// bigger text (`PARLEY_TOKENIZER_BENCH_BYTES`); no timing is asserted.
-@Suite struct TokenizerThroughputTests {
+@Suite(.heavy) struct TokenizerThroughputTests {
     /// A deterministic mix of the corpus strings, about `bytes` long.
     static func largeText(bytes: Int) throws -> String {
         let corpus = try JSONDecoder().decode(

@@ -1,7 +1,8 @@
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
-@Suite struct UTF8StreamDecoderTests {
+@Suite(.heavy) struct UTF8StreamDecoderTests {
     @Test func holdsBackACharacterSplitAcrossChunks() {
         var decoder = UTF8StreamDecoder()
         #expect(decoder.append([0x61, 0xC3]) == "a")

@@ -2,10 +2,11 @@ import Foundation
 import ParleyCore
 import ParleyStore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// `parley ask` end to end: the real binary against the fault-injection server.
-@Suite("parley ask")
+@Suite("parley ask", .heavy)
 struct AskCommandTests {
     func stored(_ runner: ParleyRunner) throws -> [Conversation] {
         try runner.conversationFiles().map { try ParleyJSON.decoder().decode(Conversation.self, from: Data(contentsOf: $0)) }

@@ -2,11 +2,12 @@ import Foundation
 import ParleyCore
 import ParleyStore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// SIGKILL `parley ask` itself while it streams from the test server: after a restart the question
 /// and the reply shown so far are on disk, the reply marked interrupted.
-@Suite("parley ask killed mid-stream")
+@Suite("parley ask killed mid-stream", .heavy)
 struct AskCrashTests {
     /// The stream: 600 numbered pieces, one every 5 ms (3 s in all, longer on a loaded machine).
     static let pieces = (0..<600).map { "w\($0) " }

@@ -1,11 +1,12 @@
 import Foundation
 import ParleyCore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// `parley ask --continue` in a new process continues from the state the last one saved;
 /// `parley cache list|clear` show and remove the states.
-@Suite("cache command")
+@Suite("cache command", .heavy)
 struct CacheCommandTests {
     static let model = GGUFCommandTests.model
 

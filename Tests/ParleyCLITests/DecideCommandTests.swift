@@ -2,10 +2,11 @@ import Foundation
 import ParleyCore
 import ParleyStore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// `parley decide` end to end: the real binary, against the fault server's scripted replies.
-@Suite("parley decide")
+@Suite("parley decide", .heavy)
 struct DecideCommandTests {
     static func decisionFiles(_ runner: ParleyRunner) -> [URL] {
         let directory = runner.storage.appendingPathComponent("decisions")

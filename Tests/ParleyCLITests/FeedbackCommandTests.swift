@@ -1,10 +1,11 @@
 import Foundation
 import ParleyCore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// `parley feedback ...` end to end, over a conversation made with `parley ask` against the test server.
-@Suite("parley feedback")
+@Suite("parley feedback", .heavy)
 struct FeedbackCommandTests {
     /// One stored conversation: "Say hello in French" answered "Bonjour".
     func seeded() throws -> (ParleyRunner, String) {

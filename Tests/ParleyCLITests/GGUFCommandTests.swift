@@ -1,8 +1,9 @@
 import Foundation
+import ParleyTestThreads
 import Testing
 
 /// `parley gguf ...` end to end on the default model (fetched by scripts/setup.sh).
-@Suite("parley gguf")
+@Suite("parley gguf", .heavy)
 struct GGUFCommandTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let model = root.appendingPathComponent("Storage/models/SmolLM2-135M-Instruct.Q4_1.gguf").path

@@ -1,10 +1,11 @@
 import Foundation
 import ParleyCore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// `parley history ...` end to end, over conversations made with `parley ask` against the test server.
-@Suite("parley history")
+@Suite("parley history", .heavy)
 struct HistoryCommandTests {
     /// Three stored conversations, oldest first.
     func seeded() throws -> (ParleyRunner, [String]) {

@@ -1,10 +1,11 @@
 import Foundation
 import ParleyImages
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// `parley image` against a scripted SD WebUI that answers with a real PNG.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.heavy, .timeLimit(.minutes(10)))
 struct ImageCommandTests {
     static let png = PNGEncoder.encode(RGBImage(width: 2, height: 2, pixels: [UInt8](repeating: 200, count: 12)))!
 

@@ -1,10 +1,11 @@
 import Foundation
 import ParleyImages
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// `parley image` showing the picture it saved, on a terminal or where `--images` says.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.heavy, .timeLimit(.minutes(10)))
 struct ImageDisplayCommandTests {
     /// 2×2: red, green over blue, white: one row of two half-block cells.
     static let png = PNGEncoder.encode(RGBImage(width: 2, height: 2, pixels: [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]))!

@@ -1,9 +1,10 @@
 import Foundation
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// `parley models ...` end to end, against the Hub-compatible test server.
-@Suite("parley models", .serialized, .timeLimit(.minutes(3)))
+@Suite("parley models", .heavy, .serialized, .timeLimit(.minutes(10)))
 struct ModelsCommandTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

@@ -7,6 +7,7 @@ import Foundation
 import ParleyCore
 import ParleyStore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// `-o FILE` writes where the user asked and nowhere else: a regular file is replaced atomically
@@ -14,7 +15,7 @@ import Testing
 /// followed to its target and never replaced; no predictable temp name can be hijacked. And a
 /// read-only storage directory can still be read. These run the real binary, as root here: root
 /// ignores permission bits, but not file types, `O_EXCL` or `O_NOFOLLOW`.
-@Suite("parley -o and storage it cannot change")
+@Suite("parley -o and storage it cannot change", .heavy)
 struct OutputSafetyTests {
     /// A runner with one stored conversation (written through the store, no server needed).
     static func runnerWithConversation() throws -> (ParleyRunner, String) {

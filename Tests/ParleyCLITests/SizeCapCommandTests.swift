@@ -1,9 +1,10 @@
 import Foundation
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// The size caps from the command line and the config file, end to end.
-@Suite("Size caps end to end")
+@Suite("Size caps end to end", .heavy)
 struct SizeCapCommandTests {
     @Test func standardInputOverTheInputCapIsRefusedAtOnce() throws {
         let server = try FaultServer()

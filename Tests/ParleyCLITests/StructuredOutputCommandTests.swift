@@ -2,11 +2,12 @@ import Foundation
 import ParleyCore
 import ParleyStore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// `--schema` and `--grammar` end to end: the real binary, on the default model and against the
 /// fault-injection server.
-@Suite("structured output commands")
+@Suite("structured output commands", .heavy)
 struct StructuredOutputCommandTests {
     static let model = GGUFCommandTests.model
     static let yesNoSchema = #"{"type": "object", "properties": {"answer": {"enum": ["yes", "no"]}, "why": {"type": "string", "maxLength": 40}}, "required": ["answer", "why"], "additionalProperties": false}"#

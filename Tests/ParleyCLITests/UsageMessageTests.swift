@@ -1,9 +1,10 @@
 import Foundation
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// Options and files that cannot work get one correct line each, naming what is wrong.
-@Suite("Usage messages")
+@Suite("Usage messages", .heavy)
 struct UsageMessageTests {
     static let model = GGUFCommandTests.model
 

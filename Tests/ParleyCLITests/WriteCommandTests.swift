@@ -2,10 +2,11 @@ import Foundation
 import ParleyCore
 import ParleyStore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// `parley write` end to end: the real binary, the bundled templates, the fault-injection server.
-@Suite("parley write")
+@Suite("parley write", .heavy)
 struct WriteCommandTests {
     func drafts(_ runner: ParleyRunner) throws -> [[String: Any]] {
         let directory = runner.storage.appendingPathComponent("drafts")

@@ -1,8 +1,9 @@
 import Foundation
+import ParleyTestThreads
 import Testing
 @testable import ParleyConfig
 
-@Suite("Config file")
+@Suite("Config file", .heavy)
 struct ConfigParserTests {
     let parser = ConfigParser(file: "config.toml")
 
@@ -99,7 +100,7 @@ struct ConfigParserTests {
     }
 }
 
-@Suite("Config loading")
+@Suite("Config loading", .heavy)
 struct ConfigLoaderTests {
     func tempDir() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("parley-config-\(UUID().uuidString)")

@@ -1,8 +1,9 @@
 import Foundation
 import ParleyImages
+import ParleyTestThreads
 import Testing
 
-@Suite struct PictureDisplayTests {
+@Suite(.heavy) struct PictureDisplayTests {
     @Test(arguments: [
         (["TERM": "xterm-kitty"], PictureDisplay.kitty),
         (["TERM": "xterm-256color", "KITTY_WINDOW_ID": "3"], .kitty),

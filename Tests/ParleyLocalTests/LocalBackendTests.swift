@@ -1,6 +1,7 @@
 import Foundation
 import GGUFRuntime
 import ParleyCore
+import ParleyTestThreads
 import Testing
 @testable import ParleyLocal
 
@@ -53,7 +54,7 @@ func collect(_ backend: LocalBackend, _ request: ChatRequest) async throws -> (t
     return (text, events)
 }
 
-@Suite("Local backend", .serialized)
+@Suite("Local backend", .heavy, .serialized)
 struct LocalBackendTests {
     @Test func fixturesAreThere() {
         #expect(ChatFixture.all.count >= 3)
@@ -138,7 +139,7 @@ struct LocalBackendTests {
     }
 }
 
-@Suite("Stop strings")
+@Suite("Stop strings", .heavy)
 struct StopStringScannerTests {
     @Test func heldBackUntilClear() {
         var scanner = StopStringScanner(stops: ["END"])

@@ -1,13 +1,14 @@
 import Foundation
 import GGUFRuntime
 import ParleyCore
+import ParleyTestThreads
 import Testing
 @testable import ParleyLocal
 
 /// One backend kept across the turns of a chat (as the chat screen keeps it) reuses what it holds
 /// and readies the next prompt's start after each reply, and still answers exactly as a backend
 /// that evaluates every prompt from scratch.
-@Suite("Local backend prefix reuse", .serialized)
+@Suite("Local backend prefix reuse", .heavy, .serialized)
 struct PrefixReuseBackendTests {
     static let fresh: LocalBackend? = try? LocalBackend(path: DefaultModel.path, contextLength: 2048, threads: 2, reusePrefix: false)
 

@@ -3,12 +3,13 @@ import GGUFRuntime
 import ParleyCore
 import ParleyStore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 @testable import ParleyLocal
 
 /// A stored conversation's state saved by one backend is read by another (as by a later process)
 /// and gives the same answer as evaluating from scratch; a damaged or foreign state is dropped.
-@Suite("Local backend saved states", .serialized)
+@Suite("Local backend saved states", .heavy, .serialized)
 struct SavedStateBackendTests {
     static func backend(_ root: StoreTemporaryDirectory, contextLength: Int = 2048) throws -> LocalBackend {
         try LocalBackend(

@@ -2,6 +2,7 @@ import Foundation
 import GGUFRuntime
 import ParleyCore
 import StructuredOutput
+import ParleyTestThreads
 import Testing
 
 @testable import ParleyLocal
@@ -9,7 +10,7 @@ import Testing
 /// Whatever the schema, a reply from the default model under it is JSON that validates: 50
 /// generated schemas (nested objects, enums, bounded arrays, integer ranges, bounded strings),
 /// sampled at the chat's usual temperature with a fixed seed each.
-@Suite("Schema property", .serialized)
+@Suite("Schema property", .heavy, .serialized)
 struct SchemaPropertyTests {
     static let schemaCount = 50
 

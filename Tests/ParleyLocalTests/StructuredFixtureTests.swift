@@ -2,6 +2,7 @@ import Foundation
 import GGUFRuntime
 import ParleyCore
 import StructuredOutput
+import ParleyTestThreads
 import Testing
 
 @testable import ParleyLocal
@@ -45,7 +46,7 @@ struct StructuredFixture: Sendable, CustomTestStringConvertible {
 
 /// Greedy output under a schema or grammar is llama-server's, token for token: the schema is
 /// converted to the same grammar language, and the same tokens are allowed at every step.
-@Suite("Structured output fixtures", .serialized)
+@Suite("Structured output fixtures", .heavy, .serialized)
 struct StructuredFixtureTests {
     static let model: LlamaModel? = try? LlamaModel(path: DefaultModel.path, contextLength: 2048, threads: 2)
     static let tokenizer: Tokenizer? = model.flatMap { try? Tokenizer(file: $0.file) }

@@ -1,10 +1,11 @@
 import Foundation
 import ParleyModels
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// Pulls against the Hub-compatible test server: listing, redirect, Range, faults.
-@Suite("Pulling from a Hub", .serialized, .timeLimit(.minutes(2)))
+@Suite("Pulling from a Hub", .heavy, .serialized, .timeLimit(.minutes(10)))
 struct PullTests {
     static func randomBytes(_ count: Int, seed: UInt64 = 7) -> Data {
         var generator = SeededGenerator(seed: seed)

@@ -6,11 +6,12 @@ import Darwin
 import Foundation
 import ParleyCore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 @testable import ParleyStore
 
-@Suite("Concurrent writers and locks")
+@Suite("Concurrent writers and locks", .heavy)
 struct ConcurrencyTests {
     @Test func manyThreadsAppendingLoseNothing() throws {
         let fixture = try StoreFixture()

@@ -6,12 +6,13 @@ import Darwin
 import Foundation
 import ParleyCore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 @testable import ParleyStore
 
 /// SIGKILL at random moments: every file must stay whole, and everything acknowledged must survive.
-@Suite("SIGKILL while streaming and while saving", .serialized)
+@Suite("SIGKILL while streaming and while saving", .heavy, .serialized)
 struct CrashTests {
     /// What one killed run acknowledged before it died.
     struct Run {

@@ -1,11 +1,12 @@
 import Foundation
 import ParleyCore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// The real `parley` chat screen in tmux against the fault server: typing, streaming, cancelling,
 /// resizing, quitting, and what ends up on disk.
-@Suite("Chat screen in tmux", .serialized)
+@Suite("Chat screen in tmux", .heavy, .serialized)
 struct ChatScreenEndToEndTests {
     func stored(_ screen: TmuxScreen) throws -> [Conversation] {
         try screen.conversationFiles().map { try ParleyJSON.decoder().decode(Conversation.self, from: Data(contentsOf: $0)) }

@@ -1,12 +1,13 @@
 import Foundation
 import ParleyCore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// Decide mode in the real chat screen: the question runs the decision flow against scripted
 /// replies, the panel fills, an edit changes the totals, and the record on disk is what the
 /// screen showed (and what `parley decide --show` prints).
-@Suite("Decide mode in tmux", .serialized)
+@Suite("Decide mode in tmux", .heavy, .serialized)
 struct DecideModeEndToEndTests {
     /// The stored decision records as plain JSON (these tests do not link the decision library).
     static func decisionFiles(_ screen: TmuxScreen) throws -> [[String: Any]] {

@@ -1,12 +1,13 @@
 import Foundation
 import ParleyCore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// Feedback as a person gives it: the chat screen in tmux against the test server (/retry twice,
 /// /prefer 2, /rate down, /ideal through a real editor process), then the conversation file and
 /// every export format of `parley feedback export`.
-@Suite("Feedback in the chat screen, end to end", .serialized)
+@Suite("Feedback in the chat screen, end to end", .heavy, .serialized)
 struct FeedbackEndToEndTests {
     /// What went wrong, gathered on the work's own thread and reported on the test's.
     final class Findings: @unchecked Sendable {

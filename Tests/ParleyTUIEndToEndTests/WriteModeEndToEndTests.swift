@@ -1,12 +1,13 @@
 import Foundation
 import ParleyCore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// Write mode on the real chat screen in tmux against the fault server: `/write slogan`, the form,
 /// the draft streaming into the panel, a revision, paging and diffing versions, `/save` with its
 /// overwrite question, and what ends up on disk; then reopening the conversation brings the draft back.
-@Suite("Write mode in tmux", .serialized)
+@Suite("Write mode in tmux", .heavy, .serialized)
 struct WriteModeEndToEndTests {
     /// Slogans come as JSON (the template's schema); the program numbers them. Both answers pass
     /// the checks (five slogans that name the cup; the second has fewer words), so each is asked once.

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTestThreads
 import Testing
 
 @testable import StructuredOutput
@@ -11,7 +12,7 @@ import Testing
 /// llama.cpp. With it, for each schema, text sampled from either grammar must be accepted by the
 /// other, and the case table's texts must get the same verdict from both.
 @Suite(
-    "Cross-check with llama.cpp's converter",
+    "Cross-check with llama.cpp's converter", .heavy,
     .enabled(if: ProcessInfo.processInfo.environment["LLAMA_SCHEMA_CONVERTER"] != nil))
 struct ConverterCrossCheckTests {
     static var converter: String { ProcessInfo.processInfo.environment["LLAMA_SCHEMA_CONVERTER"] ?? "" }

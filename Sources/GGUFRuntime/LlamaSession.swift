@@ -178,3 +178,57 @@ public final class LlamaSession {
         model.multiply(model.output, xn, tokens: 1, into: logits, outStride: model.vocabularySize, scratch: scratch)
     }
 }
+
+extension LlamaSession {
+    /// Rows of logits computed per output product: large enough for the tiled kernels, small
+    /// enough that the buffer (this many vocabulary-sized rows) stays a few MiB.
+    static let logitRowsPerProduct = 32
+
+    /// Evaluates `newTokens` after those already in the session, in passes of at most
+    /// `batchSize` tokens, and calls `body(i, logits)` for every index `i >= firstOutput` of
+    /// `newTokens`, in order, with the logits for the token after `newTokens[i]` (the buffer is
+    /// only valid during the call). Perplexity needs these for whole batches; `evaluate(tokens:)`
+    /// computes only the last row, and its numbers do not depend on this path.
+    public func evaluate(
+        tokens newTokens: [Int32], batchSize: Int, outputsFrom firstOutput: Int,
+        body: (Int, UnsafeBufferPointer<Float>) throws -> Void
+    ) throws {
+        guard !newTokens.isEmpty else { throw GGUFError.invalid("no tokens to evaluate") }
+        guard batchSize > 0 else { throw GGUFError.invalid("batch size \(batchSize) is not positive") }
+        let needed = position + newTokens.count
+        guard needed <= model.contextLength else {
+            throw GGUFError.contextFull(needed: needed, contextLength: model.contextLength)
+        }
+        for token in newTokens where token < 0 || Int(token) >= model.vocabularySize {
+            throw GGUFError.tokenOutOfRange(token, vocabularySize: model.vocabularySize)
+        }
+        let vocabulary = model.vocabularySize
+        let group = Self.logitRowsPerProduct
+        let rows = UnsafeMutablePointer<Float>.allocate(capacity: group * vocabulary)
+        defer { rows.deallocate() }
+        let n = model.hyperparameters.embeddingLength
+        let step = min(batchSize, Self.batchCapacity)
+        var start = 0
+        while start < newTokens.count {
+            let end = min(start + step, newTokens.count)
+            try forward(Array(newTokens[start..<end]), last: false)
+            tokens.append(contentsOf: newTokens[start..<end])
+            var row = max(start, firstOutput)
+            while row < end {
+                let count = min(group, end - row)
+                model.outputNorm.withUnsafeBufferPointer { w in
+                    for r in 0..<count {
+                        cgguf_rms_norm(x + (row - start + r) * n, w.baseAddress, xn + r * n, Int64(n),
+                                       model.hyperparameters.rmsEpsilon)
+                    }
+                }
+                model.multiply(model.output, xn, tokens: count, into: rows, outStride: vocabulary, scratch: scratch)
+                for r in 0..<count {
+                    try body(row + r, UnsafeBufferPointer(start: rows + r * vocabulary, count: vocabulary))
+                }
+                row += count
+            }
+            start = end
+        }
+    }
+}

@@ -9,7 +9,7 @@ import ParleyLocal
 struct GGUFCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gguf", abstract: "Inspect, tokenize with and run a GGUF model file.",
-        subcommands: [Info.self, Tokenize.self, Generate.self, GrammarOf.self])
+        subcommands: [Info.self, Tokenize.self, Generate.self, GrammarOf.self, Perplexity.self])
 
     /// A runtime error, named with the file it concerns.
     struct Failure: UserFacingError {

@@ -61,6 +61,55 @@ struct GGUFCommandTests {
         #expect(bad.stderr.contains("-r must be at least 1"))
     }
 
+    /// `gguf perplexity` prints llama-perplexity's figures for the recorded text, and its logits file
+    /// compared with itself by `--kl-divergence` in two passes per chunk (both on the F32 attention
+    /// path, as one pass of 128) gives the same tokens on top everywhere.
+    @Test func perplexityMatchesLlamaCppAndReadsItsOwnLogits() async throws {
+        struct Text: Decodable { var file: String; var chunk_perplexity: [String]; var final: String }
+        struct Recorded: Decodable { var texts: [Text] }
+        let url = GGUFCommandTests.root.appendingPathComponent("Tests/GGUFRuntimeTests/Fixtures/perplexity.json")
+        let text = try JSONDecoder().decode(Recorded.self, from: Data(contentsOf: url)).texts[0]
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let logits = runner.home.url.appendingPathComponent("base.kld").path
+        let scored = try await runner.run([
+            "gguf", "perplexity", GGUFCommandTests.model, "-f", GGUFCommandTests.root.appendingPathComponent(text.file).path,
+            "--ctx", "128", "--chunks", "2", "--save-logits", logits,
+        ])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let expected = text.chunk_perplexity.enumerated().map { "[\($0.offset + 1)]\($0.element)," }.joined()
+        #expect(scored.stdout == expected + "\n" + text.final + "\n")
+        let compared = try await runner.run([
+            "gguf", "perplexity", GGUFCommandTests.model, "--kl-divergence", "--kl-divergence-base", logits, "--batch", "64",
+        ])
+        #expect(compared.status == 0, "\(compared.stderr)")
+        #expect(compared.stdout.contains("Same top p: 100.000 ± 0.000 %"), "\(compared.stdout)")
+        #expect(compared.stdout.contains("Mean    KLD:   0.00000"))
+    }
+
+    @Test func perplexityRefusesWhatItCannotUse() throws {
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let bogus = runner.home.url.appendingPathComponent("bogus.kld")
+        try Data("_logits_\u{0}\u{2}".utf8).write(to: bogus)
+        let short = runner.home.url.appendingPathComponent("short.txt")
+        try Data("Too short to score.".utf8).write(to: short)
+        let cases: [([String], String)] = [
+            (["--kl-divergence"], "needs --kl-divergence-base"),
+            (["--kl-divergence", "--kl-divergence-base", bogus.path, "-f", short.path], "-f is not used"),
+            ([], "give the text to score"),
+            (["-f", short.path, "--ctx", "2"], "--ctx must be at least 4"),
+            (["--kl-divergence", "--kl-divergence-base", bogus.path], "truncated or corrupt"),
+            (["--kl-divergence", "--kl-divergence-base", "/etc/hostname"], "is not a logits file"),
+            (["-f", short.path], "give a longer text"),
+        ]
+        for (arguments, message) in cases {
+            let result = try runner.run(["gguf", "perplexity", GGUFCommandTests.model] + arguments)
+            #expect(result.status != 0 && !result.signalled, "\(arguments)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+
     @Test func hostileFilesGiveOneLineErrors() throws {
         let runner = try ParleyRunner()
         defer { runner.remove() }

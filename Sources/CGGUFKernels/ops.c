@@ -140,7 +140,7 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
     struct matmul_job job = {
         .wtype = wtype, .w = w, .row_bytes = row_bytes, .rows = rows, .cols = cols,
         .x = x, .xq = scratch, .xq_row_bytes = 0, .n_tokens = n_tokens,
-        .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows),
+        .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows, n_tokens),
         .tile = cgguf_select_tile_dot(wtype),
     };
     if (job.dot != NULL) {

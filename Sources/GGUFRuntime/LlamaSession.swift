@@ -99,7 +99,7 @@ public final class LlamaSession {
         var start = 0
         while start < newTokens.count {
             let end = min(start + Self.batchCapacity, newTokens.count)
-            try forward(Array(newTokens[start..<end]), last: end == newTokens.count)
+            try forward(Array(newTokens[start..<end]), outputs: end == newTokens.count ? (end - start - 1)..<(end - start) : 0..<0)
             tokens.append(contentsOf: newTokens[start..<end])
             start = end
         }
@@ -115,8 +115,11 @@ public final class LlamaSession {
         }
     }
 
-    /// Runs one batch through all layers at positions position ..< position + count.
-    private func forward(_ batch: [Int32], last: Bool) throws {
+    /// Runs one batch through all layers at positions position ..< position + count. Only the
+    /// rows in `outputs` go through the last layer's feed-forward network, as in llama.cpp (whose
+    /// kernel for some weight types depends on how many rows a product has); they end up first
+    /// in `x`, and with exactly one output its logits are computed.
+    private func forward(_ batch: [Int32], outputs: Range<Int>) throws {
         let hp = model.hyperparameters
         let count = batch.count
         let n = hp.embeddingLength
@@ -157,21 +160,27 @@ public final class LlamaSession {
             model.multiply(layer.attentionOutput, attention, tokens: count, into: projected, outStride: n, scratch: scratch)
             cgguf_add(x, projected, Int64(count * n))
 
+            var rows = count
+            if index == model.layers.count - 1 {
+                if outputs.lowerBound > 0 { memmove(x, x + outputs.lowerBound * n, outputs.count * n * MemoryLayout<Float>.size) }
+                rows = outputs.count
+                if rows == 0 { break }
+            }
             layer.feedForwardNorm.withUnsafeBufferPointer { w in
-                for t in 0..<count {
+                for t in 0..<rows {
                     cgguf_rms_norm(x + t * n, w.baseAddress, xn + t * n, Int64(n), hp.rmsEpsilon)
                 }
             }
-            model.multiply(layer.gate, xn, tokens: count, into: gate, outStride: ff, scratch: scratch)
-            model.multiply(layer.up, xn, tokens: count, into: up, outStride: ff, scratch: scratch)
-            for t in 0..<count {
+            model.multiply(layer.gate, xn, tokens: rows, into: gate, outStride: ff, scratch: scratch)
+            model.multiply(layer.up, xn, tokens: rows, into: up, outStride: ff, scratch: scratch)
+            for t in 0..<rows {
                 cgguf_swiglu(gate + t * ff, up + t * ff, gate + t * ff, Int64(ff))
             }
-            model.multiply(layer.down, gate, tokens: count, into: projected, outStride: n, scratch: scratch)
-            cgguf_add(x, projected, Int64(count * n))
+            model.multiply(layer.down, gate, tokens: rows, into: projected, outStride: n, scratch: scratch)
+            cgguf_add(x, projected, Int64(rows * n))
         }
-        guard last else { return }
-        let lastRow = x + (count - 1) * n
+        guard outputs.count == 1 else { return }
+        let lastRow = x
         model.outputNorm.withUnsafeBufferPointer { w in
             cgguf_rms_norm(lastRow, w.baseAddress, xn, Int64(n), hp.rmsEpsilon)
         }
@@ -211,14 +220,15 @@ extension LlamaSession {
         var start = 0
         while start < newTokens.count {
             let end = min(start + step, newTokens.count)
-            try forward(Array(newTokens[start..<end]), last: false)
+            let outputs = min(max(firstOutput - start, 0), end - start)..<(end - start)
+            try forward(Array(newTokens[start..<end]), outputs: outputs)
             tokens.append(contentsOf: newTokens[start..<end])
-            var row = max(start, firstOutput)
+            var row = start + outputs.lowerBound
             while row < end {
                 let count = min(group, end - row)
                 model.outputNorm.withUnsafeBufferPointer { w in
                     for r in 0..<count {
-                        cgguf_rms_norm(x + (row - start + r) * n, w.baseAddress, xn + r * n, Int64(n),
+                        cgguf_rms_norm(x + (row - start - outputs.lowerBound + r) * n, w.baseAddress, xn + r * n, Int64(n),
                                        model.hyperparameters.rmsEpsilon)
                     }
                 }

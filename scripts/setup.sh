@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Parley needs on a fresh Debian-like machine: the ncursesw headers (for the chat
-# screen), tmux (for the end-to-end screen tests) and the default model. Safe to run again.
+# screen), tmux (for the end-to-end screen tests), the default model and the test models of the
+# other architectures (scripts/make-test-models.sh). Safe to run again.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -16,3 +17,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 "$root/scripts/fetch-model.sh" "${PARLEY_HOME:-$root/Storage}"
+# Test models of the other architectures, written from the default model's weights.
+"$root/scripts/make-test-models.sh" "${PARLEY_TEST_MODELS:-$root/Storage/test-models}" >/dev/null

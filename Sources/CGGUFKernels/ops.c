@@ -277,8 +277,22 @@ struct attention_job {
     int64_t kv_stride, first_pos, n_tokens, n_heads, n_kv_heads, head_dim;
     float scale;
     int precise;
+    int64_t window;  // > 0: a query at position p sees keys p - window + 1 ... p
+    float softcap;   // > 0: scores become softcap * tanh(score), the scale divided by it first
     float *out;
 };
+
+/// The first key a query of token t may see.
+static inline int64_t first_key(const struct attention_job *job, int64_t t) {
+    const int64_t lo = job->first_pos + t - job->window + 1;
+    return job->window > 0 && lo > 0 ? lo : 0;
+}
+
+/// The scaled (and soft-capped) score of a dot product, as llama.cpp's flash attention.
+static inline float attention_score(const struct attention_job *job, float dot) {
+    const float s = dot * job->scale;
+    return job->softcap > 0.0f ? job->softcap * tanhf(s) : s;
+}
 
 // llama.cpp's one-query flash attention with an F16 V accumulator: the running
 // sum of V is rounded to F16 after every step, as there.
@@ -293,10 +307,11 @@ static void attend_f16(const struct attention_job *job, int64_t t, int64_t h, ui
     }
     float S = 0.0f, M = -INFINITY;
     const int64_t n_kv = job->first_pos + t + 1;
-    for (int64_t ic = 0; ic < n_kv; ic++) {
+    // Keys outside a sliding window are masked, which llama.cpp's one-query path skips.
+    for (int64_t ic = first_key(job, t); ic < n_kv; ic++) {
         const uint16_t *krow = job->k + ic * job->kv_stride + kvh * hd;
         const uint16_t *vrow = job->v + ic * job->kv_stride + kvh * hd;
-        float s = dot_f16(hd, krow, qh) * job->scale;
+        float s = attention_score(job, dot_f16(hd, krow, qh));
         float ms = 1.0f, vs = 1.0f;
         if (s > M) {
             const float old = M;
@@ -353,10 +368,10 @@ CGGUF_AVX2 static void attend_f16_avx2(const struct attention_job *job, int64_t 
     }
     float S = 0.0f, M = -INFINITY;
     const int64_t n_kv = job->first_pos + t + 1;
-    for (int64_t ic = 0; ic < n_kv; ic++) {
+    for (int64_t ic = first_key(job, t); ic < n_kv; ic++) {
         const uint16_t *krow = job->k + ic * job->kv_stride + kvh * hd;
         const uint16_t *vrow = job->v + ic * job->kv_stride + kvh * hd;
-        float s = dot_f16_avx2(hd, krow, qh) * job->scale;
+        float s = attention_score(job, dot_f16_avx2(hd, krow, qh));
         float ms = 1.0f, vs = 1.0f;
         if (s > M) {
             const float old = M;
@@ -407,17 +422,25 @@ static inline __attribute__((always_inline)) void attend_f32_body(const struct a
     for (int64_t d = 0; d < hd; d++) acc[d] = 0.0f;
     float S = 0.0f, M = -INFINITY;
     const int64_t n_kv = job->first_pos + t + 1;
-    for (int64_t ic = 0; ic < n_kv; ic += 64) {
+    const int64_t lo = first_key(job, t);
+    // Tiles stay aligned to key 0 as in llama.cpp; masked keys score -inf, and a tile with
+    // nothing visible leaves the row untouched.
+    for (int64_t ic = lo / 64 * 64; ic < n_kv; ic += 64) {
         const int64_t tile = n_kv - ic < 64 ? n_kv - ic : 64;
         float tile_max = -INFINITY;
         for (int64_t j = 0; j < tile; j++) {
+            if (ic + j < lo) {
+                scores[j] = -INFINITY;
+                continue;
+            }
             const uint16_t *krow = job->k + (ic + j) * job->kv_stride + kvh * hd;
             float s = 0.0f;
             for (int64_t d = 0; d < hd; d++) s = fmaf(q[d], cgguf_half_to_float(krow[d]), s);
-            s *= job->scale;
+            s = attention_score(job, s);
             scores[j] = s;
             if (s > tile_max) tile_max = s;
         }
+        if (tile_max == -INFINITY) continue;
         const float mnew = fmaxf(M, tile_max);
         if (mnew > M) {
             const float ms = expf(M - mnew);
@@ -499,13 +522,26 @@ void cgguf_attention(cgguf_pool *pool, const float *q, const uint16_t *k_cache,
                      const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
                      int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
                      int64_t head_dim, float scale, int precise_f32, float *out) {
+    cgguf_attention_ext(pool, q, k_cache, v_cache, kv_stride, first_pos, n_tokens, n_heads, n_kv_heads, head_dim,
+                        scale, precise_f32, 0, 0.0f, out);
+}
+
+void cgguf_attention_ext(cgguf_pool *pool, const float *q, const uint16_t *k_cache,
+                         const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
+                         int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
+                         int64_t head_dim, float scale, int precise_f32, int64_t window, float softcap,
+                         float *out) {
     struct attention_job job = {
         .q = q, .k = k_cache, .v = v_cache, .kv_stride = kv_stride, .first_pos = first_pos,
         .n_tokens = n_tokens, .n_heads = n_heads, .n_kv_heads = n_kv_heads, .head_dim = head_dim,
-        .scale = scale, .precise = precise_f32, .out = out,
+        .scale = softcap > 0.0f ? scale / softcap : scale, .precise = precise_f32,
+        .window = window > 0 ? window : 0, .softcap = softcap > 0.0f ? softcap : 0.0f, .out = out,
     };
-    if (precise_f32 && cgguf_attention_f32_tiled(pool, q, k_cache, v_cache, kv_stride, first_pos, n_tokens,
-                                                 n_heads, n_kv_heads, head_dim, scale, out) == 0) {
+    // The blocked AVX2 path knows neither windows nor soft-caps: those layers take the
+    // per-query path, which gives the same numbers.
+    if (precise_f32 && job.window == 0 && job.softcap == 0.0f &&
+        cgguf_attention_f32_tiled(pool, q, k_cache, v_cache, kv_stride, first_pos, n_tokens,
+                                  n_heads, n_kv_heads, head_dim, scale, out) == 0) {
         return;
     }
     cgguf_pool_run(pool, attention_task, &job);

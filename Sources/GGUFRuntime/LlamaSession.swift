@@ -106,15 +106,6 @@ public final class LlamaSession {
         return Array(UnsafeBufferPointer(start: logits, count: model.vocabularySize))
     }
 
-    /// Calls `body` with the model's RoPE frequency factors, or nil.
-    private func rope(_ body: (UnsafePointer<Float>?) -> Void) {
-        if let factors = model.ropeFrequencyFactors {
-            factors.withUnsafeBufferPointer { body($0.baseAddress) }
-        } else {
-            body(nil)
-        }
-    }
-
     /// Runs one batch through all layers at positions position ..< position + count. Only the
     /// rows in `outputs` go through the last layer's feed-forward network, as in llama.cpp (whose
     /// kernel for some weight types depends on how many rows a product has); they end up first
@@ -128,12 +119,12 @@ public final class LlamaSession {
         let ff = hp.feedForwardLength
         let first = position
         let ctx = model.contextLength
-        let scale = 1 / Float(hd).squareRoot()
         let precise: Int32 = count >= Self.preciseAttentionThreshold ? 1 : 0
 
         for (t, token) in batch.enumerated() {
             try model.embed(token, into: x + t * n)
         }
+        model.scaleEmbeddings(x, count: count)
         for (index, layer) in model.layers.enumerated() {
             layer.attentionNorm.withUnsafeBufferPointer { w in
                 for t in 0..<count {
@@ -143,21 +134,20 @@ public final class LlamaSession {
             model.multiply(layer.query, xn, tokens: count, into: q, outStride: qDim, scratch: scratch)
             model.multiply(layer.key, xn, tokens: count, into: k, outStride: kvStride, scratch: scratch)
             model.multiply(layer.value, xn, tokens: count, into: v, outStride: kvStride, scratch: scratch)
+            model.finishProjections(layer, q: q, k: k, v: v, count: count)
             let layerK = kCache + index * ctx * kvStride
             let layerV = vCache + index * ctx * kvStride
             for t in 0..<count {
-                let pos = Int64(first + t)
-                let dims = Int64(hp.ropeDimensionCount)
-                rope { factors in
-                    cgguf_rope_norm(q + t * qDim, Int64(hp.headCount), Int64(hd), dims, pos, hp.ropeFreqBase, factors)
-                    cgguf_rope_norm(k + t * kvStride, Int64(hp.kvHeadCount), Int64(hd), dims, pos, hp.ropeFreqBase, factors)
-                }
+                model.rotate(q + t * qDim, k + t * kvStride, position: first + t, layer: layer)
                 cgguf_store_f16(k + t * kvStride, layerK + (first + t) * kvStride, Int64(kvStride))
                 cgguf_store_f16(v + t * kvStride, layerV + (first + t) * kvStride, Int64(kvStride))
             }
-            cgguf_attention(model.pool, q, layerK, layerV, Int64(kvStride), Int64(first), Int64(count),
-                            Int64(hp.headCount), Int64(hp.kvHeadCount), Int64(hd), scale, precise, attention)
+            model.scaleQueries(q, count: count)
+            cgguf_attention_ext(model.pool, q, layerK, layerV, Int64(kvStride), Int64(first), Int64(count),
+                                Int64(hp.headCount), Int64(hp.kvHeadCount), Int64(hd), model.attentionScale, precise,
+                                Int64(layer.slidingWindow), hp.attentionLogitCap, attention)
             model.multiply(layer.attentionOutput, attention, tokens: count, into: projected, outStride: n, scratch: scratch)
+            model.normalise(projected, count: count, width: n, weights: layer.postAttentionNorm)
             cgguf_add(x, projected, Int64(count * n))
 
             var rows = count
@@ -173,10 +163,9 @@ public final class LlamaSession {
             }
             model.multiply(layer.gate, xn, tokens: rows, into: gate, outStride: ff, scratch: scratch)
             model.multiply(layer.up, xn, tokens: rows, into: up, outStride: ff, scratch: scratch)
-            for t in 0..<rows {
-                cgguf_swiglu(gate + t * ff, up + t * ff, gate + t * ff, Int64(ff))
-            }
+            model.activate(gate: gate, up: up, count: rows)
             model.multiply(layer.down, gate, tokens: rows, into: projected, outStride: n, scratch: scratch)
+            model.normalise(projected, count: rows, width: n, weights: layer.postFeedForwardNorm)
             cgguf_add(x, projected, Int64(rows * n))
         }
         guard outputs.count == 1 else { return }
@@ -185,6 +174,7 @@ public final class LlamaSession {
             cgguf_rms_norm(lastRow, w.baseAddress, xn, Int64(n), hp.rmsEpsilon)
         }
         model.multiply(model.output, xn, tokens: 1, into: logits, outStride: model.vocabularySize, scratch: scratch)
+        model.finishLogits(logits, count: 1)
     }
 }
 
@@ -233,6 +223,7 @@ extension LlamaSession {
                     }
                 }
                 model.multiply(model.output, xn, tokens: count, into: rows, outStride: vocabulary, scratch: scratch)
+                model.finishLogits(rows, count: count)
                 for r in 0..<count {
                     try body(row + r, UnsafeBufferPointer(start: rows + r * vocabulary, count: vocabulary))
                 }

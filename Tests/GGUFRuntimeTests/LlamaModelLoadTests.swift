@@ -72,6 +72,54 @@ import Testing
             try LlamaModel(file: GGUFFile(bytes: w.bytes()))
         }
         #expect(GGUFError.unsupportedArchitecture("gpt2").description.contains("gpt2"))
+        #expect(GGUFError.unsupportedArchitecture("gpt2").description.contains("llama, qwen2, qwen3, gemma2, gemma3, phi3"))
+    }
+
+    /// What an architecture needs and does not have, or has and is not computed, is refused by name.
+    @Test func missingOrUnusedArchitectureTensorsAreNamed() throws {
+        var qwen3 = Self.tinyModel(architecture: "qwen3")
+        #expect(throws: GGUFError.missingTensor("blk.0.attn_q_norm.weight")) {
+            try LlamaModel(file: GGUFFile(bytes: qwen3.bytes()))
+        }
+        var extra = Self.tinyModel()
+        extra.addF32Tensor("blk.0.attn_output.bias", dimensions: [64], values: [Float](repeating: 0, count: 64))
+        #expect(throws: GGUFError.unsupportedFeature("tensor blk.0.attn_output.bias (not part of the llama layers this runtime computes)")) {
+            try LlamaModel(file: GGUFFile(bytes: extra.bytes()))
+        }
+        var yarn = Self.tinyModel()
+        yarn.add("llama.rope.scaling.type", .string("yarn"))
+        #expect(throws: GGUFError.self) { try LlamaModel(file: GGUFFile(bytes: yarn.bytes())) }
+        #expect(GGUFError.unsupportedFeature("RoPE scaling yarn").description.contains("yarn"))
+    }
+
+    /// Qwen 2's biases are added: a zero bias changes nothing, another does.
+    @Test func projectionBiasesAreAdded() throws {
+        func logits(bias: Float?) throws -> [Float] {
+            var w = Self.tinyModel(architecture: "qwen2")
+            if let bias {
+                for (name, count) in [("attn_q", 64), ("attn_k", 32), ("attn_v", 32)] {
+                    w.addF32Tensor("blk.0.\(name).bias", dimensions: [count], values: [Float](repeating: bias, count: count))
+                }
+            }
+            return try LlamaModel(file: GGUFFile(bytes: w.bytes()), threads: 1).makeSession().evaluate(tokens: [3, 4, 5])
+        }
+        #expect(try logits(bias: 0) == logits(bias: nil))
+        #expect(try logits(bias: 0.25) != logits(bias: nil))
+    }
+
+    /// Gemma 2's final cap bounds every logit.
+    @Test func finalLogitSoftCapBoundsLogits() throws {
+        var w = Self.tinyModel(architecture: "gemma2")
+        w.add("gemma2.final_logit_softcapping", .float32(0.5))
+        for name in ["post_attention_norm", "post_ffw_norm"] {
+            w.addF32Tensor("blk.0.\(name).weight", dimensions: [64], values: [Float](repeating: 1, count: 64))
+        }
+        let model = try LlamaModel(file: GGUFFile(bytes: w.bytes()), threads: 1)
+        #expect(model.hyperparameters.slidingWindowLayers == [true])
+        #expect(model.hyperparameters.slidingWindow == 4096)
+        let logits = try model.makeSession().evaluate(tokens: [3, 4, 5])
+        #expect(logits.allSatisfy { abs($0) <= 0.5 })
+        #expect(Set(logits).count > 1)
     }
 
     @Test func unsupportedTensorTypeIsNamed() throws {

@@ -109,6 +109,17 @@ void cgguf_rope_norm(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims
                      int64_t pos, float freq_base, const float *freq_factors);
 /// out = silu(gate) * up for one row, with llama.cpp x86 exp approximation on whole groups of 16.
 void cgguf_swiglu(const float *gate, const float *up, float *out, int64_t n);
+/// RoPE with llama.cpp's general parameters: angles pos * base^(-2i/n_dims) / freq_factors[i]
+/// times freq_scale (1 = none; linear scaling is 1/factor); `neox` rotates the pairs (i,
+/// i + n_dims/2) as NEOX-style models (Qwen, Gemma, Phi-3) do, else neighbours as llama.
+void cgguf_rope_ext(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims, int64_t pos,
+                    float freq_base, float freq_scale, const float *freq_factors, int neox);
+/// out = gelu(gate) * up (tanh GELU from llama.cpp's F16 table; 0 below -10, identity above 10).
+void cgguf_geglu(const float *gate, const float *up, float *out, int64_t n);
+/// x = tanh(x / cap) * cap: logit soft-capping.
+void cgguf_softcap(float *x, int64_t n, float cap);
+/// x *= s.
+void cgguf_scale(float *x, int64_t n, float s);
 
 /// x[i] = y[i] + x[i] (the residual connection).
 void cgguf_add(float *x, const float *y, int64_t n);
@@ -124,6 +135,14 @@ void cgguf_attention(cgguf_pool *pool, const float *q, const uint16_t *k_cache,
                      const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
                      int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
                      int64_t head_dim, float scale, int precise_f32, float *out);
+/// The same with a sliding window (window > 0: a query at position p sees keys p - window + 1
+/// ... p, as llama.cpp's standard SWA mask) and attention logit soft-capping (softcap > 0:
+/// each score s * scale becomes softcap * tanh(s * scale / softcap)); 0 turns either off.
+void cgguf_attention_ext(cgguf_pool *pool, const float *q, const uint16_t *k_cache,
+                         const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
+                         int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
+                         int64_t head_dim, float scale, int precise_f32, int64_t window, float softcap,
+                         float *out);
 
 #ifdef __cplusplus
 }

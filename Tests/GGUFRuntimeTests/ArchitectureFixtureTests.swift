@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+@testable import GGUFRuntime
+
+/// The architectures beyond llama, on test models written from the default model's real weights
+/// (scripts/make-test-models.sh, run by scripts/setup.sh), against llama.cpp's answers recorded by
+/// scripts/record-architecture-fixtures.py: perplexity, KL divergence and top-1 agreement of the
+/// logits, the logits file row by row, and greedy text.
+@Suite(.serialized) struct ArchitectureFixtureTests {
+    struct Fixture: Decodable {
+        struct Model: Decodable {
+            struct Perplexity: Decodable {
+                let chunk_perplexity: [String]
+                let final: String
+                let row_hashes: [String]
+                /// Per scored position, the most likely tokens and their log-probabilities.
+                let top: [[[Double]]]
+            }
+            struct Greedy: Decodable {
+                let prompt_tokens: [Int32]
+                let expected_tokens: [Int32]
+            }
+            let name: String
+            let sha256: String
+            let perplexity: Perplexity
+            let greedy: [Greedy]
+        }
+        let context: Int
+        let chunks: Int
+        let text: String
+        let models: [Model]
+    }
+
+    static func fixture() throws -> Fixture {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/architectures.json")
+        return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+    }
+
+    static var directory: String {
+        if let env = ProcessInfo.processInfo.environment["PARLEY_TEST_MODELS"], !env.isEmpty { return env }
+        return TestModel.packageRoot.appendingPathComponent("Storage/test-models").path
+    }
+
+    static func sha256(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+    }
+
+    /// The test model, or nil after recording why (unless PARLEY_ALLOW_MISSING_MODEL=1 and it is missing).
+    static func load(_ model: Fixture.Model) throws -> LlamaModel? {
+        let path = directory + "/\(model.name).gguf"
+        guard FileManager.default.fileExists(atPath: path) else {
+            if !TestModel.allowMissing {
+                Issue.record("the test model \(path) is missing; make it with scripts/make-test-models.sh (PARLEY_ALLOW_MISSING_MODEL=1 lets these tests pass without it)")
+            }
+            return nil
+        }
+        let digest = try sha256(path)
+        guard digest == model.sha256 else {
+            Issue.record("\(path) is not the file the fixtures were recorded on (SHA-256 \(digest)); run scripts/make-test-models.sh again")
+            return nil
+        }
+        return try LlamaModel(path: path, contextLength: 512, threads: 2)
+    }
+
+    /// KL divergence of the model's distribution from the recorded one over the recorded top
+    /// tokens, both renormalised there (the rest of the mass is not recorded), and whether the
+    /// most likely token is the same.
+    static func compare(_ logits: UnsafeBufferPointer<Float>, top: [[Double]]) -> (kld: Double, sameTop: Bool) {
+        let maxLogit = Double(logits.max()!)
+        let logNorm = log(logits.reduce(0.0) { $0 + exp(Double($1) - maxLogit) }) + maxLogit
+        let ids = top.map { Int($0[0]) }
+        let base = top.map { $0[1] }, ours = ids.map { Double(logits[$0]) - logNorm }
+        let baseNorm = log(base.reduce(0) { $0 + exp($1) }), oursNorm = log(ours.reduce(0) { $0 + exp($1) })
+        var kld = 0.0
+        for (b, o) in zip(base, ours) {
+            let p = exp(b - baseNorm)
+            kld += p * ((b - baseNorm) - (o - oursNorm))
+        }
+        let argmax = logits.indices.max { logits[$0] < logits[$1] || (logits[$0] == logits[$1] && $0 > $1) }!
+        return (kld, argmax == ids[0])
+    }
+
+    @Test func everyArchitectureHasAModel() throws {
+        let names = Set(try Self.fixture().models.map(\.name))
+        #expect(names == ["llama-rope", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"])
+        for model in try Self.fixture().models {
+            #expect(model.perplexity.row_hashes.count == model.perplexity.top.count)
+            #expect(model.greedy.count == 3 && model.greedy.contains { $0.prompt_tokens.count > 64 })
+        }
+    }
+
+    @Test(arguments: ["llama-rope", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"])
+    func logitsMatchLlamaCpp(_ name: String) async throws {
+        let fixture = try Self.fixture()
+        let recorded = try #require(fixture.models.first { $0.name == name })
+        guard let model = try Self.load(recorded) else { return }
+        let source = try String(contentsOf: TestModel.packageRoot.appendingPathComponent(fixture.text), encoding: .utf8)
+        let tokenizer = try Tokenizer(file: model.file)
+        let tokens = tokenizer.encode(source, parseSpecial: false, addSpecial: true)
+        let context = fixture.context, chunks = fixture.chunks
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-\(UUID().uuidString).kld").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        struct Outcome: Sendable { var lines: [String] = []; var final = ""; var klds: [Double] = []; var sameTop = 0 }
+        let outcome = try await onOwnThread { () -> Outcome in
+            var outcome = Outcome()
+            let writer = try LogitsBaseWriter(path: path, contextLength: context, vocabularySize: model.vocabularySize,
+                                              chunkCount: chunks, tokens: Array(tokens.prefix(context * chunks)))
+            let runner = PerplexityRunner(model: model, bos: tokenizer.addBOS ? tokenizer.bosID : nil)
+            let result = try runner.perplexity(tokens: tokens, contextLength: context, batchSize: context, chunks: chunks,
+                                               writer: writer) { chunk, running in outcome.lines.append(running.chunkText(chunk)) }
+            outcome.final = result.finalText
+            // The same positions again, for the comparison with the recorded distributions.
+            let perChunk = LogitsBaseFile.scoredPerChunk(contextLength: context)
+            for c in 0..<chunks {
+                try runner.score(tokens[(c * context)..<((c + 1) * context)], batchSize: context) { i, logits, _ in
+                    let (kld, same) = Self.compare(logits, top: recorded.perplexity.top[c * perChunk + i])
+                    outcome.klds.append(kld)
+                    if same { outcome.sameTop += 1 }
+                }
+            }
+            return outcome
+        }
+        #expect(outcome.lines == recorded.perplexity.chunk_perplexity.enumerated().map { "[\($0.offset + 1)]\($0.element)," })
+        #expect(outcome.final == recorded.perplexity.final)
+        let meanKLD = outcome.klds.reduce(0, +) / Double(outcome.klds.count)
+        #expect(outcome.klds.count == recorded.perplexity.top.count)
+        #expect(meanKLD <= 1e-4, "\(name): mean KLD \(meanKLD)")
+        #expect(Double(outcome.sameTop) >= 0.995 * Double(outcome.klds.count), "\(name): top-1 \(outcome.sameTop) of \(outcome.klds.count)")
+        // Row by row, the logits file is llama.cpp's.
+        let file = try LogitsBaseFile(path: path)
+        var row = [UInt16](repeating: 0, count: file.wordsPerRow)
+        let perChunk = LogitsBaseFile.scoredPerChunk(contextLength: context)
+        var differing = 0
+        for (r, expected) in recorded.perplexity.row_hashes.enumerated() {
+            row.withUnsafeMutableBufferPointer { file.readRow(chunk: r / perChunk, index: r % perChunk, into: $0) }
+            if PerplexityFixtureTests.fnv1a64(row) != expected { differing += 1 }
+        }
+        #expect(differing == 0, "\(name): \(differing) of \(recorded.perplexity.row_hashes.count) rows differ from llama.cpp's")
+    }
+
+    @Test(arguments: ["llama-rope", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"])
+    func greedyTextMatchesLlamaCpp(_ name: String) async throws {
+        let recorded = try #require(try Self.fixture().models.first { $0.name == name })
+        guard let model = try Self.load(recorded) else { return }
+        for c in recorded.greedy {
+            let produced = try await onOwnThread { try GreedyFixtureTests.greedy(model, prompt: c.prompt_tokens, count: 16) }
+            #expect(produced == c.expected_tokens, "\(name), \(c.prompt_tokens.count) prompt tokens")
+        }
+    }
+}

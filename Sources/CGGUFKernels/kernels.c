@@ -618,6 +618,33 @@ static float dot_q4_k_q8_k_rows8_scalar(int64_t n, const uint8_t *x, const uint8
     return acc - acc_m;
 }
 
+// The same repacked weights multiplied by 4 or more tokens at once (ggml_gemm_q4_K_8x8_q8_K, for
+// the tokens of a batch but its last n % 4): one exact integer per 64-element pair of
+// sub-blocks, accumulated with fma four times per super-block, the mins likewise.
+static float dot_q4_k_q8_k_gemm_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    float acc = 0.0f, acc_m = 0.0f;
+    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
+        const float yd = q8k_d(y);
+        const float dd = fp16(x) * yd, dm = fp16(x + 2) * yd;
+        uint8_t sc[8], mn[8];
+        k4_scales_mins(x + 4, sc, mn);
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        for (int j = 0; j < 4; j++) {
+            int32_t s = 0, m = 0;
+            for (int c = 2 * j; c < 2 * j + 2; c++) {
+                int t = 0;
+                for (int e = 32 * c; e < 32 * c + 32; e++) t += q4k_value(x, e) * q8[e];
+                s += sc[c] * t;
+                m += mn[c] * (q8k_bsum(y, 2 * c) + q8k_bsum(y, 2 * c + 1));
+            }
+            acc = fmaf((float)s, dd, acc);
+            acc_m = fmaf((float)m, dm, acc_m);
+        }
+    }
+    return acc - acc_m;
+}
+
 static float dot_q5_k_q8_k_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
     (void)ys;
     float acc[8] = {0};
@@ -897,6 +924,31 @@ CGGUF_AVX2 static inline __m256i q5k_lanes_avx2(const uint8_t *x, const int8_t *
     return sumi;
 }
 
+CGGUF_AVX2 static float dot_q4_k_q8_k_gemm_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    float acc = 0.0f, acc_m = 0.0f;
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
+        const float yd = q8k_d(y);
+        const float dd = half_avx2(x) * yd, dm = half_avx2(x + 2) * yd;
+        uint8_t sc[8], mn[8];
+        k4_scales_mins(x + 4, sc, mn);
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        for (int j = 0; j < 4; j++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x + 16 + 32 * j));
+            const __m256i lo = _mm256_and_si256(bits, m4);
+            const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+            const int32_t s = hsum_epi32_avx2(_mm256_add_epi32(chunk_dot_avx2(lo, q8 + 64 * j, sc[2 * j], sc[2 * j]),
+                                                               chunk_dot_avx2(hi, q8 + 64 * j + 32, sc[2 * j + 1], sc[2 * j + 1])));
+            const int32_t m = mn[2 * j] * (q8k_bsum(y, 4 * j) + q8k_bsum(y, 4 * j + 1)) +
+                              mn[2 * j + 1] * (q8k_bsum(y, 4 * j + 2) + q8k_bsum(y, 4 * j + 3));
+            acc = fmaf((float)s, dd, acc);
+            acc_m = fmaf((float)m, dm, acc_m);
+        }
+    }
+    return acc - acc_m;
+}
+
 CGGUF_AVX2 static float dot_q5_k_q8_k_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
     (void)ys;
     __m256 acc = _mm256_setzero_ps();
@@ -1144,14 +1196,15 @@ cgguf_row_dot cgguf_select_row_dot(int wtype) {
     }
 }
 
-cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows, int64_t n_tokens) {
+cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows, int64_t n_tokens, int64_t token) {
     const int avx2 = cgguf_kernel_level() >= 1;
     (void)avx2;
     if (wtype == CGGUF_TYPE_Q4_K && rows % 8 == 0) {
+        const int gemm = n_tokens > 3 && token < n_tokens - n_tokens % 4;
 #if CGGUF_X86
-        if (avx2) return dot_q4_k_q8_k_rows8_avx2;
+        if (avx2) return gemm ? dot_q4_k_q8_k_gemm_avx2 : dot_q4_k_q8_k_rows8_avx2;
 #endif
-        return dot_q4_k_q8_k_rows8_scalar;
+        return gemm ? dot_q4_k_q8_k_gemm_scalar : dot_q4_k_q8_k_rows8_scalar;
     }
     if (n_tokens >= 8) {
         switch (wtype) {

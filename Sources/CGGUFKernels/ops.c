@@ -30,7 +30,9 @@ struct matmul_job {
     float *out;
     int64_t out_stride;
     cgguf_row_dot dot;
-    cgguf_tile_dot tile; // NULL: rows one at a time
+    cgguf_row_dot tail_dot; // for tokens from tail_start on (llama.cpp's last n % 4 of a Q4_K batch)
+    int64_t tail_start;
+    cgguf_tile_dot tile;    // NULL: rows one at a time
 };
 
 static void row_range(int64_t rows, int ith, int nth, int64_t *r0, int64_t *r1) {
@@ -81,7 +83,8 @@ static void matmul_task(void *raw, int ith, int nth) {
             const uint8_t *row = job->w + (size_t)r * job->row_bytes;
             for (int64_t t = 0; t < job->n_tokens; t++) {
                 const uint8_t *xq = job->xq + (size_t)t * job->xq_row_bytes;
-                job->out[t * job->out_stride + r] = job->dot(job->cols, row, xq, (const float *)(xq + job->xq_scales_offset));
+                const cgguf_row_dot dot = t < job->tail_start ? job->dot : job->tail_dot;
+                job->out[t * job->out_stride + r] = dot(job->cols, row, xq, (const float *)(xq + job->xq_scales_offset));
             }
         }
         return;
@@ -140,8 +143,9 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
     struct matmul_job job = {
         .wtype = wtype, .w = w, .row_bytes = row_bytes, .rows = rows, .cols = cols,
         .x = x, .xq = scratch, .xq_row_bytes = 0, .n_tokens = n_tokens,
-        .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows, n_tokens),
-        .tile = cgguf_select_tile_dot(wtype),
+        .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, 0),
+        .tail_dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, n_tokens - 1),
+        .tail_start = n_tokens - (n_tokens > 3 ? n_tokens % 4 : n_tokens), .tile = cgguf_select_tile_dot(wtype),
     };
     if (job.dot != NULL) {
         job.xq_row_bytes = activation_stride(cgguf_activation_type(wtype), cols, &job.xq_scales_offset);

@@ -113,4 +113,69 @@ extension KernelTests {
         // Otherwise this test could not tell the two orders apart.
         #expect(orderMattered, "\(type): the orders agreed on every product")
     }
+
+    /// Q4_K with a multiple of 8 rows, which llama.cpp repacks: its batch kernel (for all but the
+    /// last n % 4 tokens) adds one exact integer per 64 elements, its one-token kernel one per
+    /// super-block; the mins likewise, subtracted at the end.
+    @Test func repackedQ4_KTakesTheBatchOrderForGroupsOfFourTokens() throws {
+        var rng = TestRandom(seed: 77)
+        let columns = 768, rows = 8, tokens = 6
+        let weights = Self.randomKQuantRows(.q4_K, blocks: rows * columns / 256, rng: &rng)
+        let rowBytes = try #require(GGUFTensorType.q4_K.rowSize(elements: columns))
+        let x = (0..<(columns * tokens)).map { _ in rng.float(in: -3...3) }
+        func reference(row: [UInt8], token t: Int, groupsOf64: Bool) -> Float {
+            var acc: Float = 0, accMin: Float = 0
+            for b in 0..<(columns / 256) {
+                let block = Array(row[(b * 144)..<((b + 1) * 144)])
+                let d = cgguf_fp16_to_fp32(UInt16(block[0]) | UInt16(block[1]) << 8)
+                let dmin = cgguf_fp16_to_fp32(UInt16(block[2]) | UInt16(block[3]) << 8)
+                var q8 = [UInt8](repeating: 0, count: 292)
+                x[(t * columns + b * 256)..<(t * columns + (b + 1) * 256)].withContiguousStorageIfAvailable { src in
+                    q8.withUnsafeMutableBytes { cgguf_quantize_q8_k(src.baseAddress, $0.baseAddress, 256) }
+                }
+                let yd = q8[0..<4].withUnsafeBytes { $0.loadUnaligned(as: Float.self) }
+                let y = q8[4..<260].map { Int(Int8(bitPattern: $0)) }
+                var unit = block, minsOnly = block
+                unit.replaceSubrange(0..<4, with: f16Bytes(1) + f16Bytes(0))
+                minsOnly.replaceSubrange(0..<4, with: f16Bytes(0) + f16Bytes(1))
+                let scaled = Self.dequantize(.q4_K, unit, count: 256), mins = Self.dequantize(.q4_K, minsOnly, count: 256)
+                let width = groupsOf64 ? 64 : 256
+                for g in stride(from: 0, to: 256, by: width) {
+                    let s = (g..<(g + width)).reduce(0) { $0 + Int(scaled[$1]) * y[$1] }
+                    let m = (g..<(g + width)).reduce(0) { $0 - Int(mins[$1]) * y[$1] }
+                    acc = acc.addingProduct(Float(s), d * yd)
+                    accMin = accMin.addingProduct(Float(m), dmin * yd)
+                }
+            }
+            return acc - accMin
+        }
+        defer { GGUFKernels.select(GGUFKernels.best) }
+        var ordersDiffered = false
+        for level in [GGUFKernels.Level.scalar, GGUFKernels.best] {
+            GGUFKernels.select(level)
+            let pool = cgguf_pool_create(2)
+            defer { cgguf_pool_destroy(pool) }
+            var out = [Float](repeating: 0, count: rows * tokens)
+            let scratch = UnsafeMutableRawPointer.allocate(
+                byteCount: cgguf_matmul_scratch_size(Int32(GGUFTensorType.q4_K.rawValue), Int64(columns), Int64(tokens)), alignment: 64)
+            defer { scratch.deallocate() }
+            weights.withUnsafeBytes { w in
+                x.withUnsafeBufferPointer { xs in
+                    out.withUnsafeMutableBufferPointer { o in
+                        _ = cgguf_matmul(pool, Int32(GGUFTensorType.q4_K.rawValue), w.baseAddress, rowBytes, Int64(rows), Int64(columns),
+                                         xs.baseAddress, Int64(tokens), o.baseAddress, Int64(rows), scratch)
+                    }
+                }
+            }
+            for r in 0..<rows {
+                let row = Array(weights[(r * rowBytes)..<((r + 1) * rowBytes)])
+                for t in 0..<tokens {
+                    let batch = reference(row: row, token: t, groupsOf64: true), single = reference(row: row, token: t, groupsOf64: false)
+                    #expect(out[t * rows + r] == (t < 4 ? batch : single), "\(level) row \(r) token \(t)")
+                    if batch != single { ordersDiffered = true }
+                }
+            }
+        }
+        #expect(ordersDiffered, "the two orders agreed on every product")
+    }
 }

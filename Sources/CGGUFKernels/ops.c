@@ -17,6 +17,46 @@
 
 // ------------------------------------------------------------------- matmul
 
+static float dot_f16(int64_t n, const uint16_t *x, const uint16_t *y);
+static inline float reduce_add_16(const float *v);
+
+// F32 and F16 weights as llama.cpp multiplies them (F16 with activations rounded to F16):
+// one token through ggml_vec_dot (four 16-lane accumulators over steps of 64, reduced pairwise,
+// the rest added one product at a time), two or more through llamafile's tinyBLAS (one 16-lane
+// accumulator over the whole row, reduced as _mm512_reduce_add_ps). fmaf is exact, so the
+// FMA-compiled copies give the same bits.
+static inline __attribute__((always_inline)) float dot_tinyblas_body(int64_t n, const float *a, const float *b) {
+    float c[16] = {0};
+    for (int64_t i = 0; i < n; i++) c[i % 16] = fmaf(a[i], b[i], c[i % 16]);
+    return reduce_add_16(c);
+}
+
+static inline __attribute__((always_inline)) float dot_vec_f32_body(int64_t n, const float *x, const float *y) {
+    const int64_t np = n - n % 64;
+    float acc[4][16];
+    memset(acc, 0, sizeof acc);
+    for (int64_t i = 0; i < np; i += 64) {
+        for (int j = 0; j < 4; j++) {
+            for (int l = 0; l < 16; l++) acc[j][l] = fmaf(x[i + 16 * j + l], y[i + 16 * j + l], acc[j][l]);
+        }
+    }
+    float v[16];
+    for (int l = 0; l < 16; l++) v[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
+    float sum = reduce_add_16(v);
+    for (int64_t i = np; i < n; i++) {
+        const float p = x[i] * y[i]; // rounded, then added: llama.cpp's build does not fuse these
+        sum = sum + p;
+    }
+    return sum;
+}
+
+static float dot_tinyblas(int64_t n, const float *a, const float *b) { return dot_tinyblas_body(n, a, b); }
+static float dot_vec_f32(int64_t n, const float *x, const float *y) { return dot_vec_f32_body(n, x, y); }
+#if CGGUF_X86
+CGGUF_AVX2 static float dot_tinyblas_fma(int64_t n, const float *a, const float *b) { return dot_tinyblas_body(n, a, b); }
+CGGUF_AVX2 static float dot_vec_f32_fma(int64_t n, const float *x, const float *y) { return dot_vec_f32_body(n, x, y); }
+#endif
+
 struct matmul_job {
     int wtype;
     const uint8_t *w;
@@ -69,11 +109,58 @@ static void matmul_tiled(const struct matmul_job *job, int64_t r0, int64_t r1) {
     }
 }
 
+/// F16 activations rounded once per product: the halves, then their F32 values.
+static size_t float_activation_bytes(int wtype, int64_t cols, int64_t n_tokens) {
+    return wtype == CGGUF_TYPE_F16 ? (size_t)(cols * n_tokens) * (2 + 4) : 0;
+}
+
+static void matmul_float_rows(const struct matmul_job *job, int64_t r0, int64_t r1) {
+    const int f16 = job->wtype == CGGUF_TYPE_F16;
+    const int batch = job->n_tokens >= 2;
+    const int64_t cols = job->cols;
+    const uint16_t *xh = (const uint16_t *)job->xq;
+    const float *xf = f16 ? (const float *)(job->xq + (size_t)(cols * job->n_tokens) * 2) : job->x;
+    float *row = malloc((size_t)cols * sizeof(float));
+    if (row == NULL) abort();
+#if CGGUF_X86
+    const int fma = cgguf_kernel_level() >= 1;
+    float (*tiny)(int64_t, const float *, const float *) = fma ? dot_tinyblas_fma : dot_tinyblas;
+    float (*vec)(int64_t, const float *, const float *) = fma ? dot_vec_f32_fma : dot_vec_f32;
+#else
+    float (*tiny)(int64_t, const float *, const float *) = dot_tinyblas;
+    float (*vec)(int64_t, const float *, const float *) = dot_vec_f32;
+#endif
+    for (int64_t r = r0; r < r1; r++) {
+        const uint8_t *w = job->w + (size_t)r * job->row_bytes;
+        const float *wf = (const float *)w;
+        if (f16 && batch) {
+            for (int64_t i = 0; i < cols; i++) row[i] = cgguf_half_to_float(((const uint16_t *)w)[i]);
+            wf = row;
+        }
+        for (int64_t t = 0; t < job->n_tokens; t++) {
+            float value;
+            if (batch) {
+                value = tiny(cols, wf, xf + t * cols);
+            } else if (f16) {
+                value = dot_f16(cols, (const uint16_t *)w, xh + t * cols);
+            } else {
+                value = vec(cols, wf, xf + t * cols);
+            }
+            job->out[t * job->out_stride + r] = value;
+        }
+    }
+    free(row);
+}
+
 static void matmul_task(void *raw, int ith, int nth) {
     const struct matmul_job *job = raw;
     int64_t r0, r1;
     row_range(job->rows, ith, nth, &r0, &r1);
     if (r0 >= r1) return;
+    if (job->wtype == CGGUF_TYPE_F32 || job->wtype == CGGUF_TYPE_F16) {
+        matmul_float_rows(job, r0, r1);
+        return;
+    }
     if (job->tile != NULL && job->n_tokens >= CGGUF_TILE_TOKENS) {
         matmul_tiled(job, r0, r1);
         return;
@@ -132,7 +219,7 @@ static void quantize_task(void *raw, int ith, int nth) {
 
 size_t cgguf_matmul_scratch_size(int wtype, int64_t cols, int64_t n_tokens) {
     int at = cgguf_activation_type(wtype);
-    if (at == CGGUF_TYPE_F32) return 16;
+    if (at == CGGUF_TYPE_F32) return 16 + float_activation_bytes(wtype, cols, n_tokens);
     return activation_stride(at, cols, NULL) * (size_t)n_tokens + 64;
 }
 
@@ -147,6 +234,13 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
         .tail_dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, n_tokens - 1),
         .tail_start = n_tokens - (n_tokens > 3 ? n_tokens % 4 : n_tokens), .tile = cgguf_select_tile_dot(wtype),
     };
+    if (wtype == CGGUF_TYPE_F16) {
+        // Rounded to F16 as llama.cpp converts activations for F16 weights.
+        uint16_t *xh = scratch;
+        float *xf = (float *)((uint8_t *)scratch + (size_t)(cols * n_tokens) * 2);
+        cgguf_store_f16(x, xh, cols * n_tokens);
+        for (int64_t i = 0; i < cols * n_tokens; i++) xf[i] = cgguf_half_to_float(xh[i]);
+    }
     if (job.dot != NULL) {
         job.xq_row_bytes = activation_stride(cgguf_activation_type(wtype), cols, &job.xq_scales_offset);
         // A batch's activations are quantised on all threads; one token's on the caller

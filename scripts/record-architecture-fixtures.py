@@ -47,11 +47,11 @@ def fnv1a64(data):
     return h
 
 
-def perplexity(bin_dir, model, text, work):
+def perplexity(bin_dir, model, text, work, extra=()):
     base = os.path.join(work, "base.kld")
     run = subprocess.run(
         [os.path.join(bin_dir, "llama-perplexity"), "-m", model, "-f", text, "-c", str(CONTEXT), "-b", str(CONTEXT),
-         "--chunks", str(CHUNKS), "-t", "2", "--kl-divergence-base", base],
+         "--chunks", str(CHUNKS), "-t", "2", "--kl-divergence-base", base, *extra],
         capture_output=True, text=True, check=True)
     log = run.stdout + run.stderr
     chunk_ppl = re.findall(r"\[\d+\](\d+\.\d+),", log)
@@ -86,10 +86,10 @@ def post(port, path, body):
         return json.load(response)
 
 
-def greedy(bin_dir, model):
+def greedy(bin_dir, model, extra=()):
     port = free_port()
     server = subprocess.Popen([os.path.join(bin_dir, "llama-server"), "-m", model, "--host", "127.0.0.1",
-                               "--port", str(port), "-c", "1024", "-np", "1"],
+                               "--port", str(port), "-c", "1024", "-np", "1", *extra],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(600):

@@ -15,6 +15,8 @@ struct WeightMatrix: @unchecked Sendable {
     let rowBytes: Int
     let rows: Int
     let columns: Int
+    /// Where these rows start in the tensor `name` (a fused projection's part; else 0).
+    var firstRow = 0
 }
 
 /// The weights of one transformer block. Fused projections (Phi-3's `attn_qkv`, its gate and
@@ -62,6 +64,9 @@ public final class LlamaModel: @unchecked Sendable {
     let ropeFrequencyFactors: [Float]?
     let layers: [LlamaLayer]
     let pool: OpaquePointer
+    /// LoRA adapters in use (kept mapped) and their pairs by the weight they adapt.
+    public let adapters: [LoRAAdapter]
+    let loraLinks: [String: [LoRALink]]
 
     /// The default context: the model's own, capped at 4096.
     public static let defaultContextCap = 4096
@@ -75,7 +80,8 @@ public final class LlamaModel: @unchecked Sendable {
     ///   - contextLength: tokens the KV cache of each session holds; nil means
     ///     min(the model's trained context, 4096).
     ///   - threads: worker threads including the caller; nil means all processors.
-    public init(file: GGUFFile, contextLength: Int? = nil, threads: Int? = nil) throws {
+    ///   - loras: LoRA adapters applied at run time, in order; one that does not fit throws.
+    public init(file: GGUFFile, contextLength: Int? = nil, threads: Int? = nil, loras: [LoRASpec] = []) throws {
         self.file = file
         guard let embd = file.tensor(named: "token_embd.weight") else { throw GGUFError.missingTensor("token_embd.weight") }
         guard embd.dimensions.count == 2 else {
@@ -88,9 +94,11 @@ public final class LlamaModel: @unchecked Sendable {
         let kvDim = hp.kvHeadCount * hp.headDimension
 
         var used: Set<String> = []
+        var adaptable: [String: (columns: Int, rows: Int)] = [:]
         func has(_ name: String) -> Bool { file.tensor(named: name) != nil }
         func matrix(_ name: String, columns: Int, rows: Int) throws -> WeightMatrix {
             used.insert(name)
+            if name.hasPrefix("blk.") { adaptable[name] = (columns, rows) }
             guard let info = file.tensor(named: name) else { throw GGUFError.missingTensor(name) }
             guard info.dimensions == [columns, rows] else {
                 throw GGUFError.tensorShape(tensor: name, expected: [columns, rows], actual: info.dimensions)
@@ -177,6 +185,7 @@ public final class LlamaModel: @unchecked Sendable {
         if let unread = file.tensors.first(where: { $0.name.hasPrefix("blk.") && !used.contains($0.name) }) {
             throw GGUFError.unsupportedFeature("tensor \(unread.name) (not part of the \(hp.architecture) layers this runtime computes)")
         }
+        (adapters, loraLinks) = try Self.links(for: loras, architecture: hp.architecture, weights: adaptable)
 
         let requested = contextLength ?? min(hp.trainedContextLength, Self.defaultContextCap)
         // A context the user asked for is the user's to change: never "the file is corrupt".
@@ -200,8 +209,8 @@ public final class LlamaModel: @unchecked Sendable {
     }
 
     /// Opens and loads the GGUF file at `path`.
-    public convenience init(path: String, contextLength: Int? = nil, threads: Int? = nil) throws {
-        try self.init(file: GGUFFile(path: path), contextLength: contextLength, threads: threads)
+    public convenience init(path: String, contextLength: Int? = nil, threads: Int? = nil, loras: [LoRASpec] = []) throws {
+        try self.init(file: GGUFFile(path: path), contextLength: contextLength, threads: threads, loras: loras)
     }
 
     deinit {
@@ -229,6 +238,7 @@ public final class LlamaModel: @unchecked Sendable {
                   into out: UnsafeMutablePointer<Float>, outStride: Int, scratch: UnsafeMutableRawPointer) {
         _ = cgguf_matmul(pool, Int32(w.type.rawValue), w.data, w.rowBytes, Int64(w.rows), Int64(w.columns),
                          x, Int64(tokens), out, Int64(outStride), scratch)
+        applyLoRA(w, x, tokens: tokens, into: out, outStride: outStride)
     }
 }
 
@@ -236,7 +246,7 @@ extension WeightMatrix {
     /// The matrix of rows `range` of this one (a fused projection's part).
     func rows(_ range: Range<Int>) -> WeightMatrix {
         WeightMatrix(name: name, type: type, data: data + range.lowerBound * rowBytes, rowBytes: rowBytes,
-                     rows: range.count, columns: columns)
+                     rows: range.count, columns: columns, firstRow: firstRow + range.lowerBound)
     }
 
     /// A one-row tensor (a norm weight) as floats of its own.

@@ -31,6 +31,7 @@ extension GGUFCommand {
         @Flag(name: .customLong("kl-divergence"), help: "Compare with the logits in --kl-divergence-base instead of scoring a text.")
         var klDivergence = false
         @Option(name: .customLong("save-logits"), help: "Write this model's logits in the same format.") var saveLogits: String?
+        @OptionGroup var lora: LoRAOptions
 
         func validate() throws {
             if contextLength < 4 { throw ValidationError("--ctx must be at least 4") }
@@ -59,7 +60,7 @@ extension GGUFCommand {
 
         private func load(contextLength: Int) throws -> (LlamaModel, Tokenizer) {
             try GGUFCommand.open(file) {
-                let model = try LlamaModel(path: file, contextLength: contextLength, threads: threads)
+                let model = try LlamaModel(path: file, contextLength: contextLength, threads: threads, loras: lora.specs())
                 return (model, try Tokenizer(file: model.file))
             }
         }
@@ -115,5 +116,6 @@ extension GGUFCommand {
     }
 }
 
-/// Its messages name the logits file already; the model's path in front would only repeat.
+/// Their messages name the file already; the model's path in front would only repeat.
 extension PerplexityError: UserFacingError {}
+extension LoRAError: UserFacingError {}

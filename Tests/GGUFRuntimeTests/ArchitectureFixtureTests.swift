@@ -56,18 +56,25 @@ import Testing
     /// The test model, or nil after recording why (unless PARLEY_ALLOW_MISSING_MODEL=1 and it is missing).
     static func load(_ model: Fixture.Model) throws -> LlamaModel? {
         let path = directory + "/\(model.name).gguf"
+        guard try isRecordedFile(path, sha256: model.sha256) else { return nil }
+        return try LlamaModel(path: path, contextLength: 512, threads: 2)
+    }
+
+    /// Whether `path` is there and is the file the fixtures were recorded on; if not, why is
+    /// recorded (a missing file only without PARLEY_ALLOW_MISSING_MODEL=1).
+    static func isRecordedFile(_ path: String, sha256 expected: String) throws -> Bool {
         guard FileManager.default.fileExists(atPath: path) else {
             if !TestModel.allowMissing {
-                Issue.record("the test model \(path) is missing; make it with scripts/make-test-models.sh (PARLEY_ALLOW_MISSING_MODEL=1 lets these tests pass without it)")
+                Issue.record("\(path) is missing; make it with scripts/make-test-models.sh (PARLEY_ALLOW_MISSING_MODEL=1 lets these tests pass without it)")
             }
-            return nil
+            return false
         }
         let digest = try sha256(path)
-        guard digest == model.sha256 else {
+        guard digest == expected else {
             Issue.record("\(path) is not the file the fixtures were recorded on (SHA-256 \(digest)); run scripts/make-test-models.sh again")
-            return nil
+            return false
         }
-        return try LlamaModel(path: path, contextLength: 512, threads: 2)
+        return true
     }
 
     /// KL divergence of the model's distribution from the recorded one over the recorded top
@@ -102,10 +109,18 @@ import Testing
         let fixture = try Self.fixture()
         let recorded = try #require(fixture.models.first { $0.name == name })
         guard let model = try Self.load(recorded) else { return }
-        let source = try String(contentsOf: TestModel.packageRoot.appendingPathComponent(fixture.text), encoding: .utf8)
+        try await Self.expectLogitsMatch(model, recorded.perplexity, context: fixture.context, chunks: fixture.chunks,
+                                         text: fixture.text, label: name)
+    }
+
+    /// Runs llama-perplexity's measurement on `text` and checks it against `recorded`: the printed
+    /// figures, KL divergence and top-1 agreement over the recorded distributions, and every row
+    /// of the logits file.
+    static func expectLogitsMatch(_ model: LlamaModel, _ recorded: Fixture.Model.Perplexity, context: Int, chunks: Int,
+                                  text: String, label: String) async throws {
+        let source = try String(contentsOf: TestModel.packageRoot.appendingPathComponent(text), encoding: .utf8)
         let tokenizer = try Tokenizer(file: model.file)
         let tokens = tokenizer.encode(source, parseSpecial: false, addSpecial: true)
-        let context = fixture.context, chunks = fixture.chunks
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-\(UUID().uuidString).kld").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         struct Outcome: Sendable { var lines: [String] = []; var final = ""; var klds: [Double] = []; var sameTop = 0 }
@@ -121,38 +136,43 @@ import Testing
             let perChunk = LogitsBaseFile.scoredPerChunk(contextLength: context)
             for c in 0..<chunks {
                 try runner.score(tokens[(c * context)..<((c + 1) * context)], batchSize: context) { i, logits, _ in
-                    let (kld, same) = Self.compare(logits, top: recorded.perplexity.top[c * perChunk + i])
+                    let (kld, same) = Self.compare(logits, top: recorded.top[c * perChunk + i])
                     outcome.klds.append(kld)
                     if same { outcome.sameTop += 1 }
                 }
             }
             return outcome
         }
-        #expect(outcome.lines == recorded.perplexity.chunk_perplexity.enumerated().map { "[\($0.offset + 1)]\($0.element)," })
-        #expect(outcome.final == recorded.perplexity.final)
+        #expect(outcome.lines == recorded.chunk_perplexity.enumerated().map { "[\($0.offset + 1)]\($0.element)," }, "\(label)")
+        #expect(outcome.final == recorded.final, "\(label)")
         let meanKLD = outcome.klds.reduce(0, +) / Double(outcome.klds.count)
-        #expect(outcome.klds.count == recorded.perplexity.top.count)
-        #expect(meanKLD <= 1e-4, "\(name): mean KLD \(meanKLD)")
-        #expect(Double(outcome.sameTop) >= 0.995 * Double(outcome.klds.count), "\(name): top-1 \(outcome.sameTop) of \(outcome.klds.count)")
+        #expect(outcome.klds.count == recorded.top.count)
+        #expect(meanKLD <= 1e-4, "\(label): mean KLD \(meanKLD)")
+        #expect(Double(outcome.sameTop) >= 0.995 * Double(outcome.klds.count), "\(label): top-1 \(outcome.sameTop) of \(outcome.klds.count)")
         // Row by row, the logits file is llama.cpp's.
         let file = try LogitsBaseFile(path: path)
         var row = [UInt16](repeating: 0, count: file.wordsPerRow)
         let perChunk = LogitsBaseFile.scoredPerChunk(contextLength: context)
         var differing = 0
-        for (r, expected) in recorded.perplexity.row_hashes.enumerated() {
+        for (r, expected) in recorded.row_hashes.enumerated() {
             row.withUnsafeMutableBufferPointer { file.readRow(chunk: r / perChunk, index: r % perChunk, into: $0) }
             if PerplexityFixtureTests.fnv1a64(row) != expected { differing += 1 }
         }
-        #expect(differing == 0, "\(name): \(differing) of \(recorded.perplexity.row_hashes.count) rows differ from llama.cpp's")
+        #expect(differing == 0, "\(label): \(differing) of \(recorded.row_hashes.count) rows differ from llama.cpp's")
+    }
+
+    /// Greedy tokens after each recorded prompt equal llama.cpp's.
+    static func expectGreedyMatch(_ model: LlamaModel, _ cases: [Fixture.Model.Greedy], label: String) async throws {
+        for c in cases {
+            let produced = try await onOwnThread { try GreedyFixtureTests.greedy(model, prompt: c.prompt_tokens, count: c.expected_tokens.count) }
+            #expect(produced == c.expected_tokens, "\(label), \(c.prompt_tokens.count) prompt tokens")
+        }
     }
 
     @Test(arguments: ["llama-rope", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"])
     func greedyTextMatchesLlamaCpp(_ name: String) async throws {
         let recorded = try #require(try Self.fixture().models.first { $0.name == name })
         guard let model = try Self.load(recorded) else { return }
-        for c in recorded.greedy {
-            let produced = try await onOwnThread { try GreedyFixtureTests.greedy(model, prompt: c.prompt_tokens, count: 16) }
-            #expect(produced == c.expected_tokens, "\(name), \(c.prompt_tokens.count) prompt tokens")
-        }
+        try await Self.expectGreedyMatch(model, recorded.greedy, label: name)
     }
 }

@@ -110,6 +110,42 @@ struct GGUFCommandTests {
         }
     }
 
+    /// `--lora FILE[:SCALE]` on `gguf generate`: llama.cpp's greedy text with the adapter
+    /// (recorded in Tests/GGUFRuntimeTests/Fixtures/lora.json), the plain text at scale 0, and an
+    /// adapter for another model refused in one line.
+    @Test func generateAppliesLoRAAdapters() async throws {
+        struct Entry: Decodable { var adapter: String; var scale: Float; var greedy: [Case] }
+        struct Case: Decodable { var prompt_tokens: [Int32]; var expected_text: String }
+        struct Recorded: Decodable { var adapters: [Entry] }
+        let url = GGUFCommandTests.root.appendingPathComponent("Tests/GGUFRuntimeTests/Fixtures/lora.json")
+        let entry = try JSONDecoder().decode(Recorded.self, from: Data(contentsOf: url)).adapters[2]
+        let adapter = GGUFCommandTests.root.appendingPathComponent("Storage/test-models/\(entry.adapter)").path
+        guard FileManager.default.fileExists(atPath: adapter) else {
+            Issue.record("\(adapter) is missing; make it with scripts/make-test-models.sh")
+            return
+        }
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        // The third prompt of scripts/record-architecture-fixtures.py (where the adapter changes the text).
+        let prompt = "Tides decide when the boats can leave and when they must return, when the rock pools are open "
+            + "and when the causeway to the chapel is under water. Twice a month, at new moon and full moon, "
+            + "the tides are at their largest. Children in the town learn to read a tide table early, and "
+            + "they know that the sea does not care what time you have to be home. The lifeboat crew"
+        let adapted = try await runner.run(["gguf", "generate", GGUFCommandTests.model, "--prompt", prompt, "--tokens", "16",
+                                            "--lora", "\(adapter):\(entry.scale)"])
+        #expect(adapted.status == 0, "\(adapted.stderr)")
+        #expect(adapted.stdout == entry.greedy[2].expected_text)
+        let plain = try await runner.run(["gguf", "generate", GGUFCommandTests.model, "--prompt", prompt, "--tokens", "16"])
+        let off = try await runner.run(["gguf", "generate", GGUFCommandTests.model, "--prompt", prompt, "--tokens", "16",
+                                        "--lora", adapter + ":0"])
+        #expect(off.stdout == plain.stdout)
+        #expect(plain.stdout != adapted.stdout)
+        let mismatch = GGUFCommandTests.root.appendingPathComponent("Storage/test-models/lora-mismatch.gguf").path
+        let refused = try await runner.run(["gguf", "generate", GGUFCommandTests.model, "--prompt", prompt, "--lora", mismatch])
+        #expect(refused.status == 1 && refused.stdout.isEmpty)
+        #expect(refused.stderr.contains("does not fit the model") && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+    }
+
     @Test func hostileFilesGiveOneLineErrors() throws {
         let runner = try ParleyRunner()
         defer { runner.remove() }

@@ -29,8 +29,9 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
     /// the long-standing choice of llama.cpp-based chat front ends.
     public static let chatRepetitionPenalty: Float = 1.1
 
-    public init(path: String, name: String = "local", contextLength: Int? = nil, threads: Int? = nil) throws {
-        model = try LlamaModel(path: path, contextLength: contextLength, threads: threads)
+    /// - Parameter loras: LoRA adapters the model runs with; one that does not fit throws here.
+    public init(path: String, name: String = "local", contextLength: Int? = nil, threads: Int? = nil, loras: [LoRASpec] = []) throws {
+        model = try LlamaModel(path: path, contextLength: contextLength, threads: threads, loras: loras)
         tokenizer = try Tokenizer(file: model.file)
         template = ChatTemplate.detect(in: model.file)
         stopTokens = tokenizer.stopTokenIDs(for: template).union(model.stopTokens)

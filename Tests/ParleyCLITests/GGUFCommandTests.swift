@@ -146,6 +146,32 @@ struct GGUFCommandTests {
         #expect(refused.stderr.contains("does not fit the model") && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
     }
 
+    /// `ask --lora` runs the local model with the adapter (its greedy reply differs from the
+    /// plain one), a config's `lora = [...]` does the same, and --lora with a server is refused.
+    @Test func askTakesLoRAFromTheCommandLineAndTheConfig() async throws {
+        let adapter = GGUFCommandTests.root.appendingPathComponent("Storage/test-models/lora-q8_0.gguf").path
+        guard FileManager.default.fileExists(atPath: adapter) else {
+            Issue.record("\(adapter) is missing; make it with scripts/make-test-models.sh")
+            return
+        }
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let ask = ["ask", "--no-save", "--temperature", "0", "--max-tokens", "24", "--gguf", GGUFCommandTests.model]
+        let question = "Name three things a lifeboat crew checks before going out."
+        let plain = try await runner.run(ask + [question])
+        let adapted = try await runner.run(ask + ["--lora", adapter + ":1", question])
+        #expect(plain.status == 0 && adapted.status == 0, "\(plain.stderr) \(adapted.stderr)")
+        #expect(plain.stdout != adapted.stdout)
+        let config = runner.home.url.appendingPathComponent("config/parley/config.toml")
+        try FileManager.default.createDirectory(at: config.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "[backends.styled]\nkind = \"local\"\ngguf = \"\(GGUFCommandTests.model)\"\nlora = [\"\(adapter):1\"]\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        let configured = try await runner.run(["ask", "--no-save", "--temperature", "0", "--max-tokens", "24", "--backend", "styled", question])
+        #expect(configured.stdout == adapted.stdout, "\(configured.stderr)")
+        let server = try await runner.run(["ask", "--base-url", "http://127.0.0.1:9/v1", "--lora", adapter, question])
+        #expect(server.status != 0 && server.stderr.contains("--lora applies to the local backend"), "\(server.stderr)")
+    }
+
     @Test func hostileFilesGiveOneLineErrors() throws {
         let runner = try ParleyRunner()
         defer { runner.remove() }

@@ -10,6 +10,7 @@ test can check Parley writes the same file without the file being committed.
 
 usage: scripts/record-perplexity-fixtures.py LLAMA_BIN_DIR MODEL [OUTPUT]
 """
+import importlib.util
 import json
 import os
 import re
@@ -23,12 +24,12 @@ CHUNKS = 2
 TEXTS = ["Benchmarks/numerics/english.txt", "Benchmarks/numerics/chinese.txt"]
 
 
-def fnv1a64(data):
-    h = 0xCBF29CE484222325
-    for b in data:
-        h ^= b
-        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return h
+# The same row hash as the architecture fixtures.
+_spec = importlib.util.spec_from_file_location(
+    "arch", os.path.join(os.path.dirname(os.path.abspath(__file__)), "record-architecture-fixtures.py"))
+_arch = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_arch)
+fnv1a64 = _arch.fnv1a64
 
 
 def main():

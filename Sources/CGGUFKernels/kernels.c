@@ -1009,30 +1009,29 @@ CGGUF_AVX2 static float dot_q6_k_q8_k_avx2(int64_t n, const uint8_t *x, const ui
 // per block: r = d * s1 (- dmin * s2, fused), acc = fma(r, the activation's d, acc). Same
 // integers as the row kernels, another float order: at 8-bit activations that order alone
 // moved llama.cpp's own logits by a mean KLD of 0.005 on a Q6_K file.
-CGGUF_AVX2 static float dot_q4_k_q8_k_tiled_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
-    (void)ys;
+// Q4_K and Q5_K share the layout of scales, mins and activations; only the codes differ.
+CGGUF_AVX2 static inline __attribute__((always_inline)) float k4_tiled_avx2(int64_t n, const uint8_t *x, const uint8_t *y, int q5) {
+    const int64_t block = q5 ? 176 : 144;
     float acc = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
+    for (int64_t ib = 0; ib < n / 256; ib++, x += block, y += 292) {
         uint8_t sc[8], mn[8];
         k4_scales_mins(x + 4, sc, mn);
-        const int32_t s1 = hsum_epi32_avx2(q4k_lanes_avx2(x, (const int8_t *)(y + 4), sc));
+        const int8_t *q8 = (const int8_t *)(y + 4);
+        const int32_t s1 = hsum_epi32_avx2(q5 ? q5k_lanes_avx2(x, q8, sc) : q4k_lanes_avx2(x, q8, sc));
         const float r = fmaf(-half_avx2(x + 2), (float)q4k_block_mins(y, mn), (float)s1 * half_avx2(x));
         acc = fmaf(r, q8k_d(y), acc);
     }
     return acc;
 }
 
+CGGUF_AVX2 static float dot_q4_k_q8_k_tiled_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+    (void)ys;
+    return k4_tiled_avx2(n, x, y, 0);
+}
+
 CGGUF_AVX2 static float dot_q5_k_q8_k_tiled_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
     (void)ys;
-    float acc = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 176, y += 292) {
-        uint8_t sc[8], mn[8];
-        k4_scales_mins(x + 4, sc, mn);
-        const int32_t s1 = hsum_epi32_avx2(q5k_lanes_avx2(x, (const int8_t *)(y + 4), sc));
-        const float r = fmaf(-half_avx2(x + 2), (float)q4k_block_mins(y, mn), (float)s1 * half_avx2(x));
-        acc = fmaf(r, q8k_d(y), acc);
-    }
-    return acc;
+    return k4_tiled_avx2(n, x, y, 1);
 }
 
 CGGUF_AVX2 static float dot_q6_k_q8_k_tiled_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {

@@ -41,7 +41,8 @@ extension LlamaModel {
     /// out += factor * B(A x) for each adapter of `w`, after its product, as llama.cpp's
     /// build_lora_mm: A's product, B's product, the scale, then the sum.
     func applyLoRA(_ w: WeightMatrix, _ x: UnsafePointer<Float>, tokens: Int, into out: UnsafeMutablePointer<Float>, outStride: Int) {
-        guard let links = loraLinks[w.name] else { return }
+        // Without adapters (the usual case) not even a lookup.
+        guard !loraLinks.isEmpty, let links = loraLinks[w.name] else { return }
         for link in links {
             let rank = link.a.rows
             // Fused projections are read as row ranges: so is the part of B that produces them.

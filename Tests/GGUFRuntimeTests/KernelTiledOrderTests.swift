@@ -6,6 +6,26 @@ import Testing
 /// integer sum once, then r = d * s1 (- dmin * s2, fused) and acc = fma(r, activation d, acc).
 /// Fewer tokens keep the row kernel's order. Part of the serialised kernel suite.
 extension KernelTests {
+    /// out[t * rows + r] = row r of `weights` . token t of `x`, through cgguf_matmul on a pool.
+    static func matmul(_ type: GGUFTensorType, _ weights: [UInt8], rows: Int, columns: Int, x: [Float], tokens: Int,
+                       threads: Int32) -> [Float] {
+        let pool = cgguf_pool_create(threads)
+        defer { cgguf_pool_destroy(pool) }
+        var out = [Float](repeating: 0, count: rows * tokens)
+        let scratch = UnsafeMutableRawPointer.allocate(
+            byteCount: cgguf_matmul_scratch_size(Int32(type.rawValue), Int64(columns), Int64(tokens)), alignment: 64)
+        defer { scratch.deallocate() }
+        weights.withUnsafeBytes { w in
+            x.withUnsafeBufferPointer { xs in
+                out.withUnsafeMutableBufferPointer { o in
+                    _ = cgguf_matmul(pool, Int32(type.rawValue), w.baseAddress, type.rowSize(elements: columns)!, Int64(rows),
+                                     Int64(columns), xs.baseAddress, Int64(tokens), o.baseAddress, Int64(rows), scratch)
+                }
+            }
+        }
+        return out
+    }
+
     /// Random super-blocks with small positive scales (any other bytes are valid codes).
     static func randomKQuantRows(_ type: GGUFTensorType, blocks: Int, rng: inout TestRandom) -> [UInt8] {
         var out: [UInt8] = []
@@ -70,21 +90,7 @@ extension KernelTests {
         }
         func matmul(tokens: Int, level: GGUFKernels.Level) -> [Float] {
             GGUFKernels.select(level)
-            let pool = cgguf_pool_create(2)
-            defer { cgguf_pool_destroy(pool) }
-            var out = [Float](repeating: 0, count: rows * tokens)
-            let scratch = UnsafeMutableRawPointer.allocate(
-                byteCount: cgguf_matmul_scratch_size(Int32(type.rawValue), Int64(columns), Int64(tokens)), alignment: 64)
-            defer { scratch.deallocate() }
-            weights.withUnsafeBytes { w in
-                x.withUnsafeBufferPointer { xs in
-                    out.withUnsafeMutableBufferPointer { o in
-                        _ = cgguf_matmul(pool, Int32(type.rawValue), w.baseAddress, rowBytes, Int64(rows), Int64(columns),
-                                         xs.baseAddress, Int64(tokens), o.baseAddress, Int64(rows), scratch)
-                    }
-                }
-            }
-            return out
+            return Self.matmul(type, weights, rows: rows, columns: columns, x: x, tokens: tokens, threads: 2)
         }
         defer { GGUFKernels.select(GGUFKernels.best) }
         var orderMattered = false
@@ -153,20 +159,7 @@ extension KernelTests {
         var ordersDiffered = false
         for level in [GGUFKernels.Level.scalar, GGUFKernels.best] {
             GGUFKernels.select(level)
-            let pool = cgguf_pool_create(2)
-            defer { cgguf_pool_destroy(pool) }
-            var out = [Float](repeating: 0, count: rows * tokens)
-            let scratch = UnsafeMutableRawPointer.allocate(
-                byteCount: cgguf_matmul_scratch_size(Int32(GGUFTensorType.q4_K.rawValue), Int64(columns), Int64(tokens)), alignment: 64)
-            defer { scratch.deallocate() }
-            weights.withUnsafeBytes { w in
-                x.withUnsafeBufferPointer { xs in
-                    out.withUnsafeMutableBufferPointer { o in
-                        _ = cgguf_matmul(pool, Int32(GGUFTensorType.q4_K.rawValue), w.baseAddress, rowBytes, Int64(rows), Int64(columns),
-                                         xs.baseAddress, Int64(tokens), o.baseAddress, Int64(rows), scratch)
-                    }
-                }
-            }
+            let out = Self.matmul(.q4_K, weights, rows: rows, columns: columns, x: x, tokens: tokens, threads: 2)
             for r in 0..<rows {
                 let row = Array(weights[(r * rowBytes)..<((r + 1) * rowBytes)])
                 for t in 0..<tokens {

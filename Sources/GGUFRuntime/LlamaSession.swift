@@ -180,7 +180,9 @@ public final class LlamaSession {
 
 extension LlamaSession {
     /// Rows of logits computed per output product: large enough for the tiled kernels, small
-    /// enough that the buffer (this many vocabulary-sized rows) stays a few MiB.
+    /// enough that the buffer (this many vocabulary-sized rows) stays a few MiB. A multiple of 4,
+    /// and a rest of fewer than 8 rows joins the last product, so the kernels llama.cpp picks by
+    /// row count (8 or more, groups of 4) see the rows as its one product over them all does.
     static let logitRowsPerProduct = 32
 
     /// Evaluates `newTokens` after those already in the session, in passes of at most
@@ -203,7 +205,7 @@ extension LlamaSession {
         }
         let vocabulary = model.vocabularySize
         let group = Self.logitRowsPerProduct
-        let rows = UnsafeMutablePointer<Float>.allocate(capacity: group * vocabulary)
+        let rows = UnsafeMutablePointer<Float>.allocate(capacity: (group + 7) * vocabulary)
         defer { rows.deallocate() }
         let n = model.hyperparameters.embeddingLength
         let step = min(batchSize, Self.batchCapacity)
@@ -215,7 +217,7 @@ extension LlamaSession {
             tokens.append(contentsOf: newTokens[start..<end])
             var row = start + outputs.lowerBound
             while row < end {
-                let count = min(group, end - row)
+                let count = end - row < group + 8 ? end - row : group
                 model.outputNorm.withUnsafeBufferPointer { w in
                     for r in 0..<count {
                         cgguf_rms_norm(x + (row - start - outputs.lowerBound + r) * n, w.baseAddress, xn + r * n, Int64(n),

@@ -20,6 +20,9 @@ let package = Package(
         .target(name: "ParleyStore", dependencies: ["ParleyCore"]),
         // The conversation engine: runs a turn, checkpoints the reply as it streams.
         .target(name: "ParleyEngine", dependencies: ["ParleyCore", "ParleyStore", "StructuredOutput"]),
+        // Feedback on replies (ratings, choices, ideal answers) as training data: the row builders of
+        // each export format, redaction, listing and counts. Pure.
+        .target(name: "ParleyFeedback", dependencies: ["ParleyCore", "ParleyEngine"]),
         // The config file: backends and defaults, validated on load.
         .target(name: "ParleyConfig", dependencies: ["ParleyCore", "TOMLKit"]),
         // Persona files: YAML front matter, a system prompt and few-shot examples.
@@ -28,6 +31,12 @@ let package = Package(
         .target(name: "ParleyWrite", dependencies: ["ParleyCore", "ParleyPersonas", "ParleyStore", "ParleyEngine"]),
         // OpenAI-compatible HTTP backend over URLSession.
         .target(name: "ParleyHTTP", dependencies: ["ParleyCore"]),
+        // libpng and libjpeg as system libraries: the only picture decoders (never a home-made one).
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg-dev"])]),
+        // Pictures: the SD WebUI and OpenAI images backends, header checks and decoding, the
+        // half-block rasteriser and terminal image protocols.
+        .target(name: "ParleyImages", dependencies: ["ParleyCore", "ParleyHTTP", "ParleyStore", "CPNG", "CJPEG"]),
         // The in-process GGUF runtime; knows nothing of Parley.
         // Optimised even in debug builds: at -O0 the model tests would take many minutes.
         .target(name: "CGGUFKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
@@ -39,8 +48,12 @@ let package = Package(
         .target(name: "StructuredOutput"),
         // Greedy-generation speed of the GGUF runtime (a benchmark tool, not shipped).
         .executableTarget(name: "gguf-bench", dependencies: ["GGUFRuntime"], path: "Benchmarks/GGUFBench"),
-        // Adapts the GGUF runtime to the ChatBackend seam.
-        .target(name: "ParleyLocal", dependencies: ["ParleyCore", "GGUFRuntime", "StructuredOutput"]),
+        // SHA-256 in C: the SHA instructions when the processor has them, portable C otherwise.
+        .target(name: "CSHA256", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+        // Local models: specs, the catalog, the Hub's listing, resumable checked downloads, the models folder.
+        .target(name: "ParleyModels", dependencies: ["ParleyCore", "ParleyStore", "ParleyHTTP", "GGUFRuntime", "CSHA256"]),
+        // Adapts the GGUF runtime to the ChatBackend seam; saves model states in the store's cache.
+        .target(name: "ParleyLocal", dependencies: ["ParleyCore", "ParleyStore", "GGUFRuntime", "StructuredOutput"]),
         // Decision support: the matrix arithmetic, tolerant reading of model answers, the staged flow.
         .target(name: "ParleyDecide", dependencies: ["ParleyCore", "ParleyStore", "ParleyEngine", "StructuredOutput"]),
         // The chat screen, pure: state, reducer, key decoding, display width, wrapping, views into a cell buffer.
@@ -54,8 +67,8 @@ let package = Package(
             name: "parley",
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
-                "ParleyWrite", "ParleyDecide", "ParleyLocal", "GGUFRuntime",
-                "ParleyTUI", "CursesTerminal", "StructuredOutput",
+                "ParleyWrite", "ParleyDecide", "ParleyLocal", "GGUFRuntime", "ParleyFeedback", "ParleyModels",
+                "ParleyTUI", "CursesTerminal", "StructuredOutput", "ParleyImages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -70,14 +83,19 @@ let package = Package(
             name: "parley-store-crash-helper", dependencies: ["ParleyStore", "ParleyTestSupport"],
             path: "Tests/StoreCrashHelper"),
         .executableTarget(name: "parley-store-bench", dependencies: ["ParleyStore"], path: "Benchmarks/StoreBench"),
+        .testTarget(name: "ParleyFeedbackTests", dependencies: ["ParleyFeedback", "ParleyCore"]),
         .testTarget(name: "ParleyEngineTests", dependencies: ["ParleyEngine", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(name: "ParleyConfigTests", dependencies: ["ParleyConfig", "ParleyTestSupport"]),
         .testTarget(name: "ParleyPersonasTests", dependencies: ["ParleyPersonas", "ParleyTestSupport"]),
         .testTarget(
             name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport", "StructuredOutput"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyModelsTests", dependencies: ["ParleyModels", "ParleyTestSupport", "CSHA256", "GGUFRuntime"]),
+        .testTarget(name: "ParleyImagesTests", dependencies: ["ParleyImages", "ParleyHTTP", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(
-            name: "ParleyLocalTests", dependencies: ["ParleyLocal", "ParleyCore", "GGUFRuntime", "StructuredOutput"], exclude: ["Fixtures"]),
+            name: "ParleyLocalTests",
+            dependencies: ["ParleyLocal", "ParleyCore", "ParleyStore", "ParleyTestSupport", "GGUFRuntime", "StructuredOutput"],
+            exclude: ["Fixtures"]),
         // Streams from the fault server as fast as it can and reports the cost per chunk.
         .executableTarget(
             name: "http-stream-bench", dependencies: ["ParleyHTTP", "ParleyTestSupport"], path: "Benchmarks/http-stream-bench"),
@@ -98,6 +116,6 @@ let package = Package(
         .executableTarget(
             name: "parley-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyStore", "ParleyWrite", "ParleyTestSupport"],
             path: "Benchmarks/TUIBench"),
-        .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyCLITests", dependencies: ["parley", "ParleyCore", "ParleyStore", "ParleyImages", "ParleyTestSupport"]),
     ]
 )

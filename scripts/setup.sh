@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what Parley needs on a fresh Debian-like machine: the ncursesw headers (for the chat
-# screen), tmux (for the end-to-end screen tests), the default model and the test models of the
-# other architectures (scripts/make-test-models.sh). Safe to run again.
+# screen), the libpng and libjpeg headers (picture decoding), tmux (for the end-to-end screen
+# tests), the default model and the test models of the other architectures
+# (scripts/make-test-models.sh). Safe to run again.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 missing=()
 dpkg -s libncursesw5-dev >/dev/null 2>&1 || dpkg -s libncurses-dev >/dev/null 2>&1 || missing+=(libncurses-dev)
+dpkg -s libpng-dev >/dev/null 2>&1 || missing+=(libpng-dev)
+dpkg -s libjpeg-dev >/dev/null 2>&1 || dpkg -s libjpeg62-turbo-dev >/dev/null 2>&1 || missing+=(libjpeg-dev)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}" >&2

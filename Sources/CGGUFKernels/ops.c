@@ -265,30 +265,6 @@ void cgguf_rms_norm(const float *x, const float *w, float *y, int64_t n, float e
     for (int64_t i = 0; i < n; i++) y[i] = (x[i] * scale) * w[i];
 }
 
-void cgguf_rope_norm(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims,
-                     int64_t pos, float freq_base, const float *freq_factors) {
-    float cache[1024];
-    if (n_dims > 1024) n_dims = 1024;
-    const float theta_scale = powf(freq_base, -2.0f / (float)n_dims);
-    float theta = (float)pos;
-    for (int64_t i = 0; i < n_dims; i += 2) {
-        const float t = freq_factors ? theta / freq_factors[i / 2] : theta;
-        cache[i] = cosf(t);
-        cache[i + 1] = sinf(t);
-        theta *= theta_scale;
-    }
-    for (int64_t h = 0; h < n_heads; h++) {
-        float *v = x + h * head_dim;
-        for (int64_t i = 0; i < n_dims; i += 2) {
-            const float c = cache[i], s = cache[i + 1];
-            const float x0 = v[i], x1 = v[i + 1];
-            // Contracted as an optimising compiler does in llama.cpp's build.
-            v[i] = fmaf(x0, c, -(x1 * s));
-            v[i + 1] = fmaf(x0, s, x1 * c);
-        }
-    }
-}
-
 #if CGGUF_X86
 CGGUF_AVX2 static void swiglu_avx2(const float *gate, const float *up, float *out, int64_t n) {
     const __m256 one = _mm256_set1_ps(1.0f);
@@ -341,6 +317,94 @@ void cgguf_store_f16(const float *x, uint16_t *dst, int64_t n) {
     if (cgguf_kernel_level() >= 1) i = store_f16_avx2(x, dst, n);
 #endif
     for (; i < n; i++) dst[i] = cgguf_float_to_half(x[i]);
+}
+
+// ------------------------------------------------------------ per-token rows
+
+/// Below this many tokens a batch's per-token steps run on the caller: the work (tens of
+/// microseconds) is less than waking the pool costs on a busy machine.
+enum { ROWS_ON_POOL = 64 };
+
+struct rows_job {
+    const float *x, *w, *up, *v;
+    float *y, *q, *k;
+    uint16_t *k_dst, *v_dst;
+    const float *freq_factors;
+    int64_t n, rows, n_heads, n_kv_heads, head_dim, n_dims, first_pos;
+    float eps, freq_base, freq_scale;
+    int neox, gelu;
+};
+
+static void rms_norm_task(void *raw, int ith, int nth) {
+    const struct rows_job *job = raw;
+    int64_t t0, t1;
+    row_range(job->rows, ith, nth, &t0, &t1);
+    for (int64_t t = t0; t < t1; t++) cgguf_rms_norm(job->x + t * job->n, job->w, job->y + t * job->n, job->n, job->eps);
+}
+
+void cgguf_rms_norm_rows(cgguf_pool *pool, const float *x, const float *w, float *y, int64_t n, int64_t rows, float eps) {
+    struct rows_job job = {.x = x, .w = w, .y = y, .n = n, .rows = rows, .eps = eps};
+    if (rows < ROWS_ON_POOL) {
+        rms_norm_task(&job, 0, 1);
+    } else {
+        cgguf_pool_run(pool, rms_norm_task, &job);
+    }
+}
+
+static void glu_task(void *raw, int ith, int nth) {
+    const struct rows_job *job = raw;
+    void (*glu)(const float *, const float *, float *, int64_t) = job->gelu ? cgguf_geglu : cgguf_swiglu;
+    int64_t t0, t1;
+    row_range(job->rows, ith, nth, &t0, &t1);
+    for (int64_t t = t0; t < t1; t++) glu(job->x + t * job->n, job->up + t * job->n, job->y + t * job->n, job->n);
+}
+
+static void glu_rows(cgguf_pool *pool, const float *gate, const float *up, float *out, int64_t n, int64_t rows, int gelu) {
+    struct rows_job job = {.x = gate, .up = up, .y = out, .n = n, .rows = rows, .gelu = gelu};
+    if (rows < ROWS_ON_POOL) {
+        glu_task(&job, 0, 1);
+    } else {
+        cgguf_pool_run(pool, glu_task, &job);
+    }
+}
+
+void cgguf_swiglu_rows(cgguf_pool *pool, const float *gate, const float *up, float *out, int64_t n, int64_t rows) {
+    glu_rows(pool, gate, up, out, n, rows, 0);
+}
+
+void cgguf_geglu_rows(cgguf_pool *pool, const float *gate, const float *up, float *out, int64_t n, int64_t rows) {
+    glu_rows(pool, gate, up, out, n, rows, 1);
+}
+
+static void rope_store_task(void *raw, int ith, int nth) {
+    const struct rows_job *job = raw;
+    const int64_t q_stride = job->n_heads * job->head_dim, kv_stride = job->n_kv_heads * job->head_dim;
+    int64_t t0, t1;
+    row_range(job->rows, ith, nth, &t0, &t1);
+    for (int64_t t = t0; t < t1; t++) {
+        const int64_t pos = job->first_pos + t;
+        cgguf_rope_ext(job->q + t * q_stride, job->n_heads, job->head_dim, job->n_dims, pos, job->freq_base, job->freq_scale,
+                       job->freq_factors, job->neox);
+        cgguf_rope_ext(job->k + t * kv_stride, job->n_kv_heads, job->head_dim, job->n_dims, pos, job->freq_base,
+                       job->freq_scale, job->freq_factors, job->neox);
+        cgguf_store_f16(job->k + t * kv_stride, job->k_dst + t * kv_stride, kv_stride);
+        cgguf_store_f16(job->v + t * kv_stride, job->v_dst + t * kv_stride, kv_stride);
+    }
+}
+
+void cgguf_rope_store_rows(cgguf_pool *pool, float *q, float *k, const float *v, int64_t n_heads, int64_t n_kv_heads,
+                           int64_t head_dim, int64_t n_dims, int64_t first_pos, int64_t rows, float freq_base,
+                           float freq_scale, const float *freq_factors, int neox, uint16_t *k_dst, uint16_t *v_dst) {
+    struct rows_job job = {
+        .q = q, .k = k, .v = v, .n_heads = n_heads, .n_kv_heads = n_kv_heads, .head_dim = head_dim, .n_dims = n_dims,
+        .first_pos = first_pos, .rows = rows, .freq_base = freq_base, .freq_scale = freq_scale,
+        .freq_factors = freq_factors, .neox = neox, .k_dst = k_dst, .v_dst = v_dst,
+    };
+    if (rows < ROWS_ON_POOL) {
+        rope_store_task(&job, 0, 1);
+    } else {
+        cgguf_pool_run(pool, rope_store_task, &job);
+    }
 }
 
 // ------------------------------------------------------------------ attention

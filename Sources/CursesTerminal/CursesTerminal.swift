@@ -88,6 +88,26 @@ public final class CursesTerminal: @unchecked Sendable {
         parley_remove_crash_restore()
     }
 
+    /// Hands the terminal to another program (the editor `/ideal` opens): the screen's modes are
+    /// saved and the terminal put back to how the shell had it. `resume()` takes it back.
+    public func suspend() {
+        guard screen != nil else { return }
+        writeRaw((mouse ? "\u{1B}[?1000l\u{1B}[?1006l" : "") + "\u{1B}[?2004l")
+        def_prog_mode()
+        curs_set(1)
+        endwin()
+    }
+
+    /// Takes the terminal back after `suspend()`: the screen's modes, bracketed paste, the size
+    /// (the window may have changed meanwhile) and a full redraw on the next frame.
+    public func resume() {
+        guard screen != nil else { return }
+        reset_prog_mode()
+        refresh()
+        writeRaw("\u{1B}[?2004h" + (mouse ? "\u{1B}[?1000h\u{1B}[?1006h" : ""))
+        refreshSize()
+    }
+
     /// Reads the size from the kernel and tells curses; call after SIGWINCH. Returns the new size.
     @discardableResult
     public func refreshSize() -> (width: Int, height: Int) {
@@ -181,22 +201,29 @@ public final class CursesTerminal: @unchecked Sendable {
         return scalars
     }
 
-    private func put(_ scalars: [Unicode.Scalar], _ x: Int, _ y: Int, _ attributes: attr_t, _ pair: Int16) {
+    private func put(_ scalars: [Unicode.Scalar], _ x: Int, _ y: Int, _ attributes: attr_t, _ pair: Int32) {
         var characters = scalars.map { wchar_t(bitPattern: $0.value) }
         characters.append(0)
         var cell = cchar_t()
+        // Pairs made for pictures can pass 32767: ncurses takes the full number through `opts`.
+        var extendedPair = pair
         characters.withUnsafeBufferPointer { pointer in
-            _ = setcchar(&cell, pointer.baseAddress, attributes, pair, nil)
+            _ = setcchar(&cell, pointer.baseAddress, attributes, Int16(clamping: pair), &extendedPair)
         }
         _ = mvadd_wch(Int32(y), Int32(x), &cell)
     }
 
-    private func look(_ style: CellStyle) -> (attr_t, Int16) {
+    private func look(_ style: CellStyle) -> (attr_t, Int32) {
         var attributes = parley_a_normal()
         if style.bold { attributes |= parley_a_bold() }
         if style.italic { attributes |= parley_a_italic() }
         if style.underline { attributes |= parley_a_underline() }
-        let pair = pairs[style.role] ?? 0
+        if theme != .none, style.foreground != nil || style.background != nil,
+            let pair = colorPair(foreground: style.foreground, background: style.background)
+        {
+            return (attributes, pair)
+        }
+        let pair = Int32(pairs[style.role] ?? 0)
         if theme == .none {
             if style.reverse { attributes |= parley_a_reverse() }
             if style.role == .dim || style.role == .codeFrame { attributes |= parley_a_dim() }
@@ -206,6 +233,16 @@ public final class CursesTerminal: @unchecked Sendable {
             if style.role == .dim && colorCount < 16 { attributes |= parley_a_dim() }
         }
         return (attributes, pair)
+    }
+
+    /// A pair for a picture's colours, from ncurses' own pool (`alloc_pair` reuses the least
+    /// recently used pair when it is full); nil on a terminal of fewer than 256 colours.
+    private func colorPair(foreground: CellColor?, background: CellColor?) -> Int32? {
+        let fg = foreground.map { $0.terminalColor(colorCount: colorCount) } ?? -1
+        let bg = background.map { $0.terminalColor(colorCount: colorCount) } ?? -1
+        guard let fg, let bg else { return nil }
+        let pair = alloc_pair(Int32(fg), Int32(bg))
+        return pair > 0 ? pair : nil
     }
 
     private func writeRaw(_ text: String) {

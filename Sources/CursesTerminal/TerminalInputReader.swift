@@ -22,6 +22,8 @@ public final class TerminalInputReader: @unchecked Sendable {
     private var signalPipe: [Int32] = [-1, -1]
     private var stopPipe: [Int32] = [-1, -1]
     private var thread: Thread?
+    /// Signalled when the reading thread returns (see `pause()`).
+    private let threadEnded = DispatchSemaphore(value: 0)
     /// Signals turned into events.
     public static let forwardedSignals: [Int32] = [SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT]
 
@@ -38,10 +40,35 @@ public final class TerminalInputReader: @unchecked Sendable {
         }
         _ = fcntl(signalPipe[1], F_SETFL, O_NONBLOCK)
         for number in TerminalInputReader.forwardedSignals { _ = parley_forward_signal(number, signalPipe[1]) }
-        let thread = Thread { [self] in loop() }
+        startThread()
+    }
+
+    private func startThread() {
+        let thread = Thread { [self] in
+            loop()
+            threadEnded.signal()
+        }
         thread.name = "parley.terminal-input"
         self.thread = thread
         thread.start()
+    }
+
+    /// Stops reading for a while (another program has the terminal), keeping the signal handlers:
+    /// signals that arrive meanwhile are reported after `resume()`. Returns once the reading
+    /// thread has ended, so no key meant for the other program is taken.
+    public func pause() {
+        guard stopPipe[1] >= 0, thread != nil else { return }
+        var byte: UInt8 = 1
+        _ = write(stopPipe[1], &byte, 1)
+        threadEnded.wait()
+        _ = read(stopPipe[0], &byte, 1)
+        thread = nil
+    }
+
+    /// Reads again after `pause()`.
+    public func resume() {
+        guard thread == nil, stopPipe[0] >= 0 else { return }
+        startThread()
     }
 
     /// Stops reading and puts the signals back to their defaults.

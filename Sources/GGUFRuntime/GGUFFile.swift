@@ -10,6 +10,9 @@ import Darwin
 final class GGUFStorage: @unchecked Sendable {
     let base: UnsafeRawPointer
     let count: Int
+    /// The file's modification time when it was mapped (zero for bytes given in memory).
+    let modifiedSeconds: Int64
+    let modifiedNanoseconds: Int64
     private let mapped: Bool
 
     init(path: String) throws {
@@ -40,6 +43,11 @@ final class GGUFStorage: @unchecked Sendable {
         }
         base = UnsafeRawPointer(region)
         count = size
+        #if canImport(Darwin)
+        (modifiedSeconds, modifiedNanoseconds) = (Int64(info.st_mtimespec.tv_sec), Int64(info.st_mtimespec.tv_nsec))
+        #else
+        (modifiedSeconds, modifiedNanoseconds) = (Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec))
+        #endif
         mapped = true
     }
 
@@ -50,6 +58,7 @@ final class GGUFStorage: @unchecked Sendable {
         }
         base = UnsafeRawPointer(buffer)
         count = bytes.count
+        (modifiedSeconds, modifiedNanoseconds) = (0, 0)
         mapped = false
     }
 
@@ -83,6 +92,14 @@ public final class GGUFFile: Sendable {
     /// Offset of the data section from the start of the file.
     public let dataOffset: Int
     public var fileSize: Int { storage.count }
+    /// The file's modification time when it was opened, seconds and nanoseconds (0 for bytes given in memory).
+    public var modificationTime: (seconds: Int64, nanoseconds: Int64) {
+        (storage.modifiedSeconds, storage.modifiedNanoseconds)
+    }
+    /// The header, metadata and tensor infos: everything before the data section.
+    var headerBytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage.base, count: min(dataOffset, storage.count))
+    }
     private let tensorIndex: [String: Int]
 
     /// Memory-maps and parses the file at `path`.

@@ -43,8 +43,13 @@ extension LlamaSession {
     /// If the output is incomplete and no token can continue it, this throws
     /// `GrammarError.noAllowedToken` (the tokens so far have gone to `onToken`). Without a
     /// grammar, generation is unchanged.
+    ///
+    /// `wholeContext`: `prompt` is everything from position 0 and goes through `evaluatePrompt`,
+    /// which keeps the prefix the session already holds exactly as a fresh evaluation would
+    /// compute it; the logits, and so the generation, are those of a new session.
     public func generate(
         prompt: [Int32],
+        wholeContext: Bool = false,
         maxTokens: Int,
         sampler: inout Sampler,
         stopTokens: Set<Int32>,
@@ -57,14 +62,21 @@ extension LlamaSession {
             result.stop = .cancelled
             return result
         }
-        guard !prompt.isEmpty || position > 0 else { throw GGUFError.invalid("no prompt tokens to start from") }
-        var start = prompt
-        if start.isEmpty, let last = tokens.last {
-            // Continue from where the session stands: re-evaluate its last token for logits.
-            rewind(to: position - 1)
-            start = [last]
+        guard !prompt.isEmpty || (position > 0 && !wholeContext) else {
+            throw GGUFError.invalid("no prompt tokens to start from")
         }
-        var logits = try evaluate(tokens: start)
+        var logits: [Float]
+        if wholeContext {
+            (logits, result.promptTokensEvaluated) = try evaluatePrompt(prompt)
+        } else {
+            var start = prompt
+            if start.isEmpty, let last = tokens.last {
+                // Continue from where the session stands: re-evaluate its last token for logits.
+                rewind(to: position - 1)
+                start = [last]
+            }
+            logits = try evaluate(tokens: start)
+        }
         var constraint = grammar
         while result.tokens.count < maxTokens {
             if isCancelled() {

@@ -28,14 +28,18 @@ extension LlamaModel {
         }
     }
 
-    /// RoPE on one token's Q and K, with the layer's base and the model's style and scaling.
-    func rotate(_ q: UnsafeMutablePointer<Float>, _ k: UnsafeMutablePointer<Float>, position: Int, layer: LlamaLayer) {
+    /// RoPE on `count` tokens' Q and K at positions first ..< first + count, with the layer's base
+    /// and the model's style and scaling, then their keys and values stored as F16 at
+    /// `kDestination` / `vDestination` (on the pool for large batches).
+    func rotateAndStore(q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>, v: UnsafePointer<Float>,
+                        first: Int, count: Int, layer: LlamaLayer,
+                        kDestination: UnsafeMutablePointer<UInt16>, vDestination: UnsafeMutablePointer<UInt16>) {
         let hp = hyperparameters
         let halves: Int32 = hp.traits.ropeRotatesHalves ? 1 : 0
-        let dims = Int64(hp.ropeDimensionCount), hd = Int64(hp.headDimension), pos = Int64(position)
         func apply(_ factors: UnsafePointer<Float>?) {
-            cgguf_rope_ext(q, Int64(hp.headCount), hd, dims, pos, layer.ropeFreqBase, hp.ropeFreqScale, factors, halves)
-            cgguf_rope_ext(k, Int64(hp.kvHeadCount), hd, dims, pos, layer.ropeFreqBase, hp.ropeFreqScale, factors, halves)
+            cgguf_rope_store_rows(
+                pool, q, k, v, Int64(hp.headCount), Int64(hp.kvHeadCount), Int64(hp.headDimension), Int64(hp.ropeDimensionCount),
+                Int64(first), Int64(count), layer.ropeFreqBase, hp.ropeFreqScale, factors, halves, kDestination, vDestination)
         }
         if let factors = ropeFrequencyFactors {
             factors.withUnsafeBufferPointer { apply($0.baseAddress) }
@@ -67,14 +71,11 @@ extension LlamaModel {
 
     /// gate = act(gate) * up for `count` rows: SiLU, or Gemma's GELU.
     func activate(gate: UnsafeMutablePointer<Float>, up: UnsafeMutablePointer<Float>, count: Int) {
-        let ff = hyperparameters.feedForwardLength
-        let gelu = hyperparameters.traits.gatedGELU
-        for t in 0..<count {
-            if gelu {
-                cgguf_geglu(gate + t * ff, up + t * ff, gate + t * ff, Int64(ff))
-            } else {
-                cgguf_swiglu(gate + t * ff, up + t * ff, gate + t * ff, Int64(ff))
-            }
+        let ff = Int64(hyperparameters.feedForwardLength)
+        if hyperparameters.traits.gatedGELU {
+            cgguf_geglu_rows(pool, gate, up, gate, ff, Int64(count))
+        } else {
+            cgguf_swiglu_rows(pool, gate, up, gate, ff, Int64(count))
         }
     }
 

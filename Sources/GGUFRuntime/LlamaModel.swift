@@ -64,8 +64,10 @@ public final class LlamaModel: @unchecked Sendable {
     let ropeFrequencyFactors: [Float]?
     let layers: [LlamaLayer]
     let pool: OpaquePointer
-    /// LoRA adapters in use (kept mapped) and their pairs by the weight they adapt.
+    /// LoRA adapters in use (kept mapped), as asked for in `loras`, and their pairs by the weight
+    /// they adapt.
     public let adapters: [LoRAAdapter]
+    public let loras: [LoRASpec]
     let loraLinks: [String: [LoRALink]]
 
     /// The default context: the model's own, capped at 4096.
@@ -186,6 +188,7 @@ public final class LlamaModel: @unchecked Sendable {
             throw GGUFError.unsupportedFeature("tensor \(unread.name) (not part of the \(hp.architecture) layers this runtime computes)")
         }
         (adapters, loraLinks) = try Self.links(for: loras, architecture: hp.architecture, weights: adaptable)
+        self.loras = loras
 
         let requested = contextLength ?? min(hp.trainedContextLength, Self.defaultContextCap)
         // A context the user asked for is the user's to change: never "the file is corrupt".

@@ -12,6 +12,8 @@ public final class LlamaSession {
     public let model: LlamaModel
     /// Tokens evaluated so far; `position` is their count.
     public private(set) var tokens: [Int32] = []
+    /// The attention path each of `tokens` was computed with.
+    public private(set) var paths: [AttentionPath] = []
     public var position: Int { tokens.count }
     public var contextLength: Int { model.contextLength }
 
@@ -20,10 +22,14 @@ public final class LlamaSession {
     /// Batches of at least this many tokens take llama.cpp's F32 attention path;
     /// smaller ones its F16 one.
     static let preciseAttentionThreshold = 64
+    /// How prompts are cut so that a reused prefix equals a fresh evaluation (see `evaluatePrompt`).
+    public static let chunking = PromptChunking(chunkSize: batchCapacity, tiledThreshold: preciseAttentionThreshold)
 
-    private let kvStride: Int
-    private let kCache: UnsafeMutablePointer<UInt16>
-    private let vCache: UnsafeMutablePointer<UInt16>
+    /// Halves per position and layer in each of the K and V caches.
+    let kvStride: Int
+    /// Layer l's keys of position p are at kCache + (l * contextLength + p) * kvStride; values alike.
+    let kCache: UnsafeMutablePointer<UInt16>
+    let vCache: UnsafeMutablePointer<UInt16>
     private let buffers: UnsafeMutablePointer<Float>
     private let x, xn, q, k, v, attention, projected, gate, up, logits: UnsafeMutablePointer<Float>
     private let scratch: UnsafeMutableRawPointer
@@ -77,40 +83,113 @@ public final class LlamaSession {
     /// Forgets all evaluated tokens.
     public func reset() {
         tokens.removeAll(keepingCapacity: true)
+        paths.removeAll(keepingCapacity: true)
     }
 
     /// Forgets tokens after the first `count`, so a prompt sharing a prefix with what
     /// was evaluated needs only its new tokens evaluated.
     public func rewind(to count: Int) {
-        if count < tokens.count { tokens.removeLast(tokens.count - max(count, 0)) }
+        if count < tokens.count {
+            tokens.removeLast(tokens.count - max(count, 0))
+            paths.removeLast(paths.count - tokens.count)
+        }
     }
 
     /// Evaluates `tokens` after those already in the session and returns the logits
-    /// (one per vocabulary entry) for the next token after the last of them.
+    /// (one per vocabulary entry) for the next token after the last of them. Batches of
+    /// `batchCapacity` from the current position, each taking the path its size selects.
     public func evaluate(tokens newTokens: [Int32]) throws -> [Float] {
         guard !newTokens.isEmpty else { throw GGUFError.invalid("no tokens to evaluate") }
-        let needed = position + newTokens.count
+        try check(newTokens[...], from: position)
+        var start = 0
+        while start < newTokens.count {
+            let end = min(start + Self.batchCapacity, newTokens.count)
+            let path: AttentionPath = end - start >= Self.preciseAttentionThreshold ? .tiled : .oneQuery
+            try append(newTokens[start..<end], path: path, last: end == newTokens.count)
+            start = end
+        }
+        return Array(UnsafeBufferPointer(start: logits, count: model.vocabularySize))
+    }
+
+    /// How many leading tokens of what the session holds `evaluatePrompt(prompt)` would keep.
+    public func reusablePrefix(for prompt: [Int32]) -> Int {
+        min(Self.chunking.reusablePrefix(heldTokens: tokens, heldPaths: paths, prompt: prompt, promptEnd: prompt.count),
+            prompt.count - 1)
+    }
+
+    /// The logits after `prompt`, a whole context from position 0, bit for bit as a new session's
+    /// `evaluate(tokens: prompt)` gives them, evaluating only what the session does not already
+    /// hold: the longest prefix whose tokens and attention paths are what a fresh run computes
+    /// (see `PromptChunking`) is kept, the rest evaluated in batches aligned as a fresh run's.
+    /// Returns the logits and how many tokens were evaluated.
+    public func evaluatePrompt(_ prompt: [Int32]) throws -> (logits: [Float], evaluated: Int) {
+        guard !prompt.isEmpty else { throw GGUFError.invalid("no tokens to evaluate") }
+        let kept = max(0, reusablePrefix(for: prompt))
+        try check(prompt[kept...], from: kept)
+        rewind(to: kept)
+        let batches = Self.chunking.batches(kept..<prompt.count, promptEnd: prompt.count, maxBatch: Self.batchCapacity)
+        for batch in batches {
+            try append(prompt[batch.range], path: batch.path, last: batch.range.upperBound == prompt.count)
+        }
+        return (Array(UnsafeBufferPointer(start: logits, count: model.vocabularySize)), prompt.count - kept)
+    }
+
+    /// Makes the session hold `prefix` (a whole context from position 0) ahead of a prompt that
+    /// will start with it, as `evaluatePrompt` of that longer prompt would compute it, so the
+    /// prompt later needs only its own new tokens. Positions already held that way are kept.
+    /// Batches are at most `maxBatch` long and `isCancelled` is asked before each; what was
+    /// evaluated stays. Returns how many leading tokens of `prefix` the session now holds.
+    @discardableResult
+    public func prefill(_ prefix: [Int32], maxBatch: Int = 64, isCancelled: () -> Bool = { false }) throws -> Int {
+        let kept = Self.chunking.reusablePrefix(heldTokens: tokens, heldPaths: paths, prompt: prefix, promptEnd: nil)
+        rewind(to: kept)
+        guard kept < prefix.count else { return kept }
+        try check(prefix[kept...], from: kept)
+        for batch in Self.chunking.batches(kept..<prefix.count, promptEnd: nil, maxBatch: max(1, maxBatch)) {
+            if isCancelled() { break }
+            try append(prefix[batch.range], path: batch.path, last: false)
+        }
+        return position
+    }
+
+    /// Takes `tokens`, computed by `paths`, as held: their keys and values have just been put in
+    /// the cache (a saved state read back).
+    func hold(tokens held: [Int32], paths heldPaths: [AttentionPath]) {
+        precondition(held.count == heldPaths.count && held.count <= contextLength)
+        tokens = held
+        paths = heldPaths
+    }
+
+    /// Throws for tokens that cannot go at `start` onwards: past the context, or not in the vocabulary.
+    private func check(_ newTokens: ArraySlice<Int32>, from start: Int) throws {
+        let needed = start + newTokens.count
         guard needed <= model.contextLength else {
             throw GGUFError.contextFull(needed: needed, contextLength: model.contextLength)
         }
         for token in newTokens where token < 0 || Int(token) >= model.vocabularySize {
             throw GGUFError.tokenOutOfRange(token, vocabularySize: model.vocabularySize)
         }
-        var start = 0
-        while start < newTokens.count {
-            let end = min(start + Self.batchCapacity, newTokens.count)
-            try forward(Array(newTokens[start..<end]), outputs: end == newTokens.count ? (end - start - 1)..<(end - start) : 0..<0)
-            tokens.append(contentsOf: newTokens[start..<end])
-            start = end
-        }
-        return Array(UnsafeBufferPointer(start: logits, count: model.vocabularySize))
+    }
+
+    /// Runs one batch at the current position and records it; with `last`, computes the logits
+    /// of its last token.
+    private func append(_ batch: ArraySlice<Int32>, path: AttentionPath, last: Bool) throws {
+        try append(batch, path: path, outputs: last ? (batch.count - 1)..<batch.count : 0..<0)
+    }
+
+    /// Runs one batch at the current position, only `outputs` (indices into `batch`) through the
+    /// last layer's feed-forward network (see `forward`), and records it.
+    private func append(_ batch: ArraySlice<Int32>, path: AttentionPath, outputs: Range<Int>) throws {
+        try forward(Array(batch), path: path, outputs: outputs)
+        tokens.append(contentsOf: batch)
+        paths.append(contentsOf: repeatElement(path, count: batch.count))
     }
 
     /// Runs one batch through all layers at positions position ..< position + count. Only the
     /// rows in `outputs` go through the last layer's feed-forward network, as in llama.cpp (whose
     /// kernel for some weight types depends on how many rows a product has); they end up first
     /// in `x`, and with exactly one output its logits are computed.
-    private func forward(_ batch: [Int32], outputs: Range<Int>) throws {
+    private func forward(_ batch: [Int32], path: AttentionPath, outputs: Range<Int>) throws {
         let hp = model.hyperparameters
         let count = batch.count
         let n = hp.embeddingLength
@@ -119,7 +198,7 @@ public final class LlamaSession {
         let ff = hp.feedForwardLength
         let first = position
         let ctx = model.contextLength
-        let precise: Int32 = count >= Self.preciseAttentionThreshold ? 1 : 0
+        let precise: Int32 = path == .tiled ? 1 : 0
 
         for (t, token) in batch.enumerated() {
             try model.embed(token, into: x + t * n)
@@ -127,9 +206,7 @@ public final class LlamaSession {
         model.scaleEmbeddings(x, count: count)
         for (index, layer) in model.layers.enumerated() {
             layer.attentionNorm.withUnsafeBufferPointer { w in
-                for t in 0..<count {
-                    cgguf_rms_norm(x + t * n, w.baseAddress, xn + t * n, Int64(n), hp.rmsEpsilon)
-                }
+                cgguf_rms_norm_rows(model.pool, x, w.baseAddress, xn, Int64(n), Int64(count), hp.rmsEpsilon)
             }
             model.multiply(layer.query, xn, tokens: count, into: q, outStride: qDim, scratch: scratch)
             model.multiply(layer.key, xn, tokens: count, into: k, outStride: kvStride, scratch: scratch)
@@ -137,11 +214,8 @@ public final class LlamaSession {
             model.finishProjections(layer, q: q, k: k, v: v, count: count)
             let layerK = kCache + index * ctx * kvStride
             let layerV = vCache + index * ctx * kvStride
-            for t in 0..<count {
-                model.rotate(q + t * qDim, k + t * kvStride, position: first + t, layer: layer)
-                cgguf_store_f16(k + t * kvStride, layerK + (first + t) * kvStride, Int64(kvStride))
-                cgguf_store_f16(v + t * kvStride, layerV + (first + t) * kvStride, Int64(kvStride))
-            }
+            model.rotateAndStore(q: q, k: k, v: v, first: first, count: count, layer: layer,
+                                 kDestination: layerK + first * kvStride, vDestination: layerV + first * kvStride)
             model.scaleQueries(q, count: count)
             cgguf_attention_ext(model.pool, q, layerK, layerV, Int64(kvStride), Int64(first), Int64(count),
                                 Int64(hp.headCount), Int64(hp.kvHeadCount), Int64(hd), model.attentionScale, precise,
@@ -157,9 +231,7 @@ public final class LlamaSession {
                 if rows == 0 { break }
             }
             layer.feedForwardNorm.withUnsafeBufferPointer { w in
-                for t in 0..<rows {
-                    cgguf_rms_norm(x + t * n, w.baseAddress, xn + t * n, Int64(n), hp.rmsEpsilon)
-                }
+                cgguf_rms_norm_rows(model.pool, x, w.baseAddress, xn, Int64(n), Int64(rows), hp.rmsEpsilon)
             }
             model.multiply(layer.gate, xn, tokens: rows, into: gate, outStride: ff, scratch: scratch)
             model.multiply(layer.up, xn, tokens: rows, into: up, outStride: ff, scratch: scratch)
@@ -196,13 +268,7 @@ extension LlamaSession {
     ) throws {
         guard !newTokens.isEmpty else { throw GGUFError.invalid("no tokens to evaluate") }
         guard batchSize > 0 else { throw GGUFError.invalid("batch size \(batchSize) is not positive") }
-        let needed = position + newTokens.count
-        guard needed <= model.contextLength else {
-            throw GGUFError.contextFull(needed: needed, contextLength: model.contextLength)
-        }
-        for token in newTokens where token < 0 || Int(token) >= model.vocabularySize {
-            throw GGUFError.tokenOutOfRange(token, vocabularySize: model.vocabularySize)
-        }
+        try check(newTokens[...], from: position)
         let vocabulary = model.vocabularySize
         let group = Self.logitRowsPerProduct
         let rows = UnsafeMutablePointer<Float>.allocate(capacity: (group + 7) * vocabulary)
@@ -213,8 +279,8 @@ extension LlamaSession {
         while start < newTokens.count {
             let end = min(start + step, newTokens.count)
             let outputs = min(max(firstOutput - start, 0), end - start)..<(end - start)
-            try forward(Array(newTokens[start..<end]), outputs: outputs)
-            tokens.append(contentsOf: newTokens[start..<end])
+            let path: AttentionPath = end - start >= Self.preciseAttentionThreshold ? .tiled : .oneQuery
+            try append(newTokens[start..<end], path: path, outputs: outputs)
             var row = start + outputs.lowerBound
             while row < end {
                 let count = end - row < group + 8 ? end - row : group

@@ -7,9 +7,12 @@ import ParleyCore
 /// ```toml
 /// default_backend = "local"
 /// persona = "assistant"
+/// image_display = "halfblock"  # or kitty, iterm, sixel, off; unset: detected from the terminal
 /// [defaults]            # temperature, top_p, max_tokens, seed, max_input_bytes, max_reply_bytes
 /// [backends.NAME]       # kind, base_url, model, api_key_env, api_key_cmd, api_key,
 ///                       # context_size, gguf, threads, idle_timeout, timeout, stream, lora
+/// [images.NAME]         # kind (sdwebui, openai), base_url, model, api_key_env, api_key_cmd,
+///                       # idle_timeout, timeout
 /// ```
 public struct ConfigParser {
     /// The file name used in error messages.
@@ -31,7 +34,7 @@ public struct ConfigParser {
     }
 
     public func validate(_ document: [String: ConfigValue]) throws -> ParleyConfig {
-        try checkKeys(document, allowed: ["default_backend", "persona", "defaults", "backends"], prefix: "")
+        try checkKeys(document, allowed: ["default_backend", "persona", "image_display", "defaults", "backends", "images"], prefix: "")
         var backends: [String: BackendConfig] = [:]
         if let value = document["backends"] {
             for (name, table) in try self.table(value, key: "backends") {
@@ -51,11 +54,19 @@ public struct ConfigParser {
             sampling.maxInputBytes = try integer(table, "max_input_bytes", prefix: "defaults.", range: SizeLimits.allowedRange)
             sampling.maxReplyBytes = try integer(table, "max_reply_bytes", prefix: "defaults.", range: SizeLimits.allowedRange)
         }
-        let config = ParleyConfig(
+        var imageBackends: [String: ImageBackendConfig] = [:]
+        if let value = document["images"] {
+            for (name, table) in try self.table(value, key: "images") {
+                imageBackends[name] = try imageBackend(name: name, table: try self.table(table, key: "images.\(name)"))
+            }
+        }
+        var config = ParleyConfig(
             defaultBackend: try string(document, "default_backend", prefix: "") ?? "local",
             persona: try string(document, "persona", prefix: ""),
             sampling: sampling,
             backends: backends)
+        config.imageBackends = imageBackends
+        config.imageDisplay = try string(document, "image_display", prefix: "")
         if config.backends[config.defaultBackend] == nil {
             throw ConfigError.invalid(
                 file: file, key: "default_backend",
@@ -119,6 +130,39 @@ public struct ConfigParser {
         if kind == .openai, backend.gguf != nil {
             throw ConfigError.invalid(file: file, key: prefix + "gguf", problem: "an openai backend runs no GGUF file; did you mean kind = \"local\"?")
         }
+        return backend
+    }
+
+    private func imageBackend(name: String, table: [String: ConfigValue]) throws -> ImageBackendConfig {
+        let prefix = "images.\(name)."
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw ConfigError.invalid(file: file, key: "images.\(name)", problem: "a name may use only letters, digits, '-' and '_'")
+        }
+        try checkKeys(
+            table, allowed: ["kind", "base_url", "model", "api_key_env", "api_key_cmd", "idle_timeout", "timeout"], prefix: prefix)
+        let kinds = ImageBackendConfig.kinds.map { "\"\($0)\"" }.joined(separator: " or ")
+        guard let kind = try string(table, "kind", prefix: prefix) else {
+            throw ConfigError.invalid(file: file, key: prefix + "kind", problem: "missing; use \(kinds)")
+        }
+        guard ImageBackendConfig.kinds.contains(kind) else {
+            throw ConfigError.invalid(file: file, key: prefix + "kind", problem: "'\(kind)' is not an image backend kind; use \(kinds)")
+        }
+        guard let text = try string(table, "base_url", prefix: prefix) else {
+            throw ConfigError.invalid(file: file, key: prefix + "base_url", problem: "missing; e.g. http://127.0.0.1:7860")
+        }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil
+        else {
+            throw ConfigError.invalid(file: file, key: prefix + "base_url", problem: "'\(text)' is not an http:// or https:// URL")
+        }
+        var backend = ImageBackendConfig(name: name, kind: kind, baseURL: url)
+        backend.model = try string(table, "model", prefix: prefix)
+        backend.apiKeyEnv = try string(table, "api_key_env", prefix: prefix)
+        if let variable = backend.apiKeyEnv, variable.isEmpty || variable.contains("=") {
+            throw ConfigError.invalid(file: file, key: prefix + "api_key_env", problem: "'\(variable)' is not an environment variable name")
+        }
+        backend.apiKeyCommand = try string(table, "api_key_cmd", prefix: prefix)
+        backend.idleTimeout = try number(table, "idle_timeout", prefix: prefix, range: 0.1...86_400)
+        backend.timeout = try number(table, "timeout", prefix: prefix, range: 0.1...86_400)
         return backend
     }
 

@@ -63,6 +63,11 @@ public struct ParleyConfig: Sendable, Equatable {
     public var sampling: SamplingDefaults
     /// Configured backends, by name, plus the built-in `local` and `openai` when not overridden.
     public var backends: [String: BackendConfig]
+    /// `[images.NAME]` tables, by name.
+    public var imageBackends: [String: ImageBackendConfig] = [:]
+    /// `image_display`: how pictures are shown; nil leaves it to the terminal's detection. Checked
+    /// where it is used (ParleyImages' `PictureDisplay` knows the modes; this target cannot see it).
+    public var imageDisplay: String?
 
     public init(
         defaultBackend: String = "local", persona: String? = nil,

@@ -66,11 +66,18 @@ public struct ChatRequest: Sendable, Equatable {
     public var messages: [ChatMessage]
     public var sampling: SamplingOptions
     public var format: ResponseFormat?
+    /// What the conversation is known by across processes (its stored id), so a backend that
+    /// saves its state between replies can find it again; nil for a conversation not stored.
+    public var cacheKey: String?
 
-    public init(messages: [ChatMessage], sampling: SamplingOptions = SamplingOptions(), format: ResponseFormat? = nil) {
+    public init(
+        messages: [ChatMessage], sampling: SamplingOptions = SamplingOptions(), format: ResponseFormat? = nil,
+        cacheKey: String? = nil
+    ) {
         self.messages = messages
         self.sampling = sampling
         self.format = format
+        self.cacheKey = cacheKey
     }
 }
 
@@ -129,9 +136,14 @@ public protocol ChatBackend: Sendable {
     /// lets the context fitter leave out a message far too large for the context at no cost.
     func minimumTokenCount(of message: ChatMessage) -> Int
     func reply(to request: ChatRequest) -> AsyncThrowingStream<ReplyEvent, Error>
+    /// Returns when work a backend does after its replies (the local runtime readies and saves the
+    /// conversation's state for the next turn) is done; a command calls it before it exits.
+    func finishBackgroundWork() async
 }
 
 extension ChatBackend {
     /// No floor known: every message is counted.
     public func minimumTokenCount(of message: ChatMessage) -> Int { 0 }
+    /// Nothing runs after a reply.
+    public func finishBackgroundWork() async {}
 }

@@ -8,7 +8,9 @@ public enum Mode: String, Codable, Sendable, CaseIterable {
 /// A whole conversation: the unit that is stored as one JSON file.
 public struct Conversation: Codable, Sendable, Equatable, Identifiable {
     /// The schema this build writes. A file with a higher number is opened read-only.
-    public static let currentSchemaVersion = 1
+    /// 2: replies carry `feedback` and `unfinishedVersions` (files of 1 are upgraded on reading,
+    /// see `ConversationMigration`).
+    public static let currentSchemaVersion = 2
 
     public var schemaVersion: Int
     public var id: String

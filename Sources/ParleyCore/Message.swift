@@ -14,14 +14,18 @@ public enum MessageStatus: String, Codable, Sendable, CaseIterable {
 public struct TokenUsage: Codable, Sendable, Equatable {
     public var promptTokens: Int
     public var completionTokens: Int
+    /// Prompt tokens the backend did not evaluate again because it held them from an earlier
+    /// request (the local runtime's prefix reuse); nil when the backend does not say.
+    public var cachedPromptTokens: Int?
     public var totalTokens: Int { promptTokens + completionTokens }
 
-    public init(promptTokens: Int, completionTokens: Int) {
+    public init(promptTokens: Int, completionTokens: Int, cachedPromptTokens: Int? = nil) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.cachedPromptTokens = cachedPromptTokens
     }
 
-    enum CodingKeys: String, CodingKey { case promptTokens, completionTokens }
+    enum CodingKeys: String, CodingKey { case promptTokens, completionTokens, cachedPromptTokens }
 }
 
 /// One message of a conversation, as stored on disk.
@@ -49,6 +53,16 @@ public struct Message: Codable, Sendable, Equatable, Identifiable {
     /// the chat shows the step, dimmed, instead of a "You" message. Absent (older files, ordinary
     /// messages) means an ordinary message; optional, so the file schema stays as it was.
     public var internalStep: String?
+    /// Ratings, a chosen version and an ideal answer the user gave this reply (schema 2).
+    public var feedback: ReplyFeedback?
+    /// Versions (1-based) among `alternatives` that were interrupted or failed when they were
+    /// written. The newest version's state is `status`; this keeps the state of the older ones,
+    /// which `/retry` would otherwise forget (schema 2).
+    public var unfinishedVersions: [Int]?
+    /// The stored picture this message shows: a file name in `<storage>/images/` (its sidecar
+    /// beside it holds the parameters). Optional like `internalStep`, so older files decode
+    /// unchanged and older readers skip it; no schema bump.
+    public var picture: String?
 
     /// Whether the program sent this message as a step of a flow (see `internalStep`).
     public var isInternal: Bool { internalStep != nil }
@@ -57,7 +71,7 @@ public struct Message: Codable, Sendable, Equatable, Identifiable {
         id: String = Identifier.make(), role: Role, content: String, createdAt: Date = Date(),
         status: MessageStatus = .complete, backend: String? = nil, model: String? = nil,
         usage: TokenUsage? = nil, finishReason: String? = nil, reasoning: String? = nil,
-        error: String? = nil, alternatives: [String]? = nil, internalStep: String? = nil
+        error: String? = nil, alternatives: [String]? = nil, internalStep: String? = nil, feedback: ReplyFeedback? = nil
     ) {
         self.id = id
         self.role = role
@@ -72,5 +86,6 @@ public struct Message: Codable, Sendable, Equatable, Identifiable {
         self.error = error
         self.alternatives = alternatives
         self.internalStep = internalStep
+        self.feedback = feedback
     }
 }

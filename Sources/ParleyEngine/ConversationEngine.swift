@@ -126,7 +126,9 @@ public struct ConversationEngine: Sendable {
         var reachedCap = false
         do {
             reading: for try await event in backend.reply(
-                to: ChatRequest(messages: fitted.messages, sampling: settings.sampling, format: settings.format)) {
+                to: ChatRequest(
+                    messages: fitted.messages, sampling: settings.sampling, format: settings.format,
+                    cacheKey: writer == nil ? nil : conversation.id)) {
                 switch event {
                 case .text(let piece):
                     let kept = Self.clip(piece, room: settings.sampling.maxReplyBytes - replyBytes)

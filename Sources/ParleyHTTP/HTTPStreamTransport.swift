@@ -7,6 +7,10 @@ import Foundation
 /// No byte arrived for the idle timeout.
 struct TransportIdleTimeout: Error {}
 
+/// No answer (not even its status line) arrived within the window a probe was given (see
+/// `ProbeSchedule`); the request was cancelled, which closes its connection.
+struct TransportNoAnswer: Error {}
+
 /// A redirect that is not followed: to a scheme other than http(s), or without a Location. Before,
 /// its empty answer looked like a dropped connection and was retried.
 struct TransportRedirectRefused: Error {
@@ -23,7 +27,7 @@ struct TransportRedirectLoop: Error {}
 struct TransportResendRefused: Error {}
 
 /// What arrives from the network for one request.
-enum TransportEvent: Sendable {
+public enum TransportEvent: Sendable {
     /// The status line and headers (names lowercased).
     case response(status: Int, headers: [String: String])
     case bytes(Data)
@@ -39,8 +43,12 @@ enum TransportEvent: Sendable {
 /// whole seconds (0.5 s fires at once). URLSession's own timeout stays as a looser backstop.
 enum HTTPStreamTransport {
     /// Streams the response to `request`, following redirects (see `RedirectPolicy`), with at most
-    /// `TransportFlow.limit` bytes waiting for the consumer.
-    static func stream(_ request: URLRequest, idleTimeout: Double) -> TransportEvents {
+    /// `TransportFlow.limit` bytes waiting for the consumer. With an `answerWindow`, a request whose
+    /// answer has not begun within that many seconds ends with `TransportNoAnswer`. With a `sink`,
+    /// the body goes to it where it arrives (see `BodySink`).
+    static func stream(
+        _ request: URLRequest, idleTimeout: Double, answerWindow: Double? = nil, sink: BodySink? = nil
+    ) -> TransportEvents {
         let flow = TransportFlow()
         let events = AsyncThrowingStream<TransportEvent, Error> { continuation in
             let task = Task {
@@ -48,7 +56,8 @@ enum HTTPStreamTransport {
                 do {
                     for _ in 0...RedirectPolicy.maxRedirects {
                         var next: URLRequest?
-                        for try await event in exchange(current, idleTimeout: idleTimeout, flow: flow) {
+                        let events = exchange(current, idleTimeout: idleTimeout, answerWindow: answerWindow, flow: flow, sink: sink)
+                        for try await event in events {
                             if case .response(let status, let headers) = event, RedirectPolicy.isRedirect(status) {
                                 guard
                                     let redirect = RedirectPolicy.follow(
@@ -77,30 +86,46 @@ enum HTTPStreamTransport {
 
     /// One request and its response, redirects not followed.
     private static func exchange(
-        _ request: URLRequest, idleTimeout: Double, flow: TransportFlow
+        _ request: URLRequest, idleTimeout: Double, answerWindow: Double?, flow: TransportFlow, sink: BodySink?
     ) -> AsyncThrowingStream<TransportEvent, Error> {
         AsyncThrowingStream { continuation in
             var request = request
             // The body stays in memory (`httpBody`). Sent from a stream it could be resent, but
             // libcurl then kept polling the socket for the whole reply (a core at 20 tokens a
             // second); a resend is refused instead (see `TransportResendRefused`).
-            let handler = StreamingTaskHandler(continuation: continuation, flow: flow)
+            let handler = StreamingTaskHandler(continuation: continuation, flow: flow, sink: sink)
             request.timeoutInterval = (idleTimeout + 5).rounded(.up)
-            let sessions = StreamingSessions.shared
+            let sessions = sink == nil ? StreamingSessions.shared : StreamingSessions.downloads
             let task = sessions.dataTask(with: request, handler: handler)
             let watchdog = IdleWatchdog(timeout: idleTimeout) {
                 continuation.finish(throwing: TransportIdleTimeout())
                 task.cancel()
             }
+            let answerWatch = answerWindow.map { window in
+                IdleWatchdog(timeout: window) {
+                    watchdog.stop()
+                    continuation.finish(throwing: TransportNoAnswer())
+                    task.cancel()
+                }
+            }
             handler.watchdog = watchdog
+            handler.answerWatch = answerWatch
             handler.cancelTask = { task.cancel() }
             // Cancelling a task whose response has not fully arrived makes libcurl close its
             // connection (it cannot be reused mid-body), so the server sees the cancel.
             continuation.onTermination = { _ in
                 watchdog.stop()
-                task.cancel()
+                answerWatch?.stop()
+                if sink == nil {
+                    task.cancel()
+                } else {
+                    // A download's stream ends on FoundationNetworking's own queue (its delegate
+                    // calls run there), and `cancel()` waits for that queue.
+                    DispatchQueue.global().async { task.cancel() }
+                }
             }
             watchdog.start()
+            answerWatch?.start()
             task.resume()
         }
     }
@@ -112,6 +137,8 @@ final class StreamingTaskHandler: @unchecked Sendable {
     private let flow: TransportFlow
     /// Set before the task starts, read only on the session's delegate queue afterwards.
     var watchdog: IdleWatchdog?
+    /// Ends the request when no answer has begun within a probe's window; stopped by the answer.
+    var answerWatch: IdleWatchdog?
     /// Cancels the URLSession task; set before the task starts.
     var cancelTask: (@Sendable () -> Void)?
     private let lock = NSLock()
@@ -123,9 +150,18 @@ final class StreamingTaskHandler: @unchecked Sendable {
         set { lock.withLock { stopped = newValue } }
     }
 
-    init(continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, flow: TransportFlow = TransportFlow()) {
+    /// Takes the body in place of the stream (see `BodySink`); touched on the delegate queue only.
+    private let sink: BodySink?
+    /// The final (not redirecting) answer was accepted by the sink: its body goes there.
+    private var sinking = false
+
+    init(
+        continuation: AsyncThrowingStream<TransportEvent, Error>.Continuation, flow: TransportFlow = TransportFlow(),
+        sink: BodySink? = nil
+    ) {
         self.continuation = continuation
         self.flow = flow
+        self.sink = sink
     }
 
     /// libcurl is about to send the request again without its body (see
@@ -135,6 +171,7 @@ final class StreamingTaskHandler: @unchecked Sendable {
     func refuseResend() {
         abandoned = true
         watchdog?.stop()
+        answerWatch?.stop()
         let continuation = self.continuation
         let cancel = cancelTask
         DispatchQueue.global().async {
@@ -149,14 +186,34 @@ final class StreamingTaskHandler: @unchecked Sendable {
             for (name, value) in http.allHeaderFields {
                 if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
             }
+            if let sink, !RedirectPolicy.isRedirect(http.statusCode) {
+                sinking = sink.acceptResponse(http.statusCode, headers)
+                if !sinking {
+                    let cancel = cancelTask
+                    DispatchQueue.global().async { cancel?() }
+                }
+            }
             continuation.yield(.response(status: http.statusCode, headers: headers))
         }
+        answerWatch?.stop()
         watchdog?.touch()
     }
 
     func received(_ data: Data) {
         watchdog?.touch()
         guard !abandoned else { return }
+        if let sink {
+            // Written where it arrives: nothing waits for a reader, so no flow limit applies.
+            guard sinking else { return }
+            if !sink.take(data) {
+                abandoned = true
+                // On FoundationNetworking's own queue here (see `StreamingSessions.downloads`),
+                // which `cancel()` waits for: it runs from another thread.
+                let cancel = cancelTask
+                DispatchQueue.global().async { cancel?() }
+            }
+            return
+        }
         guard flow.handedOver(data.count) else {
             abandoned = true
             watchdog?.stop()
@@ -174,6 +231,7 @@ final class StreamingTaskHandler: @unchecked Sendable {
 
     func completed(with error: Error?) {
         watchdog?.stop()
+        answerWatch?.stop()
         if let error {
             continuation.finish(throwing: error)
         } else {

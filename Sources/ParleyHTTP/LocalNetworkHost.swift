@@ -1,8 +1,8 @@
 /// Whether a host is this machine or the local network: loopback, link-local and private IPv4
 /// ranges, IPv6 loopback, unique-local and link-local, `localhost` and `.local` names.
 ///
-/// Used to decide when an extra round trip costs nothing (see `OpenAIBackend`'s connection
-/// warm-up). Names other than `localhost` and `.local` are not resolved: they count as remote.
+/// Used to decide how long a server may take to answer at all (see `ProbeSchedule`). Names other
+/// than `localhost` and `.local` are not resolved: they count as remote.
 enum LocalNetworkHost {
     static func contains(_ host: String) -> Bool {
         var name = host.lowercased()

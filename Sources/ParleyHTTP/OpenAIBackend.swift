@@ -103,15 +103,23 @@ public struct OpenAIBackend: ChatBackend {
         var streaming = endpoint.streaming && !cache.refusesStreaming
         var askForUsage = !cache.refusesStreamOptions
         var sendFormat = !cache.refusesResponseFormat
-        if streaming && endpoint.warmsConnection { await warmConnection(key: key) }
+        // Attempts in a row whose answered connection broke before any reply (see below).
+        var warmDrops = 0
         while true {
+            let warms = endpoint.warmsConnection && warmDrops < 2
             do {
+                if warms { try await openAnsweredConnection(key: key, continuation: continuation) }
                 try await attempt(
                     request, model: model, key: key, streaming: streaming, askForUsage: askForUsage, sendFormat: sendFormat,
                     progress: progress, continuation: continuation)
                 return
             } catch let failure as AttemptFailure {
                 var error = failure.error
+                // A connection closed as the request reached it happens once, when the server's
+                // idle timeout meets the request: the retry has a connection answered anew. A
+                // server that drops requests on every answered connection is asked on a new one
+                // (which costs a core while it answers, but answers).
+                if case .connectionDropped = error, warms { warmDrops += 1 } else { warmDrops = 0 }
                 if case .structuredOutputRefused = error, request.format != nil, sendFormat {
                     // No structured output on this server: ask without it; the engine checks the
                     // reply against the schema. Said once per backend, not on every reply.
@@ -152,25 +160,41 @@ public struct OpenAIBackend: ChatBackend {
         }
     }
 
-    /// Opens a connection for the reply to reuse, by asking for `/models` (answer and errors ignored),
-    /// waiting at most `warmUpLimit` seconds.
+    /// Has the server answer a `/models` request (what it says is ignored), so that the request
+    /// after it goes out on a connection that has answered once.
     ///
-    /// Why: on Linux a streamed reply on a NEW connection keeps URLSession polling the socket in a
-    /// loop for its whole length (a core, whatever the rate; see `StreamingSessions`), and local
-    /// servers such as llama.cpp's close the connection after each stream. On this machine or network
-    /// the round trip costs about a millisecond; remote servers keep connections open between replies,
-    /// so they are not asked.
-    private func warmConnection(key: String?) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { [self] in _ = try? await fetchModels(key: key) }
-            group.addTask { try? await Task.sleep(for: .seconds(OpenAIBackend.warmUpLimit)) }
-            await group.next()
-            group.cancelAll()
+    /// Why: on Linux the first request on a new connection keeps URLSession waking in a loop until
+    /// that request ends (a core, whatever the rate; see `StreamingSessions`), while a request on a
+    /// connection that has answered waits for nothing, however long the model takes to start. An
+    /// answer with `Connection: close` leaves no connection to reuse: the server is asked once
+    /// more, on a new one. A server that does not answer is probed now and then (see
+    /// `ProbeSchedule`) and the request is not sent: after the idle timeout the attempt fails as the
+    /// request itself would have. Errors (refused, no such host, ...) are left for the request to
+    /// meet and report.
+    private func openAnsweredConnection(
+        key: String?, continuation: AsyncThrowingStream<ReplyEvent, Error>.Continuation
+    ) async throws {
+        for _ in 0..<2 {
+            let answer: ModelsAnswer?
+            do {
+                answer = try await waitForModels(key: key) { attempt, _ in
+                    guard attempt == 1 else { return }
+                    continuation.yield(.notice(
+                        "\(OpenAIEndpoint.display(endpoint.baseURL)) has not answered yet; the request goes out once it does (idle_timeout \(HTTPBackendError.duration(endpoint.idleTimeout)))"))
+                }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                return
+            }
+            guard let answer else {
+                // Named after what went unanswered: the question itself was never sent.
+                throw AttemptFailure(
+                    error: .idleTimeout(url: OpenAIEndpoint.display(endpoint.modelsURL), seconds: endpoint.idleTimeout))
+            }
+            if !answer.closesConnection { return }
         }
     }
-
-    /// The longest a connection warm-up may hold a reply back.
-    static let warmUpLimit = 1.0
 
     /// One HTTP exchange. Throws `AttemptFailure` for anything the retry policy should look at.
     private func attempt(
@@ -298,37 +322,50 @@ public struct OpenAIBackend: ChatBackend {
 
     private func fetchModels(key: String?) async throws -> [String] {
         let url = OpenAIEndpoint.display(endpoint.modelsURL)
-        let context = errorContext(url: url, model: endpoint.model ?? "", key: key)
-        var status = 0
-        var headers: [String: String] = [:]
-        var body = BodyCollector(limit: Self.maxModelsBodyBytes)
-        do {
-            reading: for try await event in HTTPStreamTransport.stream(
-                OpenAIRequestBuilder.modelsRequest(endpoint: endpoint, key: key), idleTimeout: endpoint.idleTimeout) {
-                switch event {
-                case .response(let code, let received):
-                    status = code
-                    headers = received
-                    if code >= 400 { body = BodyCollector(limit: ServerErrorBody.maxBodyBytes) }
-                case .bytes(let data):
-                    if !body.append(data) {
-                        if status >= 400 { break reading }
-                        throw HTTPBackendError.bodyTooLarge(url: url, what: "a model list", limit: body.limit)
-                    }
-                }
-            }
-        } catch {
-            throw try transportFailure(error, url: url, context: context, replyStarted: false)
+        guard let answer = try await waitForModels(key: key) else {
+            throw HTTPBackendError.idleTimeout(url: url, seconds: endpoint.idleTimeout)
         }
-        if status >= 400 {
-            let error = ErrorClassifier.classify(status: status, headers: headers, body: body.data, context: context)
+        if answer.status >= 400 {
+            let context = errorContext(url: url, model: endpoint.model ?? "", key: key)
+            let error = ErrorClassifier.classify(status: answer.status, headers: answer.headers, body: answer.body, context: context)
             if case .modelNotFound = error { throw HTTPBackendError.notFound(url: url) }
             throw error
         }
-        guard let names = OpenAIRequestBuilder.modelNames(fromModelsBody: body.data) else {
+        guard let names = OpenAIRequestBuilder.modelNames(fromModelsBody: answer.body) else {
             throw HTTPBackendError.malformedStream(url: url, detail: "a /models answer without a model list")
         }
         return names
+    }
+
+    /// Asks for `/models` under the endpoint's probe schedule until the server answers, or the idle
+    /// timeout passes (nil): a listing is itself the first request on a new connection, and waiting
+    /// on one request would cost a core for as long (see `ProbeSchedule`).
+    private func waitForModels(key: String?, waiting: (Int, Double) -> Void = { _, _ in }) async throws -> ModelsAnswer? {
+        try await endpoint.probeSchedule.run(
+            limit: endpoint.idleTimeout, probe: { window in try await modelsExchange(key: key, window: window) },
+            waiting: waiting)
+    }
+
+    /// One `/models` request; nil when no answer began within `window` seconds.
+    private func modelsExchange(key: String?, window: Double) async throws -> ModelsAnswer? {
+        let url = OpenAIEndpoint.display(endpoint.modelsURL)
+        let context = errorContext(url: url, model: endpoint.model ?? "", key: key)
+        var answer = WholeAnswerReader(limit: Self.maxModelsBodyBytes, url: url, what: "a model list")
+        do {
+            for try await event in HTTPStreamTransport.stream(
+                OpenAIRequestBuilder.modelsRequest(endpoint: endpoint, key: key), idleTimeout: endpoint.idleTimeout,
+                answerWindow: window) {
+                if try !answer.take(event) { break }
+            }
+        } catch is TransportNoAnswer {
+            return nil
+        } catch is TransportIdleTimeout where answer.status == 0 {
+            // A window as long as the idle timeout: whichever watch fired first, nothing answered.
+            return nil
+        } catch {
+            throw try transportFailure(error, url: url, context: context, replyStarted: false)
+        }
+        return ModelsAnswer(status: answer.status, headers: answer.headers, body: answer.data)
     }
 
     /// What a failure of the transport means for the user. A cancelled request rethrows the
@@ -336,26 +373,9 @@ public struct OpenAIBackend: ChatBackend {
     private func transportFailure(
         _ error: Error, url: String, context: ErrorClassifier.Context, replyStarted: Bool
     ) throws -> HTTPBackendError {
-        switch error {
-        case let error as HTTPBackendError:
-            return error
-        case is TransportIdleTimeout:
-            return .idleTimeout(url: url, seconds: endpoint.idleTimeout)
-        case let refused as TransportRedirectRefused:
-            return .redirectRefused(url: url, location: refused.location)
-        case is TransportRedirectLoop:
-            return .tooManyRedirects(url: url, count: RedirectPolicy.maxRedirects)
-        case is TransportResendRefused:
-            return .connectionDropped(url: url, partialReplyKept: false)
-        case is TransportFlowOverrun:
-            return .overrun(url: url, limit: TransportFlow.limit, partialReplyKept: replyStarted)
-        default:
-            try Task.checkCancellation()
-            let nsError = error as NSError
-            return ErrorClassifier.classify(
-                urlErrorCode: nsError.code, detail: nsError.localizedDescription, host: endpoint.baseURL.host ?? "",
-                context: context, replyStarted: replyStarted, idleTimeout: endpoint.idleTimeout)
-        }
+        try HTTPBackendError.transportFailure(
+            error, url: url, host: endpoint.baseURL.host ?? "", context: context, replyStarted: replyStarted,
+            idleTimeout: endpoint.idleTimeout)
     }
 
     /// Adds what `/models` offers to a not-found error; a 404 whose `/models` works means the
@@ -404,6 +424,16 @@ public struct OpenAIBackend: ChatBackend {
             return value
         }
     }
+}
+
+/// What one `/models` request got back: status, headers (names lowercased) and the body up to its cap.
+private struct ModelsAnswer {
+    var status: Int
+    var headers: [String: String]
+    var body: Data
+
+    /// The server closes the connection after this answer, so the next request opens a new one.
+    var closesConnection: Bool { headers["connection"]?.lowercased().contains("close") ?? false }
 }
 
 /// A failed attempt, with what the retry policy needs besides the error.

@@ -53,10 +53,18 @@ public struct OpenAIEndpoint: Sendable, Equatable {
     /// Ask for a streamed reply (the default). False asks for the whole reply at once, for servers
     /// or proxies that mishandle streams.
     public var streaming: Bool = true
-    /// Before a streamed reply, open the connection with a `/models` request for the reply to
-    /// reuse (see `OpenAIBackend.warmConnection`). On by default for a server on this machine or
-    /// the local network, where the round trip costs next to nothing.
-    public var warmsConnection: Bool
+    /// Before each reply request, have the server answer a `/models` request, so that the reply
+    /// goes out on a connection that has answered once and waits without costing a core (see
+    /// `OpenAIBackend.openAnsweredConnection`). On by default, for every server: tests that count
+    /// requests turn it off.
+    public var warmsConnection = true
+    /// How a server that has not answered yet is waited for (see `ProbeSchedule`): short windows on
+    /// this machine or the local network, longer ones further away. Tests set their own.
+    var probeSchedule: ProbeSchedule {
+        get { chosenProbeSchedule ?? ProbeSchedule.forHost(baseURL.host ?? "") }
+        set { chosenProbeSchedule = newValue }
+    }
+    private var chosenProbeSchedule: ProbeSchedule?
 
     public init(
         name: String, baseURL: URL, model: String? = nil, apiKey: APIKeySource = .environment("OPENAI_API_KEY"),
@@ -73,7 +81,6 @@ public struct OpenAIEndpoint: Sendable, Equatable {
         self.maxRetries = maxRetries
         self.retryBaseDelay = retryBaseDelay
         self.extraHeaders = extraHeaders
-        warmsConnection = LocalNetworkHost.contains(baseURL.host ?? "")
     }
 
     /// Checks a base URL typed by a user: it must be http(s) with a host.

@@ -7,14 +7,32 @@ import Foundation
 /// The process's URLSessions for streaming requests, one per request timeout, with one delegate
 /// that routes each task's callbacks to its `StreamingTaskHandler`.
 ///
-/// Why shared: on Linux, URLSession (libcurl driven by dispatch sources) keeps the socket's write
-/// source after the request has been sent on a NEW connection, and the always-writable socket then
-/// wakes it in a loop for the whole transfer — a streamed reply cost most of a core whatever its
-/// rate (measured: 85% of a core for 20 tokens a second). A transfer on a reused connection starts
-/// with no write interest and sleeps until bytes arrive. One session per process lets every request
-/// after the first reuse the server's connection.
+/// Why shared: on Linux, URLSession drives libcurl with dispatch sources, and FoundationNetworking
+/// (6.3) creates a write source when libcurl first wants to write to a socket (a new connection
+/// connecting, then the request going out) but removes it only when libcurl gives the socket up
+/// altogether, which happens when the request on it ends. Meanwhile the always-writable socket
+/// wakes libcurl in a loop: a core, for as long as the FIRST request on a new connection lasts,
+/// whether it streams (85 % at 20 tokens a second) or waits for a server that never answers (95 %).
+/// Neither the settings tried (connections per host, pipelining), nor the body's kind (in memory,
+/// a stream, an upload from data or from a file), nor suspend/resume avoids it (suspending closes
+/// the connection and sends the request again); a request on a connection whose first request has
+/// ended starts with read interest only and sleeps until bytes arrive. One session per process lets requests reuse the server's connection, and
+/// `OpenAIBackend` makes sure a long request is never the first on its connection (see
+/// `ProbeSchedule`).
 final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    static let shared = StreamingSessions()
+    static let shared = StreamingSessions(inline: false)
+
+    /// Sessions for downloads written by a `BodySink`: their delegate calls run on
+    /// FoundationNetworking's own queue, at once (`InlineOperationQueue`), so each piece is written
+    /// before libcurl reads the next — the only way to slow a transfer down to the disk on Linux
+    /// (it cannot be paused), and a thread hop fewer per 16 KiB piece.
+    static let downloads = StreamingSessions(inline: true)
+
+    private let inline: Bool
+
+    private init(inline: Bool) {
+        self.inline = inline
+    }
 
     private let lock = NSLock()
     private var sessions: [TimeInterval: URLSession] = [:]
@@ -38,7 +56,8 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
             configuration.timeoutIntervalForRequest = timeout
             configuration.httpCookieStorage = nil
             configuration.urlCache = nil
-            let session = URLSession(configuration: configuration, delegate: self, delegateQueue: DispatchOperationQueue())
+            let queue: OperationQueue = inline ? InlineOperationQueue() : DispatchOperationQueue()
+            let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
             sessions[timeout] = session
             return session
         }

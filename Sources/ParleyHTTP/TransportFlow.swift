@@ -32,23 +32,23 @@ struct TransportFlowOverrun: Error {}
 
 /// The events of one request, each piece of the body counted off its `TransportFlow` as the
 /// consumer takes it.
-struct TransportEvents: AsyncSequence {
-    typealias Element = TransportEvent
+public struct TransportEvents: AsyncSequence, Sendable {
+    public typealias Element = TransportEvent
     let events: AsyncThrowingStream<TransportEvent, Error>
     let flow: TransportFlow
 
-    struct AsyncIterator: AsyncIteratorProtocol {
+    public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncThrowingStream<TransportEvent, Error>.AsyncIterator
         let flow: TransportFlow
 
-        mutating func next() async throws -> TransportEvent? {
+        public mutating func next() async throws -> TransportEvent? {
             let event = try await base.next()
             if case .bytes(let data) = event { flow.taken(data.count) }
             return event
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator {
+    public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(base: events.makeAsyncIterator(), flow: flow)
     }
 }

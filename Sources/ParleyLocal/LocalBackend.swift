@@ -1,6 +1,7 @@
 import Foundation
 import GGUFRuntime
 import ParleyCore
+import ParleyStore
 
 /// The in-process backend: a GGUF model run by `GGUFRuntime`, no server, no network.
 ///
@@ -29,8 +30,28 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
     /// the long-standing choice of llama.cpp-based chat front ends.
     public static let chatRepetitionPenalty: Float = 1.1
 
-    /// - Parameter loras: LoRA adapters the model runs with; one that does not fit throws here.
-    public init(path: String, name: String = "local", contextLength: Int? = nil, threads: Int? = nil, loras: [LoRASpec] = []) throws {
+    /// Whether a reply keeps what the session holds from the previous one (`false`: every reply
+    /// evaluates its whole prompt, for comparison).
+    private let reusesPrefix: Bool
+    /// Requests waiting for the queue: work after a reply gives way to them.
+    private let waiting = PendingCount()
+    /// The stored conversation the session holds and the saved states of conversations.
+    private let states: SavedSessionStates
+
+    /// - Parameters:
+    ///   - modelName: what the model is called in listings and stored replies; by default its
+    ///     `general.name`, else the file name.
+    ///   - reusePrefix: keep the KV cache between replies (the results are the same either way;
+    ///     see `LlamaSession.evaluatePrompt`).
+    ///   - stateCache: where the states of stored conversations are saved after their replies and
+    ///     read by later processes (nil: nowhere).
+    ///   - loras: LoRA adapters the model runs with; one that does not fit throws here.
+    public init(
+        path: String, name: String = "local", modelName: String? = nil, contextLength: Int? = nil, threads: Int? = nil,
+        reusePrefix: Bool = true, stateCache: SessionCache? = nil, loras: [LoRASpec] = []
+    ) throws {
+        reusesPrefix = reusePrefix
+        states = SavedSessionStates(cache: reusePrefix ? stateCache : nil)
         model = try LlamaModel(path: path, contextLength: contextLength, threads: threads, loras: loras)
         tokenizer = try Tokenizer(file: model.file)
         template = ChatTemplate.detect(in: model.file)
@@ -38,7 +59,7 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
         session = model.makeSession()
         let tokenizer = tokenizer
         longestPieceBytes = max(1, (0..<model.vocabularySize).reduce(0) { max($0, tokenizer.pieceBytes(Int32($1)).count) })
-        let modelName = model.file.metadata.string("general.name")
+        let modelName = modelName ?? model.file.metadata.string("general.name")
             ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         descriptor = BackendDescriptor(name: name, kind: "local", model: modelName)
         templateNotice = template.isFallback
@@ -82,31 +103,61 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
         AsyncThrowingStream { continuation in
             let cancelled = CancelFlag()
             continuation.onTermination = { _ in cancelled.set() }
+            waiting.add(1)
             queue.async { [self] in
+                waiting.add(-1)
+                var next: [Int32]?
                 do {
-                    try generate(request, continuation: continuation, isCancelled: cancelled.isSet)
+                    next = try generate(request, continuation: continuation, isCancelled: cancelled.isSet)
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)
                 }
+                // The consumer has the whole reply; until the next request comes, ready its start
+                // and save the conversation's state.
+                if let next { prepare(next) }
+                if waiting.value == 0 { states.save(session) }
             }
         }
     }
 
+    /// Waits for the work after the last reply, and saves the state of the conversation the
+    /// session holds if that was put off for a request.
+    public func finishBackgroundWork() async {
+        await withCheckedContinuation { done in
+            queue.async { [self] in
+                states.save(session)
+                done.resume()
+            }
+        }
+    }
+
+    /// Evaluates what the next prompt of this conversation will start with (the history and the
+    /// reply just given) while the user reads and types, so the next reply evaluates only the new
+    /// message. Gives way between batches as soon as a request waits; a wrong guess costs nothing
+    /// but this time, since the next prompt keeps only what matches it.
+    private func prepare(_ prefix: [Int32]) {
+        guard prefix.count < contextSize else { return }
+        _ = try? session.prefill(prefix, isCancelled: { waiting.value > 0 })
+        states.changed()
+    }
+
+    /// Streams the reply to `request`; returns the tokens the conversation's next prompt will start
+    /// with when the reply ended normally, nil otherwise.
     private func generate(
         _ request: ChatRequest, continuation: AsyncThrowingStream<ReplyEvent, Error>.Continuation,
         isCancelled: @escaping () -> Bool
-    ) throws {
+    ) throws -> [Int32]? {
         let prompt = encode(request.messages, generationPrompt: true)
         guard prompt.count < contextSize else {
             throw LocalBackendError.contextTooLong(promptTokens: prompt.count, contextSize: contextSize)
         }
-        // Every reply evaluates its whole prompt in one pass. Reusing the KV cache for a shared
-        // prefix would save work, but it splits the prompt differently, which (in llama.cpp too)
-        // moves the numerics enough to change greedy choices at near-ties: a reply must not depend
-        // on what was asked before.
-        session.reset()
-        let shared = 0
+        // A reply must not depend on what was asked before: the session keeps only the prefix it
+        // computed exactly as a fresh evaluation of this prompt would (see
+        // LlamaSession.evaluatePrompt), so the logits are a fresh run's, bit for bit.
+        if !reusesPrefix { session.reset() }
+        states.prepare(session, for: request.cacheKey, prompt: prompt)
+        defer { states.changed() }
         let remaining = contextSize - prompt.count
         let maxTokens = min(request.sampling.maxTokens ?? remaining, remaining)
         // A schema or grammar constrains every token: what cannot continue it is never sampled.
@@ -115,30 +166,47 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
         var decoder = UTF8StreamDecoder()
         var stopScanner = StopStringScanner(stops: request.sampling.stop)
         var stoppedByString = false
+        // The reply as the consumer receives (and stores) it.
+        var shown = ""
         let result = try session.generate(
-            prompt: Array(prompt[shared...]), maxTokens: maxTokens, sampler: &sampler, stopTokens: stopTokens,
+            prompt: prompt, wholeContext: true, maxTokens: maxTokens, sampler: &sampler, stopTokens: stopTokens,
             grammar: constraint, isCancelled: { isCancelled() || stoppedByString }
         ) { token in
             let text = decoder.append(tokenizer.pieceBytes(token))
             guard !text.isEmpty else { return }
             let (emit, stop) = stopScanner.feed(text)
-            if !emit.isEmpty { continuation.yield(.text(emit)) }
+            if !emit.isEmpty {
+                shown += emit
+                continuation.yield(.text(emit))
+            }
             if stop { stoppedByString = true }
         }
         if !stoppedByString {
             let tail = stopScanner.flush(decoder.finish())
-            if !tail.isEmpty { continuation.yield(.text(tail)) }
+            if !tail.isEmpty {
+                shown += tail
+                continuation.yield(.text(tail))
+            }
         }
-        continuation.yield(.usage(TokenUsage(promptTokens: prompt.count, completionTokens: result.tokens.count)))
+        continuation.yield(.usage(TokenUsage(
+            promptTokens: prompt.count, completionTokens: result.tokens.count,
+            cachedPromptTokens: prompt.count - result.promptTokensEvaluated)))
         switch result.stop {
         case .stopToken, .grammarComplete:
             continuation.yield(.finish(.stop))
         case .cancelled:
             // Cancelled by the consumer: the stream just ends. A stop string is a normal end.
-            if stoppedByString { continuation.yield(.finish(.stop)) }
+            guard stoppedByString else { return nil }
+            continuation.yield(.finish(.stop))
         case .maxTokens, .contextFull:
             continuation.yield(.finish(.length))
         }
+        // Only a stored conversation (one with a key) is continued later; readying an unsaved
+        // one's next turn would only delay `parley ask --no-save` at its exit.
+        guard reusesPrefix, request.cacheKey != nil else { return nil }
+        // The history leaves out empty replies (PromptBuilder), so the next prompt starts with this one's.
+        let reply = shown.isEmpty ? [] : [ChatMessage(role: .assistant, content: shown)]
+        return encode(request.messages + reply, generationPrompt: false)
     }
 
     private func samplingParameters(_ options: SamplingOptions) -> SamplingParameters {

@@ -38,7 +38,7 @@ public struct PersonaLibrary: Sendable {
     /// `bin/`, or the `Personas/` directory of the source tree the binary was built in (found by
     /// walking up from the executable to the directory holding `Package.swift`).
     public static func bundledDirectory(executable: URL) -> URL? {
-        let binary = executable.resolvingSymlinksInPath()
+        let binary = runningBinary(named: executable).resolvingSymlinksInPath()
         let installed = binary.deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("share/parley/personas")
         if isDirectory(installed) { return installed }
@@ -51,6 +51,17 @@ public struct PersonaLibrary: Sendable {
             directory = directory.deletingLastPathComponent()
         }
         return nil
+    }
+
+    /// The file of the running program. `argv[0]` is only its name when it was found through
+    /// PATH (`parley`), which names no directory to look beside; the kernel knows the file.
+    static func runningBinary(named executable: URL) -> URL {
+        #if os(Linux)
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"), path.hasPrefix("/") {
+            return URL(fileURLWithPath: path)
+        }
+        #endif
+        return Bundle.main.executableURL ?? executable
     }
 
     public static func isDirectory(_ url: URL) -> Bool {

@@ -7,8 +7,12 @@ import Foundation
 
 /// Writes whole files so that a reader (or a crash) only ever sees the old or the new version:
 /// temp file in the same directory, write all, fsync, rename over the target, fsync the directory.
-struct AtomicFile: Sendable {
+package struct AtomicFile: Sendable {
     let fileSync: FileSync
+
+    package init(fileSync: FileSync) {
+        self.fileSync = fileSync
+    }
 
     /// Replaces (or creates) `target` with `data`, mode 0600. With `replacing: false` it fails with
     /// `alreadyExists` instead of replacing an existing file (the final step is then a hard link).
@@ -21,7 +25,13 @@ struct AtomicFile: Sendable {
     /// Something other than a regular file at `target` (a link planted in storage) is reported with
     /// `notOwnFile` and left as it is: the rename would not follow it, but replacing it would
     /// still hide what someone put there.
-    func write(_ data: Data, to target: URL, replacing: Bool = true, durable: Bool = true) throws {
+    package func write(_ data: Data, to target: URL, replacing: Bool = true, durable: Bool = true) throws {
+        try write(to: target, replacing: replacing, durable: durable) { fd in try writeAll(data, to: fd, target: target) }
+    }
+
+    /// The same with the contents written by `body` to the temp file's descriptor (for files too
+    /// large to hold twice in memory); nothing replaces `target` unless `body` returns.
+    package func write(to target: URL, replacing: Bool = true, durable: Bool = true, _ body: (_ fd: Int32) throws -> Void) throws {
         let directory = target.deletingLastPathComponent()
         if let what = Platform.foreignKind(at: target) { throw StoreError.notOwnFile(file: target.path, what: what) }
         let fd: Int32
@@ -40,7 +50,7 @@ struct AtomicFile: Sendable {
         func fail(_ step: String, _ code: Int32) -> StoreError {
             StoreError.writeFailed(file: target.path, reason: "\(step) failed: \(Platform.describe(errno: code))")
         }
-        try writeAll(data, to: fd, target: target)
+        try body(fd)
         if durable && fileSync.sync(fd) != 0 { throw fail("fsync", errno) }
         closed = true
         if close(fd) != 0 { throw fail("close", errno) }
@@ -62,7 +72,7 @@ struct AtomicFile: Sendable {
     }
 
     /// Flushes a directory so a rename, link or unlink in it survives a power loss.
-    func syncDirectory(_ directory: URL, target: URL? = nil) throws {
+    package func syncDirectory(_ directory: URL, target: URL? = nil) throws {
         let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         let name = (target ?? directory).path
         if fd < 0 {
@@ -74,8 +84,12 @@ struct AtomicFile: Sendable {
         }
     }
 
-    private func writeAll(_ data: Data, to fd: Int32, target: URL) throws {
-        let failure = Platform.writeAll(data, to: fd)
+    func writeAll(_ data: Data, to fd: Int32, target: URL) throws {
+        try data.withUnsafeBytes { try writeAll($0, to: fd, target: target) }
+    }
+
+    func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32, target: URL) throws {
+        let failure = Platform.writeAll(buffer, to: fd)
         if failure != 0 {
             throw StoreError.writeFailed(file: target.path, reason: "write failed: \(Platform.describe(errno: failure))")
         }

@@ -46,7 +46,7 @@ enum ConversationCoding {
             return .newer(lenient.conversation, version: probe.schemaVersion, reason: why)
         }
         do {
-            return .current(try decoder.decode(Conversation.self, from: data))
+            return .current(ConversationMigration.upgrade(try decoder.decode(Conversation.self, from: data)))
         } catch {
             throw Unreadable(reason: reason(for: error))
         }

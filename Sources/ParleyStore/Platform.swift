@@ -6,9 +6,9 @@ import Darwin
 import Foundation
 
 /// The thin layer of system calls the store makes. Everything OS-specific is in this file.
-enum Platform {
+package enum Platform {
     /// The text of an errno value, for error messages.
-    static func describe(errno code: Int32) -> String {
+    package static func describe(errno code: Int32) -> String {
         String(cString: strerror(code))
     }
 
@@ -16,20 +16,39 @@ enum Platform {
 
     /// Writes all of `data` to `fd`, going on after short writes and EINTR. Returns 0, or the errno
     /// of the write that failed.
-    static func writeAll(_ data: Data, to fd: Int32) -> Int32 {
-        data.withUnsafeBytes { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return 0 }
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, base + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
+    package static func writeAll(_ data: Data, to fd: Int32) -> Int32 {
+        data.withUnsafeBytes { writeAll($0, to: fd) }
+    }
+
+    package static func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32) -> Int32 {
+        guard let base = buffer.baseAddress else { return 0 }
+        var offset = 0
+        while offset < buffer.count {
+            let n = write(fd, base + offset, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
             }
-            return 0
+            offset += n
         }
+        return 0
+    }
+
+    /// Fills all of `buffer` from `fd`, going on after short reads and EINTR. Returns 0, the errno
+    /// of the read that failed, or -1 when the file ends first.
+    static func readAll(_ buffer: UnsafeMutableRawBufferPointer, from fd: Int32) -> Int32 {
+        guard let base = buffer.baseAddress else { return 0 }
+        var offset = 0
+        while offset < buffer.count {
+            let n = read(fd, base + offset, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            if n == 0 { return -1 }
+            offset += n
+        }
+        return 0
     }
 
     /// True when a process with this id exists (also when it belongs to another user).
@@ -68,7 +87,7 @@ enum Platform {
 
     /// Reads a whole file through one descriptor, returning its bytes and the stamp of exactly the
     /// file read (so an index entry never pairs new content with an old stamp or the reverse).
-    static func readFile(_ url: URL) throws -> (data: Data, stamp: FileStamp) {
+    package static func readFile(_ url: URL) throws -> (data: Data, stamp: FileStamp) {
         let fd = try openOwnFile(url, flags: O_RDONLY)
         defer { close(fd) }
         guard let stamp = stamp(ofDescriptor: fd) else { throw ReadFailure.system(describe(errno: errno)) }
@@ -100,7 +119,7 @@ enum Platform {
         return (data, stamp)
     }
 
-    enum ReadFailure: Error, Equatable {
+    package enum ReadFailure: Error, Equatable {
         case missing
         case system(String)
         /// Something other than a file Parley wrote stands at the path (what it is, e.g. "a
@@ -115,7 +134,7 @@ enum Platform {
     /// regular file is refused. With `singleLink`, a file with other names (a hard link to a file
     /// elsewhere) is refused too: for opens that truncate or chmod. Not for reads, which may meet
     /// the brief second name of a file being created by link-then-unlink.
-    static func openOwnFile(_ url: URL, flags: Int32, singleLink: Bool = false) throws -> Int32 {
+    package static func openOwnFile(_ url: URL, flags: Int32, singleLink: Bool = false) throws -> Int32 {
         let fd = open(url.path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
         if fd < 0 {
             let code = errno
@@ -151,7 +170,7 @@ enum Platform {
 
     /// What stands at `url` if it is not a regular file (nil: a regular file, or nothing), without
     /// following a link.
-    static func foreignKind(at url: URL) -> String? {
+    package static func foreignKind(at url: URL) -> String? {
         var info = stat()
         guard lstat(url.path, &info) == 0 else { return nil }
         return foreignKind(info, singleLink: false)
@@ -160,7 +179,7 @@ enum Platform {
     /// Names in a directory (no `.`/`..`), or an empty list when it does not exist. Read with
     /// `readdir` directly: for 10,000 conversations several times faster than FileManager, and every
     /// start of Parley reads `conversations/` once (the temp-file sweep).
-    static func fileNames(in url: URL) -> [String] {
+    package static func fileNames(in url: URL) -> [String] {
         guard let directory = opendir(url.path) else { return [] }
         defer { closedir(directory) }
         var names: [String] = []
@@ -173,7 +192,7 @@ enum Platform {
         return names
     }
 
-    static func fileExists(_ url: URL) -> Bool {
+    package static func fileExists(_ url: URL) -> Bool {
         var info = stat()
         return lstat(url.path, &info) == 0
     }
@@ -181,7 +200,7 @@ enum Platform {
     /// Moves `from` to `to` without ever replacing an existing `to` (hard link, then unlink).
     /// Returns false when `to` is taken; throws for other failures, and `foreign` when `from` is
     /// not a regular file (a link planted in storage is not moved about as if it were a file).
-    static func moveNoReplace(from: URL, to: URL) throws -> Bool {
+    package static func moveNoReplace(from: URL, to: URL) throws -> Bool {
         if let what = foreignKind(at: from) { throw ReadFailure.foreign(what) }
         if link(from.path, to.path) != 0 {
             let code = errno
@@ -202,7 +221,7 @@ enum Platform {
 
     /// Removes one of Parley's own files; a missing file is fine, and anything but a regular file
     /// (a link planted where a temp file or cache was expected) is left where it is.
-    static func removeFile(_ url: URL) {
+    package static func removeFile(_ url: URL) {
         guard foreignKind(at: url) == nil else { return }
         _ = unlink(url.path)
     }
@@ -218,8 +237,8 @@ enum Platform {
 
 /// What identifies one version of a file cheaply: size, modification time and inode. The store
 /// replaces files by rename, so every save gives a new inode as well as a new mtime.
-struct FileStamp: Sendable, Equatable {
-    var size: Int64
+package struct FileStamp: Sendable, Equatable {
+    package var size: Int64
     var modifiedSeconds: Int64
     var modifiedNanoseconds: Int64
     var inode: UInt64

@@ -12,12 +12,12 @@ import Foundation
 /// turned into `drwx------` for everyone, and a link such as `trash -> /elsewhere` must not pass a
 /// chmod on to its target. An existing directory that others can reach is reported, once per
 /// process, and left alone.
-enum StorageDirectory {
+package enum StorageDirectory {
     /// Makes sure `url` is a usable directory. With `required: false` (opening a store), a
     /// directory that cannot be created because the file system is read-only or not writable is
     /// not an error: reading what is there still works, and a later write fails saying why. With
     /// `required: true` (just before writing into it) every failure is thrown.
-    static func prepare(_ url: URL, required: Bool, diagnostics: (String) -> Void) throws {
+    package static func prepare(_ url: URL, required: Bool, diagnostics: (String) -> Void) throws {
         let path = url.path
         var code = make(path)
         if code == ENOENT {

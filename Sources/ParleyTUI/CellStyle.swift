@@ -7,20 +7,29 @@ public enum StyleRole: String, Sendable, Hashable, CaseIterable {
     case diffAdded, diffRemoved
 }
 
-/// The look of one cell: a role plus text attributes.
+/// The look of one cell: a role plus text attributes, and for a picture's cells their own colours.
 public struct CellStyle: Sendable, Hashable {
     public var role: StyleRole
     public var bold: Bool
     public var italic: Bool
     public var underline: Bool
     public var reverse: Bool
+    /// Colours that override the role's where the terminal can show them (pictures only: views
+    /// of text keep naming roles, so themes and monochrome terminals still work for them).
+    public var foreground: CellColor?
+    public var background: CellColor?
 
-    public init(_ role: StyleRole = .text, bold: Bool = false, italic: Bool = false, underline: Bool = false, reverse: Bool = false) {
+    public init(
+        _ role: StyleRole = .text, bold: Bool = false, italic: Bool = false, underline: Bool = false, reverse: Bool = false,
+        foreground: CellColor? = nil, background: CellColor? = nil
+    ) {
         self.role = role
         self.bold = bold
         self.italic = italic
         self.underline = underline
         self.reverse = reverse
+        self.foreground = foreground
+        self.background = background
     }
 
     public static let plain = CellStyle()

@@ -58,6 +58,10 @@ public enum ChatEvent: Sendable, Equatable {
     case saveRefused(path: String, text: String, what: SavedText)
     /// `/save` or `/export` wrote its file.
     case textSaved(path: String, what: SavedText)
+    /// The editor `/ideal` opened has closed with the text it left, to become the ideal answer to
+    /// version `version` of `messageID` unless it is empty or `original` unchanged. (An editor
+    /// that failed is reported as an `error` instead.)
+    case idealEdited(conversationID: String, messageID: String, version: Int, original: String, edited: String)
 }
 
 /// What the reducer asks the outside world to do. Plain data, so tests can check it.
@@ -66,8 +70,9 @@ public enum ChatEffect: Sendable, Equatable {
     /// message and everything after it first (edit and resend).
     case send(text: String, conversationID: String?, persona: String, mode: Mode, replacingFrom: String?)
     /// Regenerate the last reply: drop the user message `userMessageID` and its reply, resend the
-    /// text, and keep the old reply's versions as alternatives of the new one.
-    case retry(conversationID: String, userMessageID: String, text: String, previousVersions: [String])
+    /// text, and keep the old reply's versions as alternatives of the new one (with the feedback
+    /// on them, which `previousReply` carries).
+    case retry(conversationID: String, userMessageID: String, text: String, previousVersions: [String], previousReply: Message)
     case cancelTurn
     /// Save a conversation that has no file yet (a title, mode or system message set before the first send).
     case createConversation(Conversation)
@@ -85,7 +90,7 @@ public enum ChatEffect: Sendable, Equatable {
     case setModel(String)
     /// Add a LoRA adapter (`FILE[:SCALE]`) to the local model, or remove them all (nil).
     case setLoRA(String?)
-    /// Ask the backend's server which models it offers (`modelsListed`); nothing for the local backend.
+    /// Ask the backend's server which models it offers (`modelsListed`); the local backend lists the models in `<storage>/models/`.
     case listModels
     case chooseAlternative(conversationID: String, messageID: String, content: String)
     case export(conversation: Conversation, format: SlashCommand.ExportFormat, path: String?)
@@ -117,4 +122,10 @@ public enum ChatEffect: Sendable, Equatable {
     case saveText(text: String, path: String, overwrite: Bool, what: SavedText)
     /// Look up the draft written in a conversation (answered by `draftLoaded`).
     case loadDraft(conversationID: String)
+
+    // Feedback
+    /// Record a rating, a choice or an ideal answer on a stored reply (the state has it already).
+    case saveFeedback(conversationID: String, messageID: String, FeedbackChange)
+    /// Open `$VISUAL`/`$EDITOR` on `text` with the screen put away; answered by `idealEdited`.
+    case editIdeal(conversationID: String, messageID: String, version: Int, text: String)
 }

@@ -93,6 +93,7 @@ public struct ChatReducer: Sendable {
             state.persona = conversation.persona ?? state.persona
             state.scrollOffset = 0
             state.editingMessageID = nil
+            state.replyCursor = nil
             state.contextTokens = ChatState.estimateContext(conversation)
             if case .list = state.overlay { state.overlay = .none }
             state.notice = readOnly ? ChatNotice("read-only: this conversation was written by a newer Parley", isError: true) : nil
@@ -167,6 +168,8 @@ public struct ChatReducer: Sendable {
         case .textSaved(let path, let what):
             state.notice = ChatNotice(what.savedNotice(path))
             return []
+        case .idealEdited(let conversationID, let messageID, let version, let original, let edited):
+            return idealEdited(&state, conversationID: conversationID, messageID: messageID, version: version, original: original, edited: edited, now: now)
         }
     }
 
@@ -297,7 +300,10 @@ public struct ChatReducer: Sendable {
             state.scrollOffset = 0
             return []
         case .escape:
-            if state.editingMessageID != nil {
+            if state.replyCursor != nil {
+                state.replyCursor = nil
+                state.notice = nil
+            } else if state.editingMessageID != nil {
                 state.editingMessageID = nil
                 state.input.clear()
                 state.notice = ChatNotice("edit cancelled")
@@ -308,6 +314,11 @@ public struct ChatReducer: Sendable {
             return []
         case .altPageUp, .altPageDown:
             return pageDraftVersion(&state, by: key == .altPageDown ? 1 : -1)
+        case .altUp, .altDown:
+            moveReplyCursor(&state, earlier: key == .altUp)
+            return []
+        case .alt("="), .alt("+"), .alt("-"):
+            return rate(&state, key == .alt("-") ? .down : .up, note: nil, now: now)
         case .altLeft, .altRight, .alt(","), .alt("."):
             return pageAlternative(&state, forward: key == .altRight || key == .alt("."))
         case .enter:
@@ -433,6 +444,12 @@ public struct ChatReducer: Sendable {
             return state.isBusy ? [.cancelTurn, .quit] : [.quit]
         case .write, .version, .diff, .save:
             return runWrite(command, &state, now: now)
+        case .rate(let rating, let note):
+            return rate(&state, rating, note: note, now: now)
+        case .prefer(let version):
+            return prefer(&state, version: version, now: now)
+        case .ideal:
+            return openIdealEditor(&state)
         case .title(let title):
             state.conversation.title = title
             state.notice = ChatNotice("renamed to \u{201C}\(title)\u{201D}")
@@ -489,7 +506,10 @@ public struct ChatReducer: Sendable {
             state.scrollOffset = 0
             state.notice = nil
             appendPending(&state, text: text, now: now)
-            return [.retry(conversationID: state.conversation.id, userMessageID: messages[userIndex].id, text: text, previousVersions: versions)]
+            state.replyCursor = nil
+            return [.retry(
+                conversationID: state.conversation.id, userMessageID: messages[userIndex].id, text: text, previousVersions: versions,
+                previousReply: reply)]
         case .edit:
             if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             if !beginEdit(&state) { state.notice = ChatNotice("no message of yours to edit yet", isError: true) }
@@ -574,6 +594,7 @@ public struct ChatReducer: Sendable {
         state.isReadOnly = false
         state.scrollOffset = 0
         state.editingMessageID = nil
+        state.replyCursor = nil
         state.contextTokens = 0
         state.lastRate = nil
         closeDecisionPanel(&state)
@@ -763,12 +784,14 @@ public struct ChatReducer: Sendable {
     }
 
     /// Keeps the offset within the transcript, laying out only as far back as the offset reaches.
-    private func clampScroll(_ state: inout ChatState) {
+    func clampScroll(_ state: inout ChatState) {
         guard state.scrollOffset > 0 else { return }
         let geometry = ScreenGeometry(state)
         guard !geometry.tooSmall, geometry.transcriptWidth > 0 else { return }
         let needed = state.scrollOffset + geometry.transcriptHeight
-        let total = layout.lineCount(of: state.conversation.messages, width: geometry.transcriptWidth, upTo: needed, showReasoning: state.showsReasoning)
+        let total = layout.lineCount(
+            of: state.conversation.messages, width: geometry.transcriptWidth, upTo: needed, showReasoning: state.showsReasoning,
+            selected: state.replyCursor)
         state.scrollOffset = max(0, min(state.scrollOffset, total - geometry.transcriptHeight))
     }
 

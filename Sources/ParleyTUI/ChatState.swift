@@ -127,6 +127,9 @@ public struct ChatState: Sendable, Equatable {
     public var draftBeforeHistory = ""
     /// Set while the last user message is being edited for resending.
     public var editingMessageID: String?
+    /// The reply that `/rate`, `/prefer` and `/ideal` act on, chosen with Alt-↑↓ and marked ▸;
+    /// nil means the last reply.
+    public var replyCursor: String?
     /// Rows scrolled up from the newest line; 0 follows the conversation as it grows.
     public var scrollOffset = 0
     public var overlay: Overlay = .none

@@ -90,7 +90,8 @@ public struct ChatView: Sendable {
             return
         }
         let (lines, _) = layout.tail(
-            of: state.conversation.messages, width: width, count: height + state.scrollOffset, showReasoning: state.showsReasoning)
+            of: state.conversation.messages, width: width, count: height + state.scrollOffset, showReasoning: state.showsReasoning,
+            selected: state.replyCursor)
         let visible = lines.prefix(max(0, lines.count - state.scrollOffset)).suffix(height)
         var y = geometry.transcriptTop
         for line in visible {

@@ -10,6 +10,8 @@ enum HelpView {
         ("↑ ↓", "input history; ↑ on empty input edits your last message"),
         ("PgUp PgDn", "scroll (mouse wheel with --mouse); Esc: back to the end"),
         ("Alt-← Alt-→", "page through regenerated replies"),
+        ("Alt-↑ Alt-↓", "move the reply cursor ▸ to an earlier / later reply (for /rate, /prefer, /ideal); Esc: back to the last"),
+        ("Alt-= Alt--", "rate the reply under the cursor (or the last) up / down"),
         ("Tab", "complete a /command (in decide mode also option and criterion names)"),
         ("F2, Ctrl-B", "conversations: type to filter, Enter opens, Ctrl-R renames, Del trashes"),
         ("F3", "decide and write modes: the panel full screen, and back"),

@@ -38,6 +38,12 @@ public enum SlashCommand: Sendable, Equatable {
     /// `/diff [A B]`: nil, nil compares the previous version with the current one.
     case diff(from: Int?, to: Int?)
     case save(String)
+    // Feedback on the reply under the cursor (Alt-↑↓), or the last one.
+    case rate(Rating, note: String?)
+    /// `/prefer N`: version N of the reply becomes the chosen one, the others rejected.
+    case prefer(Int)
+    /// `/ideal`: write the answer wanted instead, in the editor.
+    case ideal
 
     /// Which draft version `/version` shows.
     public enum VersionChoice: Sendable, Equatable {
@@ -64,17 +70,19 @@ public enum SlashCommand: Sendable, Equatable {
         ("export", "md|json [FILE]", "export the chat, or in decide mode the decision"),
         ("search", "TEXT", "search all conversations"),
         ("delete", "", "move this conversation to the trash"),
-        ("copy", "", "copy the last reply (OSC 52)"),
+        ("copy", "", "copy the last reply (OSC 52); in write mode the draft version shown"),
         ("option", "add|remove NAME", "decide mode: add or remove an option"),
         ("criterion", "NAME:WEIGHT", "decide mode: add a criterion or set its weight 1-5 (without one: 3); /criterion remove NAME"),
         ("score", "OPT:CRIT=VALUE", "decide mode: set a score 0-10; /score remove OPT:CRIT clears it"),
         ("decide", "[QUESTION]", "decide mode: ask the model for what is missing (or start a new question)"),
         ("outcome", "TEXT", "decide mode: record what happened after the decision"),
-        ("copy", "", "copy the last reply (OSC 52); in write mode the draft version shown"),
         ("write", "[TEMPLATE]", "write mode: fill a template's form (no name: choose from a list); the draft streams into the panel"),
         ("version", "N|next|prev", "write mode: show another version of the draft"),
         ("diff", "[A B]", "write mode: what changed from version A to B (default: previous to current)"),
         ("save", "FILE", "write mode: save the draft version shown to FILE (asks before replacing)"),
+        ("rate", "up|down [NOTE]", "rate the reply under the cursor (Alt-↑↓), or the last one; a note says why"),
+        ("prefer", "N", "choose version N of a regenerated reply; the other versions count as rejected"),
+        ("ideal", "", "write the answer you wanted in $EDITOR (kept with the reply, for fine-tuning)"),
         ("think", "", "show or hide replies' reasoning (also Ctrl-T)"),
         ("help", "", "show keys and commands"),
         ("quit", "", "leave Parley"),
@@ -153,6 +161,19 @@ public enum SlashCommand: Sendable, Equatable {
             }
             return .success(.diff(from: from, to: to))
         case "save": return argument.isEmpty ? .failure(needs("a file name: /save FILE")) : .success(.save(argument))
+        case "rate":
+            let parts = argument.split(maxSplits: 1, whereSeparator: \.isWhitespace)
+            guard let first = parts.first, let rating = Rating(rawValue: first.lowercased()) else {
+                return .failure(ParseError(description: "/rate takes up or down, then an optional note"))
+            }
+            let note = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : nil
+            return .success(.rate(rating, note: note?.isEmpty == true ? nil : note))
+        case "prefer":
+            guard let number = Int(argument), number > 0 else {
+                return .failure(ParseError(description: "/prefer takes the number of a version: /prefer 2"))
+            }
+            return .success(.prefer(number))
+        case "ideal": return none(.ideal)
         case "": return .failure(ParseError(description: "type a command after / (Tab lists them)"))
         default:
             return .failure(ParseError(description: "unknown command /\(name) (Tab lists the commands, F1 shows help)"))
@@ -186,6 +207,7 @@ public enum SlashCompleter {
             case "version": values = ["next", "prev"]
             case "schema": values = ["off"]
             case "export": values = SlashCommand.ExportFormat.allCases.map(\.rawValue)
+            case "rate": values = Rating.allCases.map(\.rawValue)
             default: values = []
             }
             return values.filter { $0.lowercased().hasPrefix(argument.lowercased()) }.sorted().map { "/\(name) \($0)" }

@@ -19,6 +19,7 @@ public final class TranscriptLayout: @unchecked Sendable {
         var reasoning: String?
         var status: MessageStatus
         var label: String
+        var picture: String?
         var lines: [StyledLine]
     }
 
@@ -36,37 +37,45 @@ public final class TranscriptLayout: @unchecked Sendable {
     private var cachedWidth = -1
     private var cachedShowReasoning = false
 
-    public init() {}
+    /// Where a message's stored picture comes from; nil shows a one-line placeholder instead.
+    private let pictures: PictureSource?
 
-    /// The lines of one message at a width.
-    public func lines(for message: Message, width: Int, showReasoning: Bool = false) -> [StyledLine] {
+    public init(pictures: PictureSource? = nil) {
+        self.pictures = pictures
+    }
+
+    /// The lines of one message at a width; `selected` is the id of the reply under the cursor.
+    public func lines(for message: Message, width: Int, showReasoning: Bool = false, selected: String? = nil) -> [StyledLine] {
         if width != cachedWidth || showReasoning != cachedShowReasoning {
             entries.removeAll(keepingCapacity: true)
             if width != cachedWidth { stream = nil }
             cachedWidth = width
             cachedShowReasoning = showReasoning
         }
-        let label = TranscriptLayout.label(message)
+        let label = TranscriptLayout.label(message, selected: message.id == selected)
         if let entry = entries[message.id], entry.status == message.status, entry.label == label, entry.content == message.content,
-            entry.reasoning == message.reasoning
+            entry.reasoning == message.reasoning, entry.picture == message.picture
         {
             return entry.lines
         }
         let lines = TranscriptLayout.layout(
-            message, label: label, width: width, showReasoning: showReasoning, markdown: { self.markdown($0, id: message.id, width: $1) })
+            message, label: label, width: width, showReasoning: showReasoning, markdown: { self.markdown($0, id: message.id, width: $1) },
+            pictures: pictures)
         if entries.count > 4096 { entries.removeAll(keepingCapacity: true) }
-        entries[message.id] = Entry(content: message.content, reasoning: message.reasoning, status: message.status, label: label, lines: lines)
+        entries[message.id] = Entry(
+            content: message.content, reasoning: message.reasoning, status: message.status, label: label, picture: message.picture,
+            lines: lines)
         return lines
     }
 
     /// The last `count` lines of the transcript (fewer when it is shorter), oldest first, laying
     /// out messages from the newest backwards only as far as needed.
-    public func tail(of messages: [Message], width: Int, count: Int, showReasoning: Bool = false) -> (lines: [StyledLine], reachedTop: Bool) {
+    public func tail(of messages: [Message], width: Int, count: Int, showReasoning: Bool = false, selected: String? = nil) -> (lines: [StyledLine], reachedTop: Bool) {
         var collected: [[StyledLine]] = []
         var total = 0
         var index = messages.count - 1
         while index >= 0 && total < count {
-            let block = lines(for: messages[index], width: width, showReasoning: showReasoning)
+            let block = lines(for: messages[index], width: width, showReasoning: showReasoning, selected: selected)
             collected.append(block)
             total += block.count
             index -= 1
@@ -79,17 +88,19 @@ public final class TranscriptLayout: @unchecked Sendable {
     }
 
     /// How many lines the transcript has, counting only up to `limit`.
-    public func lineCount(of messages: [Message], width: Int, upTo limit: Int, showReasoning: Bool = false) -> Int {
+    public func lineCount(of messages: [Message], width: Int, upTo limit: Int, showReasoning: Bool = false, selected: String? = nil) -> Int {
         var total = 0
         var index = messages.count - 1
         while index >= 0 && total < limit {
-            total += lines(for: messages[index], width: width, showReasoning: showReasoning).count
+            total += lines(for: messages[index], width: width, showReasoning: showReasoning, selected: selected).count
             index -= 1
         }
         return total
     }
 
-    static func label(_ message: Message) -> String {
+    /// The heading of a message: who said it, the model, which version is shown, and small marks
+    /// for the feedback on that version (see `feedbackMarks`); ▸ in front of the reply under the cursor.
+    static func label(_ message: Message, selected: Bool = false) -> String {
         var label: String
         switch message.role {
         case .user: label = "You"
@@ -101,7 +112,21 @@ public final class TranscriptLayout: @unchecked Sendable {
             let index = (alternatives.firstIndex(of: message.content) ?? alternatives.count - 1) + 1
             label += "  ‹\(index)/\(alternatives.count)›"
         }
-        return label
+        let marks = feedbackMarks(message)
+        if !marks.isEmpty { label += "  " + marks }
+        return selected ? "▸ " + label : label
+    }
+
+    /// `+1` or `-1` for a rating of the version shown, `✓chosen` or `✗rejected` once a version
+    /// was chosen, `✎ideal` when the user wrote the answer they wanted.
+    static func feedbackMarks(_ message: Message) -> String {
+        guard message.role == .assistant, let feedback = message.feedback else { return "" }
+        let shown = message.shownVersion
+        var marks: [String] = []
+        if let rating = feedback.rating(of: shown) { marks.append(rating.rating == .up ? "+1" : "-1") }
+        if let preferred = feedback.preferredVersion { marks.append(preferred == shown ? "✓chosen" : "✗rejected") }
+        if feedback.ideal != nil { marks.append("✎ideal") }
+        return marks.joined(separator: " ")
     }
 
     /// Markdown for a reply. While a reply grows, only the lines after the last complete one are
@@ -132,7 +157,8 @@ public final class TranscriptLayout: @unchecked Sendable {
     }
 
     static func layout(
-        _ message: Message, label: String, width: Int, showReasoning: Bool = false, markdown: ((String, Int) -> [StyledLine])? = nil
+        _ message: Message, label: String, width: Int, showReasoning: Bool = false, markdown: ((String, Int) -> [StyledLine])? = nil,
+        pictures: PictureSource? = nil
     ) -> [StyledLine] {
         if let step = message.internalStep {
             // A prompt the decision flow sent on its own: the program's step, dimmed, not a "You"
@@ -165,6 +191,11 @@ public final class TranscriptLayout: @unchecked Sendable {
         let reasoning = message.role == .assistant ? reasoningLines(message, width: inner, expanded: showReasoning) : []
         lines += reasoning.map { StyledLine([pad] + $0.runs) }
         if !message.content.isEmpty { lines += body.map { StyledLine([pad] + $0.runs) } }
+        if let name = message.picture {
+            let picture = pictures?.lines(ofPicture: name, width: inner)
+                ?? TextWrapper.wrap([StyledRun("[picture \(name) cannot be shown]", CellStyle(.notice, italic: true))], width: inner)
+            lines += picture.map { StyledLine([pad] + $0.runs) }
+        }
         if message.role == .user && CrisisCheck.matches(message.content) {
             lines += supportNotice(width: inner).map { StyledLine([pad] + $0.runs) }
         }

@@ -41,10 +41,11 @@ public enum DraftSchema {
     public static func schema(_ structure: TemplateStructure, values: [String: String], pinning: [String] = []) -> String {
         var pins = pinning.compactMap(pinnable)[...]
         func next(max: Int) -> String? {
-            guard let value = pins.first, value.count + 10 <= max else { return nil }
-            pins.removeFirst()
             // Shorter than a free section: past the value, a small model held in a string runs on.
-            return pinned(value, max: min(max, pinnedLength))
+            let room = min(max, pinnedLength)
+            guard let value = pins.first, value.count + 10 <= room else { return nil }
+            pins.removeFirst()
+            return pinned(value, max: room)
         }
         var properties: [(String, String)] = []
         let line = string(max: lineLength)
@@ -64,10 +65,12 @@ public enum DraftSchema {
         if let list = structure.list {
             let count = list.itemRange(values: values)
             var item = string(max: itemLength(list))
-            var first = next(max: itemLength(list))
+            var first: String?
             if let sub = list.subItems {
                 item = object([("point", line), ("sub_points", array(of: line, count: sub))])
                 first = next(max: lineLength).map { object([("point", $0), ("sub_points", array(of: line, count: sub))]) }
+            } else {
+                first = next(max: itemLength(list))
             }
             properties.append(("items", first.map { tuple(first: $0, then: item, count: max(1, count.lowerBound)) } ?? array(of: item, count: count)))
         }

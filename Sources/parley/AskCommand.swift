@@ -94,6 +94,8 @@ struct AskCommand: AsyncParsableCommand {
         } else if case .valid? = outcome.formatCheck {
             Console.out(outcome.reply.content.trimmingCharacters(in: .whitespacesAndNewlines) + "\n")
         }
+        // The reply is out; the local model saves this conversation's state for `--continue`.
+        await backend.finishBackgroundWork()
         if case .invalid(let problem)? = outcome.formatCheck {
             let kept = store != nil ? " (the reply as it came is kept in conversation \(outcome.conversation.id))" : ""
             Console.status(problem + kept)

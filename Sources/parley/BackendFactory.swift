@@ -4,6 +4,8 @@ import ParleyConfig
 import ParleyCore
 import ParleyHTTP
 import ParleyLocal
+import ParleyModels
+import ParleyStore
 
 /// Builds the backend a command asked for, from the config and the command-line overrides.
 ///
@@ -16,8 +18,17 @@ struct BackendFactory {
         var description: String
     }
 
+    /// The default model is not in `<storage>/models/` (and nothing else was asked for): the chat
+    /// screen offers to pull it; other commands print the one command that does.
+    struct MissingDefaultModel: UserFacingError {
+        var description: String
+    }
+
     /// The default local model's file name under `<storage>/models/`.
-    static let defaultModelFile = "SmolLM2-135M-Instruct.Q4_1.gguf"
+    static let defaultModelFile = ModelCatalog.defaultEntry.fileName
+
+    /// The one command that installs the default model, for every message about its absence.
+    static let pullDefaultCommand = "parley models pull \(ModelCatalog.defaultName)"
 
     /// - Parameter lora: adapters chosen in the chat (/lora), over the options' and the config's;
     ///   an empty list is none.
@@ -80,22 +91,28 @@ struct BackendFactory {
     /// a variable, never a key) applies to it too.
     static let inlineKeyVariable = "PARLEY_CONFIG_API_KEY"
 
-    /// The GGUF file to run: the one named, else the default model in the storage directory. A
-    /// missing default model gets the command that fetches it.
-    func modelPath(_ named: String?) throws -> String {
-        let path = named.map(expandTilde)
-            ?? context.storageDirectory.appendingPathComponent("models/\(BackendFactory.defaultModelFile)").path
+    /// The GGUF file to run: the file named, else the local model called `model` in
+    /// `<storage>/models/`, else the default model there. A missing default model gets the
+    /// command that pulls it, and `otherwise` the other ways the command offers.
+    func modelPath(_ named: String?, model: String? = nil, otherwise: String = "--gguf FILE or --base-url URL") throws -> String {
+        if let named {
+            let path = expandTilde(named)
+            guard FileManager.default.fileExists(atPath: path) else { throw Failure(description: "no GGUF file at \(path)") }
+            return path
+        }
+        if let model {
+            return try ModelRegistry(storage: context.storageDirectory).resolve(model).path
+        }
+        let path = context.storageDirectory.appendingPathComponent("models/\(BackendFactory.defaultModelFile)").path
         guard FileManager.default.fileExists(atPath: path) else {
-            if named == nil {
-                throw Failure(description: "the default model is not installed at \(path); fetch it with: scripts/fetch-model.sh \(context.storageDirectory.path) (from the Parley source tree), or use --gguf FILE or --base-url URL")
-            }
-            throw Failure(description: "no GGUF file at \(path)")
+            throw MissingDefaultModel(
+                description: "the default model is not installed in \(context.storageDirectory.path)/models; pull it with: \(BackendFactory.pullDefaultCommand) (or use \(otherwise))")
         }
         return path
     }
 
     private func localBackend(_ config: BackendConfig) throws -> any ChatBackend {
-        let path = try modelPath(config.gguf)
+        let path = try modelPath(config.gguf, model: config.gguf == nil ? config.model : nil)
         let loras = try config.lora.map { text in
             do {
                 return try LoRASpec(parsing: text)
@@ -103,7 +120,9 @@ struct BackendFactory {
                 throw Failure(description: "\(error)")
             }
         }
-        let backend = try LocalBackend(path: path, name: config.name, contextLength: config.contextSize, threads: config.threads, loras: loras)
+        let backend = try LocalBackend(
+            path: path, name: config.name, modelName: config.gguf == nil ? config.model : nil, contextLength: config.contextSize,
+            threads: config.threads, stateCache: SessionCache(storage: context.storageDirectory), loras: loras)
         if let notice = backend.templateNotice { Console.status(notice) }
         return backend
     }

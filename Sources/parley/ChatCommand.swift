@@ -58,7 +58,13 @@ struct ChatCommand: AsyncParsableCommand {
         }
         let personaName = persona ?? opened?.conversation.persona ?? context.config.persona ?? "assistant"
         let chosenPersona = try personas.persona(named: personaName)
-        let backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
+        let backend: any ChatBackend
+        do {
+            backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
+        } catch let missing as BackendFactory.MissingDefaultModel {
+            guard try await FirstRun.offerDefaultModel(context: context) else { throw missing }
+            backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
+        }
 
         let session = ChatSession(
             context: context, store: store, personas: personas, templates: templates, drafts: drafts, persona: chosenPersona,

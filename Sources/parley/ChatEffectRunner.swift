@@ -5,6 +5,8 @@ import ParleyCore
 import ParleyDecide
 import ParleyEngine
 import ParleyHTTP
+import ParleyLocal
+import ParleyModels
 import ParleyPersonas
 import ParleyStore
 import ParleyTUI
@@ -34,6 +36,9 @@ final class ChatEffectRunner: @unchecked Sendable {
     // saves land in the order they were asked for.
     private var decisionStore: DocumentStore<DecisionRecord>?
     private let decisionSaves = DispatchQueue(label: "parley.decision-saves")
+    /// Changes to replies (the version shown, feedback), saved in the order they were made: a
+    /// choice and a page to another version right after it must land in that order.
+    private let replySaves = DispatchQueue(label: "parley.reply-saves")
     private var indexRefresh: Task<Void, Never>?
 
     /// How long after the last save the index is refreshed: `newest.json` can only vouch for a
@@ -62,8 +67,12 @@ final class ChatEffectRunner: @unchecked Sendable {
         let running = lock.withLock { turn }
         if cancel { running?.cancel() }
         await running?.value
-        // Saves of decision edits still queued reach the disk before the program leaves.
+        // Saves of decision edits and feedback still queued reach the disk before the program leaves.
         decisionSaves.sync {}
+        replySaves.sync {}
+        // And the local model's state of this conversation, for the next process that opens it.
+        let backend = lock.withLock { self.backend }
+        await backend.finishBackgroundWork()
     }
 
     /// After the conversations changed, lists them once things have been still for a while, off the
@@ -96,7 +105,7 @@ final class ChatEffectRunner: @unchecked Sendable {
                 }
                 return conversationID.map { .existing(id: $0) } ?? .newConversation(persona: personaName, mode: mode)
             } text: { text } after: { outcome in outcome.conversation }
-        case .retry(let conversationID, let userMessageID, let text, let previousVersions):
+        case .retry(let conversationID, let userMessageID, let text, let previousVersions, let previousReply):
             startTurn { [store] in
                 try store.update(id: conversationID) { conversation in
                     if let index = conversation.messages.firstIndex(where: { $0.id == userMessageID }) {
@@ -105,11 +114,11 @@ final class ChatEffectRunner: @unchecked Sendable {
                 }
                 return .existing(id: conversationID)
             } text: { text } after: { [store] outcome in
-                let versions = previousVersions + [outcome.reply.content]
-                guard versions.count > 1 else { return outcome.conversation }
+                guard !previousVersions.isEmpty else { return outcome.conversation }
                 return try store.update(id: conversationID) { conversation in
                     if let index = conversation.messages.lastIndex(where: { $0.id == outcome.reply.id }) {
-                        conversation.messages[index].alternatives = versions
+                        conversation.messages[index] = conversation.messages[index].regenerated(
+                            from: previousReply, previousVersions: previousVersions)
                     }
                 }
             }
@@ -179,7 +188,13 @@ final class ChatEffectRunner: @unchecked Sendable {
             switchBackend(options)
         case .listModels:
             let backend = lock.withLock { self.backend }
-            guard let server = backend as? OpenAIBackend else { break }
+            guard let server = backend as? OpenAIBackend else {
+                // The local backend switches among the models in <storage>/models/.
+                let names = ModelRegistry(storage: context.storageDirectory).modelFiles()
+                    .map { ModelRegistry.modelName(ofFile: $0.lastPathComponent) }
+                if !names.isEmpty { deliver(.modelsListed(names)) }
+                break
+            }
             let deliver = self.deliver
             Task.detached {
                 // Only for completion: a server without a model list still chats, so a failure
@@ -190,17 +205,16 @@ final class ChatEffectRunner: @unchecked Sendable {
         case .setModel(let model):
             var options = backendOptions
             options.model = model
+            // A model named in the chat replaces a file given with --gguf.
+            if lock.withLock({ backend }) is LocalBackend { options.gguf = nil }
             switchBackend(options)
         case .setLoRA(let text):
             setLoRA(text)
         case .chooseAlternative(let id, let messageID, let content):
-            background { [store] in
-                try store.update(id: id) { conversation in
-                    if let index = conversation.messages.firstIndex(where: { $0.id == messageID }) {
-                        conversation.messages[index].content = content
-                    }
+            saveReply(id) { conversation in
+                if let index = conversation.messages.firstIndex(where: { $0.id == messageID }) {
+                    conversation.messages[index].content = content
                 }
-                return nil
             }
         case .export(let conversation, let format, let path):
             background(saves: false) {
@@ -226,8 +240,10 @@ final class ChatEffectRunner: @unchecked Sendable {
                         messageCount: $0.conversation.messageCount, snippet: $0.snippet)
                 })
             }
-        case .copyToClipboard, .quit:
+        case .copyToClipboard, .quit, .editIdeal:
             break  // the terminal and the loop handle these
+        case .saveFeedback(let conversationID, let messageID, let change):
+            saveReply(conversationID) { try $0.applyFeedback(change, toMessage: messageID, at: Date()) }
         case .runDecision(let record, let conversationID, let create):
             startDecision(record, conversationID: conversationID, create: create)
         case .saveDecision(let record):
@@ -260,6 +276,19 @@ final class ChatEffectRunner: @unchecked Sendable {
             background { [drafts] in
                 .draftLoaded(try drafts.draft(forConversation: conversationID))
             }
+        }
+    }
+
+    /// Changes a stored conversation on the queue of reply changes; a failure becomes the error line.
+    private func saveReply(_ conversationID: String, _ change: @escaping @Sendable (inout Conversation) throws -> Void) {
+        let (store, deliver) = (self.store, self.deliver)
+        replySaves.async {
+            do {
+                try store.update(id: conversationID, change)
+            } catch {
+                deliver(.error("not saved: " + oneLineDescription(of: error)))
+            }
+            self.refreshIndexSoon()
         }
     }
 

@@ -72,6 +72,19 @@ final class ChatSession: @unchecked Sendable {
         state.templates = templates.all
     }
 
+    /// Runs the editor on a thread of its own: waiting for it must not hold one of the few
+    /// threads Swift's tasks run on.
+    static func edit(_ text: String) async -> Result<String, Error> {
+        let editor = ExternalEditor(environment: ProcessInfo.processInfo.environment)
+        return await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: Result { try editor.edit(text, fileName: "ideal-answer.md") })
+            }
+            thread.name = "parley.editor"
+            thread.start()
+        }
+    }
+
     func run() async throws {
         let terminal = try CursesTerminal(theme: theme, environment: ProcessInfo.processInfo.environment, mouse: mouse)
         let send = continuation
@@ -123,6 +136,23 @@ final class ChatSession: @unchecked Sendable {
                     if effect == .quit { break loop }
                     if case .copyToClipboard(let text) = effect {
                         terminal.copyToClipboard(text)
+                        continue
+                    }
+                    if case .editIdeal(let conversationID, let messageID, let version, let text) = effect {
+                        // The editor gets the terminal: no key is read and nothing drawn until it exits.
+                        input.pause()
+                        terminal.suspend()
+                        let edited = await ChatSession.edit(text)
+                        terminal.resume()
+                        input.resume()
+                        _ = reducer.reduce(&state, .resize(width: terminal.width, height: terminal.height))
+                        switch edited {
+                        case .success(let edited):
+                            send.yield(.event(.idealEdited(
+                                conversationID: conversationID, messageID: messageID, version: version, original: text, edited: edited)))
+                        case .failure(let error):
+                            send.yield(.event(.error(oneLineDescription(of: error))))
+                        }
                         continue
                     }
                     effects.run(effect)

@@ -13,6 +13,23 @@ enum Console {
         write(STDOUT_FILENO, stdoutIsTerminal ? TerminalSanitizer.sanitize(text) : text)
     }
 
+    /// A picture's escape output, written as it is: it is made by `TerminalPictureWriter` from
+    /// decoded pixels (numbers, "▀" and base64), so there is nothing foreign in it to sanitise.
+    static func picture(_ text: String) {
+        write(STDOUT_FILENO, text)
+    }
+
+    /// Stdout's terminal size in cells; `COLUMNS`/`LINES`, then 80×24, when it is not a terminal.
+    static func terminalSize(environment: [String: String] = ProcessInfo.processInfo.environment) -> (columns: Int, rows: Int) {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 {
+            return (Int(size.ws_col), Int(size.ws_row))
+        }
+        let columns = environment["COLUMNS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 80
+        let rows = environment["LINES"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 24
+        return (columns, rows)
+    }
+
     /// A status or error line on stderr, always sanitised and always one line.
     static func status(_ line: String) {
         write(STDERR_FILENO, "parley: " + oneLine(line) + "\n")

@@ -9,8 +9,8 @@ struct Parley: AsyncParsableCommand {
         abstract: "A terminal personal assistant: chat, decide and write with a local or remote model.",
         version: "0.1.0",
         subcommands: [
-            ChatCommand.self, AskCommand.self, DecideCommand.self, WriteCommand.self, HistoryCommand.self,
-            PersonasCommand.self, ModelsCommand.self, GGUFCommand.self, BenchCommand.self,
+            ChatCommand.self, AskCommand.self, DecideCommand.self, WriteCommand.self, HistoryCommand.self, FeedbackCommand.self,
+            ImageCommand.self, PersonasCommand.self, ModelsCommand.self, GGUFCommand.self, BenchCommand.self, CacheCommand.self,
         ],
         defaultSubcommand: ChatCommand.self)
 

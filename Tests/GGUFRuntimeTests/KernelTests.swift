@@ -333,6 +333,17 @@ import Testing
         #expect(zip(scalar, fast).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
 
+    /// RMSNorm, RoPE with the cache stores and SwiGLU of a batch run on the pool, a range of tokens
+    /// per thread: one thread and two give the same logits.
+    @Test func perTokenStepsOnThePoolKeepTheBits() throws {
+        guard let shared = try GreedyFixtureTests.model(), let path = shared.file.path else { return }
+        let prompt = try #require(try GreedyFixtureTests.fixture().cases.first { $0.prompt_tokens.count >= 100 }).prompt_tokens
+        let one = try LlamaModel(path: path, contextLength: 512, threads: 1)
+        let batched = try shared.makeSession().evaluate(tokens: prompt)
+        #expect(shared.threads == 2)
+        #expect(try one.makeSession().evaluate(tokens: prompt) == batched)
+    }
+
     /// The whole model with scalar kernels gives llama.cpp's tokens too. Lives in this
     /// serialised suite because it switches the process-wide kernel level.
     @Test func scalarKernelsGiveTheSameTokens() throws {

@@ -150,6 +150,29 @@ import Testing
         #expect(try LlamaModel(file: modelFile, threads: 1, loras: [LoRASpec(path: good)]).makeSession().evaluate(tokens: [3, 4]) != plain)
     }
 
+    /// A saved state is the model's with its adapters: another adapter or scale is another
+    /// fingerprint (a state read back would hold keys the adapters did not compute); scale 0 is none.
+    @Test func savedStatesNameTheirAdapters() throws {
+        var tiny = LlamaModelLoadTests.tinyModel()
+        let modelFile = try GGUFFile(bytes: tiny.bytes())
+        let weights = [Float](repeating: 0.01, count: 512)
+        let first = try Self.writeAdapter {
+            $0.addF32Tensor("blk.0.ffn_down.weight.lora_a", dimensions: [128, 4], values: weights)
+            $0.addF32Tensor("blk.0.ffn_down.weight.lora_b", dimensions: [4, 64], values: Array(weights.prefix(256)))
+        }
+        defer { try? FileManager.default.removeItem(atPath: first) }
+        func fingerprint(_ loras: [LoRASpec]) throws -> SessionFingerprint {
+            SessionFingerprint(try LlamaModel(file: modelFile, threads: 1, loras: loras).makeSession())
+        }
+        let plain = try fingerprint([])
+        #expect(try fingerprint([LoRASpec(path: first, scale: 0)]) == plain)
+        let one = try fingerprint([LoRASpec(path: first)])
+        #expect(one != plain)
+        #expect(try fingerprint([LoRASpec(path: first, scale: 0.5)]) != one)
+        #expect(try fingerprint([LoRASpec(path: first)]) == one)
+        #expect(one.difference(from: plain) == "another model file or other LoRA adapters (or a file changed since)")
+    }
+
     @Test func specsParseFileAndScale() throws {
         #expect(try LoRASpec(parsing: "a.gguf") == LoRASpec(path: "a.gguf", scale: 1))
         #expect(try LoRASpec(parsing: "a.gguf:0.5") == LoRASpec(path: "a.gguf", scale: 0.5))

@@ -159,7 +159,7 @@ struct AskCommandTests {
         (["ask"], "nothing to ask"),
         (["history", "show", "nope"], "nope"),
         (["history", "export", "nope", "--format", "pdf"], "pdf"),
-        (["ask", "y"], "scripts/fetch-model.sh"),
+        (["ask", "y"], "pull it with: parley models pull smollm2-135m"),
     ])
     func badInputGivesOneLineAndChangesNothing(arguments: [String], expected: String) throws {
         let runner = try ParleyRunner()

@@ -212,6 +212,21 @@ struct ConversationEngineTests {
         #expect(try store.list().isEmpty)
     }
 
+    /// A stored conversation's requests carry its id, so a backend can find its saved state again
+    /// in a later process; an unsaved one's carry none.
+    @Test func requestsOfStoredConversationsCarryTheirID() async throws {
+        defer { cleanUp() }
+        let backend = ScriptedBackend.replying(["A"])
+        let engine = ConversationEngine(store: store)
+        let first = try await engine.send(
+            "Q", to: .newConversation(persona: nil, mode: .chat), using: backend, settings: TurnSettings()) { _ in }
+        _ = try await engine.send(
+            "Q2", to: .existing(id: first.conversation.id), using: backend, settings: TurnSettings()) { _ in }
+        _ = try await ConversationEngine(store: nil).send(
+            "Q", to: .unsaved(Conversation()), using: backend, settings: TurnSettings()) { _ in }
+        #expect(backend.requests.all.map(\.cacheKey) == [first.conversation.id, first.conversation.id, nil])
+    }
+
     @Test func emptyMessagesAreRefused() async throws {
         defer { cleanUp() }
         await #expect(throws: ConversationEngine.Failure.self) {

@@ -8,12 +8,14 @@ let testKey = "sk-test-secret-4242"
 
 func makeBackend(
     _ server: FaultServer, model: String? = "test-model", apiKey: APIKeySource = .environment("TEST_API_KEY"),
-    environment: [String: String] = ["TEST_API_KEY": testKey], idleTimeout: Double = 10, deadline: Double = 30,
+    environment: [String: String] = ["TEST_API_KEY": testKey], idleTimeout: Double = 10, deadline: Double = 300,
     maxRetries: Int = 3, baseURL: URL? = nil, warmsConnection: Bool = false
 ) -> OpenAIBackend {
     var endpoint = OpenAIEndpoint(
         name: "test", baseURL: baseURL ?? server.baseURL, model: model, apiKey: apiKey, idleTimeout: idleTimeout,
         deadline: deadline, maxRetries: maxRetries, retryBaseDelay: 0.01)
+    // The deadline is far: in a whole parallel suite on a loaded machine, replies of a few pieces
+    // have waited over a minute for a thread (tests of the deadline give their own).
     // The fault tests count and order requests; the warm-up has tests of its own.
     endpoint.warmsConnection = warmsConnection
     return OpenAIBackend(endpoint: endpoint, keyResolver: APIKeyResolver(environment: environment))

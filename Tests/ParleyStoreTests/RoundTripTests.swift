@@ -107,7 +107,10 @@ struct RoundTripTests {
         #expect(try fixture.store.resolve("20231114") == "20231114-221320-abcdef")
 
         let rewritten = String(decoding: try ConversationCoding.encode(conversation), as: UTF8.self)
-        #expect(rewritten == Self.schemaOneFixture.replacingOccurrences(of: "22:13:20Z", with: "22:13:20.000Z"))
+        // Read as schema 2 (see MigrationTests); nothing else about it changes.
+        #expect(conversation.schemaVersion == 2)
+        #expect(rewritten == Self.schemaOneFixture.replacingOccurrences(of: "22:13:20Z", with: "22:13:20.000Z")
+            .replacingOccurrences(of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : 2"))
     }
 
     @Test func theInternalStepMarkRoundTripsAndOlderFilesReadAsOrdinaryMessages() throws {
@@ -122,7 +125,7 @@ struct RoundTripTests {
         let stored = try fixture.reopen().load(id: "c1").conversation
         #expect(stored == conversation)
         #expect(stored.messages.map(\.isInternal) == [true, false])
-        #expect(stored.schemaVersion == 1)
+        #expect(stored.schemaVersion == Conversation.currentSchemaVersion)
         // A file from before the mark: no message is internal, and it is rewritten unchanged.
         try fixture.writeRaw(Data(Self.schemaOneFixture.utf8), id: "20231114-221320-abcdef")
         let old = try fixture.store.load(id: "20231114-221320-abcdef").conversation

@@ -200,6 +200,20 @@ struct ChatScreenEndToEndTests {
         #expect(screen.alternateScreenIsOn() == false)
     }
 
+    /// Without any model the chat offers to pull the default one before its screen starts; a
+    /// "no" leaves the one command that pulls it, and nothing is fetched.
+    @Test func theFirstRunWithoutAModelOffersToPullIt() throws {
+        let screen = try TmuxScreen([])
+        defer { screen.close() }
+        #expect(screen.waitFor { $0.contains("pull it now? [Y/n]") }.ok, "\(screen.screen())")
+        try screen.type("n")
+        try screen.press("Enter")
+        #expect(screen.exitStatus() == 1)
+        let text = screen.screen()
+        #expect(text.contains("parley models pull smollm2-135m"), "\(text)")
+        #expect(!FileManager.default.fileExists(atPath: screen.storage.appendingPathComponent("models").path))
+    }
+
     @Test func termUnsetOrUnknownGivesAClearMessage() throws {
         let unset = try TmuxScreen(["--base-url", "http://127.0.0.1:9/v1"], environment: ["TERM": nil])
         defer { unset.close() }

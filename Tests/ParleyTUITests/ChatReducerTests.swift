@@ -151,10 +151,13 @@ struct ChatReducerTests {
 
     @Test func retryKeepsThePreviousReplyAsAnAlternative() {
         var h = ChatHarness(messages: ChatHarness.conversation(turns: 1))
-        let previous = h.state.conversation.messages[1].content
+        let previousReply = h.state.conversation.messages[1]
+        let previous = previousReply.content
         h.type("/retry")
         let effects = h.key(.enter)
-        #expect(effects == [.retry(conversationID: h.state.conversation.id, userMessageID: "m00000", text: h.state.conversation.messages[0].content, previousVersions: [previous])])
+        #expect(effects == [.retry(
+            conversationID: h.state.conversation.id, userMessageID: "m00000", text: h.state.conversation.messages[0].content,
+            previousVersions: [previous], previousReply: previousReply)])
         #expect(h.state.conversation.messages.count == 2)
         #expect(h.state.conversation.messages[1].status == .streaming)
         var final = h.state.conversation

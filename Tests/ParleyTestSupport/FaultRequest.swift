@@ -8,12 +8,16 @@ public struct FaultRequest: Sendable {
     /// Header names lowercased; a repeated header keeps its last value.
     public var headers: [String: String]
     public var body: Data
+    /// Which connection it came on: the server numbers the connections it accepts from 1, so two
+    /// requests with the same number shared one connection.
+    public var connection: Int
 
-    public init(method: String, path: String, headers: [String: String], body: Data) {
+    public init(method: String, path: String, headers: [String: String], body: Data, connection: Int = 0) {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
+        self.connection = connection
     }
 
     /// A header by name, case-insensitively.

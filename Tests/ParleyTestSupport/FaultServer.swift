@@ -37,6 +37,7 @@ public final class FaultServer: @unchecked Sendable {
     /// When each body piece was written, with the path of the request it answered.
     private var writeTimes: [(path: String, time: ContinuousClock.Instant)] = []
     private var openConnections: Set<Int32> = []
+    private var acceptedConnections = 0
     private var stopped = false
     private var keepAlive = false
 
@@ -165,17 +166,18 @@ public final class FaultServer: @unchecked Sendable {
             }
             var yes: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
-            let admitted = lock.withLock { () -> Bool in
-                if stopped { return false }
+            let number = lock.withLock { () -> Int? in
+                if stopped { return nil }
                 openConnections.insert(fd)
-                return true
+                acceptedConnections += 1
+                return acceptedConnections
             }
-            guard admitted else {
+            guard let number else {
                 close(fd)
                 return
             }
             Thread.detachNewThread { [self] in
-                serve(fd)
+                serve(fd, connection: number)
                 lock.withLock {
                     _ = openConnections.remove(fd)
                     close(fd)
@@ -184,8 +186,9 @@ public final class FaultServer: @unchecked Sendable {
         }
     }
 
-    private func serve(_ fd: Int32) {
-        while let request = readRequest(fd) {
+    private func serve(_ fd: Int32, connection: Int) {
+        while var request = readRequest(fd) {
+            request.connection = connection
             let path = request.path.split(separator: "?").first.map(String.init) ?? request.path
             let response: FaultResponse = lock.withLock {
                 recorded.append(request)

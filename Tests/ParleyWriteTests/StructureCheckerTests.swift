@@ -152,6 +152,15 @@ struct StructureCheckerTests {
         #expect(first.validate(try JSONValue.parse(
             #"{"title": "Running at forty: a start", "items": [{"point": "Why", "sub_points": ["a", "b"]}, {"point": "How", "sub_points": ["c", "d"]}, {"point": "When", "sub_points": ["e", "f"]}]}"#)).isEmpty)
         #expect(DraftSchema.schema(outline, values: [:], pinning: ["a\nb"]) == DraftSchema.schema(outline, values: [:]))
+        // Two values: the title, then the first point (a list with sub-points spends no value on a plain item).
+        let both = try JSONSchema(parsing: DraftSchema.schema(outline, values: [:], pinning: ["running", "shoes"]))
+        #expect(both.validate(try JSONValue.parse(
+            #"{"title": "Running at forty", "items": [{"point": "Shoes first", "sub_points": ["a", "b"]}, {"point": "How", "sub_points": ["c", "d"]}, {"point": "When", "sub_points": ["e", "f"]}]}"#)).isEmpty)
+        #expect(!both.validate(try JSONValue.parse(
+            #"{"title": "Running at forty", "items": [{"point": "Why", "sub_points": ["a", "b"]}, {"point": "How", "sub_points": ["c", "d"]}, {"point": "When", "sub_points": ["e", "f"]}]}"#)).isEmpty)
+        // A value longer than a pinned string's room is not pinned (no negative repetition).
+        let long = String(repeating: "word ", count: 50)
+        #expect(DraftSchema.schema(aida, values: [:], pinning: [long]) == DraftSchema.schema(aida, values: [:]))
         #expect(DraftSchema.escapedForPattern("a.b (c)?") == #"a\.b \(c\)\?"#)
     }
 

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import ParleyCore
+import ParleyImages
+import ParleyStore
+
+/// `parley image PROMPT`: makes one picture, saves it under `<storage>/images/` with its sidecar,
+/// shows it on stdout's terminal, and prints where it is (or, with `-o`, writes a copy there too).
+struct ImageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "image", abstract: "Make a picture with Stable Diffusion WebUI or an OpenAI-compatible images API.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var backendOptions: ImageBackendOptions
+
+    @Argument(help: "What to draw. A LoRA is written <lora:NAME:WEIGHT>.") var prompt: String
+    @Option(name: [.short, .long], help: ArgumentHelp("Also write the picture to this file.", valueName: "file")) var output: String?
+    @Flag(help: "Replace the -o file if it exists.") var force = false
+    @Option(help: ArgumentHelp("What the picture should not have.", valueName: "text")) var negative: String?
+    @Option(help: ArgumentHelp("Sampling steps (1-150).", valueName: "n")) var steps: Int?
+    @Option(help: ArgumentHelp("The seed; the same seed and settings give the same picture.", valueName: "n")) var seed: Int64?
+    @Option(help: ArgumentHelp("The size, e.g. 512x768.", valueName: "WxH")) var size: String?
+    @Option(help: ArgumentHelp("Start from this picture (img2img).", valueName: "file")) var `init`: String?
+    @Option(help: ArgumentHelp("A ControlNet control picture.", valueName: "file")) var control: String?
+    @Option(name: .customLong("control-module"), help: ArgumentHelp("The ControlNet preprocessor (canny, depth, ...).", valueName: "name"))
+    var controlModule: String?
+    @Flag(help: "Print the saved picture's path and parameters as JSON.") var json = false
+    @Option(help: ArgumentHelp(
+        "How to show the picture: \(PictureDisplay.names) (default: PARLEY_IMAGES, then image_display in the config, then detected; shown only on a terminal unless given).",
+        valueName: "mode"))
+    var images: String?
+
+    /// The largest picture read from a file for --init or --control.
+    static let maxInputFileBytes = 32 << 20
+
+    func validate() throws {
+        if prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("the prompt is empty") }
+        if let steps, !(1...150).contains(steps) { throw ValidationError("--steps must be 1 to 150, not \(steps)") }
+        if let size, ImageSize(parsing: size) == nil {
+            throw ValidationError("--size must be WIDTHxHEIGHT with sides of \(ImageSize.allowedSides.lowerBound) to \(ImageSize.allowedSides.upperBound), not '\(size)'")
+        }
+        if (control == nil) != (controlModule == nil) { throw ValidationError("--control and --control-module go together") }
+        if let images, PictureDisplay(rawValue: images.lowercased()) == nil {
+            throw ValidationError("--images must be one of \(PictureDisplay.names), not '\(images)'")
+        }
+    }
+
+    func run() async throws {
+        let context = try AppContext(global: global)
+        let backend = try backendOptions.make(context: context)
+        let display = try PictureDisplayDetector.choose(flag: images, config: context.config.imageDisplay, environment: context.environment)
+        if let output { try OutputFile.check(output, force: force) }
+        var request = ImageRequest(prompt: prompt, negativePrompt: negative, steps: steps, seed: seed, size: size.flatMap(ImageSize.init(parsing:)))
+        if let `init` { request.initImage = try Self.readPicture(`init`) }
+        if let control, let controlModule { request.control = ControlInput(image: try Self.readPicture(control), module: controlModule) }
+
+        let showsProgress = Console.stderrIsTerminal
+        let work = Task { [request] in
+            try await backend.generate(request) { progress in
+                if showsProgress { Console.progress("drawing… \(Int((progress.fraction * 100).rounded()))%") }
+            }
+        }
+        let interrupt = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { work.cancel() }
+        let result = await work.result
+        interrupt.stop()
+        if showsProgress { Console.progress(nil) }
+        let image: GeneratedImage
+        do {
+            image = try result.get()
+        } catch is CancellationError {
+            Console.status("interrupted; the server was asked to stop, nothing was saved")
+            throw ExitCode(130)
+        }
+        let store = PictureStore(root: context.storageDirectory)
+        let name = try store.save(image)
+        let path = store.directory.appendingPathComponent(name).path
+        if let output { try OutputFile.write(image.data, to: output, force: force) }
+        // Asked for by name, the picture is written wherever stdout goes; chosen by default, only
+        // to a terminal, and never into --json's machine-readable output.
+        if display != .off, images != nil || (Console.stdoutIsTerminal && !json) {
+            let pixels = try ImageDecoder.decode(image.data, what: "the saved picture")
+            Console.picture(TerminalPicture.render(pixels, as: display, size: Console.terminalSize(), environment: context.environment))
+        }
+        if json {
+            Console.out(try JSONOutput.encode(SavedPictureJSON(path: path, parameters: image.parameters)) + "\n")
+        } else {
+            Console.out(path + "\n")
+        }
+    }
+
+    /// A PNG or JPEG from a file, checked (size cap, header caps, decodable) before it is sent.
+    static func readPicture(_ path: String) throws -> Data {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ImageError.unreadableFile(path: path, reason: "no such file, or not readable")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: maxInputFileBytes + 1)) ?? Data()
+        guard data.count <= maxInputFileBytes else {
+            throw ImageError.unreadableFile(path: path, reason: "larger than \(ByteCountText.describe(maxInputFileBytes))")
+        }
+        _ = try ImageDecoder.decode(data, what: path)
+        return data
+    }
+}
+
+/// `parley image --json`.
+struct SavedPictureJSON: Encodable {
+    var path: String
+    var parameters: ImageParameters
+}

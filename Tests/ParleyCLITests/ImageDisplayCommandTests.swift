@@ -1,0 +1,65 @@
+import Foundation
+import ParleyImages
+import ParleyTestSupport
+import Testing
+
+/// `parley image` showing the picture it saved, on a terminal or where `--images` says.
+@Suite(.timeLimit(.minutes(2)))
+struct ImageDisplayCommandTests {
+    /// 2×2: red, green over blue, white: one row of two half-block cells.
+    static let png = PNGEncoder.encode(RGBImage(width: 2, height: 2, pixels: [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255]))!
+    static let cells = "\u{1B}[38;2;255;0;0;48;2;0;0;255m▀\u{1B}[38;2;0;255;0;48;2;255;255;255m▀\u{1B}[0m"
+
+    func run(_ extra: [String], environment: [String: String] = [:], viaTerminal: Bool) async throws -> (ParleyRunner.Result, String, requests: Int) {
+        let server = try FaultServer()
+        defer { server.stop() }
+        server.route("POST", "/sdapi/v1/txt2img", .json(FaultResponse.jsonText(["images": [Self.png.base64EncodedString()]])))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        var result = try await runner.run(
+            ["image", "a fox", "--image-backend", "sdwebui", "--base-url", server.url("").absoluteString] + extra,
+            extraEnvironment: environment, viaTerminal: viaTerminal)
+        // Under script(1) stderr shares the terminal: drop the progress line's clearing.
+        result.stdout = result.stdout.replacingOccurrences(of: "\r\u{1B}[K", with: "")
+        return (result, runner.storage.appendingPathComponent("images").path, server.requests(to: "/sdapi/v1/txt2img").count)
+    }
+
+    @Test func aTerminalGetsATrueColourHalfBlockPreviewThenThePath() async throws {
+        let (result, directory, _) = try await run([], environment: ["TERM": "xterm-256color", "COLORTERM": "truecolor"], viaTerminal: true)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(whereSeparator: \.isNewline)
+        #expect(lines.count == 2 && lines.first.map(String.init) == Self.cells, "\(result.stdout.debugDescription)")
+        #expect(lines.last?.hasPrefix(directory) == true)
+    }
+
+    @Test func withoutTrueColourTheNearest256AreUsed() async throws {
+        let (result, _, _) = try await run([], environment: ["TERM": "xterm-256color"], viaTerminal: true)
+        #expect(result.stdout.hasPrefix("\u{1B}[38;5;196;48;5;21m▀\u{1B}[38;5;46;48;5;231m▀\u{1B}[0m"), "\(result.stdout.debugDescription)")
+    }
+
+    @Test func offOrAPipeShowsNothing() async throws {
+        let (off, _, _) = try await run([], environment: ["TERM": "xterm-256color", "PARLEY_IMAGES": "off"], viaTerminal: true)
+        let (piped, _, _) = try await run([], environment: ["TERM": "xterm-256color"], viaTerminal: false)
+        for result in [off, piped] {
+            #expect(result.status == 0 && !result.stdout.contains("▀") && !result.stdout.contains("\u{1B}[38") && result.stdout.split(separator: "\n").count == 1, "\(result.stdout.debugDescription)")
+        }
+    }
+
+    @Test func kittyNamedOnTheCommandLineCarriesThePicture() async throws {
+        let (result, _, _) = try await run(["--images", "kitty"], viaTerminal: false)
+        #expect(result.status == 0, "\(result.stderr)")
+        let start = try #require(result.stdout.range(of: "\u{1B}_Ga=T,f=100,q=2,c=2,m=0;"))
+        let end = try #require(result.stdout.range(of: "\u{1B}\\", range: start.upperBound..<result.stdout.endIndex))
+        let png = try #require(Data(base64Encoded: String(result.stdout[start.upperBound..<end.lowerBound])))
+        #expect(try ImageDecoder.decode(png, what: "kitty") == ImageDecoder.decode(Self.png, what: "sent"))
+    }
+
+    @Test func anUnknownModeIsOneLine() async throws {
+        let (flag, _, _) = try await run(["--images", "png"], viaTerminal: false)
+        let (environment, _, requests) = try await run([], environment: ["PARLEY_IMAGES": "ascii"], viaTerminal: false)
+        #expect(flag.status != 0 && flag.stderr.contains("--images must be one of halfblock|kitty|iterm|sixel|off"), "\(flag.stderr)")
+        #expect(environment.status == 1 && environment.stderr == "parley: PARLEY_IMAGES must be one of halfblock|kitty|iterm|sixel|off, not 'ascii'\n")
+        // The mode is checked before anything is asked of the server.
+        #expect(requests == 0)
+    }
+}

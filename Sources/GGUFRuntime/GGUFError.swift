@@ -38,9 +38,9 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .unknownValueType(type, key):
             return "GGUF metadata key \(key) has unknown value type \(type); the file is corrupt or from a newer format"
         case let .unknownTensorType(type, tensor):
-            return "tensor \(tensor) has unknown tensor type \(type); the file is corrupt or needs a newer runtime"
+            return "tensor \(tensor) has unknown tensor type \(type); the file is corrupt or needs a newer runtime (supported: \(GGUFTensorType.computableNames))"
         case let .unsupportedTensorType(type, tensor):
-            return "tensor \(tensor) has type \(type), which this runtime cannot compute with; supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K"
+            return "tensor \(tensor) has type \(type), which this runtime cannot compute with; supported: \(GGUFTensorType.computableNames)"
         case let .unsupportedArchitecture(arch):
             return "model architecture \(arch) is not supported (supported: \(ModelArchitecture.supportedNames)); choose a model of one of those"
         case let .unsupportedFeature(what):

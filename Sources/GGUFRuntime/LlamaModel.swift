@@ -185,7 +185,10 @@ public final class LlamaModel: @unchecked Sendable {
         self.layers = layers
         // A block tensor nothing here reads would be computed without: refuse rather than run wrong.
         if let unread = file.tensors.first(where: { $0.name.hasPrefix("blk.") && !used.contains($0.name) }) {
-            throw GGUFError.unsupportedFeature("tensor \(unread.name) (not part of the \(hp.architecture) layers this runtime computes)")
+            let block = unread.name.split(separator: ".").prefix(2).joined(separator: ".") + "."
+            let read = used.filter { $0.hasPrefix(block) }.map { $0.dropFirst(block.count) }.sorted().joined(separator: ", ")
+            throw GGUFError.unsupportedFeature(
+                "tensor \(unread.name) (not part of the \(hp.architecture) layers this runtime computes; a block of this file is read as \(read))")
         }
         (adapters, loraLinks) = try Self.links(for: loras, architecture: hp.architecture, weights: adaptable)
         self.loras = loras

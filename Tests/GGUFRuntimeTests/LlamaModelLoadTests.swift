@@ -83,7 +83,10 @@ import Testing
         }
         var extra = Self.tinyModel()
         extra.addF32Tensor("blk.0.attn_output.bias", dimensions: [64], values: [Float](repeating: 0, count: 64))
-        #expect(throws: GGUFError.unsupportedFeature("tensor blk.0.attn_output.bias (not part of the llama layers this runtime computes)")) {
+        #expect(throws: GGUFError.unsupportedFeature(
+            "tensor blk.0.attn_output.bias (not part of the llama layers this runtime computes; a block of this file is read as "
+                + "attn_k.weight, attn_norm.weight, attn_output.weight, attn_q.weight, attn_v.weight, ffn_down.weight, ffn_gate.weight, "
+                + "ffn_norm.weight, ffn_up.weight)")) {
             try LlamaModel(file: GGUFFile(bytes: extra.bytes()))
         }
         var yarn = Self.tinyModel()
@@ -127,6 +130,9 @@ import Testing
         #expect(throws: GGUFError.unsupportedTensorType("IQ4_NL", tensor: "blk.0.ffn_gate.weight")) {
             try LlamaModel(file: GGUFFile(bytes: w.bytes()))
         }
+        let supported = "supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K"
+        #expect(GGUFError.unsupportedTensorType("IQ4_NL", tensor: "x").description.hasSuffix(supported))
+        #expect(GGUFError.unknownTensorType(99, tensor: "x").description.contains("(\(supported))"))
     }
 
     @Test func missingTensorIsNamed() throws {

@@ -10,7 +10,9 @@ ctx 128, against 38.9 for the source); added norms change more (qwen3: 236), and
 post-norms and scaled embeddings make a model of another function (PPL ~1e4-1e5), still a real
 computation on realistic activations:
 
-  llama-rope  llama with Llama 3's rope_freqs (factor 8, low 1, high 4) and linear RoPE scaling 2
+  llama-rope  llama with Llama 3's rope_freqs (factor 8, low 1, high 4), linear RoPE scaling 2 and
+              a Mistral-style llama.attention.sliding_window of 16 tokens, which llama.cpp does not
+              apply to llama models (were it applied, every prompt past 16 tokens would differ)
   qwen2       NEOX RoPE (Q/K rows un-permuted back to the halves layout), small random Q/K/V biases
   qwen3       NEOX RoPE, per-head Q/K RMS norms with weights near 1
   gemma2      NEOX RoPE, GeGLU, post-attention and post-FFN norms, embeddings x sqrt(d), attention
@@ -107,6 +109,7 @@ def write_model(source, name, out_path, layers):
     if name == "llama-rope":
         w.add_rope_scaling_type(gguf.RopeScalingType.LINEAR)
         w.add_rope_scaling_factor(2.0)
+        w.add_uint32(f"{arch}.attention.sliding_window", 16)
     if name == "gemma2":
         w.add_float32(f"{arch}.attn_logit_softcapping", 20.0)
         w.add_float32(f"{arch}.final_logit_softcapping", 15.0)

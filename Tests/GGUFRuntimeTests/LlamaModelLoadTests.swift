@@ -125,6 +125,27 @@ import Testing
         #expect(Set(logits).count > 1)
     }
 
+    /// A Mistral-style `llama.attention.sliding_window` is not applied, as llama.cpp does not apply it
+    /// to llama models; the same window on a windowed architecture changes the logits, so it would
+    /// show if it were.
+    @Test func llamaSlidingWindowIsIgnoredAsInLlamaCpp() throws {
+        let tokens: [Int32] = [3, 4, 5, 6, 7, 8, 9]
+        func logits(_ architecture: String, window: UInt32?) throws -> [Float] {
+            var w = Self.tinyModel(architecture: architecture)
+            if let window { w.add("\(architecture).attention.sliding_window", .uint32(window)) }
+            if architecture == "gemma2" {
+                for name in ["post_attention_norm", "post_ffw_norm"] {
+                    w.addF32Tensor("blk.0.\(name).weight", dimensions: [64], values: [Float](repeating: 1, count: 64))
+                }
+            }
+            let model = try LlamaModel(file: GGUFFile(bytes: w.bytes()), threads: 1)
+            #expect(model.hyperparameters.slidingWindow == (architecture == "llama" ? 0 : Int(window ?? 4096)))
+            return try model.makeSession().evaluate(tokens: tokens)
+        }
+        #expect(try logits("llama", window: 2) == logits("llama", window: nil))
+        #expect(try logits("gemma2", window: 2) != logits("gemma2", window: 64))
+    }
+
     @Test func unsupportedTensorTypeIsNamed() throws {
         var w = Self.tinyModel(ffnType: 20) // IQ4_NL: known layout (blocks of 32), no kernel
         #expect(throws: GGUFError.unsupportedTensorType("IQ4_NL", tensor: "blk.0.ffn_gate.weight")) {

@@ -43,16 +43,19 @@ public final class PerplexityRunner {
     }
 
     /// Perplexity over `tokens` in chunks of `contextLength`; each scored position also goes to
-    /// `writer` when given. `onChunk(n, running)` follows every chunk.
+    /// `writer` when given, and to `onRow(chunk, i, logits)` (chunk and i from 0; the buffer is
+    /// valid during the call). `onChunk(n, running)` follows every chunk.
     public func perplexity(
         tokens: [Int32], contextLength: Int, batchSize: Int, chunks: Int, writer: LogitsBaseWriter?,
-        onChunk: (Int, PerplexityAccumulator) -> Void = { _, _ in }
+        onChunk: (Int, PerplexityAccumulator) -> Void = { _, _ in },
+        onRow: (Int, Int, UnsafeBufferPointer<Float>) throws -> Void = { _, _, _ in }
     ) throws -> PerplexityAccumulator {
         try Self.validate(tokenCount: tokens.count, contextLength: contextLength)
         var result = PerplexityAccumulator()
         for c in 0..<chunks {
             let chunk = tokens[(c * contextLength)..<((c + 1) * contextLength)]
-            try score(chunk, batchSize: batchSize) { _, logits, next in
+            try score(chunk, batchSize: batchSize) { i, logits, next in
+                try onRow(c, i, logits)
                 if let writer {
                     result.add(negativeLogLikelihood: try writer.append(logits: logits, target: next))
                 } else {

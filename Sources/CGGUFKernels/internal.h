@@ -123,10 +123,12 @@ void cgguf_activation_scales(const uint8_t *y, int64_t nb, int pairs, float *ys)
 /// when the type goes through the dequantise-then-F32 path.
 cgguf_row_dot cgguf_select_row_dot(int wtype);
 
-/// The kernel for the rows of a whole matrix of `rows` rows: as cgguf_select_row_dot,
-/// except for Q4_K matrices with a multiple of 8 rows, which llama.cpp on AVX2 machines
-/// repacks and multiplies with a different (per-row, per-super-block) float order.
-cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows);
+/// The kernel for token `token` of `n_tokens` times the rows of a whole matrix of `rows` rows:
+/// as cgguf_select_row_dot, except for Q4_K matrices with a multiple of 8 rows, which llama.cpp
+/// on AVX2 machines repacks and multiplies in other float orders (one for groups of 4 tokens,
+/// one for the rest), and for the other k-quants in batches of 8 tokens or more, which llama.cpp
+/// multiplies in its tiled kernel's float order.
+cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows, int64_t n_tokens, int64_t token);
 
 /// Two weight rows (`xs` bytes apart) times four quantised tokens (`ystride` bytes
 /// apart, decoded scales at `so` within each) in one pass: out[t * os + r] for r < 2,

@@ -17,6 +17,46 @@
 
 // ------------------------------------------------------------------- matmul
 
+static float dot_f16(int64_t n, const uint16_t *x, const uint16_t *y);
+static inline float reduce_add_16(const float *v);
+
+// F32 and F16 weights as llama.cpp multiplies them (F16 with activations rounded to F16):
+// one token through ggml_vec_dot (four 16-lane accumulators over steps of 64, reduced pairwise,
+// the rest added one product at a time), two or more through llamafile's tinyBLAS (one 16-lane
+// accumulator over the whole row, reduced as _mm512_reduce_add_ps). fmaf is exact, so the
+// FMA-compiled copies give the same bits.
+static inline __attribute__((always_inline)) float dot_tinyblas_body(int64_t n, const float *a, const float *b) {
+    float c[16] = {0};
+    for (int64_t i = 0; i < n; i++) c[i % 16] = fmaf(a[i], b[i], c[i % 16]);
+    return reduce_add_16(c);
+}
+
+static inline __attribute__((always_inline)) float dot_vec_f32_body(int64_t n, const float *x, const float *y) {
+    const int64_t np = n - n % 64;
+    float acc[4][16];
+    memset(acc, 0, sizeof acc);
+    for (int64_t i = 0; i < np; i += 64) {
+        for (int j = 0; j < 4; j++) {
+            for (int l = 0; l < 16; l++) acc[j][l] = fmaf(x[i + 16 * j + l], y[i + 16 * j + l], acc[j][l]);
+        }
+    }
+    float v[16];
+    for (int l = 0; l < 16; l++) v[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
+    float sum = reduce_add_16(v);
+    for (int64_t i = np; i < n; i++) {
+        const float p = x[i] * y[i]; // rounded, then added: llama.cpp's build does not fuse these
+        sum = sum + p;
+    }
+    return sum;
+}
+
+static float dot_tinyblas(int64_t n, const float *a, const float *b) { return dot_tinyblas_body(n, a, b); }
+static float dot_vec_f32(int64_t n, const float *x, const float *y) { return dot_vec_f32_body(n, x, y); }
+#if CGGUF_X86
+CGGUF_AVX2 static float dot_tinyblas_fma(int64_t n, const float *a, const float *b) { return dot_tinyblas_body(n, a, b); }
+CGGUF_AVX2 static float dot_vec_f32_fma(int64_t n, const float *x, const float *y) { return dot_vec_f32_body(n, x, y); }
+#endif
+
 struct matmul_job {
     int wtype;
     const uint8_t *w;
@@ -30,7 +70,9 @@ struct matmul_job {
     float *out;
     int64_t out_stride;
     cgguf_row_dot dot;
-    cgguf_tile_dot tile; // NULL: rows one at a time
+    cgguf_row_dot tail_dot; // for tokens from tail_start on (llama.cpp's last n % 4 of a Q4_K batch)
+    int64_t tail_start;
+    cgguf_tile_dot tile;    // NULL: rows one at a time
 };
 
 static void row_range(int64_t rows, int ith, int nth, int64_t *r0, int64_t *r1) {
@@ -67,11 +109,58 @@ static void matmul_tiled(const struct matmul_job *job, int64_t r0, int64_t r1) {
     }
 }
 
+/// F16 activations rounded once per product: the halves, then their F32 values.
+static size_t float_activation_bytes(int wtype, int64_t cols, int64_t n_tokens) {
+    return wtype == CGGUF_TYPE_F16 ? (size_t)(cols * n_tokens) * (2 + 4) : 0;
+}
+
+static void matmul_float_rows(const struct matmul_job *job, int64_t r0, int64_t r1) {
+    const int f16 = job->wtype == CGGUF_TYPE_F16;
+    const int batch = job->n_tokens >= 2;
+    const int64_t cols = job->cols;
+    const uint16_t *xh = (const uint16_t *)job->xq;
+    const float *xf = f16 ? (const float *)(job->xq + (size_t)(cols * job->n_tokens) * 2) : job->x;
+    float *row = malloc((size_t)cols * sizeof(float));
+    if (row == NULL) abort();
+#if CGGUF_X86
+    const int fma = cgguf_kernel_level() >= 1;
+    float (*tiny)(int64_t, const float *, const float *) = fma ? dot_tinyblas_fma : dot_tinyblas;
+    float (*vec)(int64_t, const float *, const float *) = fma ? dot_vec_f32_fma : dot_vec_f32;
+#else
+    float (*tiny)(int64_t, const float *, const float *) = dot_tinyblas;
+    float (*vec)(int64_t, const float *, const float *) = dot_vec_f32;
+#endif
+    for (int64_t r = r0; r < r1; r++) {
+        const uint8_t *w = job->w + (size_t)r * job->row_bytes;
+        const float *wf = (const float *)w;
+        if (f16 && batch) {
+            for (int64_t i = 0; i < cols; i++) row[i] = cgguf_half_to_float(((const uint16_t *)w)[i]);
+            wf = row;
+        }
+        for (int64_t t = 0; t < job->n_tokens; t++) {
+            float value;
+            if (batch) {
+                value = tiny(cols, wf, xf + t * cols);
+            } else if (f16) {
+                value = dot_f16(cols, (const uint16_t *)w, xh + t * cols);
+            } else {
+                value = vec(cols, wf, xf + t * cols);
+            }
+            job->out[t * job->out_stride + r] = value;
+        }
+    }
+    free(row);
+}
+
 static void matmul_task(void *raw, int ith, int nth) {
     const struct matmul_job *job = raw;
     int64_t r0, r1;
     row_range(job->rows, ith, nth, &r0, &r1);
     if (r0 >= r1) return;
+    if (job->wtype == CGGUF_TYPE_F32 || job->wtype == CGGUF_TYPE_F16) {
+        matmul_float_rows(job, r0, r1);
+        return;
+    }
     if (job->tile != NULL && job->n_tokens >= CGGUF_TILE_TOKENS) {
         matmul_tiled(job, r0, r1);
         return;
@@ -81,7 +170,8 @@ static void matmul_task(void *raw, int ith, int nth) {
             const uint8_t *row = job->w + (size_t)r * job->row_bytes;
             for (int64_t t = 0; t < job->n_tokens; t++) {
                 const uint8_t *xq = job->xq + (size_t)t * job->xq_row_bytes;
-                job->out[t * job->out_stride + r] = job->dot(job->cols, row, xq, (const float *)(xq + job->xq_scales_offset));
+                const cgguf_row_dot dot = t < job->tail_start ? job->dot : job->tail_dot;
+                job->out[t * job->out_stride + r] = dot(job->cols, row, xq, (const float *)(xq + job->xq_scales_offset));
             }
         }
         return;
@@ -129,7 +219,7 @@ static void quantize_task(void *raw, int ith, int nth) {
 
 size_t cgguf_matmul_scratch_size(int wtype, int64_t cols, int64_t n_tokens) {
     int at = cgguf_activation_type(wtype);
-    if (at == CGGUF_TYPE_F32) return 16;
+    if (at == CGGUF_TYPE_F32) return 16 + float_activation_bytes(wtype, cols, n_tokens);
     return activation_stride(at, cols, NULL) * (size_t)n_tokens + 64;
 }
 
@@ -140,9 +230,17 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
     struct matmul_job job = {
         .wtype = wtype, .w = w, .row_bytes = row_bytes, .rows = rows, .cols = cols,
         .x = x, .xq = scratch, .xq_row_bytes = 0, .n_tokens = n_tokens,
-        .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows),
-        .tile = cgguf_select_tile_dot(wtype),
+        .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, 0),
+        .tail_dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, n_tokens - 1),
+        .tail_start = n_tokens - (n_tokens > 3 ? n_tokens % 4 : n_tokens), .tile = cgguf_select_tile_dot(wtype),
     };
+    if (wtype == CGGUF_TYPE_F16) {
+        // Rounded to F16 as llama.cpp converts activations for F16 weights.
+        uint16_t *xh = scratch;
+        float *xf = (float *)((uint8_t *)scratch + (size_t)(cols * n_tokens) * 2);
+        cgguf_store_f16(x, xh, cols * n_tokens);
+        for (int64_t i = 0; i < cols * n_tokens; i++) xf[i] = cgguf_half_to_float(xh[i]);
+    }
     if (job.dot != NULL) {
         job.xq_row_bytes = activation_stride(cgguf_activation_type(wtype), cols, &job.xq_scales_offset);
         // A batch's activations are quantised on all threads; one token's on the caller
@@ -165,30 +263,6 @@ void cgguf_rms_norm(const float *x, const float *w, float *y, int64_t n, float e
     const float mean = (float)(sum / (double)n);
     const float scale = 1.0f / sqrtf(mean + eps);
     for (int64_t i = 0; i < n; i++) y[i] = (x[i] * scale) * w[i];
-}
-
-void cgguf_rope_norm(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims,
-                     int64_t pos, float freq_base, const float *freq_factors) {
-    float cache[1024];
-    if (n_dims > 1024) n_dims = 1024;
-    const float theta_scale = powf(freq_base, -2.0f / (float)n_dims);
-    float theta = (float)pos;
-    for (int64_t i = 0; i < n_dims; i += 2) {
-        const float t = freq_factors ? theta / freq_factors[i / 2] : theta;
-        cache[i] = cosf(t);
-        cache[i + 1] = sinf(t);
-        theta *= theta_scale;
-    }
-    for (int64_t h = 0; h < n_heads; h++) {
-        float *v = x + h * head_dim;
-        for (int64_t i = 0; i < n_dims; i += 2) {
-            const float c = cache[i], s = cache[i + 1];
-            const float x0 = v[i], x1 = v[i + 1];
-            // Contracted as an optimising compiler does in llama.cpp's build.
-            v[i] = fmaf(x0, c, -(x1 * s));
-            v[i + 1] = fmaf(x0, s, x1 * c);
-        }
-    }
 }
 
 #if CGGUF_X86
@@ -257,7 +331,8 @@ struct rows_job {
     uint16_t *k_dst, *v_dst;
     const float *freq_factors;
     int64_t n, rows, n_heads, n_kv_heads, head_dim, n_dims, first_pos;
-    float eps, freq_base;
+    float eps, freq_base, freq_scale;
+    int neox, gelu;
 };
 
 static void rms_norm_task(void *raw, int ith, int nth) {
@@ -276,20 +351,29 @@ void cgguf_rms_norm_rows(cgguf_pool *pool, const float *x, const float *w, float
     }
 }
 
-static void swiglu_task(void *raw, int ith, int nth) {
+static void glu_task(void *raw, int ith, int nth) {
     const struct rows_job *job = raw;
+    void (*glu)(const float *, const float *, float *, int64_t) = job->gelu ? cgguf_geglu : cgguf_swiglu;
     int64_t t0, t1;
     row_range(job->rows, ith, nth, &t0, &t1);
-    for (int64_t t = t0; t < t1; t++) cgguf_swiglu(job->x + t * job->n, job->up + t * job->n, job->y + t * job->n, job->n);
+    for (int64_t t = t0; t < t1; t++) glu(job->x + t * job->n, job->up + t * job->n, job->y + t * job->n, job->n);
+}
+
+static void glu_rows(cgguf_pool *pool, const float *gate, const float *up, float *out, int64_t n, int64_t rows, int gelu) {
+    struct rows_job job = {.x = gate, .up = up, .y = out, .n = n, .rows = rows, .gelu = gelu};
+    if (rows < ROWS_ON_POOL) {
+        glu_task(&job, 0, 1);
+    } else {
+        cgguf_pool_run(pool, glu_task, &job);
+    }
 }
 
 void cgguf_swiglu_rows(cgguf_pool *pool, const float *gate, const float *up, float *out, int64_t n, int64_t rows) {
-    struct rows_job job = {.x = gate, .up = up, .y = out, .n = n, .rows = rows};
-    if (rows < ROWS_ON_POOL) {
-        swiglu_task(&job, 0, 1);
-    } else {
-        cgguf_pool_run(pool, swiglu_task, &job);
-    }
+    glu_rows(pool, gate, up, out, n, rows, 0);
+}
+
+void cgguf_geglu_rows(cgguf_pool *pool, const float *gate, const float *up, float *out, int64_t n, int64_t rows) {
+    glu_rows(pool, gate, up, out, n, rows, 1);
 }
 
 static void rope_store_task(void *raw, int ith, int nth) {
@@ -299,9 +383,10 @@ static void rope_store_task(void *raw, int ith, int nth) {
     row_range(job->rows, ith, nth, &t0, &t1);
     for (int64_t t = t0; t < t1; t++) {
         const int64_t pos = job->first_pos + t;
-        cgguf_rope_norm(job->q + t * q_stride, job->n_heads, job->head_dim, job->n_dims, pos, job->freq_base, job->freq_factors);
-        cgguf_rope_norm(job->k + t * kv_stride, job->n_kv_heads, job->head_dim, job->n_dims, pos, job->freq_base,
-                        job->freq_factors);
+        cgguf_rope_ext(job->q + t * q_stride, job->n_heads, job->head_dim, job->n_dims, pos, job->freq_base, job->freq_scale,
+                       job->freq_factors, job->neox);
+        cgguf_rope_ext(job->k + t * kv_stride, job->n_kv_heads, job->head_dim, job->n_dims, pos, job->freq_base,
+                       job->freq_scale, job->freq_factors, job->neox);
         cgguf_store_f16(job->k + t * kv_stride, job->k_dst + t * kv_stride, kv_stride);
         cgguf_store_f16(job->v + t * kv_stride, job->v_dst + t * kv_stride, kv_stride);
     }
@@ -309,11 +394,11 @@ static void rope_store_task(void *raw, int ith, int nth) {
 
 void cgguf_rope_store_rows(cgguf_pool *pool, float *q, float *k, const float *v, int64_t n_heads, int64_t n_kv_heads,
                            int64_t head_dim, int64_t n_dims, int64_t first_pos, int64_t rows, float freq_base,
-                           const float *freq_factors, uint16_t *k_dst, uint16_t *v_dst) {
+                           float freq_scale, const float *freq_factors, int neox, uint16_t *k_dst, uint16_t *v_dst) {
     struct rows_job job = {
         .q = q, .k = k, .v = v, .n_heads = n_heads, .n_kv_heads = n_kv_heads, .head_dim = head_dim, .n_dims = n_dims,
-        .first_pos = first_pos, .rows = rows, .freq_base = freq_base, .freq_factors = freq_factors,
-        .k_dst = k_dst, .v_dst = v_dst,
+        .first_pos = first_pos, .rows = rows, .freq_base = freq_base, .freq_scale = freq_scale,
+        .freq_factors = freq_factors, .neox = neox, .k_dst = k_dst, .v_dst = v_dst,
     };
     if (rows < ROWS_ON_POOL) {
         rope_store_task(&job, 0, 1);
@@ -354,8 +439,22 @@ struct attention_job {
     int64_t kv_stride, first_pos, n_tokens, n_heads, n_kv_heads, head_dim;
     float scale;
     int precise;
+    int64_t window;  // > 0: a query at position p sees keys p - window + 1 ... p
+    float softcap;   // > 0: scores become softcap * tanh(score), the scale divided by it first
     float *out;
 };
+
+/// The first key a query of token t may see.
+static inline int64_t first_key(const struct attention_job *job, int64_t t) {
+    const int64_t lo = job->first_pos + t - job->window + 1;
+    return job->window > 0 && lo > 0 ? lo : 0;
+}
+
+/// The scaled (and soft-capped) score of a dot product, as llama.cpp's flash attention.
+static inline float attention_score(const struct attention_job *job, float dot) {
+    const float s = dot * job->scale;
+    return job->softcap > 0.0f ? job->softcap * tanhf(s) : s;
+}
 
 // llama.cpp's one-query flash attention with an F16 V accumulator: the running
 // sum of V is rounded to F16 after every step, as there.
@@ -370,10 +469,11 @@ static void attend_f16(const struct attention_job *job, int64_t t, int64_t h, ui
     }
     float S = 0.0f, M = -INFINITY;
     const int64_t n_kv = job->first_pos + t + 1;
-    for (int64_t ic = 0; ic < n_kv; ic++) {
+    // Keys outside a sliding window are masked, which llama.cpp's one-query path skips.
+    for (int64_t ic = first_key(job, t); ic < n_kv; ic++) {
         const uint16_t *krow = job->k + ic * job->kv_stride + kvh * hd;
         const uint16_t *vrow = job->v + ic * job->kv_stride + kvh * hd;
-        float s = dot_f16(hd, krow, qh) * job->scale;
+        float s = attention_score(job, dot_f16(hd, krow, qh));
         float ms = 1.0f, vs = 1.0f;
         if (s > M) {
             const float old = M;
@@ -430,10 +530,10 @@ CGGUF_AVX2 static void attend_f16_avx2(const struct attention_job *job, int64_t 
     }
     float S = 0.0f, M = -INFINITY;
     const int64_t n_kv = job->first_pos + t + 1;
-    for (int64_t ic = 0; ic < n_kv; ic++) {
+    for (int64_t ic = first_key(job, t); ic < n_kv; ic++) {
         const uint16_t *krow = job->k + ic * job->kv_stride + kvh * hd;
         const uint16_t *vrow = job->v + ic * job->kv_stride + kvh * hd;
-        float s = dot_f16_avx2(hd, krow, qh) * job->scale;
+        float s = attention_score(job, dot_f16_avx2(hd, krow, qh));
         float ms = 1.0f, vs = 1.0f;
         if (s > M) {
             const float old = M;
@@ -484,17 +584,25 @@ static inline __attribute__((always_inline)) void attend_f32_body(const struct a
     for (int64_t d = 0; d < hd; d++) acc[d] = 0.0f;
     float S = 0.0f, M = -INFINITY;
     const int64_t n_kv = job->first_pos + t + 1;
-    for (int64_t ic = 0; ic < n_kv; ic += 64) {
+    const int64_t lo = first_key(job, t);
+    // Tiles stay aligned to key 0 as in llama.cpp; masked keys score -inf, and a tile with
+    // nothing visible leaves the row untouched.
+    for (int64_t ic = lo / 64 * 64; ic < n_kv; ic += 64) {
         const int64_t tile = n_kv - ic < 64 ? n_kv - ic : 64;
         float tile_max = -INFINITY;
         for (int64_t j = 0; j < tile; j++) {
+            if (ic + j < lo) {
+                scores[j] = -INFINITY;
+                continue;
+            }
             const uint16_t *krow = job->k + (ic + j) * job->kv_stride + kvh * hd;
             float s = 0.0f;
             for (int64_t d = 0; d < hd; d++) s = fmaf(q[d], cgguf_half_to_float(krow[d]), s);
-            s *= job->scale;
+            s = attention_score(job, s);
             scores[j] = s;
             if (s > tile_max) tile_max = s;
         }
+        if (tile_max == -INFINITY) continue;
         const float mnew = fmaxf(M, tile_max);
         if (mnew > M) {
             const float ms = expf(M - mnew);
@@ -576,13 +684,26 @@ void cgguf_attention(cgguf_pool *pool, const float *q, const uint16_t *k_cache,
                      const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
                      int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
                      int64_t head_dim, float scale, int precise_f32, float *out) {
+    cgguf_attention_ext(pool, q, k_cache, v_cache, kv_stride, first_pos, n_tokens, n_heads, n_kv_heads, head_dim,
+                        scale, precise_f32, 0, 0.0f, out);
+}
+
+void cgguf_attention_ext(cgguf_pool *pool, const float *q, const uint16_t *k_cache,
+                         const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
+                         int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
+                         int64_t head_dim, float scale, int precise_f32, int64_t window, float softcap,
+                         float *out) {
     struct attention_job job = {
         .q = q, .k = k_cache, .v = v_cache, .kv_stride = kv_stride, .first_pos = first_pos,
         .n_tokens = n_tokens, .n_heads = n_heads, .n_kv_heads = n_kv_heads, .head_dim = head_dim,
-        .scale = scale, .precise = precise_f32, .out = out,
+        .scale = softcap > 0.0f ? scale / softcap : scale, .precise = precise_f32,
+        .window = window > 0 ? window : 0, .softcap = softcap > 0.0f ? softcap : 0.0f, .out = out,
     };
-    if (precise_f32 && cgguf_attention_f32_tiled(pool, q, k_cache, v_cache, kv_stride, first_pos, n_tokens,
-                                                 n_heads, n_kv_heads, head_dim, scale, out) == 0) {
+    // The blocked AVX2 path knows neither windows nor soft-caps: those layers take the
+    // per-query path, which gives the same numbers.
+    if (precise_f32 && job.window == 0 && job.softcap == 0.0f &&
+        cgguf_attention_f32_tiled(pool, q, k_cache, v_cache, kv_stride, first_pos, n_tokens,
+                                  n_heads, n_kv_heads, head_dim, scale, out) == 0) {
         return;
     }
     cgguf_pool_run(pool, attention_task, &job);

@@ -25,6 +25,11 @@ public enum ChatTemplateKind: String, Sendable, CaseIterable {
     case mistral
     /// `<|user|>\n...<|endoftext|>\n` (Zephyr, StableLM-Zephyr).
     case zephyr
+    /// `<|user|>\n...<|end|>\n<|assistant|>\n` (Phi-3).
+    case phi3
+    /// `<start_of_turn>user\n...<end_of_turn>\n<start_of_turn>model\n` (Gemma); a system message
+    /// goes at the start of the next user turn, as llama.cpp renders it.
+    case gemma
 }
 
 /// A chat template recognised from a GGUF file's `tokenizer.chat_template`, rendered natively.
@@ -106,6 +111,9 @@ public struct ChatTemplate: Sendable, Equatable {
                 llama2BOSInsideHistory: bosInsideHistory,
                 llama2StripsMessages: strips)
         }
+        if has("<|assistant|>") && has("<|end|>") {
+            return ChatTemplate(kind: .phi3)
+        }
         if has("<|user|>") && has("<|assistant|>") && !has("<|end|>") {
             return ChatTemplate(kind: .zephyr, zephyrEndMarker: has("<|endoftext|>") ? "<|endoftext|>" : "</s>")
         }
@@ -113,6 +121,9 @@ public struct ChatTemplate: Sendable, Equatable {
             guard has("Cutting Knowledge Date") else { return ChatTemplate(kind: .llama3) }
             let date = has("strftime_now") ? (today ?? defaultLlama3Date) : defaultLlama3Date
             return ChatTemplate(kind: .llama3, llama3TodayDate: date)
+        }
+        if has("<start_of_turn>") {
+            return ChatTemplate(kind: .gemma)
         }
         return ChatTemplate(kind: .chatML, isFallback: true)
     }
@@ -154,6 +165,8 @@ public struct ChatTemplate: Sendable, Equatable {
         case .llama3: return ["<|eot_id|>"]
         case .llama2, .mistral: return ["</s>"]
         case .zephyr: return [zephyrEndMarker]
+        case .phi3: return ["<|end|>"]
+        case .gemma: return ["<end_of_turn>"]
         }
     }
 
@@ -253,6 +266,29 @@ public struct ChatTemplate: Sendable, Equatable {
                 marker("<|\(message.role)|>"); plain("\n" + message.content); marker(zephyrEndMarker); plain("\n")
             }
             if addGenerationPrompt { marker("<|assistant|>"); plain("\n") }
+
+        case .phi3:
+            for message in messages {
+                marker("<|\(message.role)|>"); plain("\n" + message.content); marker("<|end|>"); plain("\n")
+            }
+            if addGenerationPrompt { marker("<|assistant|>"); plain("\n") }
+
+        case .gemma:
+            var system = ""
+            for message in messages {
+                if message.role == "system" {
+                    system += message.content.trimmingWhiteSpace()
+                    continue
+                }
+                let role = message.role == "assistant" ? "model" : message.role
+                marker("<start_of_turn>"); plain(role + "\n")
+                if !system.isEmpty && role != "model" {
+                    plain(system + "\n\n")
+                    system = ""
+                }
+                plain(message.content.trimmingWhiteSpace()); marker("<end_of_turn>"); plain("\n")
+            }
+            if addGenerationPrompt { marker("<start_of_turn>"); plain("model\n") }
         }
         return out.filter { !$0.text.isEmpty }
     }

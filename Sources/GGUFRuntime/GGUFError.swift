@@ -10,6 +10,8 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
     case unknownTensorType(UInt32, tensor: String)
     case unsupportedTensorType(String, tensor: String)
     case unsupportedArchitecture(String)
+    /// A feature of a supported architecture the runtime does not implement (YaRN scaling...).
+    case unsupportedFeature(String)
     case missingMetadata(String)
     case missingTensor(String)
     case tensorShape(tensor: String, expected: [Int], actual: [Int])
@@ -36,11 +38,13 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .unknownValueType(type, key):
             return "GGUF metadata key \(key) has unknown value type \(type); the file is corrupt or from a newer format"
         case let .unknownTensorType(type, tensor):
-            return "tensor \(tensor) has unknown tensor type \(type); the file is corrupt or needs a newer runtime"
+            return "tensor \(tensor) has unknown tensor type \(type); the file is corrupt or needs a newer runtime (supported: \(GGUFTensorType.computableNames))"
         case let .unsupportedTensorType(type, tensor):
-            return "tensor \(tensor) has type \(type), which this runtime cannot compute with; use an F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q5_K or Q6_K model"
+            return "tensor \(tensor) has type \(type), which this runtime cannot compute with; supported: \(GGUFTensorType.computableNames)"
         case let .unsupportedArchitecture(arch):
-            return "model architecture \(arch) is not supported (only llama); choose a llama-family GGUF model"
+            return "model architecture \(arch) is not supported (supported: \(ModelArchitecture.supportedNames)); choose a model of one of those"
+        case let .unsupportedFeature(what):
+            return "the model uses \(what), which this runtime does not support"
         case let .missingMetadata(key):
             return "GGUF metadata lacks \(key), which the model needs; the file is incomplete"
         case let .missingTensor(name):

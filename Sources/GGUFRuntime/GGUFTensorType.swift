@@ -58,10 +58,14 @@ public struct GGUFTensorType: Hashable, Sendable, CustomStringConvertible {
         self = type
     }
 
+    /// The types the runtime can dequantise and multiply with.
+    public static let computable: [GGUFTensorType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K]
+
+    /// The computable types' names, for error messages.
+    public static var computableNames: String { computable.map(\.name).joined(separator: ", ") }
+
     /// Whether the runtime can dequantise and multiply with this type.
-    public var isComputable: Bool {
-        [0, 1, 2, 3, 6, 7, 8, 12, 13, 14, 30].contains(rawValue)
-    }
+    public var isComputable: Bool { Self.computable.contains(self) }
 
     /// Bytes taken by a row of `count` elements, or nil when `count` is not a whole
     /// number of blocks or the size overflows.

@@ -15,19 +15,35 @@ struct WeightMatrix: @unchecked Sendable {
     let rowBytes: Int
     let rows: Int
     let columns: Int
+    /// Where these rows start in the tensor `name` (a fused projection's part; else 0).
+    var firstRow = 0
 }
 
-/// The weights of one transformer block.
+/// The weights of one transformer block. Fused projections (Phi-3's `attn_qkv`, its gate and
+/// up rows in one `ffn_up`) are read as views of their rows; what an architecture lacks is nil.
 struct LlamaLayer: Sendable {
     let attentionNorm: [Float]
     let query: WeightMatrix
     let key: WeightMatrix
     let value: WeightMatrix
+    /// Qwen 2's projection biases.
+    let queryBias: [Float]?
+    let keyBias: [Float]?
+    let valueBias: [Float]?
+    /// Per-head RMS norm weights of Q and K (Qwen 3, Gemma 3).
+    let queryNorm: [Float]?
+    let keyNorm: [Float]?
     let attentionOutput: WeightMatrix
+    /// Gemma's norms of the attention and feed-forward outputs.
+    let postAttentionNorm: [Float]?
     let feedForwardNorm: [Float]
     let gate: WeightMatrix
     let up: WeightMatrix
     let down: WeightMatrix
+    let postFeedForwardNorm: [Float]?
+    /// Tokens this layer's queries see (0: all) and its RoPE base.
+    let slidingWindow: Int
+    let ropeFreqBase: Float
 }
 
 /// A llama-architecture model loaded from a GGUF file. The quantised weights stay in
@@ -42,10 +58,17 @@ public final class LlamaModel: @unchecked Sendable {
     let embedding: WeightMatrix
     let output: WeightMatrix
     let outputNorm: [Float]
+    /// Added to the logits (`output.bias`, Qwen 2 and Phi-3 files may have one).
+    let outputBias: [Float]?
     /// Per-frequency divisors of the rotary angles (`rope_freqs.weight`, Llama 3), if any.
     let ropeFrequencyFactors: [Float]?
     let layers: [LlamaLayer]
     let pool: OpaquePointer
+    /// LoRA adapters in use (kept mapped), as asked for in `loras`, and their pairs by the weight
+    /// they adapt.
+    public let adapters: [LoRAAdapter]
+    public let loras: [LoRASpec]
+    let loraLinks: [String: [LoRALink]]
 
     /// The default context: the model's own, capped at 4096.
     public static let defaultContextCap = 4096
@@ -59,7 +82,8 @@ public final class LlamaModel: @unchecked Sendable {
     ///   - contextLength: tokens the KV cache of each session holds; nil means
     ///     min(the model's trained context, 4096).
     ///   - threads: worker threads including the caller; nil means all processors.
-    public init(file: GGUFFile, contextLength: Int? = nil, threads: Int? = nil) throws {
+    ///   - loras: LoRA adapters applied at run time, in order; one that does not fit throws.
+    public init(file: GGUFFile, contextLength: Int? = nil, threads: Int? = nil, loras: [LoRASpec] = []) throws {
         self.file = file
         guard let embd = file.tensor(named: "token_embd.weight") else { throw GGUFError.missingTensor("token_embd.weight") }
         guard embd.dimensions.count == 2 else {
@@ -71,7 +95,12 @@ public final class LlamaModel: @unchecked Sendable {
         let qDim = hp.headCount * hp.headDimension
         let kvDim = hp.kvHeadCount * hp.headDimension
 
+        var used: Set<String> = []
+        var adaptable: [String: (columns: Int, rows: Int)] = [:]
+        func has(_ name: String) -> Bool { file.tensor(named: name) != nil }
         func matrix(_ name: String, columns: Int, rows: Int) throws -> WeightMatrix {
+            used.insert(name)
+            if name.hasPrefix("blk.") { adaptable[name] = (columns, rows) }
             guard let info = file.tensor(named: name) else { throw GGUFError.missingTensor(name) }
             guard info.dimensions == [columns, rows] else {
                 throw GGUFError.tensorShape(tensor: name, expected: [columns, rows], actual: info.dimensions)
@@ -81,6 +110,7 @@ public final class LlamaModel: @unchecked Sendable {
             return WeightMatrix(name: name, type: info.type, data: base, rowBytes: info.rowByteCount, rows: rows, columns: columns)
         }
         func vector(_ name: String, count: Int) throws -> [Float] {
+            used.insert(name)
             guard let info = file.tensor(named: name) else { throw GGUFError.missingTensor(name) }
             guard info.dimensions.first == count, info.elementCount == count else {
                 throw GGUFError.tensorShape(tensor: name, expected: [count], actual: info.dimensions)
@@ -91,28 +121,77 @@ public final class LlamaModel: @unchecked Sendable {
             let row = WeightMatrix(name: name, type: info.type, data: base, rowBytes: info.rowByteCount, rows: 1, columns: count)
             return try row.asVector(name, count: count, file: file)
         }
+        func optionalVector(_ name: String, count: Int) throws -> [Float]? {
+            has(name) ? try vector(name, count: count) : nil
+        }
 
+        let traits = hp.traits
+        let ff = hp.feedForwardLength
+        if let length = file.metadata.int("\(hp.architecture).attention.value_length"), length != hp.headDimension {
+            throw GGUFError.unsupportedFeature("value heads of \(length) with key heads of \(hp.headDimension)")
+        }
         embedding = try matrix("token_embd.weight", columns: n, rows: hp.vocabularySize)
-        output = file.tensor(named: "output.weight") != nil
+        // Gemma 2 always ties the output to the embedding, as llama.cpp loads it.
+        output = has("output.weight") && traits != .gemma2
             ? try matrix("output.weight", columns: n, rows: hp.vocabularySize) : embedding
         outputNorm = try vector("output_norm.weight", count: n)
-        ropeFrequencyFactors = file.tensor(named: "rope_freqs.weight") != nil
+        outputBias = try optionalVector("output.bias", count: hp.vocabularySize)
+        ropeFrequencyFactors = has("rope_freqs.weight")
             ? try vector("rope_freqs.weight", count: hp.ropeDimensionCount / 2) : nil
+        if has("rope_factors_long.weight") || has("rope_factors_short.weight") {
+            throw GGUFError.unsupportedFeature("LongRoPE (rope_factors_long/short; supported: none, linear, and Llama 3's rope_freqs)")
+        }
         var layers: [LlamaLayer] = []
         for i in 0..<hp.layerCount {
             let p = "blk.\(i)."
+            let (query, key, value): (WeightMatrix, WeightMatrix, WeightMatrix)
+            if traits.fusesProjections {
+                let qkv = try matrix(p + "attn_qkv.weight", columns: n, rows: qDim + 2 * kvDim)
+                (query, key, value) = (qkv.rows(0..<qDim), qkv.rows(qDim..<(qDim + kvDim)), qkv.rows((qDim + kvDim)..<(qDim + 2 * kvDim)))
+            } else {
+                query = try matrix(p + "attn_q.weight", columns: n, rows: qDim)
+                key = try matrix(p + "attn_k.weight", columns: n, rows: kvDim)
+                value = try matrix(p + "attn_v.weight", columns: n, rows: kvDim)
+            }
+            let (gate, up): (WeightMatrix, WeightMatrix)
+            if traits.fusesProjections {
+                let gateUp = try matrix(p + "ffn_up.weight", columns: n, rows: 2 * ff)
+                (gate, up) = (gateUp.rows(0..<ff), gateUp.rows(ff..<(2 * ff)))
+            } else {
+                gate = try matrix(p + "ffn_gate.weight", columns: n, rows: ff)
+                up = try matrix(p + "ffn_up.weight", columns: n, rows: ff)
+            }
+            func required(_ name: String, _ count: Int, when needed: Bool) throws -> [Float]? {
+                needed ? try vector(p + name, count: count) : try optionalVector(p + name, count: count)
+            }
+            let windowed = hp.slidingWindowLayers[i] && hp.slidingWindow > 0
             layers.append(LlamaLayer(
                 attentionNorm: try vector(p + "attn_norm.weight", count: n),
-                query: try matrix(p + "attn_q.weight", columns: n, rows: qDim),
-                key: try matrix(p + "attn_k.weight", columns: n, rows: kvDim),
-                value: try matrix(p + "attn_v.weight", columns: n, rows: kvDim),
+                query: query, key: key, value: value,
+                queryBias: try optionalVector(p + "attn_q.bias", count: qDim),
+                keyBias: try optionalVector(p + "attn_k.bias", count: kvDim),
+                valueBias: try optionalVector(p + "attn_v.bias", count: kvDim),
+                queryNorm: try required("attn_q_norm.weight", hp.headDimension, when: traits.normalisesQueryKey),
+                keyNorm: try required("attn_k_norm.weight", hp.headDimension, when: traits.normalisesQueryKey),
                 attentionOutput: try matrix(p + "attn_output.weight", columns: qDim, rows: n),
+                postAttentionNorm: try required("post_attention_norm.weight", n, when: traits.hasPostNorms),
                 feedForwardNorm: try vector(p + "ffn_norm.weight", count: n),
-                gate: try matrix(p + "ffn_gate.weight", columns: n, rows: hp.feedForwardLength),
-                up: try matrix(p + "ffn_up.weight", columns: n, rows: hp.feedForwardLength),
-                down: try matrix(p + "ffn_down.weight", columns: hp.feedForwardLength, rows: n)))
+                gate: gate, up: up,
+                down: try matrix(p + "ffn_down.weight", columns: ff, rows: n),
+                postFeedForwardNorm: try required("post_ffw_norm.weight", n, when: traits.hasPostNorms),
+                slidingWindow: windowed ? hp.slidingWindow : 0,
+                ropeFreqBase: windowed ? hp.ropeFreqBaseSlidingWindow : hp.ropeFreqBase))
         }
         self.layers = layers
+        // A block tensor nothing here reads would be computed without: refuse rather than run wrong.
+        if let unread = file.tensors.first(where: { $0.name.hasPrefix("blk.") && !used.contains($0.name) }) {
+            let block = unread.name.split(separator: ".").prefix(2).joined(separator: ".") + "."
+            let read = used.filter { $0.hasPrefix(block) }.map { $0.dropFirst(block.count) }.sorted().joined(separator: ", ")
+            throw GGUFError.unsupportedFeature(
+                "tensor \(unread.name) (not part of the \(hp.architecture) layers this runtime computes; a block of this file is read as \(read))")
+        }
+        (adapters, loraLinks) = try Self.links(for: loras, architecture: hp.architecture, weights: adaptable)
+        self.loras = loras
 
         let requested = contextLength ?? min(hp.trainedContextLength, Self.defaultContextCap)
         // A context the user asked for is the user's to change: never "the file is corrupt".
@@ -136,8 +215,8 @@ public final class LlamaModel: @unchecked Sendable {
     }
 
     /// Opens and loads the GGUF file at `path`.
-    public convenience init(path: String, contextLength: Int? = nil, threads: Int? = nil) throws {
-        try self.init(file: GGUFFile(path: path), contextLength: contextLength, threads: threads)
+    public convenience init(path: String, contextLength: Int? = nil, threads: Int? = nil, loras: [LoRASpec] = []) throws {
+        try self.init(file: GGUFFile(path: path), contextLength: contextLength, threads: threads, loras: loras)
     }
 
     deinit {
@@ -165,10 +244,17 @@ public final class LlamaModel: @unchecked Sendable {
                   into out: UnsafeMutablePointer<Float>, outStride: Int, scratch: UnsafeMutableRawPointer) {
         _ = cgguf_matmul(pool, Int32(w.type.rawValue), w.data, w.rowBytes, Int64(w.rows), Int64(w.columns),
                          x, Int64(tokens), out, Int64(outStride), scratch)
+        applyLoRA(w, x, tokens: tokens, into: out, outStride: outStride)
     }
 }
 
 extension WeightMatrix {
+    /// The matrix of rows `range` of this one (a fused projection's part).
+    func rows(_ range: Range<Int>) -> WeightMatrix {
+        WeightMatrix(name: name, type: type, data: data + range.lowerBound * rowBytes, rowBytes: rowBytes,
+                     rows: range.count, columns: columns, firstRow: firstRow + range.lowerBound)
+    }
+
     /// A one-row tensor (a norm weight) as floats of its own.
     func asVector(_ name: String, count: Int, file: GGUFFile) throws -> [Float] {
         var result = [Float](repeating: 0, count: count)

@@ -171,25 +171,25 @@ public final class LlamaSession {
         }
     }
 
-    /// Runs one batch at the current position and records it.
+    /// Runs one batch at the current position and records it; with `last`, computes the logits
+    /// of its last token.
     private func append(_ batch: ArraySlice<Int32>, path: AttentionPath, last: Bool) throws {
-        try forward(Array(batch), path: path, last: last)
+        try append(batch, path: path, outputs: last ? (batch.count - 1)..<batch.count : 0..<0)
+    }
+
+    /// Runs one batch at the current position, only `outputs` (indices into `batch`) through the
+    /// last layer's feed-forward network (see `forward`), and records it.
+    private func append(_ batch: ArraySlice<Int32>, path: AttentionPath, outputs: Range<Int>) throws {
+        try forward(Array(batch), path: path, outputs: outputs)
         tokens.append(contentsOf: batch)
         paths.append(contentsOf: repeatElement(path, count: batch.count))
     }
 
-    /// Calls `body` with the model's RoPE frequency factors, or nil.
-    private func rope(_ body: (UnsafePointer<Float>?) -> Void) {
-        if let factors = model.ropeFrequencyFactors {
-            factors.withUnsafeBufferPointer { body($0.baseAddress) }
-        } else {
-            body(nil)
-        }
-    }
-
-    /// Runs one batch through all layers at positions position ..< position + count; with `last`,
-    /// computes the logits of its last token.
-    private func forward(_ batch: [Int32], path: AttentionPath, last: Bool) throws {
+    /// Runs one batch through all layers at positions position ..< position + count. Only the
+    /// rows in `outputs` go through the last layer's feed-forward network, as in llama.cpp (whose
+    /// kernel for some weight types depends on how many rows a product has); they end up first
+    /// in `x`, and with exactly one output its logits are computed.
+    private func forward(_ batch: [Int32], path: AttentionPath, outputs: Range<Int>) throws {
         let hp = model.hyperparameters
         let count = batch.count
         let n = hp.embeddingLength
@@ -198,12 +198,12 @@ public final class LlamaSession {
         let ff = hp.feedForwardLength
         let first = position
         let ctx = model.contextLength
-        let scale = 1 / Float(hd).squareRoot()
         let precise: Int32 = path == .tiled ? 1 : 0
 
         for (t, token) in batch.enumerated() {
             try model.embed(token, into: x + t * n)
         }
+        model.scaleEmbeddings(x, count: count)
         for (index, layer) in model.layers.enumerated() {
             layer.attentionNorm.withUnsafeBufferPointer { w in
                 cgguf_rms_norm_rows(model.pool, x, w.baseAddress, xn, Int64(n), Int64(count), hp.rmsEpsilon)
@@ -211,32 +211,93 @@ public final class LlamaSession {
             model.multiply(layer.query, xn, tokens: count, into: q, outStride: qDim, scratch: scratch)
             model.multiply(layer.key, xn, tokens: count, into: k, outStride: kvStride, scratch: scratch)
             model.multiply(layer.value, xn, tokens: count, into: v, outStride: kvStride, scratch: scratch)
+            model.finishProjections(layer, q: q, k: k, v: v, count: count)
             let layerK = kCache + index * ctx * kvStride
             let layerV = vCache + index * ctx * kvStride
-            rope { factors in
-                cgguf_rope_store_rows(
-                    model.pool, q, k, v, Int64(hp.headCount), Int64(hp.kvHeadCount), Int64(hd), Int64(hp.ropeDimensionCount),
-                    Int64(first), Int64(count), hp.ropeFreqBase, factors, layerK + first * kvStride, layerV + first * kvStride)
-            }
-            cgguf_attention(model.pool, q, layerK, layerV, Int64(kvStride), Int64(first), Int64(count),
-                            Int64(hp.headCount), Int64(hp.kvHeadCount), Int64(hd), scale, precise, attention)
+            model.rotateAndStore(q: q, k: k, v: v, first: first, count: count, layer: layer,
+                                 kDestination: layerK + first * kvStride, vDestination: layerV + first * kvStride)
+            model.scaleQueries(q, count: count)
+            cgguf_attention_ext(model.pool, q, layerK, layerV, Int64(kvStride), Int64(first), Int64(count),
+                                Int64(hp.headCount), Int64(hp.kvHeadCount), Int64(hd), model.attentionScale, precise,
+                                Int64(layer.slidingWindow), hp.attentionLogitCap, attention)
             model.multiply(layer.attentionOutput, attention, tokens: count, into: projected, outStride: n, scratch: scratch)
+            model.normalise(projected, count: count, width: n, weights: layer.postAttentionNorm)
             cgguf_add(x, projected, Int64(count * n))
 
-            layer.feedForwardNorm.withUnsafeBufferPointer { w in
-                cgguf_rms_norm_rows(model.pool, x, w.baseAddress, xn, Int64(n), Int64(count), hp.rmsEpsilon)
+            var rows = count
+            if index == model.layers.count - 1 {
+                if outputs.lowerBound > 0 { memmove(x, x + outputs.lowerBound * n, outputs.count * n * MemoryLayout<Float>.size) }
+                rows = outputs.count
+                if rows == 0 { break }
             }
-            model.multiply(layer.gate, xn, tokens: count, into: gate, outStride: ff, scratch: scratch)
-            model.multiply(layer.up, xn, tokens: count, into: up, outStride: ff, scratch: scratch)
-            cgguf_swiglu_rows(model.pool, gate, up, gate, Int64(ff), Int64(count))
-            model.multiply(layer.down, gate, tokens: count, into: projected, outStride: n, scratch: scratch)
-            cgguf_add(x, projected, Int64(count * n))
+            layer.feedForwardNorm.withUnsafeBufferPointer { w in
+                cgguf_rms_norm_rows(model.pool, x, w.baseAddress, xn, Int64(n), Int64(rows), hp.rmsEpsilon)
+            }
+            model.multiply(layer.gate, xn, tokens: rows, into: gate, outStride: ff, scratch: scratch)
+            model.multiply(layer.up, xn, tokens: rows, into: up, outStride: ff, scratch: scratch)
+            model.activate(gate: gate, up: up, count: rows)
+            model.multiply(layer.down, gate, tokens: rows, into: projected, outStride: n, scratch: scratch)
+            model.normalise(projected, count: rows, width: n, weights: layer.postFeedForwardNorm)
+            cgguf_add(x, projected, Int64(rows * n))
         }
-        guard last else { return }
-        let lastRow = x + (count - 1) * n
+        guard outputs.count == 1 else { return }
+        let lastRow = x
         model.outputNorm.withUnsafeBufferPointer { w in
             cgguf_rms_norm(lastRow, w.baseAddress, xn, Int64(n), hp.rmsEpsilon)
         }
         model.multiply(model.output, xn, tokens: 1, into: logits, outStride: model.vocabularySize, scratch: scratch)
+        model.finishLogits(logits, count: 1)
+    }
+}
+
+extension LlamaSession {
+    /// Rows of logits computed per output product: large enough for the tiled kernels, small
+    /// enough that the buffer (this many vocabulary-sized rows) stays a few MiB. A multiple of 4,
+    /// and a rest of fewer than 8 rows joins the last product, so the kernels llama.cpp picks by
+    /// row count (8 or more, groups of 4) see the rows as its one product over them all does.
+    static let logitRowsPerProduct = 32
+
+    /// Evaluates `newTokens` after those already in the session, in passes of at most
+    /// `batchSize` tokens, and calls `body(i, logits)` for every index `i >= firstOutput` of
+    /// `newTokens`, in order, with the logits for the token after `newTokens[i]` (the buffer is
+    /// only valid during the call). Perplexity needs these for whole batches; `evaluate(tokens:)`
+    /// computes only the last row, and its numbers do not depend on this path.
+    public func evaluate(
+        tokens newTokens: [Int32], batchSize: Int, outputsFrom firstOutput: Int,
+        body: (Int, UnsafeBufferPointer<Float>) throws -> Void
+    ) throws {
+        guard !newTokens.isEmpty else { throw GGUFError.invalid("no tokens to evaluate") }
+        guard batchSize > 0 else { throw GGUFError.invalid("batch size \(batchSize) is not positive") }
+        try check(newTokens[...], from: position)
+        let vocabulary = model.vocabularySize
+        let group = Self.logitRowsPerProduct
+        let rows = UnsafeMutablePointer<Float>.allocate(capacity: (group + 7) * vocabulary)
+        defer { rows.deallocate() }
+        let n = model.hyperparameters.embeddingLength
+        let step = min(batchSize, Self.batchCapacity)
+        var start = 0
+        while start < newTokens.count {
+            let end = min(start + step, newTokens.count)
+            let outputs = min(max(firstOutput - start, 0), end - start)..<(end - start)
+            let path: AttentionPath = end - start >= Self.preciseAttentionThreshold ? .tiled : .oneQuery
+            try append(newTokens[start..<end], path: path, outputs: outputs)
+            var row = start + outputs.lowerBound
+            while row < end {
+                let count = end - row < group + 8 ? end - row : group
+                model.outputNorm.withUnsafeBufferPointer { w in
+                    for r in 0..<count {
+                        cgguf_rms_norm(x + (row - start - outputs.lowerBound + r) * n, w.baseAddress, xn + r * n, Int64(n),
+                                       model.hyperparameters.rmsEpsilon)
+                    }
+                }
+                model.multiply(model.output, xn, tokens: count, into: rows, outStride: vocabulary, scratch: scratch)
+                model.finishLogits(rows, count: count)
+                for r in 0..<count {
+                    try body(row + r, UnsafeBufferPointer(start: rows + r * vocabulary, count: vocabulary))
+                }
+                row += count
+            }
+            start = end
+        }
     }
 }

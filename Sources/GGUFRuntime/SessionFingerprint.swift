@@ -1,11 +1,12 @@
 /// What a saved session state was computed with. A state is used only where every field is
 /// the same: the same model file (its size, modification time and a checksum of its header,
-/// metadata and tensor infos), the same cache shape and type, the same prompt chunking and the
-/// same numerics. The kernel level is not part of it: every level gives the same bits (the kernel
+/// metadata and tensor infos, and of the same of each LoRA adapter applied with its scale), the
+/// same cache shape and type, the same prompt chunking and the same numerics. The kernel level is not part of it: every level gives the same bits (the kernel
 /// tests compare them), so a state saved under one serves under another.
 public struct SessionFingerprint: Sendable, Equatable {
     /// Changes whenever a kernel's results change bit for bit, so states saved before are dropped.
-    public static let numericsVersion: UInt32 = 1
+    /// 2: llama.cpp's tiled k-quant and F16/F32 product orders.
+    public static let numericsVersion: UInt32 = 2
     /// The KV cache's element type: GGML's F16.
     static let kvTypeF16: UInt32 = 1
 
@@ -29,6 +30,14 @@ public struct SessionFingerprint: Sendable, Equatable {
         let file = session.model.file
         var checksum = StateChecksum()
         checksum.update(file.headerBytes)
+        // An adapter at scale 0 is the model without it, to the bit.
+        for (adapter, spec) in zip(session.model.adapters, session.model.loras) where spec.scale != 0 {
+            checksum.update(adapter.file.headerBytes)
+            checksum.update(UInt64(adapter.file.fileSize))
+            checksum.update(adapter.file.modificationTime.seconds)
+            checksum.update(adapter.file.modificationTime.nanoseconds)
+            checksum.update(spec.scale.bitPattern)
+        }
         numerics = Self.numericsVersion
         fileSize = UInt64(file.fileSize)
         (modifiedSeconds, modifiedNanoseconds) = file.modificationTime
@@ -83,7 +92,7 @@ public struct SessionFingerprint: Sendable, Equatable {
         if numerics != other.numerics { return "another version of the runtime's numerics" }
         if fileSize != other.fileSize || modifiedSeconds != other.modifiedSeconds
             || modifiedNanoseconds != other.modifiedNanoseconds || headerChecksum != other.headerChecksum {
-            return "another model file (or the file changed since)"
+            return "another model file or other LoRA adapters (or a file changed since)"
         }
         if contextLength != other.contextLength { return "a context of \(other.contextLength) tokens, not \(contextLength)" }
         if self != other { return "another cache layout" }

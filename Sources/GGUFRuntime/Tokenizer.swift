@@ -31,6 +31,8 @@ public final class Tokenizer: Sendable {
     private let tokenStrings: [String]
     private let tokenIDs: [[UInt8]: Int32]
     private let specialTokensLongestFirst: [Int32]
+    /// Whether any token has `.rightStrip`.
+    private let stripsAfterTokens: Bool
     private let tokenBytes: [[UInt8]]
     private let decodedPieces: [[UInt8]]
     private let mergeTable: BPEMergeTable?
@@ -161,10 +163,23 @@ public final class Tokenizer: Sendable {
         if let eot { endOfGeneration.insert(eot) }
         self.eotID = eot
         self.endOfGenerationIDs = endOfGeneration
-        self.attributes = attributes
 
-        self.specialTokensLongestFirst = (0..<count)
-            .filter { !attributes[$0].isDisjoint(with: [.control, .userDefined, .unknown]) }
+        let special = (0..<count).filter { !attributes[$0].isDisjoint(with: [.control, .userDefined, .unknown]) }
+        // Phi-3 (by name, as llama.cpp): its special tokens swallow the whitespace after them, so
+        // the template's "<|user|>\n" is the bare token. llama.cpp fails to load a vocabulary
+        // without these four names; here a missing one is skipped.
+        let name = configuration.modelName?.lowercased() ?? ""
+        if name.contains("phi-3") || name.contains("phi3") {
+            for index in special { attributes[index].insert(.rightStrip) }
+            if let id = ids[Array("</s>".utf8)] { attributes[Int(id)].insert(.rightStrip) }
+            for token in ["<unk>", "<s>", "<|endoftext|>"] {
+                if let id = ids[Array(token.utf8)] { attributes[Int(id)].remove(.rightStrip) }
+            }
+        }
+        self.attributes = attributes
+        self.stripsAfterTokens = attributes.contains { $0.contains(.rightStrip) }
+
+        self.specialTokensLongestFirst = special
             .map { Int32($0) }
             .sorted { bytes[Int($0)].count > bytes[Int($1)].count || (bytes[Int($0)].count == bytes[Int($1)].count && $0 < $1) }
 
@@ -253,6 +268,29 @@ public final class Tokenizer: Sendable {
         }
     }
 
+    /// Drops the whitespace (C `isspace`) after each right-stripping token, up to the next other
+    /// byte or token, as llama.cpp's partition does with the text to the right of such a token.
+    func strippingAfterTokens(_ fragments: [TokenizerFragment]) -> [TokenizerFragment] {
+        guard stripsAfterTokens else { return fragments }
+        var result: [TokenizerFragment] = []
+        var stripping = false
+        for fragment in fragments {
+            switch fragment {
+            case .text(let bytes):
+                var text = bytes[...]
+                if stripping {
+                    while let first = text.first, [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D].contains(first) { text = text.dropFirst() }
+                    stripping = text.isEmpty
+                }
+                if !text.isEmpty { result.append(.text(Array(text))) }
+            case .token(let id):
+                result.append(fragment)
+                stripping = attributes[Int(id)].contains(.rightStrip)
+            }
+        }
+        return result
+    }
+
     private enum PartitionFragment {
         case text(Range<Int>)
         case token(Int32)
@@ -274,6 +312,7 @@ public final class Tokenizer: Sendable {
     }
 
     private func encode(fragments: [TokenizerFragment], addSpecial: Bool) -> [Int32] {
+        let fragments = strippingAfterTokens(fragments)
         var output: [Int32] = []
         if addSpecial && addBOS, let bosID { output.append(bosID) }
         switch kind {

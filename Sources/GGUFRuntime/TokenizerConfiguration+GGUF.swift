@@ -21,7 +21,8 @@ extension TokenizerConfiguration {
             paddingID: metadata.int32("tokenizer.ggml.padding_token_id"),
             addBOS: metadata.bool("tokenizer.ggml.add_bos_token"),
             addEOS: metadata.bool("tokenizer.ggml.add_eos_token"),
-            addSpacePrefix: metadata.bool("tokenizer.ggml.add_space_prefix"))
+            addSpacePrefix: metadata.bool("tokenizer.ggml.add_space_prefix"),
+            modelName: metadata.string("general.name"))
     }
 }
 

@@ -28,13 +28,16 @@ public struct TokenizerConfiguration: Sendable {
     public var addEOS: Bool?
     /// `tokenizer.ggml.add_space_prefix` (SentencePiece only).
     public var addSpacePrefix: Bool?
+    /// `general.name`: llama.cpp gives some models' special tokens attributes by name (Phi-3's
+    /// strip the whitespace after them).
+    public var modelName: String?
 
     public init(
         model: String, pre: String? = nil, tokens: [String], scores: [Float]? = nil,
         tokenTypes: [Int32]? = nil, merges: [String]? = nil,
         bosID: Int32? = nil, eosID: Int32? = nil, eotID: Int32? = nil,
         unknownID: Int32? = nil, paddingID: Int32? = nil,
-        addBOS: Bool? = nil, addEOS: Bool? = nil, addSpacePrefix: Bool? = nil
+        addBOS: Bool? = nil, addEOS: Bool? = nil, addSpacePrefix: Bool? = nil, modelName: String? = nil
     ) {
         self.model = model
         self.pre = pre
@@ -50,6 +53,7 @@ public struct TokenizerConfiguration: Sendable {
         self.addBOS = addBOS
         self.addEOS = addEOS
         self.addSpacePrefix = addSpacePrefix
+        self.modelName = modelName
     }
 }
 
@@ -73,6 +77,9 @@ public struct TokenizerTokenAttributes: OptionSet, Sendable, Hashable {
     public static let unused = TokenizerTokenAttributes(rawValue: 1 << 4)
     public static let byte = TokenizerTokenAttributes(rawValue: 1 << 5)
     public static let undefined = TokenizerTokenAttributes(rawValue: 1 << 6)
+    /// Whitespace after the token in text is dropped when the token is recognised (llama.cpp's
+    /// RSTRIP; set by model name, never by the file).
+    public static let rightStrip = TokenizerTokenAttributes(rawValue: 1 << 7)
 
     /// The attributes for a GGUF token type code.
     public init(tokenType: Int32) {

@@ -10,7 +10,7 @@ import ParleyCore
 /// image_display = "halfblock"  # or kitty, iterm, sixel, off; unset: detected from the terminal
 /// [defaults]            # temperature, top_p, max_tokens, seed, max_input_bytes, max_reply_bytes
 /// [backends.NAME]       # kind, base_url, model, api_key_env, api_key_cmd, api_key,
-///                       # context_size, gguf, threads, idle_timeout, timeout, stream
+///                       # context_size, gguf, threads, idle_timeout, timeout, stream, lora
 /// [images.NAME]         # kind (sdwebui, openai), base_url, model, api_key_env, api_key_cmd,
 ///                       # idle_timeout, timeout
 /// ```
@@ -84,7 +84,7 @@ public struct ConfigParser {
             table,
             allowed: [
                 "kind", "base_url", "model", "api_key_env", "api_key_cmd", "api_key", "context_size", "gguf",
-                "threads", "idle_timeout", "timeout", "stream",
+                "threads", "idle_timeout", "timeout", "stream", "lora",
             ], prefix: prefix)
         let kindName = try string(table, "kind", prefix: prefix) ?? ParleyConfig.builtInBackends[name]?.kind.rawValue
         guard let kindName else {
@@ -115,6 +115,7 @@ public struct ConfigParser {
         backend.idleTimeout = try number(table, "idle_timeout", prefix: prefix, range: 0.1...86_400)
         backend.timeout = try number(table, "timeout", prefix: prefix, range: 0.1...86_400)
         backend.stream = try boolean(table, "stream", prefix: prefix)
+        backend.lora = try strings(table, "lora", prefix: prefix, most: 16)
         if kind == .openai, backend.apiKeyEnv == nil, backend.apiKeyCommand == nil, backend.apiKey == nil,
             ParleyConfig.builtInBackends[name] != nil
         {
@@ -122,6 +123,9 @@ public struct ConfigParser {
         }
         if kind == .local, backend.baseURL != nil {
             throw ConfigError.invalid(file: file, key: prefix + "base_url", problem: "a local backend has no base URL; did you mean kind = \"openai\"?")
+        }
+        if kind == .openai, !backend.lora.isEmpty {
+            throw ConfigError.invalid(file: file, key: prefix + "lora", problem: "LoRA adapters apply to local backends; did you mean kind = \"local\"?")
         }
         if kind == .openai, backend.gguf != nil {
             throw ConfigError.invalid(file: file, key: prefix + "gguf", problem: "an openai backend runs no GGUF file; did you mean kind = \"local\"?")
@@ -180,6 +184,19 @@ public struct ConfigParser {
         guard let value = table[key] else { return nil }
         guard case .string(let text) = value else { throw mismatch(prefix + key, "a string", value) }
         return text
+    }
+
+    /// An array of non-empty strings, at most `most` of them (absent: none).
+    private func strings(_ table: [String: ConfigValue], _ key: String, prefix: String, most: Int) throws -> [String] {
+        guard let value = table[key] else { return [] }
+        guard case .array(let items) = value else { throw mismatch(prefix + key, "an array of strings", value) }
+        guard items.count <= most else {
+            throw ConfigError.invalid(file: file, key: prefix + key, problem: "\(items.count) entries; at most \(most)")
+        }
+        return try items.map { item in
+            guard case .string(let text) = item, !text.isEmpty else { throw mismatch(prefix + key, "an array of non-empty strings", item) }
+            return text
+        }
     }
 
     private func boolean(_ table: [String: ConfigValue], _ key: String, prefix: String) throws -> Bool? {

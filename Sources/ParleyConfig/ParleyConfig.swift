@@ -26,6 +26,8 @@ public struct BackendConfig: Sendable, Equatable {
     /// Local backends: the GGUF file to run instead of the default model.
     public var gguf: String?
     public var threads: Int?
+    /// Local backends: LoRA adapters applied to the model, each `FILE` or `FILE:SCALE`.
+    public var lora: [String] = []
     /// Seconds without a byte before a request is abandoned.
     public var idleTimeout: Double?
     /// Seconds a whole request may take.

@@ -45,13 +45,14 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
     ///     see `LlamaSession.evaluatePrompt`).
     ///   - stateCache: where the states of stored conversations are saved after their replies and
     ///     read by later processes (nil: nowhere).
+    ///   - loras: LoRA adapters the model runs with; one that does not fit throws here.
     public init(
         path: String, name: String = "local", modelName: String? = nil, contextLength: Int? = nil, threads: Int? = nil,
-        reusePrefix: Bool = true, stateCache: SessionCache? = nil
+        reusePrefix: Bool = true, stateCache: SessionCache? = nil, loras: [LoRASpec] = []
     ) throws {
         reusesPrefix = reusePrefix
         states = SavedSessionStates(cache: reusePrefix ? stateCache : nil)
-        model = try LlamaModel(path: path, contextLength: contextLength, threads: threads)
+        model = try LlamaModel(path: path, contextLength: contextLength, threads: threads, loras: loras)
         tokenizer = try Tokenizer(file: model.file)
         template = ChatTemplate.detect(in: model.file)
         stopTokens = tokenizer.stopTokenIDs(for: template).union(model.stopTokens)

@@ -1,4 +1,5 @@
 import Foundation
+import GGUFRuntime
 
 /// One model of the curated catalog: what it is, where it comes from and how to check it.
 public struct CatalogEntry: Equatable, Sendable {
@@ -24,7 +25,7 @@ public struct CatalogEntry: Equatable, Sendable {
     /// Hub's listing (`lfs.oid`) gives it at pull time.
     public var sha256: String?
     /// Whether Parley's runtime runs this architecture today.
-    public var runsToday: Bool
+    public var runsToday: Bool { ModelArchitecture.named(architecture) != nil }
 
     /// `OWNER/REPO` or `pip:REQUIREMENT`, for listings.
     public var origin: String {

@@ -52,7 +52,7 @@ public struct LocalModelInfo: Codable, Equatable, Sendable {
             return "architecture \(architecture) is not supported by Parley's runtime yet (it runs \(supported))"
         }
         if let tensor = file.tensors.first(where: { !$0.type.isComputable }) {
-            return "tensor type \(tensor.type.name) (\(tensor.name)) is not supported by Parley's runtime"
+            return "tensor type \(tensor.type.name) (\(tensor.name)) is not supported by Parley's runtime (it computes \(GGUFTensorType.computableNames))"
         }
         do {
             let vocabulary = file.metadata.array("tokenizer.ggml.tokens")?.count ?? 0

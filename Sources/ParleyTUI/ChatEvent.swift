@@ -88,6 +88,8 @@ public enum ChatEffect: Sendable, Equatable {
     case setPersona(String, conversationID: String?)
     case setBackend(String)
     case setModel(String)
+    /// Add a LoRA adapter (`FILE[:SCALE]`) to the local model, or remove them all (nil).
+    case setLoRA(String?)
     /// Ask the backend's server which models it offers (`modelsListed`); the local backend lists the models in `<storage>/models/`.
     case listModels
     case chooseAlternative(conversationID: String, messageID: String, content: String)

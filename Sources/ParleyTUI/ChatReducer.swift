@@ -485,6 +485,9 @@ public struct ChatReducer: Sendable {
         case .model(let name):
             if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             return [.setModel(name)]
+        case .lora(let spec):
+            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
+            return [.setLoRA(spec)]
         case .retry:
             if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             if refuseRetryOfADraft(&state) { return [] }

@@ -11,6 +11,9 @@ public enum SlashCommand: Sendable, Equatable {
     case mode(Mode)
     case backend(String)
     case model(String)
+    /// `/lora FILE[:SCALE]` adds a LoRA adapter to the local model (a file already in use takes the
+    /// new scale); `/lora off` (nil) removes them all.
+    case lora(String?)
     case system(String)
     /// `/schema FILE` applies a JSON schema to the next replies; `/schema off` (nil) stops it.
     case schema(path: String?)
@@ -59,6 +62,7 @@ public enum SlashCommand: Sendable, Equatable {
         ("mode", "chat|decide|write", "set the conversation's mode"),
         ("backend", "NAME", "switch to a configured backend"),
         ("model", "NAME", "ask the backend for another model"),
+        ("lora", "FILE[:S]|off", "add a LoRA adapter to the local model; off: none"),
         ("system", "TEXT", "add a system instruction to this conversation"),
         ("schema", "FILE|off", "replies are JSON that validates against the schema in FILE; off stops it"),
         ("retry", "", "regenerate the last reply (the old one is kept)"),
@@ -111,6 +115,9 @@ public enum SlashCommand: Sendable, Equatable {
             return .success(.mode(mode))
         case "backend": return argument.isEmpty ? .failure(needs("a name: /backend NAME")) : .success(.backend(argument))
         case "model": return argument.isEmpty ? .failure(needs("a name: /model NAME")) : .success(.model(argument))
+        case "lora":
+            if argument.isEmpty { return .failure(needs("an adapter file, or off: /lora FILE[:SCALE]")) }
+            return .success(.lora(argument.lowercased() == "off" ? nil : argument))
         case "system": return argument.isEmpty ? .failure(needs("text: /system TEXT")) : .success(.system(argument))
         case "schema":
             if argument.isEmpty { return .failure(needs("a JSON schema file, or off: /schema FILE")) }

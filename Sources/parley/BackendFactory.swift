@@ -1,4 +1,5 @@
 import Foundation
+import GGUFRuntime
 import ParleyConfig
 import ParleyCore
 import ParleyHTTP
@@ -29,7 +30,9 @@ struct BackendFactory {
     /// The one command that installs the default model, for every message about its absence.
     static let pullDefaultCommand = "parley models pull \(ModelCatalog.defaultName)"
 
-    func make(_ options: BackendOptions, preferred: String? = nil) throws -> any ChatBackend {
+    /// - Parameter lora: adapters chosen in the chat (/lora), over the options' and the config's;
+    ///   an empty list is none.
+    func make(_ options: BackendOptions, preferred: String? = nil, lora: [String]? = nil) throws -> any ChatBackend {
         var config: BackendConfig
         if options.gguf != nil {
             config = BackendConfig(name: "local", kind: .local)
@@ -42,8 +45,13 @@ struct BackendFactory {
         if let model = options.model { config.model = model }
         if let gguf = options.gguf { config.gguf = gguf }
         if let threads = options.threads { config.threads = threads }
+        if !options.lora.isEmpty { config.lora = options.lora }
+        if let lora { config.lora = lora }
         switch config.kind {
         case .openai:
+            if !config.lora.isEmpty {
+                throw Failure(description: "LoRA adapters apply to the local backend; \(config.name) is an OpenAI-compatible server")
+            }
             var environment = context.environment
             if let inline = config.apiKey { environment[BackendFactory.inlineKeyVariable] = inline }
             return OpenAIBackend(endpoint: try endpoint(config, options), keyResolver: APIKeyResolver(environment: environment))
@@ -105,9 +113,16 @@ struct BackendFactory {
 
     private func localBackend(_ config: BackendConfig) throws -> any ChatBackend {
         let path = try modelPath(config.gguf, model: config.gguf == nil ? config.model : nil)
+        let loras = try config.lora.map { text in
+            do {
+                return try LoRASpec(parsing: text)
+            } catch {
+                throw Failure(description: "\(error)")
+            }
+        }
         let backend = try LocalBackend(
             path: path, name: config.name, modelName: config.gguf == nil ? config.model : nil, contextLength: config.contextSize,
-            threads: config.threads, stateCache: SessionCache(storage: context.storageDirectory))
+            threads: config.threads, stateCache: SessionCache(storage: context.storageDirectory), loras: loras)
         if let notice = backend.templateNotice { Console.status(notice) }
         return backend
     }

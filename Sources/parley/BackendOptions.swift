@@ -29,6 +29,11 @@ struct BackendOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Threads for the local backend (default: all cores).", valueName: "n"))
     var threads: Int?
 
+    @Option(name: .customLong("lora"), help: ArgumentHelp(
+        "A LoRA adapter (GGUF) the local model runs with, at SCALE (default 1; 0 = off); repeatable; replaces the config's.",
+        valueName: "file[:scale]"))
+    var lora: [String] = []
+
     func validate() throws {
         if baseURL != nil && gguf != nil {
             throw ValidationError("--base-url and --gguf choose different backends; give one of them")
@@ -39,6 +44,9 @@ struct BackendOptions: ParsableArguments {
             else { throw ValidationError("--base-url '\(baseURL)' is not an http:// or https:// URL") }
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if baseURL != nil && !lora.isEmpty {
+            throw ValidationError("--lora applies to the local backend, not to --base-url")
+        }
         if let apiKeyEnv, apiKeyEnv.isEmpty || apiKeyEnv.contains("=") {
             throw ValidationError("--api-key-env '\(apiKeyEnv)' is not an environment variable name")
         }

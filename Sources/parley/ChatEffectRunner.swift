@@ -1,4 +1,5 @@
 import Foundation
+import GGUFRuntime
 import ParleyConfig
 import ParleyCore
 import ParleyDecide
@@ -26,6 +27,8 @@ final class ChatEffectRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var persona: Persona
     private var backend: any ChatBackend
+    /// LoRA adapters chosen with /lora (nil: those of the options or the config).
+    private var loras: [String]?
     /// The schema chat replies follow (`/schema`), nil when none.
     private var responseFormat: ResponseFormat?
     private var turn: Task<Void, Never>?
@@ -205,6 +208,8 @@ final class ChatEffectRunner: @unchecked Sendable {
             // A model named in the chat replaces a file given with --gguf.
             if lock.withLock({ backend }) is LocalBackend { options.gguf = nil }
             switchBackend(options)
+        case .setLoRA(let text):
+            setLoRA(text)
         case .chooseAlternative(let id, let messageID, let content):
             saveReply(id) { conversation in
                 if let index = conversation.messages.firstIndex(where: { $0.id == messageID }) {
@@ -332,13 +337,40 @@ final class ChatEffectRunner: @unchecked Sendable {
         }
     }
 
-    private func switchBackend(_ options: BackendOptions) {
+    /// `lora`: the adapters to switch to (kept only when the backend could be made with them);
+    /// nil keeps those chosen before.
+    private func switchBackend(_ options: BackendOptions, lora newList: [String]? = nil, then notice: String? = nil) {
         background(saves: false) { [self] in
-            let preferred = lock.withLock { persona.backend }
-            let made = try BackendFactory(context: context).make(options, preferred: preferred)
-            lock.withLock { backend = made }
-            return .backendChanged(BackendInfo(name: made.descriptor.name, model: made.descriptor.model, contextSize: made.contextSize))
+            let (preferred, current) = lock.withLock { (persona.backend, loras) }
+            let made = try BackendFactory(context: context).make(options, preferred: preferred, lora: newList ?? current)
+            lock.withLock {
+                backend = made
+                if let newList { loras = newList }
+            }
+            let changed = ChatEvent.backendChanged(BackendInfo(name: made.descriptor.name, model: made.descriptor.model, contextSize: made.contextSize))
+            guard let notice else { return changed }
+            // After the change, which says which backend it is, this says what changed about it.
+            deliver(changed)
+            return .notice(notice)
         }
+    }
+
+    /// /lora: the adapters so far plus this one (a file already there takes its new scale), or none.
+    private func setLoRA(_ text: String?) {
+        var list = lock.withLock { loras } ?? backendOptions.lora
+        var notice = "LoRA adapters off"
+        if let text {
+            guard let spec = try? LoRASpec(parsing: text) else {
+                deliver(.notice("\(text): not a LoRA adapter FILE[:SCALE]"))
+                return
+            }
+            list.removeAll { (try? LoRASpec(parsing: $0))?.path == spec.path }
+            list.append(text)
+            notice = "LoRA adapters: " + list.joined(separator: ", ")
+        } else {
+            list = []
+        }
+        switchBackend(backendOptions, lora: list, then: notice)
     }
 
     /// Runs a storage or file job off the UI loop; errors become the error line. Jobs that may have

@@ -9,7 +9,7 @@ import ParleyLocal
 struct GGUFCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gguf", abstract: "Inspect, tokenize with and run a GGUF model file.",
-        subcommands: [Info.self, Tokenize.self, Generate.self, GrammarOf.self])
+        subcommands: [Info.self, Tokenize.self, Generate.self, GrammarOf.self, Perplexity.self])
 
     /// A runtime error, named with the file it concerns.
     struct Failure: UserFacingError {
@@ -84,6 +84,7 @@ struct GGUFCommand: AsyncParsableCommand {
         @Option(name: .customLong("context"), help: "Context length (default: min(the model's, 4096)).") var contextLength: Int?
         @Flag(help: "Print tokens per second on stderr.") var timing = false
         @OptionGroup var format: ResponseFormatFlags
+        @OptionGroup var lora: LoRAOptions
 
         func validate() throws {
             if tokens < 1 { throw ValidationError("--tokens must be at least 1") }
@@ -93,7 +94,7 @@ struct GGUFCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (model, tokenizer) = try GGUFCommand.open(file) {
-                let model = try LlamaModel(path: file, contextLength: contextLength, threads: threads)
+                let model = try LlamaModel(path: file, contextLength: contextLength, threads: threads, loras: lora.specs())
                 return (model, try Tokenizer(file: model.file))
             }
             let ids = tokenizer.encode(prompt, parseSpecial: true, addSpecial: true)

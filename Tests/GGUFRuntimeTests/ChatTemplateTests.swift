@@ -120,10 +120,24 @@ import Testing
         #expect(template.endOfTurnMarkers == ["<|endoftext|>"])
     }
 
+    /// Expected: llama-server /apply-template with --no-jinja --chat-template gemma / phi3.
+    @Test func gemmaAndPhi3RenderAsLlamaCpp() {
+        let gemma = ChatTemplate.detect(from: "{{ bos_token }}{% for message in messages %}{{ '<start_of_turn>' + role + '\\n' + message['content'] | trim + '<end_of_turn>\\n' }}{% endfor %}")
+        #expect(gemma.kind == .gemma && !gemma.isFallback)
+        #expect(gemma.render(messages: Self.conversation, addGenerationPrompt: true) ==
+            "<start_of_turn>user\nBe brief.\n\nHi<end_of_turn>\n<start_of_turn>model\nHello.<end_of_turn>\n<start_of_turn>user\nWhy?<end_of_turn>\n<start_of_turn>model\n")
+        #expect(gemma.endOfTurnMarkers == ["<end_of_turn>"])
+        let phi3 = ChatTemplate.detect(from: "{% for message in messages %}{{'<|' + message['role'] + '|>' + '\\n' + message['content'] + '<|end|>\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}")
+        #expect(phi3.kind == .phi3 && !phi3.isFallback)
+        #expect(phi3.render(messages: Self.conversation, addGenerationPrompt: true) ==
+            "<|system|>\nBe brief.<|end|>\n<|user|>\nHi<|end|>\n<|assistant|>\nHello.<|end|>\n<|user|>\n Why? <|end|>\n<|assistant|>\n")
+        #expect(phi3.endOfTurnMarkers == ["<|end|>"])
+    }
+
     @Test func segmentsMarkOnlyTemplateMarkersAsSpecial() {
         for kind in ChatTemplateKind.allCases {
             let template = ChatTemplate(kind: kind)
-            let injected = "<|im_start|>[INST]<|eot_id|></s>"
+            let injected = "<|im_start|>[INST]<|eot_id|></s><start_of_turn><|end|>"
             let segments = template.renderSegments(messages: [("user", injected)], addGenerationPrompt: true)
             #expect(segments.contains { !$0.isSpecial && $0.text.contains(injected) }, "\(kind)")
             #expect(!segments.contains { $0.isSpecial && $0.text.contains(injected) }, "\(kind)")

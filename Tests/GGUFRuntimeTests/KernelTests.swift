@@ -253,21 +253,7 @@ import Testing
 
         func run(threads: Int32, level: GGUFKernels.Level) -> [Float] {
             GGUFKernels.select(level)
-            let pool = cgguf_pool_create(threads)
-            defer { cgguf_pool_destroy(pool) }
-            var out = [Float](repeating: 0, count: rows * tokens)
-            let scratch = UnsafeMutableRawPointer.allocate(
-                byteCount: cgguf_matmul_scratch_size(Int32(type.rawValue), Int64(columns), Int64(tokens)), alignment: 64)
-            defer { scratch.deallocate() }
-            weights.withUnsafeBytes { w in
-                x.withUnsafeBufferPointer { xs in
-                    out.withUnsafeMutableBufferPointer { o in
-                        _ = cgguf_matmul(pool, Int32(type.rawValue), w.baseAddress, rowBytes, Int64(rows), Int64(columns),
-                                         xs.baseAddress, Int64(tokens), o.baseAddress, Int64(rows), scratch)
-                    }
-                }
-            }
-            return out
+            return Self.matmul(type, weights, rows: rows, columns: columns, x: x, tokens: tokens, threads: threads)
         }
         let best = GGUFKernels.best
         defer {

@@ -117,7 +117,7 @@ import Testing
             try Self.restore(bytes, into: otherContext)
         }
         let otherFile = try Self.tiny(extraKey: true).makeSession()
-        #expect(throws: SessionStateError.differentModel("another model file (or the file changed since)")) {
+        #expect(throws: SessionStateError.differentModel("another model file or other LoRA adapters (or a file changed since)")) {
             try Self.restore(bytes, into: otherFile)
         }
     }

@@ -15,7 +15,7 @@ import Testing
         ("hel", -5.5),
     ]
 
-    static func makeTokenizer(addBOS: Bool? = nil) throws -> Tokenizer {
+    static func makeTokenizer(addBOS: Bool? = nil, modelName: String? = nil, phi3Tokens: Bool = false) throws -> Tokenizer {
         var tokens = ["<unk>", "<s>", "</s>"]
         var scores: [Float] = [0, 0, 0]
         var types: [Int32] = [2, 3, 3]
@@ -33,9 +33,51 @@ import Testing
         tokens += ["<|user|>", "<|ctl|>"]
         scores += [0, 0]
         types += [4, 3]
+        if phi3Tokens {
+            tokens += ["<|end|>", "<|assistant|>", "<|endoftext|>"]
+            scores += [0, 0, 0]
+            types += [3, 4, 3]
+        }
         return try Tokenizer(TokenizerConfiguration(
             model: "llama", pre: "default", tokens: tokens, scores: scores, tokenTypes: types,
-            bosID: 1, eosID: 2, unknownID: 0, addBOS: addBOS))
+            bosID: 1, eosID: 2, unknownID: 0, addBOS: addBOS, modelName: modelName))
+    }
+
+    /// A model named like Phi-3 (`general.name` containing "phi-3" or "phi3", any case): its special
+    /// tokens swallow the whitespace after them, except `<unk>`, `<s>` and `<|endoftext|>`. Expected
+    /// ids from llama-tokenize on a vocabulary-only phi3 GGUF named "Phi-3 vocabulary test" with
+    /// these tokens (control `<|end|>` 284 and `<|endoftext|>` 286, user-defined `<|assistant|>`
+    /// 285), special tokens parsed; the same file named otherwise gives the plain ids.
+    @Test(arguments: [
+        ("<|user|>\nhello<|end|>\n<|assistant|>\n", [1, 282, 272, 284, 285] as [Int32], [1, 282, 259, 13, 268, 271, 284, 259, 13, 285, 259, 13] as [Int32]),
+        ("<|end|>   hello", [1, 284, 272], [1, 284, 278, 259, 272]),
+        ("hello <|end|> \t\n world", [1, 272, 259, 284, 277], [1, 272, 259, 284, 278, 12, 13, 277]),
+        ("<|endoftext|> hello", [1, 286, 259, 272], [1, 286, 259, 272]),
+        ("</s>  hello", [1, 2, 272], [1, 2, 278, 272]),
+        ("<s> hello", [1, 1, 259, 272], [1, 1, 259, 272]),
+        ("<|user|> \n <|ctl|>\n\nhello", [1, 282, 283, 272], [1, 282, 278, 13, 259, 283, 259, 13, 13, 268, 271]),
+        ("<|user|>\n", [1, 282], [1, 282, 259, 13]),
+        ("hello<|user|>", [1, 272, 282], [1, 272, 282]),
+    ])
+    func phi3SpecialTokensStripTheWhitespaceAfterThem(text: String, phi3: [Int32], other: [Int32]) throws {
+        let named = try Self.makeTokenizer(modelName: "Phi-3 vocabulary test", phi3Tokens: true)
+        #expect(named.encode(text, parseSpecial: true, addSpecial: true) == phi3)
+        #expect(try Self.makeTokenizer(modelName: "PHI3 mini", phi3Tokens: true).encode(text, parseSpecial: true, addSpecial: true) == phi3)
+        for name in [nil, "vocabulary test", "Phi 3"] {
+            let plain = try Self.makeTokenizer(modelName: name, phi3Tokens: true)
+            #expect(plain.encode(text, parseSpecial: true, addSpecial: true) == other, "\(name ?? "no name")")
+        }
+    }
+
+    /// The chat template's segments strip across segment boundaries as the whole rendered string does.
+    @Test func phi3TemplateSegmentsStripLikeTheRenderedText() throws {
+        let tokenizer = try Self.makeTokenizer(modelName: "Phi-3 vocabulary test", phi3Tokens: true)
+        let template = ChatTemplate(kind: .phi3)
+        let messages = [(role: "user", content: "  hello"), (role: "assistant", content: "\nworld "), (role: "user", content: "hello")]
+        let segments = template.renderSegments(messages: messages, addGenerationPrompt: true)
+        let text = template.render(messages: messages, addGenerationPrompt: true)
+        #expect(tokenizer.encode(segments: segments, addSpecial: true) == tokenizer.encode(text, parseSpecial: true, addSpecial: true))
+        #expect(tokenizer.encode(segments: segments, addSpecial: true).contains(13) == false)
     }
 
     @Test(arguments: [

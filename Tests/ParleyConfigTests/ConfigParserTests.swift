@@ -35,6 +35,7 @@ struct ConfigParserTests {
             kind = "local"
             gguf = "~/models/big.gguf"
             threads = 2
+            lora = ["~/adapters/style.gguf:0.5", "terse.gguf"]
             """)
         #expect(config.defaultBackend == "lan")
         #expect(config.persona == "coder")
@@ -49,6 +50,8 @@ struct ConfigParserTests {
         #expect(lan.idleTimeout == 30)
         #expect(lan.stream == false)
         #expect(try config.backend(named: "big").threads == 2)
+        #expect(try config.backend(named: "big").lora == ["~/adapters/style.gguf:0.5", "terse.gguf"])
+        #expect(lan.lora.isEmpty)
     }
 
     @Test(arguments: [
@@ -64,6 +67,9 @@ struct ConfigParserTests {
         ("backends = 3", "config file config.toml: backends: expected a table, found an integer"),
         ("[backends.openai]\nstream = \"no\"", "config file config.toml: backends.openai.stream: expected true or false, found a string"),
         ("[backends.local]\nbase_url = \"http://x\"", "config file config.toml: backends.local.base_url: a local backend has no base URL"),
+        ("[backends.local]\nlora = \"a.gguf\"", "config file config.toml: backends.local.lora: expected an array of strings, found a string"),
+        ("[backends.local]\nlora = [\"\"]", "config file config.toml: backends.local.lora: expected an array of non-empty strings"),
+        ("[backends.openai]\nlora = [\"a.gguf\"]", "config file config.toml: backends.openai.lora: LoRA adapters apply to local backends"),
     ])
     func invalidFilesNameTheKey(text: String, expectedStart: String) {
         do {

@@ -162,6 +162,33 @@ struct ChatScreenEndToEndTests {
         #expect(screen.exitStatus() == 0)
     }
 
+    /// `/lora FILE[:SCALE]` reloads the local model with the adapter, one for another model is
+    /// refused in one line (the model stays as it was), and `/lora off` removes them.
+    @Test func loraAdaptersAreAddedAndRemovedInTheChat() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let model = root.appendingPathComponent("Storage/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
+        let adapter = root.appendingPathComponent("Storage/test-models/lora-q8_0.gguf").path
+        let mismatch = root.appendingPathComponent("Storage/test-models/lora-mismatch.gguf").path
+        guard FileManager.default.fileExists(atPath: adapter) else {
+            Issue.record("\(adapter) is missing; make it with scripts/make-test-models.sh")
+            return
+        }
+        let screen = try TmuxScreen(["--gguf", model])
+        defer { screen.close() }
+        #expect(screen.waitFor { $0.contains("Message (Enter sends") }.ok)
+        try screen.type("/lora \(adapter):0.5")
+        try screen.press("Enter")
+        #expect(screen.waitFor { $0.contains("LoRA adapters:") && $0.contains("lora-q8_0.gguf:0.5") }.ok)
+        try screen.type("/lora \(mismatch)")
+        try screen.press("Enter")
+        #expect(screen.waitFor { $0.contains("does not fit the model") }.ok)
+        try screen.type("/lora off")
+        try screen.press("Enter")
+        #expect(screen.waitFor { $0.contains("LoRA adapters off") }.ok)
+        try screen.press("C-d")
+        #expect(screen.exitStatus() == 0)
+    }
+
     @Test func ctrlCTwiceOnAnIdleScreenQuits() throws {
         let server = try FaultServer()
         let screen = try TmuxScreen(["--base-url", server.baseURL.absoluteString, "--model", "m1"])

@@ -12,6 +12,7 @@ struct SlashCommandTests {
         ("/edit", .edit), ("/export md", .export(format: .md, path: nil)),
         ("/export json out/file name.json", .export(format: .json, path: "out/file name.json")),
         ("/search 中文", .search("中文")), ("/delete", .delete), ("/copy", .copy), ("/think", .think), ("/help", .help), ("/quit", .quit),
+        ("/lora adapters/style.gguf:0.5", .lora("adapters/style.gguf:0.5")), ("/lora OFF", .lora(nil)),
     ]
 
     @Test(arguments: good)
@@ -22,7 +23,7 @@ struct SlashCommandTests {
     static let bad: [(String, String)] = [
         ("/", "type a command"), ("/nope", "unknown command /nope"), ("/title", "needs a title"),
         ("/mode fast", "chat, decide or write"), ("/export", "md or json"), ("/retry now", "takes no argument"),
-        ("/search", "needs text"), ("/think more", "takes no argument"),
+        ("/search", "needs text"), ("/think more", "takes no argument"), ("/lora", "/lora FILE[:SCALE]"),
     ]
 
     @Test(arguments: bad)

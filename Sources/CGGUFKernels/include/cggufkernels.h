@@ -102,13 +102,21 @@ size_t cgguf_matmul_scratch_size(int wtype, int64_t cols, int64_t n_tokens);
 
 /// y = x / sqrt(mean(x^2) + eps) * w, with llama.cpp's order of operations.
 void cgguf_rms_norm(const float *x, const float *w, float *y, int64_t n, float eps);
-/// Rotates pairs (x[2i], x[2i+1]) of each of `n_heads` heads of `head_dim` floats by
-/// pos * base^(-2i/n_dims) / freq_factors[i], for 2i < n_dims ("normal" RoPE of llama;
-/// freq_factors, n_dims/2 of them, may be NULL: Llama 3's rope_freqs.weight).
-void cgguf_rope_norm(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims,
-                     int64_t pos, float freq_base, const float *freq_factors);
 /// out = silu(gate) * up for one row, with llama.cpp x86 exp approximation on whole groups of 16.
 void cgguf_swiglu(const float *gate, const float *up, float *out, int64_t n);
+/// RoPE on each of `n_heads` heads of `head_dim` floats, with llama.cpp's general parameters:
+/// for 2i < n_dims, angles pos * base^(-2i/n_dims) / freq_factors[i] times freq_scale (1 = none;
+/// linear scaling is 1/factor; freq_factors, n_dims/2 of them, may be NULL: Llama 3's
+/// rope_freqs.weight); `neox` rotates the pairs (i, i + n_dims/2) as NEOX-style models (Qwen,
+/// Gemma, Phi-3) do, else neighbours (2i, 2i+1) as llama.
+void cgguf_rope_ext(float *x, int64_t n_heads, int64_t head_dim, int64_t n_dims, int64_t pos,
+                    float freq_base, float freq_scale, const float *freq_factors, int neox);
+/// out = gelu(gate) * up (tanh GELU from llama.cpp's F16 table; 0 below -10, identity above 10).
+void cgguf_geglu(const float *gate, const float *up, float *out, int64_t n);
+/// x = tanh(x / cap) * cap: logit soft-capping.
+void cgguf_softcap(float *x, int64_t n, float cap);
+/// x *= s.
+void cgguf_scale(float *x, int64_t n, float s);
 
 /// x[i] = y[i] + x[i] (the residual connection).
 void cgguf_add(float *x, const float *y, int64_t n);
@@ -122,12 +130,14 @@ void cgguf_store_f16(const float *x, uint16_t *dst, int64_t n);
 void cgguf_rms_norm_rows(cgguf_pool *pool, const float *x, const float *w, float *y, int64_t n, int64_t rows, float eps);
 /// out = silu(gate) * up for rows of `n` floats, `n` apart.
 void cgguf_swiglu_rows(cgguf_pool *pool, const float *gate, const float *up, float *out, int64_t n, int64_t rows);
-/// For token t < rows at position first_pos + t: RoPE on its `n_heads` query heads (q + t *
-/// n_heads * head_dim) and `n_kv_heads` key heads (k + t * kv_stride), then its keys and values
-/// (v + t * kv_stride) stored as F16 at k_dst / v_dst + t * kv_stride.
+/// out = gelu(gate) * up (cgguf_geglu) for rows of `n` floats, `n` apart.
+void cgguf_geglu_rows(cgguf_pool *pool, const float *gate, const float *up, float *out, int64_t n, int64_t rows);
+/// For token t < rows at position first_pos + t: RoPE (cgguf_rope_ext) on its `n_heads` query
+/// heads (q + t * n_heads * head_dim) and `n_kv_heads` key heads (k + t * kv_stride), then its
+/// keys and values (v + t * kv_stride) stored as F16 at k_dst / v_dst + t * kv_stride.
 void cgguf_rope_store_rows(cgguf_pool *pool, float *q, float *k, const float *v, int64_t n_heads, int64_t n_kv_heads,
                            int64_t head_dim, int64_t n_dims, int64_t first_pos, int64_t rows, float freq_base,
-                           const float *freq_factors, uint16_t *k_dst, uint16_t *v_dst);
+                           float freq_scale, const float *freq_factors, int neox, uint16_t *k_dst, uint16_t *v_dst);
 
 /// Causal grouped-query attention for `n_tokens` queries at positions
 /// first_pos ... first_pos + n_tokens - 1 over an F16 cache holding positions 0...
@@ -138,6 +148,14 @@ void cgguf_attention(cgguf_pool *pool, const float *q, const uint16_t *k_cache,
                      const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
                      int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
                      int64_t head_dim, float scale, int precise_f32, float *out);
+/// The same with a sliding window (window > 0: a query at position p sees keys p - window + 1
+/// ... p, as llama.cpp's standard SWA mask) and attention logit soft-capping (softcap > 0:
+/// each score s * scale becomes softcap * tanh(s * scale / softcap)); 0 turns either off.
+void cgguf_attention_ext(cgguf_pool *pool, const float *q, const uint16_t *k_cache,
+                         const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
+                         int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
+                         int64_t head_dim, float scale, int precise_f32, int64_t window, float softcap,
+                         float *out);
 
 #ifdef __cplusplus
 }

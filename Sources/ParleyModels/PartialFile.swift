@@ -10,8 +10,9 @@ import ParleyStore
 /// appended to, and hashed as it grows. Used by one thread at a time (the download's, or the
 /// transport's delegate queue while an answer is written, under the `ResponseWriter`'s lock).
 ///
-/// Appends are gathered into writes of `writeSize`: the network hands over pieces of 16 KiB, and
-/// one `pwrite` each cost more system time than the rest of the download. What is gathered and
+/// Small appends are gathered into writes of `writeSize` (URLSession hands over pieces of 16 KiB,
+/// and one `pwrite` each cost more system time than the rest of the download); a large one, as
+/// libcurl's reads are, is written as it is. What is gathered and
 /// not yet written is lost if the process is killed, as bytes in flight are; the next pull resumes
 /// from what is on disk (and hashes that), so nothing is ever taken for written that is not.
 final class PartialFile: @unchecked Sendable {
@@ -27,6 +28,7 @@ final class PartialFile: @unchecked Sendable {
         self.fd = fd
         self.url = url
         written = length
+        writeBackStarted = length
         gathered.reserveCapacity(Self.writeSize)
     }
 
@@ -76,6 +78,7 @@ final class PartialFile: @unchecked Sendable {
     func truncate() throws {
         guard ftruncate(fd, 0) == 0 else { throw failure("truncate") }
         written = 0
+        writeBackStarted = 0
         gathered.removeAll(keepingCapacity: true)
         hasher = SHA256Hasher()
     }
@@ -99,28 +102,52 @@ final class PartialFile: @unchecked Sendable {
         written = offset
     }
 
-    func append(_ data: Data) throws {
-        hasher.update(data)
-        gathered.append(data)
+    /// Hashes `bytes` and writes them: at once when nothing is gathered and they are large (a
+    /// socket read from libcurl), else gathered into one write of `writeSize`.
+    func append(_ bytes: UnsafeRawBufferPointer) throws {
+        hasher.update(bytes)
+        if gathered.isEmpty && bytes.count >= Self.writeSize / 4 {
+            try write(bytes)
+            return
+        }
+        gathered.append(contentsOf: bytes)
         if gathered.count >= Self.writeSize { try flush() }
     }
 
     /// Writes what is gathered.
     func flush() throws {
         guard !gathered.isEmpty else { return }
-        try gathered.withUnsafeBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(written) + off_t(done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw failure("write")
-                }
-                done += n
-            }
-        }
-        written += Int64(gathered.count)
+        try gathered.withUnsafeBytes { try write($0) }
         gathered.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes `bytes` at the end of what is on disk (nothing may be gathered).
+    private func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(written) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("write")
+            }
+            done += n
+        }
+        written += Int64(bytes.count)
+        startWriteBack()
+    }
+
+    /// Bytes handed to the disk ahead of the final `fsync` (see `startWriteBack`).
+    private var writeBackStarted: Int64 = 0
+    static let writeBackStep: Int64 = 8 << 20
+
+    /// Asks the kernel to start writing what is on disk so far (Linux's `sync_file_range`, which
+    /// does not wait), every `writeBackStep` bytes: the `fsync` before the rename then finds little
+    /// left to write. Without it, that `fsync` wrote the whole file at the end (0.2 s for 256 MiB
+    /// here, a fifth of the pull). Elsewhere nothing is done ahead.
+    private func startWriteBack() {
+        guard written - writeBackStarted >= Self.writeBackStep, let start = FileWriteBack.start else { return }
+        _ = start(fd, writeBackStarted, written - writeBackStarted, FileWriteBack.write)
+        writeBackStarted = written
     }
 
     func finishHash() -> String {
@@ -141,6 +168,23 @@ final class PartialFile: @unchecked Sendable {
     private func failure(_ step: String) -> ModelPullError {
         .storage("\(step) of \(url.path) failed: \(Platform.describe(errno: errno))")
     }
+}
+
+/// Linux's `sync_file_range(2)`, which the C library declares only for GNU sources (so Swift's
+/// Glibc module does not show it): looked up once by name, nil where there is none.
+enum FileWriteBack {
+    typealias Start = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
+    /// `SYNC_FILE_RANGE_WRITE`: start writing the range's dirty pages, do not wait.
+    static let write: UInt32 = 2
+
+    static let start: Start? = {
+        #if os(Linux)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
+            return unsafeBitCast(symbol, to: Start.self)
+        #else
+            return nil
+        #endif
+    }()
 }
 
 /// `close(2)`, reachable from a type that has a `close()` of its own.

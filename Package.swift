@@ -30,7 +30,10 @@ let package = Package(
         // Write mode: templates (read like personas) with fields and controls; drafts with versions and line diffs.
         .target(name: "ParleyWrite", dependencies: ["ParleyCore", "ParleyPersonas", "ParleyStore", "ParleyEngine"]),
         // OpenAI-compatible HTTP backend over URLSession.
-        .target(name: "ParleyHTTP", dependencies: ["ParleyCore"]),
+        .target(name: "ParleyHTTP", dependencies: ["ParleyCore", "CLibcurl"]),
+        // The system's libcurl, loaded at run time (no headers needed to build): model downloads
+        // on Linux read through it directly, in large pieces.
+        .target(name: "CLibcurl", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // libpng and libjpeg as system libraries: the only picture decoders (never a home-made one).
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg-dev"])]),

@@ -12,8 +12,9 @@ public enum HTTPGet {
     /// The status, headers and body of the answer to GET `url`, as they arrive. Ending the
     /// iteration (or cancelling its task) cancels the request.
     ///
-    /// With a `sink`, the body of the final answer goes to the sink instead, piece by piece on the
-    /// transport's delegate queue as it arrives, and the stream carries only the status line and
+    /// With a `sink`, the body of the final answer goes to the sink instead, piece by piece as it
+    /// arrives (on Linux through libcurl directly, see `LibcurlDownload`; else on URLSession's
+    /// delegate queue), and the stream carries only the status line and
     /// headers: a download written to disk that way never waits behind a reader (FoundationNetworking
     /// cannot pause a transfer, and a reader that fell 16 MiB behind a server on this machine had
     /// its transfer stopped).
@@ -21,19 +22,26 @@ public enum HTTPGet {
         var request = URLRequest(url: url)
         request.httpMethod = "GET"
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        #if os(Linux)
+            if let sink, LibcurlDownload.isAvailable {
+                return LibcurlDownload.stream(request, idleTimeout: idleTimeout, sink: sink)
+            }
+        #endif
         return HTTPStreamTransport.stream(request, idleTimeout: idleTimeout, sink: sink)
     }
 }
 
 /// Takes an answer's body where it arrives (see `HTTPGet.stream`). Both calls come on the
-/// transport's delegate queue, one at a time, in order; returning false stops the transfer.
+/// transfer's thread, one at a time, in order; returning false stops the transfer.
 public struct BodySink: Sendable {
     /// The final answer's status and lowercased headers; false refuses its body.
     public var acceptResponse: @Sendable (Int, [String: String]) -> Bool
-    /// One piece of the accepted body; false when it could not be taken.
-    public var take: @Sendable (Data) -> Bool
+    /// One piece of the accepted body, valid only during the call; false when it could not be taken.
+    public var take: @Sendable (UnsafeRawBufferPointer) -> Bool
 
-    public init(acceptResponse: @escaping @Sendable (Int, [String: String]) -> Bool, take: @escaping @Sendable (Data) -> Bool) {
+    public init(
+        acceptResponse: @escaping @Sendable (Int, [String: String]) -> Bool, take: @escaping @Sendable (UnsafeRawBufferPointer) -> Bool
+    ) {
         self.acceptResponse = acceptResponse
         self.take = take
     }

@@ -205,7 +205,7 @@ final class StreamingTaskHandler: @unchecked Sendable {
         if let sink {
             // Written where it arrives: nothing waits for a reader, so no flow limit applies.
             guard sinking else { return }
-            if !sink.take(data) {
+            if !data.withUnsafeBytes({ sink.take($0) }) {
                 abandoned = true
                 // On FoundationNetworking's own queue here (see `StreamingSessions.downloads`),
                 // which `cancel()` waits for: it runs from another thread.

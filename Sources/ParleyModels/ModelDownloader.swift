@@ -72,7 +72,7 @@ public struct ModelDownloader: Sendable {
         }
 
         onEvent(.verifying)
-        let digest = partial.finishHash()
+        let digest = try partial.finishHash()
         if let expected = total, partial.length != expected {
             discard(target)
             throw ModelPullError.sizeMismatch(file: target.fileName, expected: expected, actual: partial.length)

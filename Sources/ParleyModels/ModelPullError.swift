@@ -19,6 +19,7 @@ public enum ModelPullError: UserFacingError, Equatable {
     case network(String)
     case gaveUp(url: String, attempts: Int, last: String)
     case hashMismatch(file: String, expected: String, actual: String)
+    case noHashToCheck(name: String, repo: String, file: String)
     case sizeMismatch(file: String, expected: Int64, actual: Int64)
     case notEnoughSpace(directory: String, needed: Int64, available: Int64)
     case busy(file: String)
@@ -64,6 +65,9 @@ public enum ModelPullError: UserFacingError, Equatable {
             return "gave up on \(url) after \(attempts) tries without progress (\(last)); what arrived is kept: run the same command to resume"
         case .hashMismatch(let file, let expected, let actual):
             return "\(file) arrived with SHA-256 \(actual), not the expected \(expected); nothing was kept — run the same command to download it again"
+        case .noHashToCheck(let name, let repo, let file):
+            return "the catalog has no SHA-256 for \(name) and \(repo)'s listing gives none for \(clip(file)) (no lfs.oid), so it "
+                + "cannot be checked; nothing was downloaded — pull it with hf:\(repo):\(clip(file)) to take it unchecked"
         case .sizeMismatch(let file, let expected, let actual):
             return "\(file) arrived with \(actual) bytes, not the expected \(expected); nothing was kept — run the same command to download it again"
         case .notEnoughSpace(let directory, let needed, let available):

@@ -8,30 +8,37 @@ import ParleyStore
 
 /// `NAME.partial` while it is written: open without following a link, locked for this process,
 /// appended to, and hashed as it grows. Used by one thread at a time (the download's, or the
-/// transport's delegate queue while an answer is written, under the `ResponseWriter`'s lock).
+/// transfer's thread while an answer is written, under the `ResponseWriter`'s lock).
 ///
-/// Appends are gathered into writes of `writeSize`: the network hands over pieces of 16 KiB, and
-/// one `pwrite` each cost more system time than the rest of the download. What is gathered and
-/// not yet written is lost if the process is killed, as bytes in flight are; the next pull resumes
-/// from what is on disk (and hashes that), so nothing is ever taken for written that is not.
+/// Appends are copied into chunks of `ChunkPipeline.chunkSize` that are hashed and written on a
+/// thread of their own, so the network is read while the last chunk is hashed; `flush` waits for
+/// them. What is appended and not yet written is lost if the process is killed, as bytes in
+/// flight are; the next pull resumes from what is on disk (and hashes that), so nothing is ever
+/// taken for written that is not.
 final class PartialFile: @unchecked Sendable {
     private let fd: Int32
     let url: URL
-    /// Bytes on disk.
+    /// Bytes on disk (the pipeline's thread moves it while chunks are written).
     private var written: Int64
-    private var gathered = Data()
+    /// Bytes on disk and appended since: the length the file will have.
+    private var accepted: Int64
     private var hasher = SHA256Hasher()
-    static let writeSize = 1 << 20
+    /// Hashes and writes the appended bytes (it holds the file only weakly: the file owns it).
+    private lazy var pipeline = ChunkPipeline { [unowned self] bytes in
+        hasher.update(bytes)
+        try write(bytes)
+    }
 
     private init(fd: Int32, url: URL, length: Int64) {
         self.fd = fd
         self.url = url
         written = length
-        gathered.reserveCapacity(Self.writeSize)
+        accepted = length
+        writeBackStarted = length
     }
 
-    /// The file's length once what is gathered is written.
-    var length: Int64 { written + Int64(gathered.count) }
+    /// The file's length once what is appended is written.
+    var length: Int64 { accepted }
 
     /// Opens (or creates, 0600) the partial file of `target` in a directory made private if Parley
     /// creates it, and takes its lock.
@@ -68,15 +75,19 @@ final class PartialFile: @unchecked Sendable {
     }
 
     func close() {
-        try? flush()
+        pipeline.close()
         closeDescriptor(fd)
     }
 
     /// Empties the file and the hash: what it held cannot be used.
     func truncate() throws {
+        // What is on its way to the disk is part of what is thrown away.
+        try? pipeline.drain()
+        pipeline.clearFailure()
         guard ftruncate(fd, 0) == 0 else { throw failure("truncate") }
         written = 0
-        gathered.removeAll(keepingCapacity: true)
+        accepted = 0
+        writeBackStarted = 0
         hasher = SHA256Hasher()
     }
 
@@ -97,34 +108,57 @@ final class PartialFile: @unchecked Sendable {
         }
         // A file shorter than it said (it cannot be, but a short read must not leave a gap).
         written = offset
+        accepted = offset
     }
 
-    func append(_ data: Data) throws {
-        hasher.update(data)
-        gathered.append(data)
-        if gathered.count >= Self.writeSize { try flush() }
+    /// Appends `bytes` (copied: the caller may reuse them at once); they are hashed and written on
+    /// the pipeline's thread. Throws a write that failed earlier.
+    func append(_ bytes: UnsafeRawBufferPointer) throws {
+        try pipeline.append(bytes)
+        accepted += Int64(bytes.count)
     }
 
-    /// Writes what is gathered.
+    /// Returns once everything appended is hashed and written.
     func flush() throws {
-        guard !gathered.isEmpty else { return }
-        try gathered.withUnsafeBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(written) + off_t(done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw failure("write")
-                }
-                done += n
-            }
-        }
-        written += Int64(gathered.count)
-        gathered.removeAll(keepingCapacity: true)
+        try pipeline.drain()
     }
 
-    func finishHash() -> String {
-        hasher.finish()
+    /// Bytes per `pwrite`. Whole 2 MiB chunks in one call sometimes spent seconds of system time
+    /// copying into the page cache here (large folios, it seems); pieces of this size never did.
+    static let pieceSize = 128 << 10
+
+    /// Writes `bytes` at the end of what is on disk (on the pipeline's thread).
+    private func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, min(Self.pieceSize, bytes.count - done), off_t(written) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("write")
+            }
+            done += n
+        }
+        written += Int64(bytes.count)
+        startWriteBack()
+    }
+
+    /// Bytes handed to the disk ahead of the final `fsync` (see `startWriteBack`).
+    private var writeBackStarted: Int64 = 0
+    static let writeBackStep: Int64 = 8 << 20
+
+    /// Asks the kernel to start writing what is on disk so far (Linux's `sync_file_range`, which
+    /// does not wait), every `writeBackStep` bytes: the `fsync` before the rename then finds little
+    /// left to write. Without it, that `fsync` wrote the whole file at the end (0.2 s for 256 MiB
+    /// here, a fifth of the pull). Elsewhere nothing is done ahead.
+    private func startWriteBack() {
+        guard written - writeBackStarted >= Self.writeBackStep, let start = FileWriteBack.start else { return }
+        _ = start(fd, writeBackStarted, written - writeBackStarted, FileWriteBack.write)
+        writeBackStarted = written
+    }
+
+    func finishHash() throws -> String {
+        try flush()
+        return hasher.finish()
     }
 
     /// Flushes the file and gives it its final name (never replacing a file there), then flushes
@@ -141,6 +175,23 @@ final class PartialFile: @unchecked Sendable {
     private func failure(_ step: String) -> ModelPullError {
         .storage("\(step) of \(url.path) failed: \(Platform.describe(errno: errno))")
     }
+}
+
+/// Linux's `sync_file_range(2)`, which the C library declares only for GNU sources (so Swift's
+/// Glibc module does not show it): looked up once by name, nil where there is none.
+enum FileWriteBack {
+    typealias Start = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
+    /// `SYNC_FILE_RANGE_WRITE`: start writing the range's dirty pages, do not wait.
+    static let write: UInt32 = 2
+
+    static let start: Start? = {
+        #if os(Linux)
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
+            return unsafeBitCast(symbol, to: Start.self)
+        #else
+            return nil
+        #endif
+    }()
 }
 
 /// `close(2)`, reachable from a type that has a `close()` of its own.

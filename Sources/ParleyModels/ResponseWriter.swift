@@ -3,7 +3,7 @@ import ParleyHTTP
 import ParleyStore
 
 /// Writes the answer to one download request into the partial file where it arrives (on the HTTP
-/// transport's delegate queue, see `BodySink`), and decides whether the answer can be used: the
+/// transfer's thread, see `BodySink`), and decides whether the answer can be used: the
 /// status, the range it starts at, the total it claims, the space it needs. The first problem is
 /// kept for the download to throw once the request has ended.
 final class ResponseWriter: @unchecked Sendable {
@@ -113,7 +113,7 @@ final class ResponseWriter: @unchecked Sendable {
         return true
     }
 
-    private func take(_ data: Data) -> Bool {
+    private func take(_ data: UnsafeRawBufferPointer) -> Bool {
         let progress: (Int64, Int64?)? = lock.withLock {
             guard !stopped, accepted, problem == nil else { return nil }
             do {

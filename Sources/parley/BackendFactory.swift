@@ -18,10 +18,13 @@ struct BackendFactory {
         var description: String
     }
 
-    /// The default model is not in `<storage>/models/` (and nothing else was asked for): the chat
-    /// screen offers to pull it; other commands print the one command that does.
+    /// The model to run is a catalog model not in `<storage>/models/` (the default one when
+    /// nothing else was asked for): the chat screen offers to pull it; other commands print the
+    /// one command that does.
     struct MissingDefaultModel: UserFacingError {
         var description: String
+        /// The catalog name to pull.
+        var catalogName: String = ModelCatalog.defaultName
     }
 
     /// The default local model's file name under `<storage>/models/`.
@@ -101,7 +104,14 @@ struct BackendFactory {
             return path
         }
         if let model {
-            return try ModelRegistry(storage: context.storageDirectory).resolve(model).path
+            let registry = ModelRegistry(storage: context.storageDirectory)
+            // A catalog model not pulled yet: the chat offers it, like the default one.
+            if let entry = ModelCatalog.entry(named: model), (try? registry.resolve(model)) == nil {
+                throw MissingDefaultModel(
+                    description: "\(entry.name) is not installed in \(context.storageDirectory.path)/models; pull it with: parley models pull \(entry.name)",
+                    catalogName: entry.name)
+            }
+            return try registry.resolve(model).path
         }
         let path = context.storageDirectory.appendingPathComponent("models/\(BackendFactory.defaultModelFile)").path
         guard FileManager.default.fileExists(atPath: path) else {

@@ -3,6 +3,7 @@ import CursesTerminal
 import Foundation
 import ParleyCore
 import ParleyEngine
+import ParleyModels
 import ParleyStore
 import ParleyTUI
 import ParleyWrite
@@ -62,7 +63,10 @@ struct ChatCommand: AsyncParsableCommand {
         do {
             backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
         } catch let missing as BackendFactory.MissingDefaultModel {
-            guard try await FirstRun.offerDefaultModel(context: context) else { throw missing }
+            // The full screen offers to pull it, shows the download, and the chat opens on it.
+            guard let entry = ModelCatalog.entry(named: missing.catalogName),
+                try await ModelOfferScreen(context: context, entry: entry, theme: TerminalTheme(rawValue: theme) ?? .dark).run()
+            else { throw missing }
             backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
         }
 

@@ -30,10 +30,15 @@ enum ModelsText {
             [
                 entry.name + (installed.contains(entry.name) ? " *" : ""), entry.architecture, entry.parameters,
                 entry.fileSize.map(bytes) ?? "(Hub)", entry.licence, entry.runsToday ? "yes" : "not yet", entry.origin,
-                entry.originFile, entry.sha256 ?? "(from the Hub's listing at pull time)",
+                entry.originFile, entry.sha256 ?? "(Hub lfs.oid at pull time) †",
             ]
         }
-        return layout(rows) + "* installed. Pull one with: parley models pull NAME\n"
+        var notes = "* installed. Pull one with: parley models pull NAME\n"
+        if entries.contains(where: { $0.sha256 == nil }) {
+            notes += "† no published SHA-256 could be checked for it here: the pull checks the file against the Hub listing's "
+                + "lfs.oid (its SHA-256) and refuses it if the listing gives none\n"
+        }
+        return layout(rows) + notes
     }
 
     static func details(_ model: LocalModelInfo) -> String {

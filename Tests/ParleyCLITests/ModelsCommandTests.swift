@@ -117,6 +117,9 @@ struct ModelsCommandTests {
         let result = try runner.run(["models", "catalog"])
         #expect(result.stdout.contains("smollm2-135m"))
         #expect(result.stdout.contains("b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"))
+        // The entries without a published hash say how they are checked instead.
+        #expect(result.stdout.contains("(Hub lfs.oid at pull time) †"))
+        #expect(result.stdout.contains("refuses it if the listing gives none"))
     }
 
     /// The required result: installed under a prefix and run through PATH from outside the source

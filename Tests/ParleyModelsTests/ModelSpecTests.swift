@@ -27,6 +27,28 @@ struct ModelSpecTests {
         #expect(throws: ModelSpecError.self) { try ModelSpec.parse(spec) }
     }
 
+    /// Every catalog model is checked: by its own SHA-256, or else by the listing's `lfs.oid`; a
+    /// listing without one refuses the pull before a byte moves.
+    @Test func aCatalogModelWithoutAHashIsCheckedAgainstTheListingOrRefused() async throws {
+        let endpoint = try HubEndpoint(environment: [:])
+        let entry = try #require(ModelCatalog.entries.first { $0.sha256 == nil })
+        guard case .hub(let repo, let file) = entry.source else { Issue.record("not a Hub entry"); return }
+        let oid = String(repeating: "c", count: 64)
+        let plan = try await PullPlan.make(for: .catalog(entry.name), endpoint: endpoint) { _ in [HubFile(path: file, size: 9, sha256: oid)] }
+        #expect(plan.sha256 == oid)
+        do {
+            _ = try await PullPlan.make(for: .catalog(entry.name), endpoint: endpoint) { _ in [HubFile(path: file, size: 9, sha256: nil)] }
+            Issue.record("a catalog model without any hash was planned")
+        } catch let error as ModelPullError {
+            #expect(error == .noHashToCheck(name: entry.name, repo: repo, file: file))
+            #expect(!error.description.contains("\n"))
+        }
+        // Entries with a hash of their own keep it, whatever the listing lacks.
+        for entry in ModelCatalog.entries where entry.sha256 != nil {
+            #expect(entry.sha256.map(SHA256Hasher.isDigest) == true)
+        }
+    }
+
     @Test func errorsAreOneLineAndSayWhatWorks() {
         do {
             _ = try ModelSpec.parse("https://example.org/x.bin")

@@ -201,14 +201,14 @@ struct ChatScreenEndToEndTests {
         #expect(screen.alternateScreenIsOn() == false)
     }
 
-    /// Without any model the chat offers to pull the default one before its screen starts; a
-    /// "no" leaves the one command that pulls it, and nothing is fetched.
+    /// Without any model the chat's full screen offers to pull the default one; a "no" leaves
+    /// the one command that pulls it, and nothing is fetched.
     @Test func theFirstRunWithoutAModelOffersToPullIt() throws {
         let screen = try TmuxScreen([])
         defer { screen.close() }
-        #expect(screen.waitFor { $0.contains("pull it now? [Y/n]") }.ok, "\(screen.screen())")
+        #expect(screen.waitFor { $0.contains("Pull it now?") && $0.contains("smollm2-135m") }.ok, "\(screen.screen())")
+        #expect(screen.alternateScreenIsOn())
         try screen.type("n")
-        try screen.press("Enter")
         #expect(screen.exitStatus() == 1)
         let text = screen.screen()
         #expect(text.contains("parley models pull smollm2-135m"), "\(text)")

@@ -61,7 +61,7 @@ let package = Package(
         // ncursesw as a system library; the only C the chat screen needs.
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
         // The one adapter that touches ncurses and the terminal: start/stop, draw a cell buffer, read input.
-        .target(name: "CursesTerminal", dependencies: ["CNCursesW", "ParleyTUI"]),
+        .target(name: "CursesTerminal", dependencies: ["CNCursesW", "ParleyCore", "ParleyTUI"]),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "parley",
@@ -91,7 +91,7 @@ let package = Package(
             name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport", "StructuredOutput"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         .testTarget(name: "ParleyModelsTests", dependencies: ["ParleyModels", "ParleyTestSupport", "CSHA256", "GGUFRuntime"]),
-        .testTarget(name: "ParleyImagesTests", dependencies: ["ParleyImages", "ParleyHTTP", "ParleyStore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyImagesTests", dependencies: ["ParleyImages", "ParleyCore", "ParleyHTTP", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(
             name: "ParleyLocalTests",
             dependencies: ["ParleyLocal", "ParleyCore", "ParleyStore", "ParleyTestSupport", "GGUFRuntime", "StructuredOutput"],

@@ -1,5 +1,6 @@
 import CNCursesW
 import Foundation
+import ParleyCore
 import ParleyTUI
 
 /// The only code that talks to ncurses: starts and stops the screen, draws a frame (a cell buffer
@@ -237,7 +238,7 @@ public final class CursesTerminal: @unchecked Sendable {
 
     /// A pair for a picture's colours, from ncurses' own pool (`alloc_pair` reuses the least
     /// recently used pair when it is full); nil on a terminal of fewer than 256 colours.
-    private func colorPair(foreground: CellColor?, background: CellColor?) -> Int32? {
+    private func colorPair(foreground: RGB?, background: RGB?) -> Int32? {
         let fg = foreground.map { $0.terminalColor(colorCount: colorCount) } ?? -1
         let bg = background.map { $0.terminalColor(colorCount: colorCount) } ?? -1
         guard let fg, let bg else { return nil }

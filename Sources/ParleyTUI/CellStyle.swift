@@ -1,3 +1,5 @@
+import ParleyCore
+
 /// What a cell is, semantically; the terminal adapter maps a role to colours through its theme, so
 /// views never name colours and a monochrome terminal still gets the attributes.
 public enum StyleRole: String, Sendable, Hashable, CaseIterable {
@@ -16,12 +18,12 @@ public struct CellStyle: Sendable, Hashable {
     public var reverse: Bool
     /// Colours that override the role's where the terminal can show them (pictures only: views
     /// of text keep naming roles, so themes and monochrome terminals still work for them).
-    public var foreground: CellColor?
-    public var background: CellColor?
+    public var foreground: RGB?
+    public var background: RGB?
 
     public init(
         _ role: StyleRole = .text, bold: Bool = false, italic: Bool = false, underline: Bool = false, reverse: Bool = false,
-        foreground: CellColor? = nil, background: CellColor? = nil
+        foreground: RGB? = nil, background: RGB? = nil
     ) {
         self.role = role
         self.bold = bold

@@ -76,6 +76,7 @@ public struct ChatView: Sendable {
 
     private func drawTranscript(_ state: ChatState, _ geometry: ScreenGeometry, _ buffer: inout CellBuffer) {
         let height = geometry.transcriptHeight
+        layout.fitPictures(toTranscriptHeight: height)
         let width = geometry.transcriptWidth
         guard height > 0, width > 0 else { return }
         if state.conversation.messages.isEmpty {
@@ -153,6 +154,8 @@ public struct ChatView: Sendable {
         case .streaming(let since, let tokens):
             let seconds = now.timeIntervalSince(since)
             phase = seconds > 0.2 ? String(format: "streaming %.0f tok/s", Double(tokens) / seconds) : "streaming"
+        case .drawing(_, let fraction):
+            phase = fraction.map { "drawing \(Int(($0 * 100).rounded()))%" } ?? "drawing…"
         }
         let context = "ctx \(ChatView.compact(state.contextTokens))/\(ChatView.compact(state.backend.contextSize))"
         let schema = state.schema.map { " · schema \($0)" } ?? ""

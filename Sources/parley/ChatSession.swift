@@ -2,6 +2,7 @@ import CursesTerminal
 import Foundation
 import ParleyCore
 import ParleyEngine
+import ParleyImages
 import ParleyPersonas
 import ParleyStore
 import ParleyTUI
@@ -24,7 +25,7 @@ final class ChatSession: @unchecked Sendable {
     let mouse: Bool
     var startupNotice: String?
     private var state: ChatState
-    private let layout = TranscriptLayout()
+    private let layout: TranscriptLayout
     private let stream: AsyncStream<LoopMessage>
     private let continuation: AsyncStream<LoopMessage>.Continuation
 
@@ -51,13 +52,16 @@ final class ChatSession: @unchecked Sendable {
     init(
         context: AppContext, store: ConversationStore, personas: PersonaLibrary, templates: TemplateLibrary, drafts: DraftStore,
         persona: Persona, backend: any ChatBackend, backendOptions: BackendOptions, sampling: SamplingFlags,
-        opened: StoredConversation?, theme: TerminalTheme, mouse: Bool
+        opened: StoredConversation?, theme: TerminalTheme, mouse: Bool, imageBackend: Result<any ImageBackend, Error>,
+        pictureDisplay: PictureDisplay
     ) {
         (stream, continuation) = AsyncStream.makeStream(of: LoopMessage.self)
         let send = continuation
         effects = ChatEffectRunner(
             context: context, store: store, personas: personas, templates: templates, drafts: drafts, persona: persona,
-            backend: backend, backendOptions: backendOptions, sampling: sampling, deliver: { send.yield(.event($0)) })
+            backend: backend, backendOptions: backendOptions, sampling: sampling, imageBackend: imageBackend,
+            deliver: { send.yield(.event($0)) })
+        layout = TranscriptLayout(pictures: StoredPictures(store: PictureStore(root: context.storageDirectory), display: pictureDisplay))
         self.theme = theme
         self.mouse = mouse
         let descriptor = backend.descriptor
@@ -120,6 +124,7 @@ final class ChatSession: @unchecked Sendable {
         draw()
         // After the first frame, so that opening a URLSession never delays it.
         effects.run(.listModels)
+        if effects.drawsWithSDWebUI { effects.run(.listLoras) }
 
         var dirty = false
         loop: for await message in stream {

@@ -8,11 +8,13 @@ import Testing
     /// Hands back one row of "▀" cells as wide as asked, red over blue, and records the widths.
     final class FixedPictures: PictureSource, @unchecked Sendable {
         var widths: [Int] = []
+        var heights: [Int] = []
         static let style = CellStyle(foreground: RGB(red: 255, green: 0, blue: 0), background: RGB(red: 0, green: 0, blue: 255))
 
-        func lines(ofPicture name: String, width: Int) -> [StyledLine]? {
+        func lines(ofPicture name: String, width: Int, height: Int) -> [StyledLine]? {
             guard name == "fox.png" else { return nil }
             widths.append(width)
+            heights.append(height)
             return [StyledLine(String(repeating: "▀", count: min(width, 4)), Self.style)]
         }
     }

@@ -111,7 +111,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI", "ParleyCore", "ParleyDecide", "ParleyWrite"], exclude: ["Snapshots"]),
         .testTarget(
-            name: "ParleyTUIEndToEndTests", dependencies: ["parley", "ParleyCore", "ParleyTestSupport"]),
+            name: "ParleyTUIEndToEndTests", dependencies: ["parley", "ParleyCore", "ParleyImages", "ParleyTestSupport"]),
         // The chat screen benchmark: key press to cell buffer, start-up, streaming CPU.
         .executableTarget(
             name: "parley-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyStore", "ParleyWrite", "ParleyTestSupport"],

@@ -106,12 +106,29 @@ public enum SixelEncoder {
         return out + "\u{1B}\\"
     }
 
-    /// The picture scaled (never enlarged, aspect kept) to fit `maxWidth` × `maxHeight` pixels.
+    /// The picture scaled to fill `maxWidth` × `maxHeight` pixels with its shape kept: shrunk by
+    /// box averages, enlarged by repeating pixels (the cells it covers are what a half-block or
+    /// kitty picture of the same place covers, so a small picture is not left smaller).
     public static func fitted(_ image: RGBImage, maxWidth: Int, maxHeight: Int) -> RGBImage {
-        let scale = min(1, Double(max(1, maxWidth)) / Double(max(1, image.width)), Double(max(1, maxHeight)) / Double(max(1, image.height)))
-        let width = max(1, Int((Double(image.width) * scale).rounded()))
-        let height = max(1, Int((Double(image.height) * scale).rounded()))
-        return HalfBlockRasteriser.boxAverage(image, toWidth: min(width, image.width), height: min(height, image.height))
+        let scale = min(Double(max(1, maxWidth)) / Double(max(1, image.width)), Double(max(1, maxHeight)) / Double(max(1, image.height)))
+        let width = min(max(1, maxWidth), max(1, Int((Double(image.width) * scale).rounded())))
+        let height = min(max(1, maxHeight), max(1, Int((Double(image.height) * scale).rounded())))
+        if width <= image.width && height <= image.height {
+            return HalfBlockRasteriser.boxAverage(image, toWidth: width, height: height)
+        }
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        for y in 0..<height {
+            let sourceY = min(image.height - 1, y * image.height / height)
+            for x in 0..<width {
+                let sourceX = min(image.width - 1, x * image.width / width)
+                let from = (sourceY * image.width + sourceX) * 3
+                let to = (y * width + x) * 3
+                pixels[to] = image.pixels[from]
+                pixels[to + 1] = image.pixels[from + 1]
+                pixels[to + 2] = image.pixels[from + 2]
+            }
+        }
+        return RGBImage(width: width, height: height, pixels: pixels)
     }
 
     /// 0-255 as sixel's 0-100.

@@ -51,6 +51,8 @@ public struct StyledRun: Sendable, Equatable {
 /// One screen line of laid-out text.
 public struct StyledLine: Sendable, Equatable {
     public var runs: [StyledRun]
+    /// Set on the lines of a stored picture's cells: which picture, and which of its rows.
+    public var picture: PictureMark?
 
     public init(_ runs: [StyledRun] = []) { self.runs = runs }
 
@@ -58,4 +60,17 @@ public struct StyledLine: Sendable, Equatable {
 
     public var width: Int { runs.reduce(0) { $0 + DisplayWidth.of($1.text) } }
     public var plainText: String { runs.map(\.text).joined() }
+}
+
+/// Marks a line as row `row` of a picture whose cells take `area`, measured from the picture's
+/// first line (`area.y` 0, `area.x` columns into the line): where a graphics protocol can lay the
+/// picture over them.
+public struct PictureMark: Sendable, Equatable {
+    public var area: PicturePlacement
+    public var row: Int
+
+    public init(area: PicturePlacement, row: Int) {
+        self.area = area
+        self.row = row
+    }
 }

@@ -205,9 +205,22 @@ public final class TranscriptLayout: @unchecked Sendable {
         lines += reasoning.map { StyledLine([pad] + $0.runs) }
         if !message.content.isEmpty { lines += body.map { StyledLine([pad] + $0.runs) } }
         if let name = message.picture {
-            let picture = pictures?.lines(ofPicture: name, width: inner, height: pictureHeight)
-                ?? TextWrapper.wrap([StyledRun("[picture \(name) cannot be shown]", CellStyle(.notice, italic: true))], width: inner)
-            lines += picture.map { StyledLine([pad] + $0.runs) }
+            if let picture = pictures?.lines(ofPicture: name, width: inner, height: pictureHeight) {
+                // Cells a graphics protocol may cover: only lines that are all picture ("▀").
+                let columns = picture.map(\.width).max() ?? 0
+                let cells = !picture.isEmpty && picture.allSatisfy { $0.plainText.allSatisfy { $0 == "\u{2580}" } }
+                for (row, line) in picture.enumerated() {
+                    var placed = StyledLine([pad] + line.runs)
+                    if cells {
+                        placed.picture = PictureMark(
+                            area: PicturePlacement(name: name, x: indent, y: 0, columns: columns, rows: picture.count), row: row)
+                    }
+                    lines.append(placed)
+                }
+            } else {
+                lines += TextWrapper.wrap([StyledRun("[picture \(name) cannot be shown]", CellStyle(.notice, italic: true))], width: inner)
+                    .map { StyledLine([pad] + $0.runs) }
+            }
         }
         if message.role == .user && CrisisCheck.matches(message.content) {
             lines += supportNotice(width: inner).map { StyledLine([pad] + $0.runs) }

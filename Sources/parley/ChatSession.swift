@@ -26,6 +26,7 @@ final class ChatSession: @unchecked Sendable {
     var startupNotice: String?
     private var state: ChatState
     private let layout: TranscriptLayout
+    private let pictures: StoredPictures
     private let stream: AsyncStream<LoopMessage>
     private let continuation: AsyncStream<LoopMessage>.Continuation
 
@@ -61,7 +62,8 @@ final class ChatSession: @unchecked Sendable {
             context: context, store: store, personas: personas, templates: templates, drafts: drafts, persona: persona,
             backend: backend, backendOptions: backendOptions, sampling: sampling, imageBackend: imageBackend,
             deliver: { send.yield(.event($0)) })
-        layout = TranscriptLayout(pictures: StoredPictures(store: PictureStore(root: context.storageDirectory), display: pictureDisplay))
+        pictures = StoredPictures(store: PictureStore(root: context.storageDirectory), display: pictureDisplay)
+        layout = TranscriptLayout(pictures: pictures)
         self.theme = theme
         self.mouse = mouse
         let descriptor = backend.descriptor
@@ -116,8 +118,17 @@ final class ChatSession: @unchecked Sendable {
         if let startupNotice { state.notice = ChatNotice(startupNotice, isError: true) }
         var throttle = FrameThrottle(interval: ChatSession.frameInterval)
         var frames = FrameCount()
+        let pictures = self.pictures
         func draw() {
-            terminal.draw(view.render(state))
+            let frame = view.render(state)
+            terminal.draw(frame)
+            if pictures.usesGraphics {
+                // Graphics over the pictures' cells, made again only when they moved.
+                terminal.drawGraphics(frame.pictures, kitty: pictures.display == .kitty) {
+                    let cell = Console.cellPixels()
+                    return PicturePlacement.escapes(frame.pictures) { pictures.graphics(for: $0, cellPixels: cell) }
+                }
+            }
             throttle.drew(at: .now)
             frames.count(whileStreaming: state.isBusy)
         }

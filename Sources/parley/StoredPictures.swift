@@ -9,11 +9,13 @@ import ParleyTUI
 /// Decoded pictures are kept (a few), so a resize only rasterises again.
 final class StoredPictures: PictureSource, @unchecked Sendable {
     private let store: PictureStore
-    private let display: PictureDisplay
+    let display: PictureDisplay
     private let lock = NSLock()
     private var decoded: [(name: String, image: RGBImage)] = []
     /// Pictures that could not be read or decoded, not tried again on every frame.
     private var unreadable: Set<String> = []
+    /// Graphics sequences made, by picture and cell size.
+    private var sequences: [(key: String, text: String)] = []
 
     /// How many decoded pictures are kept.
     static let keep = 6
@@ -47,6 +49,40 @@ final class StoredPictures: PictureSource, @unchecked Sendable {
             }
             return StyledLine(runs)
         }
+    }
+
+    /// Whether pictures are drawn with a graphics protocol over their cells.
+    var usesGraphics: Bool { display == .kitty || display == .iterm || display == .sixel }
+
+    /// The graphics escape sequence for a picture on screen, made by Parley's own writers from the
+    /// decoded pixels and sized to the placement's cells; nil when it cannot be made (sixel with a
+    /// terminal that does not say its cell size in pixels, so the picture's size is unknown: the
+    /// half-block cells stay).
+    func graphics(for placement: PicturePlacement, cellPixels: (width: Int, height: Int)?) -> String? {
+        let key = "\(placement.name) \(placement.columns)x\(placement.rows)"
+        lock.lock()
+        let cached = sequences.first { $0.key == key }?.text
+        lock.unlock()
+        if let cached { return cached }
+        guard let image = image(named: placement.name) else { return nil }
+        var text: String?
+        switch display {
+        case .kitty: text = TerminalPictureWriter.kitty(image, columns: placement.columns)
+        case .iterm: text = TerminalPictureWriter.iterm(image, columns: placement.columns)
+        case .sixel:
+            guard let cell = cellPixels else { return nil }
+            let fitted = SixelEncoder.fitted(image, maxWidth: placement.columns * cell.width, maxHeight: placement.rows * cell.height)
+            text = SixelEncoder.encode(fitted)
+        case .halfblock, .off: return nil
+        }
+        // The writers end with a newline for a shell; over the screen's cells it could scroll.
+        guard var sequence = text else { return nil }
+        while sequence.hasSuffix("\n") { sequence.removeLast() }
+        lock.lock()
+        sequences.append((key, sequence))
+        if sequences.count > Self.keep { sequences.removeFirst() }
+        lock.unlock()
+        return sequence
     }
 
     private func image(named name: String) -> RGBImage? {

@@ -72,10 +72,11 @@ struct ImageDisplayCommandTests {
     @Test func sixelNamedOnTheCommandLineIsThePictureInSixels() async throws {
         let (result, _, _) = try await run(["--images", "sixel"], viaTerminal: false)
         #expect(result.status == 0, "\(result.stderr)")
-        // Red, green over blue, white: four palette entries, one band.
-        #expect(result.stdout.hasPrefix(
-            "\u{1B}P0;1;0q\"1;1;2;2#0;2;100;0;0#1;2;0;100;0#2;2;0;0;100#3;2;100;100;100#0@$#1?@$#2A$#3?A\u{1B}\\\n"),
-            "\(result.stdout.debugDescription)")
+        // Red, green over blue, white in two cells of (without a terminal to say) 10×20 pixels:
+        // enlarged to 20×20, four palette entries, four bands.
+        let palette = "#0;2;100;0;0#1;2;0;100;0#2;2;0;0;100#3;2;100;100;100"
+        let bands = "#0!10~$#1!10?!10~-#0!10N$#1!10?!10N$#2!10o$#3!10?!10o-#2!10~$#3!10?!10~-#2!10B$#3!10?!10B"
+        #expect(result.stdout.hasPrefix("\u{1B}P0;1;0q\"1;1;20;20" + palette + bands + "\u{1B}\\\n"), "\(result.stdout.debugDescription)")
     }
 
     @Test func anUnknownModeIsOneLine() async throws {

@@ -49,10 +49,13 @@ import Testing
         #expect(body.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) })
     }
 
-    @Test func fittingNeverEnlargesAndKeepsTheShape() {
-        let picture = Self.image(width: 4, Array(repeating: Self.red, count: 8))
-        #expect(SixelEncoder.fitted(picture, maxWidth: 100, maxHeight: 100).width == 4)
+    @Test func fittingFillsTheBoxAndKeepsTheShape() {
+        let picture = Self.image(width: 4, Array(repeating: Self.red, count: 4) + Array(repeating: Self.blue, count: 4))
         let half = SixelEncoder.fitted(picture, maxWidth: 2, maxHeight: 100)
         #expect(half.width == 2 && half.height == 1)
+        // Enlarged by repeating pixels: 4×2 into 8×8 is 8×4, the red row twice then the blue.
+        let larger = SixelEncoder.fitted(picture, maxWidth: 8, maxHeight: 8)
+        #expect(larger.width == 8 && larger.height == 4)
+        #expect((0..<4).map { larger.pixel(x: 7, y: $0) } == [Self.red, Self.red, Self.blue, Self.blue])
     }
 }

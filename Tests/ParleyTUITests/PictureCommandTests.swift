@@ -132,3 +132,59 @@ import Testing
         #expect(source.heights.last == 6)
     }
 }
+
+/// Where graphics protocols may lay a picture over its half-block cells.
+@Suite struct PicturePlacementTests {
+    /// A stored picture with one message before it.
+    static func harness(height: Int) -> ChatHarness {
+        var message = Message(id: "p1", role: .assistant, content: "a fox")
+        message.picture = "fox.png"
+        var h = ChatHarness(width: 40, height: height, messages: [ChatHarness.message(.user, "/image a fox", index: 0), message])
+        h.state.isStored = true
+        return h
+    }
+
+    @Test func aWholePictureOnScreenIsPlacedOverItsCells() {
+        let h = Self.harness(height: 20)
+        let view = ChatView(layout: TranscriptLayout(pictures: PictureTranscriptTests.FixedPictures()))
+        let frame = view.render(h.state)
+        // Header, "You", the command, a blank line, "Assistant", "a fox", then the picture's row.
+        #expect(frame.pictures == [PicturePlacement(name: "fox.png", x: 2, y: 6, columns: 4, rows: 1)])
+        #expect(frame.buffer.rowText(6).hasPrefix("  ▀▀▀▀"))
+    }
+
+    @Test func aPictureCutOffOrUnderAnOverlayKeepsItsCellsOnly() {
+        var h = Self.harness(height: 20)
+        let view = ChatView(layout: TranscriptLayout(pictures: PictureTranscriptTests.FixedPictures()))
+        h.key(.function(1))
+        #expect(view.render(h.state).pictures.isEmpty)
+        h.key(.escape)
+        #expect(view.render(h.state).pictures.count == 1)
+        // Scrolled so that the picture's row is below the transcript: not placed.
+        var many = Self.harness(height: 9)
+        many.state.conversation.messages += ChatHarness.conversation(turns: 1)
+        many.state.scrollOffset = 8
+        let frame = view.render(many.state)
+        #expect(frame.pictures.isEmpty, "\(frame.buffer.textRows)")
+    }
+
+    @Test func escapesSaveMoveDrawAndRestoreTheCursor() {
+        let placements = [
+            PicturePlacement(name: "a.png", x: 2, y: 6, columns: 4, rows: 2),
+            PicturePlacement(name: "gone.png", x: 2, y: 9, columns: 4, rows: 2),
+        ]
+        let text = PicturePlacement.escapes(placements) { $0.name == "a.png" ? "<graphics>" : nil }
+        #expect(text == "\u{1B}7\u{1B}[7;3H<graphics>\u{1B}8")
+    }
+
+    @Test func onlyCellLinesAreMarked() {
+        final class Words: PictureSource, @unchecked Sendable {
+            func lines(ofPicture name: String, width: Int, height: Int) -> [StyledLine]? { [StyledLine("[picture · /open shows it]")] }
+        }
+        var message = Message(role: .assistant, content: "")
+        message.picture = "fox.png"
+        #expect(TranscriptLayout(pictures: Words()).lines(for: message, width: 40).allSatisfy { $0.picture == nil })
+        let marked = TranscriptLayout(pictures: PictureTranscriptTests.FixedPictures()).lines(for: message, width: 40)
+        #expect(marked.compactMap(\.picture) == [PictureMark(area: PicturePlacement(name: "fox.png", x: 2, y: 0, columns: 4, rows: 1), row: 0)])
+    }
+}

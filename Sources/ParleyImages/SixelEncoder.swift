@@ -8,102 +8,127 @@ public enum SixelEncoder {
     public static let maxColors = 256
 
     /// A palette of at most `maxColors` colours and each pixel's index into it. With few enough
-    /// colours the palette is exact (in order of first appearance); otherwise the colour box with
-    /// the widest channel is split at its pixel-weighted median until there are `maxColors` boxes,
-    /// and each box's colour is its pixels' mean.
+    /// colours the palette is exact (in order of first appearance). Otherwise colours are counted
+    /// in a 15-bit histogram (5 bits a channel), the box of histogram cells with the widest channel
+    /// is split at its pixel-weighted median until there are `maxColors` boxes, and each box's
+    /// colour is the mean of its pixels at full precision.
     public static func quantise(_ image: RGBImage, maxColors: Int = SixelEncoder.maxColors) -> (palette: [RGB], indices: [Int]) {
         let limit = max(1, maxColors)
-        var order: [UInt32] = []
-        var counts: [UInt32: Int] = [:]
-        var packed = [UInt32](repeating: 0, count: image.width * image.height)
-        for index in 0..<packed.count {
-            let base = index * 3
-            let key = UInt32(image.pixels[base]) << 16 | UInt32(image.pixels[base + 1]) << 8 | UInt32(image.pixels[base + 2])
-            packed[index] = key
-            if counts[key] == nil { order.append(key) }
-            counts[key, default: 0] += 1
+        let count = image.width * image.height
+        let pixels = image.pixels
+        if let exact = exactPalette(image, limit: limit) { return exact }
+        var counts = [Int](repeating: 0, count: 1 << 15)
+        var sums = [Int](repeating: 0, count: 3 << 15)
+        var bins = [Int](repeating: 0, count: count)
+        for index in 0..<count {
+            let (r, g, b) = (Int(pixels[3 * index]), Int(pixels[3 * index + 1]), Int(pixels[3 * index + 2]))
+            let bin = (r >> 3) << 10 | (g >> 3) << 5 | (b >> 3)
+            bins[index] = bin
+            counts[bin] += 1
+            sums[3 * bin] += r
+            sums[3 * bin + 1] += g
+            sums[3 * bin + 2] += b
         }
-        var boxes: [[UInt32]] = order.count <= limit ? order.map { [$0] } : [order]
-        if order.count > limit {
-            while boxes.count < limit {
-                // The box whose widest channel is widest (the first such box on a tie).
-                var best: (box: Int, channel: Int, range: Int)?
-                for (index, box) in boxes.enumerated() where box.count > 1 {
-                    for channel in 0..<3 {
-                        let values = box.map { Int(($0 >> UInt32(16 - 8 * channel)) & 0xFF) }
-                        let range = values.max()! - values.min()!
-                        if range > (best?.range ?? 0) { best = (index, channel, range) }
-                    }
-                }
-                guard let best else { break }
-                let shift = UInt32(16 - 8 * best.channel)
-                let sorted = boxes[best.box].sorted { (($0 >> shift) & 0xFF, $0) < (($1 >> shift) & 0xFF, $1) }
-                let total = sorted.reduce(0) { $0 + counts[$1]! }
-                var seen = 0
-                var cut = 1
-                for (index, key) in sorted.enumerated() {
-                    seen += counts[key]!
-                    if seen * 2 >= total {
-                        cut = index + 1
-                        break
-                    }
-                }
-                cut = min(max(1, cut), sorted.count - 1)
-                boxes[best.box] = Array(sorted[..<cut])
-                boxes.insert(Array(sorted[cut...]), at: best.box + 1)
+        var boxes = [ColorBox((0..<(1 << 15)).filter { counts[$0] > 0 })]
+        while boxes.count < limit {
+            // The box whose widest channel is widest (the first such box on a tie).
+            var chosen: Int?
+            for index in boxes.indices where boxes[index].range > 0 && boxes[index].range > (chosen.map { boxes[$0].range } ?? 0) {
+                chosen = index
             }
+            guard let chosen else { break }
+            let shift = 10 - 5 * boxes[chosen].channel
+            let sorted = boxes[chosen].bins.sorted { (($0 >> shift) & 31, $0) < (($1 >> shift) & 31, $1) }
+            let total = sorted.reduce(0) { $0 + counts[$1] }
+            var seen = 0
+            var cut = 1
+            for (index, bin) in sorted.enumerated() {
+                seen += counts[bin]
+                if seen * 2 >= total {
+                    cut = index + 1
+                    break
+                }
+            }
+            cut = min(max(1, cut), sorted.count - 1)
+            boxes[chosen] = ColorBox(Array(sorted[..<cut]))
+            boxes.insert(ColorBox(Array(sorted[cut...])), at: chosen + 1)
         }
         var palette: [RGB] = []
-        var slot: [UInt32: Int] = [:]
+        var slot = [Int](repeating: 0, count: 1 << 15)
         for (index, box) in boxes.enumerated() {
-            var sums = (0, 0, 0)
-            var count = 0
-            for key in box {
-                let n = counts[key]!
-                sums.0 += Int((key >> 16) & 0xFF) * n
-                sums.1 += Int((key >> 8) & 0xFF) * n
-                sums.2 += Int(key & 0xFF) * n
-                count += n
-                slot[key] = index
+            var total = (0, 0, 0, 0)
+            for bin in box.bins {
+                total = (total.0 + sums[3 * bin], total.1 + sums[3 * bin + 1], total.2 + sums[3 * bin + 2], total.3 + counts[bin])
+                slot[bin] = index
             }
-            palette.append(RGB(
-                red: UInt8((sums.0 + count / 2) / count), green: UInt8((sums.1 + count / 2) / count), blue: UInt8((sums.2 + count / 2) / count)))
+            let n = total.3
+            palette.append(RGB(red: UInt8((total.0 + n / 2) / n), green: UInt8((total.1 + n / 2) / n), blue: UInt8((total.2 + n / 2) / n)))
         }
-        return (palette, packed.map { slot[$0]! })
+        return (palette, bins.map { slot[$0] })
+    }
+
+    /// The picture's own colours when there are at most `limit` of them, else nil (found out as
+    /// soon as one colour too many turns up).
+    static func exactPalette(_ image: RGBImage, limit: Int) -> (palette: [RGB], indices: [Int])? {
+        var slot: [UInt32: Int] = [:]
+        var palette: [RGB] = []
+        var indices = [Int](repeating: 0, count: image.width * image.height)
+        for index in indices.indices {
+            let (r, g, b) = (image.pixels[3 * index], image.pixels[3 * index + 1], image.pixels[3 * index + 2])
+            let key = UInt32(r) << 16 | UInt32(g) << 8 | UInt32(b)
+            if let known = slot[key] {
+                indices[index] = known
+                continue
+            }
+            guard palette.count < limit else { return nil }
+            slot[key] = palette.count
+            indices[index] = palette.count
+            palette.append(RGB(red: r, green: g, blue: b))
+        }
+        return (palette, indices)
     }
 
     /// The picture as a sixel sequence (DCS … ST), pixel for pixel: scale it first (`fitted`).
     public static func encode(_ image: RGBImage, maxColors: Int = SixelEncoder.maxColors) -> String {
         let (palette, indices) = quantise(image, maxColors: maxColors)
         // P2 = 1: pixels no colour sets stay as they were; raster attributes: square pixels.
-        var out = "\u{1B}P0;1;0q\"1;1;\(image.width);\(image.height)"
+        var header = "\u{1B}P0;1;0q\"1;1;\(image.width);\(image.height)"
         for (index, color) in palette.enumerated() {
-            out += "#\(index);2;\(percent(color.red));\(percent(color.green));\(percent(color.blue))"
+            header += "#\(index);2;\(percent(color.red));\(percent(color.green));\(percent(color.blue))"
         }
+        var out = Array(header.utf8)
+        let width = image.width
         let bands = (image.height + 5) / 6
+        // One band's sixels per colour, filled in one pass over its pixels.
+        var planes = [UInt8](repeating: 0, count: palette.count * width)
+        var used = [Bool](repeating: false, count: palette.count)
         for band in 0..<bands {
             let top = band * 6
             let rows = min(6, image.height - top)
-            var used = Set<Int>()
-            for y in top..<(top + rows) {
-                for x in 0..<image.width { used.insert(indices[y * image.width + x]) }
-            }
-            let colors = used.sorted()
-            for (position, color) in colors.enumerated() {
-                var line: [UInt8] = []
-                line.reserveCapacity(image.width)
-                for x in 0..<image.width {
-                    var bits: UInt8 = 0
-                    for row in 0..<rows where indices[(top + row) * image.width + x] == color { bits |= 1 << UInt8(row) }
-                    line.append(63 + bits)
+            for row in 0..<rows {
+                let bit = UInt8(1) << UInt8(row)
+                let base = (top + row) * width
+                for x in 0..<width {
+                    let color = indices[base + x]
+                    planes[color * width + x] |= bit
+                    used[color] = true
                 }
-                while line.last == 63 { line.removeLast() }
-                out += "#\(color)" + runs(line)
-                if position < colors.count - 1 { out += "$" }
             }
-            if band < bands - 1 { out += "-" }
+            let colors = used.indices.filter { used[$0] }
+            for (position, color) in colors.enumerated() {
+                let start = color * width
+                var end = start + width
+                while end > start && planes[end - 1] == 0 { end -= 1 }
+                out += Array("#\(color)".utf8)
+                appendRuns(planes[start..<end], to: &out)
+                if position < colors.count - 1 { out.append(UInt8(ascii: "$")) }
+                for x in start..<(start + width) { planes[x] = 0 }
+                used[color] = false
+            }
+            if band < bands - 1 { out.append(UInt8(ascii: "-")) }
         }
-        return out + "\u{1B}\\"
+        out += [0x1B, UInt8(ascii: "\\")]
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The picture scaled to fill `maxWidth` × `maxHeight` pixels with its shape kept: shrunk by
@@ -134,17 +159,47 @@ public enum SixelEncoder {
     /// 0-255 as sixel's 0-100.
     static func percent(_ channel: UInt8) -> Int { (Int(channel) * 100 + 127) / 255 }
 
-    /// Sixel characters with runs of four or more written `!COUNT` and the character.
-    static func runs(_ line: [UInt8]) -> String {
-        var out = ""
-        var index = 0
-        while index < line.count {
+    /// Six-bit columns as sixel characters (`?` + bits), runs of four or more written `!COUNT` and
+    /// the character.
+    static func appendRuns(_ line: ArraySlice<UInt8>, to out: inout [UInt8]) {
+        var index = line.startIndex
+        while index < line.endIndex {
             var end = index + 1
-            while end < line.count && line[end] == line[index] { end += 1 }
-            let character = String(UnicodeScalar(line[index]))
-            out += end - index >= 4 ? "!\(end - index)" + character : String(repeating: character, count: end - index)
+            while end < line.endIndex && line[end] == line[index] { end += 1 }
+            let character = 63 + line[index]
+            if end - index >= 4 {
+                out.append(UInt8(ascii: "!"))
+                out += Array(String(end - index).utf8)
+                out.append(character)
+            } else {
+                out += repeatElement(character, count: end - index)
+            }
             index = end
         }
-        return out
+    }
+
+    /// Histogram cells (5 bits a channel) of one median-cut box, with its widest channel (0 red,
+    /// 1 green, 2 blue) and that channel's range, worked out once when the box is made.
+    struct ColorBox {
+        var bins: [Int]
+        var channel = 0
+        var range = 0
+
+        init(_ bins: [Int]) {
+            self.bins = bins
+            guard !bins.isEmpty else { return }
+            var low = [31, 31, 31]
+            var high = [0, 0, 0]
+            for bin in bins {
+                for channel in 0..<3 {
+                    let value = (bin >> (10 - 5 * channel)) & 31
+                    low[channel] = min(low[channel], value)
+                    high[channel] = max(high[channel], value)
+                }
+            }
+            let ranges = (0..<3).map { high[$0] - low[$0] }
+            range = ranges.max()!
+            channel = ranges.firstIndex(of: range)!
+        }
     }
 }

@@ -123,10 +123,13 @@ final class ChatSession: @unchecked Sendable {
             let frame = view.render(state)
             terminal.draw(frame)
             if pictures.usesGraphics {
-                // Graphics over the pictures' cells, made again only when they moved.
-                terminal.drawGraphics(frame.pictures, kitty: pictures.display == .kitty) {
+                // Graphics over the pictures' cells, written again only when they moved; not while
+                // a turn runs, when streaming text would move them frame after frame (the cells
+                // show meanwhile).
+                let placements = state.isBusy ? [] : frame.pictures
+                terminal.drawGraphics(placements, kitty: pictures.display == .kitty) {
                     let cell = Console.cellPixels()
-                    return PicturePlacement.escapes(frame.pictures) { pictures.graphics(for: $0, cellPixels: cell) }
+                    return PicturePlacement.escapes(placements) { pictures.graphics(for: $0, cellPixels: cell) }
                 }
             }
             throttle.drew(at: .now)

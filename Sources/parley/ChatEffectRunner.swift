@@ -453,14 +453,20 @@ extension ChatEffectRunner {
                     model: image.parameters.model)
                 reply.picture = name
                 let conversation: Conversation
-                if let conversationID {
-                    conversation = try store.update(id: conversationID) { $0.messages += [asked, reply] }
-                } else {
-                    let new = Conversation(
-                        title: Conversation.suggestedTitle(from: "Picture: " + order.prompt), persona: persona, mode: mode,
-                        messages: [asked, reply])
-                    try store.create(new)
-                    conversation = new
+                do {
+                    if let conversationID {
+                        conversation = try store.update(id: conversationID) { $0.messages += [asked, reply] }
+                    } else {
+                        let new = Conversation(
+                            title: Conversation.suggestedTitle(from: "Picture: " + order.prompt), persona: persona, mode: mode,
+                            messages: [asked, reply])
+                        try store.create(new)
+                        conversation = new
+                    }
+                } catch {
+                    // Nothing would refer to the picture: it goes too.
+                    pictures.remove(name)
+                    throw error
                 }
                 deliver(.pictureFinished(conversation))
             } catch {

@@ -60,6 +60,13 @@ struct PictureEndToEndTests {
         #expect(completed.ok, "\(completed.screen)")
         try screen.press("C-u")
 
+        // A size the backend cannot draw is one line, before anything is sent.
+        try screen.type("/image a red fox --size 10x10")
+        try screen.press("Enter")
+        let refused = screen.waitFor { $0.contains("--size must have sides of") && $0.contains("idle") }
+        #expect(refused.ok, "\(refused.screen)")
+        #expect(server.requests(to: "/sdapi/v1/txt2img").isEmpty)
+
         // The picture: progress, then the coloured preview under the reply.
         try screen.type("/image a red fox --steps 9 --seed 77")
         try screen.press("Enter")

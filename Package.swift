@@ -64,7 +64,7 @@ let package = Package(
         // ncursesw as a system library; the only C the chat screen needs.
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
         // The one adapter that touches ncurses and the terminal: start/stop, draw a cell buffer, read input.
-        .target(name: "CursesTerminal", dependencies: ["CNCursesW", "ParleyTUI"]),
+        .target(name: "CursesTerminal", dependencies: ["CNCursesW", "ParleyCore", "ParleyTUI"]),
         // Argument parsing and wiring only.
         .executableTarget(
             name: "parley",
@@ -96,7 +96,7 @@ let package = Package(
             name: "ParleyWriteTests", dependencies: ["ParleyWrite", "ParleyEngine", "ParleyStore", "ParleyTestSupport", "StructuredOutput"]),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "ParleyTestSupport"]),
         .testTarget(name: "ParleyModelsTests", dependencies: ["ParleyTestThreads", "ParleyModels", "ParleyTestSupport", "CSHA256", "GGUFRuntime"]),
-        .testTarget(name: "ParleyImagesTests", dependencies: ["ParleyTestThreads", "ParleyImages", "ParleyHTTP", "ParleyStore", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyImagesTests", dependencies: ["ParleyTestThreads", "ParleyImages", "ParleyCore", "ParleyHTTP", "ParleyStore", "ParleyTestSupport"]),
         .testTarget(
             name: "ParleyLocalTests",
             dependencies: ["ParleyTestThreads", "ParleyLocal", "ParleyCore", "ParleyStore", "ParleyTestSupport", "GGUFRuntime", "StructuredOutput"],
@@ -116,7 +116,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI", "ParleyCore", "ParleyDecide", "ParleyWrite"], exclude: ["Snapshots"]),
         .testTarget(
-            name: "ParleyTUIEndToEndTests", dependencies: ["ParleyTestThreads", "parley", "ParleyCore", "ParleyTestSupport"]),
+            name: "ParleyTUIEndToEndTests", dependencies: ["ParleyTestThreads", "parley", "ParleyCore", "ParleyImages", "ParleyTestSupport"]),
         // The chat screen benchmark: key press to cell buffer, start-up, streaming CPU.
         .executableTarget(
             name: "parley-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyStore", "ParleyWrite", "ParleyTestSupport"],

@@ -1,5 +1,6 @@
 import CNCursesW
 import Foundation
+import ParleyCore
 import ParleyTUI
 
 /// The only code that talks to ncurses: starts and stops the screen, draws a frame (a cell buffer
@@ -17,6 +18,9 @@ public final class CursesTerminal: @unchecked Sendable {
     private var pairs: [StyleRole: Int16] = [:]
     private var previous: CellBuffer?
     private var mouse: Bool
+    /// The pictures whose graphics are on screen now (see `drawGraphics`), nil when unknown
+    /// (after a full repaint).
+    private var shownGraphics: [PicturePlacement]? = []
     public private(set) var width = 0
     public private(set) var height = 0
 
@@ -119,6 +123,7 @@ public final class CursesTerminal: @unchecked Sendable {
         width = Int(max(1, parley_cols()))
         height = Int(max(1, parley_lines()))
         previous = nil
+        shownGraphics = nil
         clearok(parley_stdscr(), true)
         return (width, height)
     }
@@ -141,6 +146,25 @@ public final class CursesTerminal: @unchecked Sendable {
             curs_set(0)
         }
         refresh()
+    }
+
+    /// Lays graphics (kitty, iTerm2 or sixel) over the half-block cells of the pictures in
+    /// `placements`, after `draw` put the frame on screen; `escapes` makes the bytes (see
+    /// `PicturePlacement.escapes`) and is asked only when the placements changed. Old graphics go
+    /// first: kitty is told to delete its placements; iTerm2 and sixel pixels are cells, so curses
+    /// repaints the whole screen.
+    public func drawGraphics(_ placements: [PicturePlacement], kitty: Bool, escapes: () -> String) {
+        guard screen != nil, placements != shownGraphics else { return }
+        if shownGraphics != [] {
+            if kitty {
+                writeRaw("\u{1B}_Ga=d,d=A,q=2\u{1B}\\")
+            } else {
+                clearok(parley_stdscr(), true)
+                refresh()
+            }
+        }
+        shownGraphics = placements
+        if !placements.isEmpty { writeRaw(escapes()) }
     }
 
     /// Sends text to the system clipboard through OSC 52 (works in tmux and over SSH). The text is
@@ -237,7 +261,7 @@ public final class CursesTerminal: @unchecked Sendable {
 
     /// A pair for a picture's colours, from ncurses' own pool (`alloc_pair` reuses the least
     /// recently used pair when it is full); nil on a terminal of fewer than 256 colours.
-    private func colorPair(foreground: CellColor?, background: CellColor?) -> Int32? {
+    private func colorPair(foreground: RGB?, background: RGB?) -> Int32? {
         let fg = foreground.map { $0.terminalColor(colorCount: colorCount) } ?? -1
         let bg = background.map { $0.terminalColor(colorCount: colorCount) } ?? -1
         guard let fg, let bg else { return nil }

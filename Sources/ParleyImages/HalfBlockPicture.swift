@@ -1,3 +1,5 @@
+import ParleyCore
+
 /// A picture as terminal cells: each cell is "▀" with the upper pixel as its foreground colour
 /// and the lower pixel as its background colour.
 public struct HalfBlockPicture: Sendable, Equatable {

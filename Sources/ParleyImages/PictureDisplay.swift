@@ -6,14 +6,10 @@ public enum PictureDisplay: String, Sendable, CaseIterable {
     case kitty
     /// iTerm2 inline images (iTerm2, WezTerm, mintty).
     case iterm
-    /// Sixel (foot, mlterm, xterm -ti vt340). Detected, but drawn as half blocks: Parley writes
-    /// no sixel output yet.
+    /// Sixel (foot, mlterm, xterm -ti vt340, and terminals whose device attributes list it).
     case sixel
     /// Not shown at all.
     case off
-
-    /// What is actually written for this choice: sixel falls back to half blocks.
-    public var drawn: PictureDisplay { self == .sixel ? .halfblock : self }
 
     /// The modes a setting may name, for error messages.
     public static let names = allCases.map(\.rawValue).joined(separator: "|")

@@ -1,3 +1,5 @@
+import ParleyCore
+
 /// Decoded pixels: 8-bit red, green, blue, row after row from the top.
 public struct RGBImage: Sendable, Equatable {
     public var width: Int
@@ -16,18 +18,5 @@ public struct RGBImage: Sendable, Equatable {
     public func pixel(x: Int, y: Int) -> RGB {
         let index = (y * width + x) * 3
         return RGB(red: pixels[index], green: pixels[index + 1], blue: pixels[index + 2])
-    }
-}
-
-/// One true colour.
-public struct RGB: Sendable, Equatable, Hashable {
-    public var red: UInt8
-    public var green: UInt8
-    public var blue: UInt8
-
-    public init(red: UInt8, green: UInt8, blue: UInt8) {
-        self.red = red
-        self.green = green
-        self.blue = blue
     }
 }

@@ -55,6 +55,14 @@ public struct PictureStore: Sendable {
         return data
     }
 
+    /// Removes a saved picture and its sidecar (a picture whose conversation could not be saved, so
+    /// nothing refers to it). A name that is not this directory's plain file name is left alone.
+    public func remove(_ name: String) {
+        guard let url = url(of: name) else { return }
+        Platform.removeFile(url)
+        Platform.removeFile(url.deletingPathExtension().appendingPathExtension("json"))
+    }
+
     static func isPlainName(_ name: String) -> Bool {
         !name.isEmpty && !name.hasPrefix(".") && name.count <= 100
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") }

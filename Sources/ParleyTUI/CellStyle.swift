@@ -1,3 +1,5 @@
+import ParleyCore
+
 /// What a cell is, semantically; the terminal adapter maps a role to colours through its theme, so
 /// views never name colours and a monochrome terminal still gets the attributes.
 public enum StyleRole: String, Sendable, Hashable, CaseIterable {
@@ -16,12 +18,12 @@ public struct CellStyle: Sendable, Hashable {
     public var reverse: Bool
     /// Colours that override the role's where the terminal can show them (pictures only: views
     /// of text keep naming roles, so themes and monochrome terminals still work for them).
-    public var foreground: CellColor?
-    public var background: CellColor?
+    public var foreground: RGB?
+    public var background: RGB?
 
     public init(
         _ role: StyleRole = .text, bold: Bool = false, italic: Bool = false, underline: Bool = false, reverse: Bool = false,
-        foreground: CellColor? = nil, background: CellColor? = nil
+        foreground: RGB? = nil, background: RGB? = nil
     ) {
         self.role = role
         self.bold = bold
@@ -49,6 +51,8 @@ public struct StyledRun: Sendable, Equatable {
 /// One screen line of laid-out text.
 public struct StyledLine: Sendable, Equatable {
     public var runs: [StyledRun]
+    /// Set on the lines of a stored picture's cells: which picture, and which of its rows.
+    public var picture: PictureMark?
 
     public init(_ runs: [StyledRun] = []) { self.runs = runs }
 
@@ -56,4 +60,17 @@ public struct StyledLine: Sendable, Equatable {
 
     public var width: Int { runs.reduce(0) { $0 + DisplayWidth.of($1.text) } }
     public var plainText: String { runs.map(\.text).joined() }
+}
+
+/// Marks a line as row `row` of a picture whose cells take `area`, measured from the picture's
+/// first line (`area.y` 0, `area.x` columns into the line): where a graphics protocol can lay the
+/// picture over them.
+public struct PictureMark: Sendable, Equatable {
+    public var area: PicturePlacement
+    public var row: Int
+
+    public init(area: PicturePlacement, row: Int) {
+        self.area = area
+        self.row = row
+    }
 }

@@ -62,6 +62,16 @@ public enum ChatEvent: Sendable, Equatable {
     /// version `version` of `messageID` unless it is empty or `original` unchanged. (An editor
     /// that failed is reported as an `error` instead.)
     case idealEdited(conversationID: String, messageID: String, version: Int, original: String, edited: String)
+
+    // Pictures
+    /// How far the picture `/image` asked for is (0...1), as the server says.
+    case pictureProgress(Double)
+    /// The picture is saved and the conversation as stored holds it.
+    case pictureFinished(Conversation)
+    /// No picture: interrupted (the server was asked to stop) or failed; one line saying which.
+    case pictureFailed(String)
+    /// The LoRA names the image server offers (for `<lora:` completion in `/image`).
+    case lorasListed([String])
 }
 
 /// What the reducer asks the outside world to do. Plain data, so tests can check it.
@@ -128,4 +138,15 @@ public enum ChatEffect: Sendable, Equatable {
     case saveFeedback(conversationID: String, messageID: String, FeedbackChange)
     /// Open `$VISUAL`/`$EDITOR` on `text` with the screen put away; answered by `idealEdited`.
     case editIdeal(conversationID: String, messageID: String, version: Int, text: String)
+
+    // Pictures
+    /// Make a picture, save it under `<storage>/images/`, and store `request` (the command as
+    /// typed) and a reply holding the picture in the conversation `conversationID` (nil: a new
+    /// one with `persona` and `mode`). Ctrl-C cancels it like a turn (`cancelTurn`). Answered by
+    /// `pictureProgress`, then `pictureFinished` or `pictureFailed`.
+    case makePicture(PictureOrder, request: String, conversationID: String?, persona: String, mode: Mode)
+    /// Open a stored picture (a file name in `<storage>/images/`) with the desktop's opener.
+    case openPicture(String)
+    /// Ask the image server for its LoRA names (`lorasListed`); silent when it cannot say.
+    case listLoras
 }

@@ -75,14 +75,7 @@ extension ChatReducer {
             state.notice = ChatNotice("/decide " + ChatReducer.notInDecideMode, isError: true)
             return []
         }
-        if state.isBusy {
-            state.notice = ChatReducer.busyNotice
-            return []
-        }
-        if state.isReadOnly {
-            state.notice = ChatReducer.readOnlyNotice
-            return []
-        }
+        if refusesNewTurn(&state) { return [] }
         if let question {
             panel.record = ChatReducer.newDecision(state, now: now)
             panel.record.question = DecisionNames.clean(question)

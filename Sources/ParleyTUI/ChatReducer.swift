@@ -12,6 +12,20 @@ public struct ChatReducer: Sendable {
     static let busyNotice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true)
     static let readOnlyNotice = ChatNotice("this conversation is read-only; press Ctrl-N for a new one", isError: true)
 
+    /// Whether something that would start a turn (a message, a decision, a picture) must wait:
+    /// true, with the notice saying why, while one runs or in a read-only conversation.
+    func refusesNewTurn(_ state: inout ChatState) -> Bool {
+        if state.isBusy {
+            state.notice = ChatReducer.busyNotice
+            return true
+        }
+        if state.isReadOnly {
+            state.notice = ChatReducer.readOnlyNotice
+            return true
+        }
+        return false
+    }
+
     public init(layout: TranscriptLayout = TranscriptLayout()) {
         self.layout = layout
     }
@@ -170,6 +184,8 @@ public struct ChatReducer: Sendable {
             return []
         case .idealEdited(let conversationID, let messageID, let version, let original, let edited):
             return idealEdited(&state, conversationID: conversationID, messageID: messageID, version: version, original: original, edited: edited, now: now)
+        case .pictureProgress, .pictureFinished, .pictureFailed, .lorasListed:
+            return reducePictureEvent(&state, event, now: now)
         }
     }
 
@@ -327,6 +343,7 @@ public struct ChatReducer: Sendable {
             state.input.newline()
             return []
         case .tab:
+            if let effects = completePicture(&state) { return effects }
             complete(&state)
             return []
         case .character("?") where state.input.isEmpty:
@@ -381,14 +398,7 @@ public struct ChatReducer: Sendable {
         var text = state.input.text
         if text.hasPrefix("//") { text.removeFirst() }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
-        if state.isBusy {
-            state.notice = ChatReducer.busyNotice
-            return []
-        }
-        if state.isReadOnly {
-            state.notice = ChatReducer.readOnlyNotice
-            return []
-        }
+        if refusesNewTurn(&state) { return [] }
         let bytes = state.input.byteCount
         if bytes > state.maxMessageBytes {
             state.notice = ChatNotice(
@@ -450,6 +460,10 @@ public struct ChatReducer: Sendable {
             return prefer(&state, version: version, now: now)
         case .ideal:
             return openIdealEditor(&state)
+        case .image(let order):
+            return makePicture(order, &state, now: now)
+        case .open:
+            return openNewestPicture(&state)
         case .title(let title):
             state.conversation.title = title
             state.notice = ChatNotice("renamed to \u{201C}\(title)\u{201D}")
@@ -788,6 +802,7 @@ public struct ChatReducer: Sendable {
         guard state.scrollOffset > 0 else { return }
         let geometry = ScreenGeometry(state)
         guard !geometry.tooSmall, geometry.transcriptWidth > 0 else { return }
+        layout.fitPictures(toTranscriptHeight: geometry.transcriptHeight)
         let needed = state.scrollOffset + geometry.transcriptHeight
         let total = layout.lineCount(
             of: state.conversation.messages, width: geometry.transcriptWidth, upTo: needed, showReasoning: state.showsReasoning,

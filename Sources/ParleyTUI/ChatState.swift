@@ -84,6 +84,8 @@ public enum ChatPhase: Sendable, Equatable {
     case waiting(since: Date)
     /// Text arriving: when the first piece came and about how many tokens so far.
     case streaming(since: Date, tokens: Int)
+    /// A picture being made (`/image`): since when, and how far the server says it is.
+    case drawing(since: Date, fraction: Double?)
 }
 
 /// A one-line message under the transcript.
@@ -112,6 +114,8 @@ public struct ChatState: Sendable, Equatable {
     public var knownPersonas: [String] = []
     public var knownBackends: [String] = []
     public var knownModels: [String] = []
+    /// The LoRA names the image server offers, for `<lora:` completion in `/image`.
+    public var knownLoras: [String] = []
     /// The writing templates `/write` offers (its Tab completion and its form come from these).
     public var templates: [WritingTemplate] = []
     public var phase: ChatPhase = .idle

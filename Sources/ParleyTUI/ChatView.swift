@@ -14,9 +14,18 @@ public struct ChatView: Sendable {
         public var buffer: CellBuffer
         /// Where the terminal cursor goes, nil to hide it.
         public var cursor: (x: Int, y: Int)?
+        /// Pictures wholly on screen with nothing over them, where a graphics protocol may cover
+        /// their half-block cells.
+        public var pictures: [PicturePlacement] = []
+
+        public init(buffer: CellBuffer, cursor: (x: Int, y: Int)?, pictures: [PicturePlacement] = []) {
+            self.buffer = buffer
+            self.cursor = cursor
+            self.pictures = pictures
+        }
 
         public static func == (a: Frame, b: Frame) -> Bool {
-            a.buffer == b.buffer && a.cursor?.x == b.cursor?.x && a.cursor?.y == b.cursor?.y
+            a.buffer == b.buffer && a.cursor?.x == b.cursor?.x && a.cursor?.y == b.cursor?.y && a.pictures == b.pictures
         }
     }
 
@@ -28,14 +37,14 @@ public struct ChatView: Sendable {
             return Frame(buffer: buffer, cursor: nil)
         }
         drawHeader(state, &buffer)
-        drawTranscript(state, geometry, &buffer)
+        let pictures = drawTranscript(state, geometry, &buffer)
         if let panel = state.panel { SidePanelView.draw(panel, geometry, into: &buffer) }
         drawSeparator(state, geometry, &buffer)
         let cursor = drawInput(state, geometry, &buffer)
         drawStatus(state, geometry, &buffer, now: now)
         switch state.overlay {
         case .none:
-            return Frame(buffer: buffer, cursor: cursor)
+            return Frame(buffer: buffer, cursor: cursor, pictures: pictures)
         case .help:
             HelpView.draw(offset: state.helpOffset, into: &buffer)
         case .list(let list):
@@ -74,10 +83,12 @@ public struct ChatView: Sendable {
         }
     }
 
-    private func drawTranscript(_ state: ChatState, _ geometry: ScreenGeometry, _ buffer: inout CellBuffer) {
+    /// Draws the transcript; returns the pictures that are on screen whole.
+    private func drawTranscript(_ state: ChatState, _ geometry: ScreenGeometry, _ buffer: inout CellBuffer) -> [PicturePlacement] {
         let height = geometry.transcriptHeight
+        layout.fitPictures(toTranscriptHeight: height)
         let width = geometry.transcriptWidth
-        guard height > 0, width > 0 else { return }
+        guard height > 0, width > 0 else { return [] }
         if state.conversation.messages.isEmpty {
             let hints = [
                 "Type a message and press Enter to send it.",
@@ -87,17 +98,24 @@ public struct ChatView: Sendable {
                 let wrapped = TextWrapper.wrap([StyledRun(hint, CellStyle(.dim))], width: width - 4)
                 if let first = wrapped.first { buffer.write(first, x: 2, y: geometry.transcriptTop + 1 + i * 2, limit: width) }
             }
-            return
+            return []
         }
         let (lines, _) = layout.tail(
             of: state.conversation.messages, width: width, count: height + state.scrollOffset, showReasoning: state.showsReasoning,
             selected: state.replyCursor)
         let visible = lines.prefix(max(0, lines.count - state.scrollOffset)).suffix(height)
         var y = geometry.transcriptTop
+        var pictures: [PicturePlacement] = []
+        let bottom = geometry.transcriptTop + height
         for line in visible {
             buffer.write(line, x: 0, y: y, limit: width)
+            if var area = line.picture.flatMap({ $0.row == 0 ? $0.area : nil }), y + area.rows <= bottom, area.x + area.columns <= width {
+                area.y = y
+                pictures.append(area)
+            }
             y += 1
         }
+        return pictures
     }
 
     private func drawSeparator(_ state: ChatState, _ geometry: ScreenGeometry, _ buffer: inout CellBuffer) {
@@ -153,6 +171,8 @@ public struct ChatView: Sendable {
         case .streaming(let since, let tokens):
             let seconds = now.timeIntervalSince(since)
             phase = seconds > 0.2 ? String(format: "streaming %.0f tok/s", Double(tokens) / seconds) : "streaming"
+        case .drawing(_, let fraction):
+            phase = fraction.map { "drawing \(Int(($0 * 100).rounded()))%" } ?? "drawing…"
         }
         let context = "ctx \(ChatView.compact(state.contextTokens))/\(ChatView.compact(state.backend.contextSize))"
         let schema = state.schema.map { " · schema \($0)" } ?? ""

@@ -20,7 +20,7 @@ enum HelpView {
         ("write mode", "every message asks for a revision of the draft (\u{201C}shorter\u{201D}); it becomes the next version"),
         ("Ctrl-N", "new conversation"),
         ("Ctrl-T", "show or hide replies' reasoning (/think)"),
-        ("Ctrl-C", "cancel a streaming reply; twice on empty input quits"),
+        ("Ctrl-C", "cancel a streaming reply or a picture being drawn; twice on empty input quits"),
         ("Ctrl-D", "quit (on empty input)"),
         ("F1, ?", "this help (↑↓ scroll, Esc closes)"),
     ]

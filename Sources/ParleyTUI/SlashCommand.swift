@@ -44,6 +44,11 @@ public enum SlashCommand: Sendable, Equatable {
     case prefer(Int)
     /// `/ideal`: write the answer wanted instead, in the editor.
     case ideal
+    // Pictures
+    /// `/image PROMPT [options]`: a picture from the configured image backend, into the transcript.
+    case image(PictureOrder)
+    /// `/open`: the newest picture of the conversation in the desktop's viewer.
+    case open
 
     /// Which draft version `/version` shows.
     public enum VersionChoice: Sendable, Equatable {
@@ -83,6 +88,8 @@ public enum SlashCommand: Sendable, Equatable {
         ("rate", "up|down [NOTE]", "rate the reply under the cursor (Alt-↑↓), or the last one; a note says why"),
         ("prefer", "N", "choose version N of a regenerated reply; the other versions count as rejected"),
         ("ideal", "", "write the answer you wanted in $EDITOR (kept with the reply, for fine-tuning)"),
+        ("image", "PROMPT [--steps N --seed N --size WxH --negative TEXT]", "draw a picture with the image backend (Tab completes <lora:NAME:WEIGHT>); Ctrl-C stops it"),
+        ("open", "", "open the newest picture with the desktop's viewer"),
         ("think", "", "show or hide replies' reasoning (also Ctrl-T)"),
         ("help", "", "show keys and commands"),
         ("quit", "", "leave Parley"),
@@ -174,6 +181,8 @@ public enum SlashCommand: Sendable, Equatable {
             }
             return .success(.prefer(number))
         case "ideal": return none(.ideal)
+        case "image", "img": return PictureOrder.parse(argument).map(SlashCommand.image)
+        case "open": return none(.open)
         case "": return .failure(ParseError(description: "type a command after / (Tab lists them)"))
         default:
             return .failure(ParseError(description: "unknown command /\(name) (Tab lists the commands, F1 shows help)"))
@@ -188,12 +197,13 @@ public enum SlashCompleter {
     /// decide-mode edits.
     public static func candidates(
         for line: String, personas: [String], backends: [String], models: [String], decision: DecisionRecord? = nil,
-        templates: [String] = []
+        templates: [String] = [], loras: [String] = []
     ) -> [String] {
         guard line.hasPrefix("/") else { return [] }
         let body = line.dropFirst()
         if let space = body.firstIndex(of: " ") {
             let name = String(body[..<space]).lowercased()
+            if name == "image" || name == "img" { return loraCandidates(line, loras: loras) }
             let argument = body[body.index(after: space)...].trimmingCharacters(in: .whitespaces)
             let typed = String(body[body.index(after: space)...].drop(while: \.isWhitespace))
             if let names = decisionCandidates(command: name, argument: typed, decision: decision) { return names }
@@ -219,13 +229,29 @@ public enum SlashCompleter {
         }
     }
 
+    /// In `/image`, the last word being a LoRA tag (`<lora:`, `<lora:fo`): the whole line with
+    /// each LoRA name that fits written in as `<lora:NAME:1>` (sorted). `<` or `<lo` first
+    /// becomes `<lora:`. Nothing for other words.
+    static func loraCandidates(_ line: String, loras: [String]) -> [String] {
+        let start = line.lastIndex(where: \.isWhitespace).map(line.index(after:)) ?? line.startIndex
+        let word = line[start...]
+        let head = line[..<start]
+        let tag = "<lora:"
+        if word.hasPrefix("<"), word.count < tag.count, tag.hasPrefix(word.lowercased()) { return [head + tag] }
+        guard word.lowercased().hasPrefix(tag), !word.contains(">") else { return [] }
+        let typed = word.dropFirst(tag.count)
+        guard !typed.contains(":") else { return [] }
+        return loras.filter { $0.lowercased().hasPrefix(typed.lowercased()) }.sorted().map { head + tag + $0 + ":1>" }
+    }
+
     /// What Tab does: the single candidate, or the longest common prefix of several (nil when
     /// there is nothing to add).
     public static func complete(
         _ line: String, personas: [String], backends: [String], models: [String], decision: DecisionRecord? = nil,
-        templates: [String] = []
+        templates: [String] = [], loras: [String] = []
     ) -> (line: String, candidates: [String])? {
-        let all = candidates(for: line, personas: personas, backends: backends, models: models, decision: decision, templates: templates)
+        let all = candidates(
+            for: line, personas: personas, backends: backends, models: models, decision: decision, templates: templates, loras: loras)
         guard let first = all.first else { return nil }
         if all.count == 1 { return (first, all) }
         var common = first

@@ -40,8 +40,21 @@ public final class TranscriptLayout: @unchecked Sendable {
     /// Where a message's stored picture comes from; nil shows a one-line placeholder instead.
     private let pictures: PictureSource?
 
+    /// The most lines a picture takes: the transcript's height less room for its label, so a
+    /// picture fits on the screen whole.
+    public private(set) var pictureHeight = 24
+
     public init(pictures: PictureSource? = nil) {
         self.pictures = pictures
+    }
+
+    /// Fits pictures to a transcript `height` rows tall; a change lays out again the messages
+    /// that have one.
+    public func fitPictures(toTranscriptHeight height: Int) {
+        let fitted = max(1, height - 2)
+        guard fitted != pictureHeight else { return }
+        pictureHeight = fitted
+        entries = entries.filter { $0.value.picture == nil }
     }
 
     /// The lines of one message at a width; `selected` is the id of the reply under the cursor.
@@ -60,7 +73,7 @@ public final class TranscriptLayout: @unchecked Sendable {
         }
         let lines = TranscriptLayout.layout(
             message, label: label, width: width, showReasoning: showReasoning, markdown: { self.markdown($0, id: message.id, width: $1) },
-            pictures: pictures)
+            pictures: pictures, pictureHeight: pictureHeight)
         if entries.count > 4096 { entries.removeAll(keepingCapacity: true) }
         entries[message.id] = Entry(
             content: message.content, reasoning: message.reasoning, status: message.status, label: label, picture: message.picture,
@@ -158,7 +171,7 @@ public final class TranscriptLayout: @unchecked Sendable {
 
     static func layout(
         _ message: Message, label: String, width: Int, showReasoning: Bool = false, markdown: ((String, Int) -> [StyledLine])? = nil,
-        pictures: PictureSource? = nil
+        pictures: PictureSource? = nil, pictureHeight: Int = 24
     ) -> [StyledLine] {
         if let step = message.internalStep {
             // A prompt the decision flow sent on its own: the program's step, dimmed, not a "You"
@@ -192,9 +205,22 @@ public final class TranscriptLayout: @unchecked Sendable {
         lines += reasoning.map { StyledLine([pad] + $0.runs) }
         if !message.content.isEmpty { lines += body.map { StyledLine([pad] + $0.runs) } }
         if let name = message.picture {
-            let picture = pictures?.lines(ofPicture: name, width: inner)
-                ?? TextWrapper.wrap([StyledRun("[picture \(name) cannot be shown]", CellStyle(.notice, italic: true))], width: inner)
-            lines += picture.map { StyledLine([pad] + $0.runs) }
+            if let picture = pictures?.lines(ofPicture: name, width: inner, height: pictureHeight) {
+                // Cells a graphics protocol may cover: only lines that are all picture ("▀").
+                let columns = picture.map(\.width).max() ?? 0
+                let cells = !picture.isEmpty && picture.allSatisfy { $0.plainText.allSatisfy { $0 == "\u{2580}" } }
+                for (row, line) in picture.enumerated() {
+                    var placed = StyledLine([pad] + line.runs)
+                    if cells {
+                        placed.picture = PictureMark(
+                            area: PicturePlacement(name: name, x: indent, y: 0, columns: columns, rows: picture.count), row: row)
+                    }
+                    lines.append(placed)
+                }
+            } else {
+                lines += TextWrapper.wrap([StyledRun("[picture \(name) cannot be shown]", CellStyle(.notice, italic: true))], width: inner)
+                    .map { StyledLine([pad] + $0.runs) }
+            }
         }
         if message.role == .user && CrisisCheck.matches(message.content) {
             lines += supportNotice(width: inner).map { StyledLine([pad] + $0.runs) }

@@ -3,6 +3,7 @@ import CursesTerminal
 import Foundation
 import ParleyCore
 import ParleyEngine
+import ParleyImages
 import ParleyModels
 import ParleyStore
 import ParleyTUI
@@ -21,6 +22,7 @@ struct ChatCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var backendOptions: BackendOptions
     @OptionGroup var sampling: SamplingFlags
+    @OptionGroup var imageOptions: ChatImageOptions
 
     @Option(help: ArgumentHelp("Use this persona's prompt and examples.", valueName: "name")) var persona: String?
     @Flag(name: .customLong("continue"), help: "Reopen the most recently updated conversation.") var continueLast = false
@@ -74,7 +76,11 @@ struct ChatCommand: AsyncParsableCommand {
             context: context, store: store, personas: personas, templates: templates, drafts: drafts, persona: chosenPersona,
             backend: backend,
             backendOptions: backendOptions, sampling: sampling, opened: opened,
-            theme: TerminalTheme(rawValue: theme) ?? .dark, mouse: mouse)
+            theme: TerminalTheme(rawValue: theme) ?? .dark, mouse: mouse, imageBackend: imageOptions.backend(context: context),
+            pictureDisplay: try PictureDisplayDetector.choose(
+                flag: imageOptions.images, config: context.config.imageDisplay, environment: context.environment,
+                deviceAttributes: imageOptions.images == nil && context.config.imageDisplay == nil
+                    && PictureDisplayDetector.worthAsking(environment: context.environment) ? TerminalQuery.deviceAttributes() : nil))
         if case .fellBack(let from) = locale {
             session.startupNotice = "the locale \(from) is not UTF-8; using C.UTF-8 for this screen"
         }

@@ -5,6 +5,7 @@ import ParleyCore
 import ParleyDecide
 import ParleyEngine
 import ParleyHTTP
+import ParleyImages
 import ParleyLocal
 import ParleyModels
 import ParleyPersonas
@@ -40,6 +41,8 @@ final class ChatEffectRunner: @unchecked Sendable {
     /// choice and a page to another version right after it must land in that order.
     private let replySaves = DispatchQueue(label: "parley.reply-saves")
     private var indexRefresh: Task<Void, Never>?
+    /// What `/image` draws with, or why nothing can.
+    private let imageBackend: Result<any ImageBackend, Error>
 
     /// How long after the last save the index is refreshed: `newest.json` can only vouch for a
     /// directory that has been still for 2 s (see `ConversationIndex.settleSeconds`).
@@ -48,8 +51,9 @@ final class ChatEffectRunner: @unchecked Sendable {
     init(
         context: AppContext, store: ConversationStore, personas: PersonaLibrary, templates: TemplateLibrary, drafts: DraftStore,
         persona: Persona, backend: any ChatBackend, backendOptions: BackendOptions, sampling: SamplingFlags,
-        deliver: @escaping @Sendable (ChatEvent) -> Void
+        imageBackend: Result<any ImageBackend, Error>, deliver: @escaping @Sendable (ChatEvent) -> Void
     ) {
+        self.imageBackend = imageBackend
         self.context = context
         self.store = store
         self.personas = personas
@@ -276,7 +280,24 @@ final class ChatEffectRunner: @unchecked Sendable {
             background { [drafts] in
                 .draftLoaded(try drafts.draft(forConversation: conversationID))
             }
+        case .makePicture(let order, let request, let conversationID, let persona, let mode):
+            startPicture(order, request: request, conversationID: conversationID, persona: persona, mode: mode)
+        case .openPicture(let name):
+            openPicture(name)
+        case .listLoras:
+            guard case .success(let backend) = imageBackend, let server = backend as? SDWebUIBackend else { break }
+            let deliver = self.deliver
+            Task.detached {
+                // Only for completion: a server that cannot list them still draws.
+                if let names = try? await server.loraNames() { deliver(.lorasListed(names)) }
+            }
         }
+    }
+
+    /// Whether `/image` goes to an SD WebUI server (which lists LoRAs).
+    var drawsWithSDWebUI: Bool {
+        if case .success(let backend) = imageBackend { return backend is SDWebUIBackend }
+        return false
     }
 
     /// Changes a stored conversation on the queue of reply changes; a failure becomes the error line.
@@ -431,6 +452,83 @@ final class ChatEffectRunner: @unchecked Sendable {
             self.refreshIndexSoon()
         }
         lock.withLock { turn = task }
+    }
+}
+
+// MARK: - Pictures
+
+extension ChatEffectRunner {
+    /// Makes a picture as the current turn (Ctrl-C cancels it, and SD WebUI is told to stop):
+    /// progress to the status line; then the picture is saved with its sidecar, and the command
+    /// and a reply referring to it are stored in the conversation. Nothing is stored on failure.
+    fileprivate func startPicture(_ order: PictureOrder, request text: String, conversationID: String?, persona: String, mode: Mode) {
+        let deliver = self.deliver
+        let backend: any ImageBackend
+        switch imageBackend {
+        case .success(let chosen): backend = chosen
+        case .failure(let error):
+            deliver(.pictureFailed(oneLineDescription(of: error)))
+            return
+        }
+        let store = self.store
+        let pictures = PictureStore(root: context.storageDirectory)
+        lock.withLock { indexRefresh?.cancel() }
+        let task = Task.detached {
+            do {
+                let request = try ChatPictures.request(for: order)
+                let image = try await backend.generate(request) { deliver(.pictureProgress($0.fraction)) }
+                try Task.checkCancellation()
+                let name = try pictures.save(image)
+                let asked = Message(role: .user, content: text)
+                var reply = Message(
+                    role: .assistant, content: ChatPictures.caption(image.parameters), backend: image.parameters.backend,
+                    model: image.parameters.model)
+                reply.picture = name
+                let conversation: Conversation
+                do {
+                    if let conversationID {
+                        conversation = try store.update(id: conversationID) { $0.messages += [asked, reply] }
+                    } else {
+                        let new = Conversation(
+                            title: Conversation.suggestedTitle(from: "Picture: " + order.prompt), persona: persona, mode: mode,
+                            messages: [asked, reply])
+                        try store.create(new)
+                        conversation = new
+                    }
+                } catch {
+                    // Nothing would refer to the picture: it goes too.
+                    pictures.remove(name)
+                    throw error
+                }
+                deliver(.pictureFinished(conversation))
+            } catch {
+                if error is CancellationError || Task.isCancelled {
+                    let stopped = backend is SDWebUIBackend ? "the server was asked to stop; " : ""
+                    deliver(.pictureFailed("picture interrupted: \(stopped)nothing was saved"))
+                } else {
+                    deliver(.pictureFailed(oneLineDescription(of: error)))
+                }
+            }
+            self.refreshIndexSoon()
+        }
+        lock.withLock { turn = task }
+    }
+
+    /// `/open`: the stored picture in the desktop's viewer.
+    fileprivate func openPicture(_ name: String) {
+        let deliver = self.deliver
+        guard let url = PictureStore(root: context.storageDirectory).url(of: name), FileManager.default.fileExists(atPath: url.path) else {
+            deliver(.error("the picture \(name) is not in the images folder any more"))
+            return
+        }
+        do {
+            try DesktopOpener.open(url, environment: context.environment) { status in
+                if status != 0 { deliver(.error("\(DesktopOpener.name) could not open \(name) (exit status \(status))")) }
+            }
+            deliver(.notice("opened \(name) with \(DesktopOpener.name)"))
+        } catch {
+            deliver(.error(oneLineDescription(of: error)))
+        }
     }
 }
 

@@ -2,6 +2,7 @@ import CursesTerminal
 import Foundation
 import ParleyCore
 import ParleyEngine
+import ParleyImages
 import ParleyPersonas
 import ParleyStore
 import ParleyTUI
@@ -24,7 +25,8 @@ final class ChatSession: @unchecked Sendable {
     let mouse: Bool
     var startupNotice: String?
     private var state: ChatState
-    private let layout = TranscriptLayout()
+    private let layout: TranscriptLayout
+    private let pictures: StoredPictures
     private let stream: AsyncStream<LoopMessage>
     private let continuation: AsyncStream<LoopMessage>.Continuation
 
@@ -51,13 +53,17 @@ final class ChatSession: @unchecked Sendable {
     init(
         context: AppContext, store: ConversationStore, personas: PersonaLibrary, templates: TemplateLibrary, drafts: DraftStore,
         persona: Persona, backend: any ChatBackend, backendOptions: BackendOptions, sampling: SamplingFlags,
-        opened: StoredConversation?, theme: TerminalTheme, mouse: Bool
+        opened: StoredConversation?, theme: TerminalTheme, mouse: Bool, imageBackend: Result<any ImageBackend, Error>,
+        pictureDisplay: PictureDisplay
     ) {
         (stream, continuation) = AsyncStream.makeStream(of: LoopMessage.self)
         let send = continuation
         effects = ChatEffectRunner(
             context: context, store: store, personas: personas, templates: templates, drafts: drafts, persona: persona,
-            backend: backend, backendOptions: backendOptions, sampling: sampling, deliver: { send.yield(.event($0)) })
+            backend: backend, backendOptions: backendOptions, sampling: sampling, imageBackend: imageBackend,
+            deliver: { send.yield(.event($0)) })
+        pictures = StoredPictures(store: PictureStore(root: context.storageDirectory), display: pictureDisplay)
+        layout = TranscriptLayout(pictures: pictures)
         self.theme = theme
         self.mouse = mouse
         let descriptor = backend.descriptor
@@ -112,14 +118,27 @@ final class ChatSession: @unchecked Sendable {
         if let startupNotice { state.notice = ChatNotice(startupNotice, isError: true) }
         var throttle = FrameThrottle(interval: ChatSession.frameInterval)
         var frames = FrameCount()
+        let pictures = self.pictures
         func draw() {
-            terminal.draw(view.render(state))
+            let frame = view.render(state)
+            terminal.draw(frame)
+            if pictures.usesGraphics {
+                // Graphics over the pictures' cells, written again only when they moved; not while
+                // a turn runs, when streaming text would move them frame after frame (the cells
+                // show meanwhile).
+                let placements = state.isBusy ? [] : frame.pictures
+                terminal.drawGraphics(placements, kitty: pictures.display == .kitty) {
+                    let cell = Console.cellPixels()
+                    return PicturePlacement.escapes(placements) { pictures.graphics(for: $0, cellPixels: cell) }
+                }
+            }
             throttle.drew(at: .now)
             frames.count(whileStreaming: state.isBusy)
         }
         draw()
         // After the first frame, so that opening a URLSession never delays it.
         effects.run(.listModels)
+        if effects.drawsWithSDWebUI { effects.run(.listLoras) }
 
         var dirty = false
         loop: for await message in stream {

@@ -30,6 +30,14 @@ enum Console {
         return (columns, rows)
     }
 
+    /// The pixel size of one cell, when the terminal reports its size in pixels.
+    static func cellPixels() -> (width: Int, height: Int)? {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0, size.ws_xpixel > 0, size.ws_ypixel > 0
+        else { return nil }
+        return (max(1, Int(size.ws_xpixel) / Int(size.ws_col)), max(1, Int(size.ws_ypixel) / Int(size.ws_row)))
+    }
+
     /// A status or error line on stderr, always sanitised and always one line.
     static func status(_ line: String) {
         write(STDERR_FILENO, "parley: " + oneLine(line) + "\n")

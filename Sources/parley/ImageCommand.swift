@@ -48,7 +48,12 @@ struct ImageCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try AppContext(global: global)
         let backend = try backendOptions.make(context: context)
-        let display = try PictureDisplayDetector.choose(flag: images, config: context.config.imageDisplay, environment: context.environment)
+        // The terminal is asked about sixel only when the picture is going to it and nothing else decides.
+        let asks = images == nil && context.config.imageDisplay == nil && Console.stdoutIsTerminal && Console.stdinIsTerminal && !json
+            && PictureDisplayDetector.worthAsking(environment: context.environment)
+        let display = try PictureDisplayDetector.choose(
+            flag: images, config: context.config.imageDisplay, environment: context.environment,
+            deviceAttributes: asks ? TerminalQuery.deviceAttributes() : nil)
         if let output { try OutputFile.check(output, force: force) }
         var request = ImageRequest(prompt: prompt, negativePrompt: negative, steps: steps, seed: seed, size: size.flatMap(ImageSize.init(parsing:)))
         if let `init` { request.initImage = try Self.readPicture(`init`) }

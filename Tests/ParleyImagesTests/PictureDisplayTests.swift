@@ -42,9 +42,34 @@ import Testing
         }
     }
 
-    @Test func sixelIsDrawnAsHalfBlocks() {
-        #expect(PictureDisplay.sixel.drawn == .halfblock)
-        #expect(PictureDisplay.kitty.drawn == .kitty)
+    @Test(arguments: [
+        ("\u{1B}[?62;4;6;22c", true),
+        ("\u{1B}[?64;1;2;4;6;9;15;18;21;22c", true),
+        ("\u{1B}[?62;22c", false),
+        ("\u{1B}[?1;2c", false),
+        ("\u{1B}[?14c", false),
+        ("\u{1B}[?62;4", false),
+        ("\u{1B}[?62;x4;c", false),
+        ("", false),
+    ])
+    func deviceAttributesListingFourMeanSixel(reply: String, expected: Bool) {
+        #expect(PictureDisplayDetector.sixelInDeviceAttributes(reply) == expected)
+    }
+
+    @Test func aSixelAnswerOnlyUpgradesHalfBlocksOutsideMultiplexers() throws {
+        let sixel = "\u{1B}[?62;4;22c"
+        #expect(PictureDisplayDetector.detect(environment: ["TERM": "xterm-256color"], deviceAttributes: sixel) == .sixel)
+        #expect(PictureDisplayDetector.detect(environment: ["TERM": "xterm-256color"], deviceAttributes: "\u{1B}[?62;22c") == .halfblock)
+        #expect(PictureDisplayDetector.detect(environment: ["TERM": "xterm-kitty"], deviceAttributes: sixel) == .kitty)
+        #expect(PictureDisplayDetector.detect(environment: ["TERM": "xterm-256color", "TMUX": "x"], deviceAttributes: sixel) == .halfblock)
+        #expect(PictureDisplayDetector.detect(environment: ["TERM": "dumb"], deviceAttributes: sixel) == .off)
+        // The override still wins over an answer.
+        #expect(try PictureDisplayDetector.choose(flag: "halfblock", config: nil, environment: ["TERM": "xterm"], deviceAttributes: sixel) == .halfblock)
+        #expect(try PictureDisplayDetector.choose(flag: nil, config: nil, environment: ["TERM": "xterm", "PARLEY_IMAGES": "off"], deviceAttributes: sixel) == .off)
+        #expect(PictureDisplayDetector.worthAsking(environment: ["TERM": "xterm-256color"]))
+        #expect(!PictureDisplayDetector.worthAsking(environment: ["TERM": "xterm-256color", "TMUX": "x"]))
+        #expect(!PictureDisplayDetector.worthAsking(environment: ["TERM": "foot"]))
+        #expect(!PictureDisplayDetector.worthAsking(environment: ["TERM": "xterm-256color", "PARLEY_IMAGES": "kitty"]))
     }
 
     @Test(arguments: [(["COLORTERM": "truecolor"], true), (["COLORTERM": "24bit"], true), (["COLORTERM": "yes"], false), ([:], false)])

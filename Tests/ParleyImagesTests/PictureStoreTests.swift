@@ -20,6 +20,18 @@ struct PictureStoreTests {
         }
     }
 
+    @Test func removingTakesThePictureAndItsSidecar() throws {
+        let root = try StoreTemporaryDirectory()
+        defer { root.remove() }
+        let store = PictureStore(root: root.url)
+        let kept = try store.save(Data([1]), fileExtension: "png", sidecar: Data("{}".utf8))
+        let gone = try store.save(Data([2]), fileExtension: "jpg", sidecar: Data("{}".utf8))
+        store.remove(gone)
+        store.remove("../\(kept)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: store.directory.path).sorted()
+        #expect(left == [kept.replacingOccurrences(of: ".png", with: ".json"), kept].sorted())
+    }
+
     @Test func namesOutsideTheDirectoryAreNotFollowed() {
         let store = PictureStore(root: URL(fileURLWithPath: "/tmp/x"))
         for name in ["../conversations/a.json", "/etc/passwd", ".hidden", "a/b.png", ""] { #expect(store.url(of: name) == nil, "\(name)") }

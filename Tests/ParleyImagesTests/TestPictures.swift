@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 import ParleyImages
 
 /// Small pictures made with libpng in the test, so every byte of a fixture is known.

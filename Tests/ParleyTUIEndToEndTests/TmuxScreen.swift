@@ -58,6 +58,11 @@ final class TmuxScreen {
         (try? tmux(["capture-pane", "-p"])) ?? ""
     }
 
+    /// The visible screen with its colours and attributes as escape sequences.
+    func screenWithColours() -> String {
+        (try? tmux(["capture-pane", "-p", "-e"])) ?? ""
+    }
+
     func type(_ text: String) throws { try tmux(["send-keys", "-l", text]) }
 
     /// tmux key names: Enter, C-c, C-d, F1, PageUp, ...

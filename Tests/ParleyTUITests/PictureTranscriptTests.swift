@@ -8,11 +8,13 @@ import Testing
     /// Hands back one row of "▀" cells as wide as asked, red over blue, and records the widths.
     final class FixedPictures: PictureSource, @unchecked Sendable {
         var widths: [Int] = []
-        static let style = CellStyle(foreground: CellColor(red: 255, green: 0, blue: 0), background: CellColor(red: 0, green: 0, blue: 255))
+        var heights: [Int] = []
+        static let style = CellStyle(foreground: RGB(red: 255, green: 0, blue: 0), background: RGB(red: 0, green: 0, blue: 255))
 
-        func lines(ofPicture name: String, width: Int) -> [StyledLine]? {
+        func lines(ofPicture name: String, width: Int, height: Int) -> [StyledLine]? {
             guard name == "fox.png" else { return nil }
             widths.append(width)
+            heights.append(height)
             return [StyledLine(String(repeating: "▀", count: min(width, 4)), Self.style)]
         }
     }
@@ -28,8 +30,8 @@ import Testing
 
         var buffer = CellBuffer(width: 20, height: 1)
         buffer.write(lines[2], x: 0, y: 0)
-        #expect(buffer[2, 0].style.foreground == CellColor(red: 255, green: 0, blue: 0))
-        #expect(buffer[2, 0].style.background == CellColor(red: 0, green: 0, blue: 255))
+        #expect(buffer[2, 0].style.foreground == RGB(red: 255, green: 0, blue: 0))
+        #expect(buffer[2, 0].style.background == RGB(red: 0, green: 0, blue: 255))
     }
 
     @Test func aPictureThatCannotBeReadSaysSo() {
@@ -52,6 +54,6 @@ import Testing
 
     @Test(arguments: [(1 << 24, 0xFF8000), (256, 208), (16, nil), (8, nil)] as [(Int, Int?)])
     func cellColoursFollowTheTerminalsColourCount(colorCount: Int, expected: Int?) {
-        #expect(CellColor(red: 255, green: 128, blue: 0).terminalColor(colorCount: colorCount) == expected)
+        #expect(RGB(red: 255, green: 128, blue: 0).terminalColor(colorCount: colorCount) == expected)
     }
 }

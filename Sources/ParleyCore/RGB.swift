@@ -1,8 +1,7 @@
-import ParleyCore
-
-/// A 24-bit colour a cell carries itself, beside its role: a picture's pixels, which no theme can
-/// name. The terminal adapter shows it as it is, as the nearest of 256 colours, or not at all.
-public struct CellColor: Sendable, Hashable {
+/// One 24-bit colour: a decoded picture's pixel, and a cell's own colour in the chat screen (a
+/// picture's cells, which no theme can name). The terminal adapter shows it as it is, as the
+/// nearest of 256 colours, or not at all.
+public struct RGB: Sendable, Hashable {
     public var red: UInt8
     public var green: UInt8
     public var blue: UInt8

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
@@ -6,7 +7,7 @@ import Testing
 /// (scripts/make-test-models.sh, run by scripts/setup.sh), against llama.cpp's answers recorded by
 /// scripts/record-architecture-fixtures.py: perplexity, KL divergence and top-1 agreement of the
 /// logits, the logits file row by row, and greedy text.
-@Suite(.serialized) struct ArchitectureFixtureTests {
+@Suite(.heavy, .serialized) struct ArchitectureFixtureTests {
     struct Fixture: Decodable {
         struct Model: Decodable {
             struct Perplexity: Decodable {

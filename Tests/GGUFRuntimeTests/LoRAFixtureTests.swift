@@ -1,11 +1,12 @@
 import Foundation
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// LoRA adapters on the default model against llama.cpp's `--lora-scaled` (recorded by
 /// scripts/record-lora-fixtures.py on the adapters scripts/make-test-models.sh writes): the same
 /// perplexity, logits and greedy text; and adapters that do not fit refused before anything runs.
-@Suite(.serialized) struct LoRAFixtureTests {
+@Suite(.heavy, .serialized) struct LoRAFixtureTests {
     struct Fixture: Decodable {
         struct Entry: Decodable {
             let adapter: String

@@ -1,11 +1,12 @@
 import Foundation
+import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
 
 /// `PerplexityRunner` on the default model against llama-perplexity's answers, recorded by
 /// scripts/record-perplexity-fixtures.py: the same tokens, the same running perplexity after each
 /// chunk, the same final estimate, and a logits file whose every row hashes as llama.cpp's does.
-@Suite(.serialized) struct PerplexityFixtureTests {
+@Suite(.heavy, .serialized) struct PerplexityFixtureTests {
     struct Fixture: Decodable {
         struct Text: Decodable {
             let file: String

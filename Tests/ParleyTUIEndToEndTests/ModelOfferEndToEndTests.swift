@@ -1,11 +1,12 @@
 import Foundation
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// The chat's first run without its model, in tmux against the Hub-compatible test server: the
 /// full screen offers the catalog model, pulls it with a progress bar, is cancelled and resumed
 /// without fetching a byte twice, and the chat then opens on the pulled model.
-@Suite("Model offer in tmux", .serialized)
+@Suite("Model offer in tmux", .heavy, .serialized)
 struct ModelOfferEndToEndTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -15,10 +16,9 @@ struct ModelOfferEndToEndTests {
         if let path = ProcessInfo.processInfo.environment["PARLEY_TEST_MODEL"], !path.isEmpty { return path }
         return packageRoot.appendingPathComponent("Storage/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
     }
-    static var modelIsThere: Bool { FileManager.default.fileExists(atPath: modelPath) }
 
-    @Test(.enabled(if: modelIsThere, "needs the default model (scripts/setup.sh)"))
-    func pullsWithAProgressBarCancelsResumesAndStartsTheChat() throws {
+    @Test func pullsWithAProgressBarCancelsResumesAndStartsTheChat() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.modelPath), "needs the default model (scripts/setup.sh)")
         let body = try Data(contentsOf: URL(fileURLWithPath: Self.modelPath))
         let path = "HuggingFaceTB/SmolLM2-360M-Instruct-GGUF/smollm2-360m-instruct-q8_0.gguf"
         // Paced, so the bar is seen moving and Ctrl-C lands mid-file.

@@ -2,12 +2,13 @@ import Foundation
 import ParleyCore
 import ParleyImages
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 /// `/image` in the real chat screen, in tmux, against a scripted SD WebUI that answers with a
 /// real PNG: the coloured half-block preview, progress, LoRA completion, Ctrl-C (the server sees
 /// the interrupt), `/open`, and the picture again after reopening.
-@Suite("Pictures in the chat screen", .serialized)
+@Suite("Pictures in the chat screen", .heavy, .serialized)
 struct PictureEndToEndTests {
     /// 16×4: rows red, blue, green, white, so each of its 16×2 cells is red over blue or green
     /// over white.

@@ -22,6 +22,12 @@ struct AtomicFile: Sendable {
     /// `notOwnFile` and left as it is: the rename would not follow it, but replacing it would
     /// still hide what someone put there.
     func write(_ data: Data, to target: URL, replacing: Bool = true, durable: Bool = true) throws {
+        try write(to: target, replacing: replacing, durable: durable) { fd in try writeAll(data, to: fd, target: target) }
+    }
+
+    /// The same with the contents written by `body` to the temp file's descriptor (for files too
+    /// large to hold twice in memory); nothing replaces `target` unless `body` returns.
+    func write(to target: URL, replacing: Bool = true, durable: Bool = true, _ body: (_ fd: Int32) throws -> Void) throws {
         let directory = target.deletingLastPathComponent()
         if let what = Platform.foreignKind(at: target) { throw StoreError.notOwnFile(file: target.path, what: what) }
         let fd: Int32
@@ -40,7 +46,7 @@ struct AtomicFile: Sendable {
         func fail(_ step: String, _ code: Int32) -> StoreError {
             StoreError.writeFailed(file: target.path, reason: "\(step) failed: \(Platform.describe(errno: code))")
         }
-        try writeAll(data, to: fd, target: target)
+        try body(fd)
         if durable && fileSync.sync(fd) != 0 { throw fail("fsync", errno) }
         closed = true
         if close(fd) != 0 { throw fail("close", errno) }
@@ -74,8 +80,12 @@ struct AtomicFile: Sendable {
         }
     }
 
-    private func writeAll(_ data: Data, to fd: Int32, target: URL) throws {
-        let failure = Platform.writeAll(data, to: fd)
+    func writeAll(_ data: Data, to fd: Int32, target: URL) throws {
+        try data.withUnsafeBytes { try writeAll($0, to: fd, target: target) }
+    }
+
+    func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32, target: URL) throws {
+        let failure = Platform.writeAll(buffer, to: fd)
         if failure != 0 {
             throw StoreError.writeFailed(file: target.path, reason: "write failed: \(Platform.describe(errno: failure))")
         }

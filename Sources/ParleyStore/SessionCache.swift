@@ -46,35 +46,12 @@ public struct SessionCache: Sendable {
     public func save(key: String, _ body: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let target = try url(for: key)
         try StorageDirectory.prepare(directory, required: true, diagnostics: { _ in })
-        if let what = Platform.foreignKind(at: target) { throw StoreError.notOwnFile(file: target.path, what: what) }
         TempFileSweeper.sweep([directory], diagnostics: { _ in })
-        let fd: Int32
-        let temp: URL
-        do {
-            (fd, temp) = try TempFileName.create(in: directory, for: target.lastPathComponent)
-        } catch let failure as TempFileName.Failure {
-            throw StoreError.writeFailed(file: target.path, reason: "cannot create a temp file: \(failure.reason)")
+        // Not flushed: see the type's comment.
+        let file = AtomicFile(fileSync: .system)
+        try file.write(to: target, durable: false) { fd in
+            try body { buffer in try file.writeAll(buffer, to: fd, target: target) }
         }
-        var closed = false
-        var committed = false
-        defer {
-            if !closed { close(fd) }
-            if !committed { Platform.removeFile(temp) }
-        }
-        try body { buffer in
-            let failure = Platform.writeAll(buffer, to: fd)
-            if failure != 0 {
-                throw StoreError.writeFailed(file: target.path, reason: "write failed: \(Platform.describe(errno: failure))")
-            }
-        }
-        closed = true
-        if close(fd) != 0 {
-            throw StoreError.writeFailed(file: target.path, reason: "close failed: \(Platform.describe(errno: errno))")
-        }
-        if rename(temp.path, target.path) != 0 {
-            throw StoreError.writeFailed(file: target.path, reason: "rename failed: \(Platform.describe(errno: errno))")
-        }
-        committed = true
         evict()
     }
 

@@ -139,7 +139,37 @@ CGGUF_AVX2 static void attend_tile(const float *q, int64_t hd, float scale, cons
     *S = (float)((double)*S + sum);
 
     for (int64_t d0 = 0; d0 < hd; d0 += 64) {
-        const int nv = hd - d0 >= 64 ? 8 : (int)((hd - d0) / 8);
+        if (hd - d0 >= 64) {
+            // A whole 64-wide slice: the constant bounds let the eight accumulators live in
+            // registers (with a run-time count they went through the stack on every key, and
+            // this loop took half of the attention's time). Same operations, same order.
+            __m256 a0 = _mm256_loadu_ps(acc + d0), a1 = _mm256_loadu_ps(acc + d0 + 8);
+            __m256 a2 = _mm256_loadu_ps(acc + d0 + 16), a3 = _mm256_loadu_ps(acc + d0 + 24);
+            __m256 a4 = _mm256_loadu_ps(acc + d0 + 32), a5 = _mm256_loadu_ps(acc + d0 + 40);
+            __m256 a6 = _mm256_loadu_ps(acc + d0 + 48), a7 = _mm256_loadu_ps(acc + d0 + 56);
+            for (int64_t j = 0; j < tile; j++) {
+                const __m256 w = _mm256_set1_ps(weights[j]);
+                const float *row = vf + j * hd + d0;
+                a0 = _mm256_fmadd_ps(w, _mm256_loadu_ps(row), a0);
+                a1 = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 8), a1);
+                a2 = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 16), a2);
+                a3 = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 24), a3);
+                a4 = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 32), a4);
+                a5 = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 40), a5);
+                a6 = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 48), a6);
+                a7 = _mm256_fmadd_ps(w, _mm256_loadu_ps(row + 56), a7);
+            }
+            _mm256_storeu_ps(acc + d0, a0);
+            _mm256_storeu_ps(acc + d0 + 8, a1);
+            _mm256_storeu_ps(acc + d0 + 16, a2);
+            _mm256_storeu_ps(acc + d0 + 24, a3);
+            _mm256_storeu_ps(acc + d0 + 32, a4);
+            _mm256_storeu_ps(acc + d0 + 40, a5);
+            _mm256_storeu_ps(acc + d0 + 48, a6);
+            _mm256_storeu_ps(acc + d0 + 56, a7);
+            continue;
+        }
+        const int nv = (int)((hd - d0) / 8);
         __m256 a[8];
         for (int v = 0; v < nv; v++) a[v] = _mm256_loadu_ps(acc + d0 + 8 * v);
         for (int64_t j = 0; j < tile; j++) {

@@ -142,9 +142,9 @@ public final class LlamaSession {
     @discardableResult
     public func prefill(_ prefix: [Int32], maxBatch: Int = 64, isCancelled: () -> Bool = { false }) throws -> Int {
         let kept = Self.chunking.reusablePrefix(heldTokens: tokens, heldPaths: paths, prompt: prefix, promptEnd: nil)
+        try check(prefix[kept...], from: kept)
         rewind(to: kept)
         guard kept < prefix.count else { return kept }
-        try check(prefix[kept...], from: kept)
         for batch in Self.chunking.batches(kept..<prefix.count, promptEnd: nil, maxBatch: max(1, maxBatch)) {
             if isCancelled() { break }
             try append(prefix[batch.range], path: batch.path, last: false)

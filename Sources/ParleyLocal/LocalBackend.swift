@@ -113,16 +113,17 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
                 } catch {
                     continuation.finish(throwing: error)
                 }
-                // The consumer has the whole reply; until the next request comes, ready its start
-                // and save the conversation's state.
+                // The consumer has the whole reply; until the next request comes, ready its start.
+                // The state is saved only when the session moves to another conversation and when
+                // the program ends (finishBackgroundWork): tens of megabytes a reply would
+                // otherwise be written over and over while one conversation goes on.
                 if let next { prepare(next) }
-                if waiting.value == 0 { states.save(session) }
             }
         }
     }
 
-    /// Waits for the work after the last reply, and saves the state of the conversation the
-    /// session holds if that was put off for a request.
+    /// Waits for the work after the last reply, then saves the state of the conversation the
+    /// session holds if it changed since it was saved.
     public func finishBackgroundWork() async {
         await withCheckedContinuation { done in
             queue.async { [self] in

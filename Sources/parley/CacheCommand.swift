@@ -9,8 +9,9 @@ struct CacheCommand: AsyncParsableCommand {
         commandName: "cache",
         abstract: "List or clear the local model's saved conversation states.",
         discussion: """
-            After a local reply Parley saves the model's state of the conversation, so that \
-            'parley ask --continue' or reopening the conversation evaluates only the new message. \
+            The local model's state of a conversation is saved when 'parley ask' has replied and when \
+            the chat screen leaves the conversation, so that 'parley ask --continue' or reopening the \
+            conversation evaluates only the new message. \
             A state is used only with the same model file and settings, and is checked whole before \
             use; the least recently used go first past \(ByteCountText.describe(Int(SessionCache.defaultCapacity))).
             """,

@@ -11,6 +11,11 @@ enum DesktopOpener {
         }
     }
 
+    struct CouldNotStart: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "could not start \(path) (is it an executable file?)" }
+    }
+
     /// The opener's name on this system.
     static var name: String {
         #if os(macOS)
@@ -40,6 +45,11 @@ enum DesktopOpener {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.terminationHandler = { finished($0.terminationStatus) }
-        try process.run()
+        do {
+            try process.run()
+        } catch {
+            // Foundation's own error here reads "Error Domain=NSCocoaErrorDomain Code=256 (null)".
+            throw CouldNotStart(path: opener.path)
+        }
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
+import ParleyTestThreads
 import Testing
 
 @testable import ParleyModels
 
 /// The pipeline that hashes and writes a download on a thread of its own: everything appended
 /// arrives in order and whole, `drain` waits for it, and a failure stops it and is reported.
-@Suite("Chunk pipeline")
+@Suite("Chunk pipeline", .heavy)
 struct ChunkPipelineTests {
     final class Sink: @unchecked Sendable {
         let lock = NSLock()

@@ -6,11 +6,12 @@ import Darwin
 import Foundation
 import ParleyCore
 import ParleyTestSupport
+import ParleyTestThreads
 import Testing
 
 @testable import ParleyStore
 
-@Suite("Atomic writes, permissions, leftover temp files")
+@Suite("Atomic writes, permissions, leftover temp files", .heavy)
 struct DurabilityTests {
     static let failingSync = FileSync(sync: { _ in
         errno = EIO

@@ -39,8 +39,7 @@ struct FeedbackEndToEndTests {
         defer { home.remove() }
         // The editor /ideal opens: writes the wanted answer over the file it is given.
         let editor = home.url.appendingPathComponent("write-ideal.sh")
-        try "#!/bin/sh\nprintf 'Teal, like the sea.\\n' > \"$1\"\n".write(to: editor, atomically: true, encoding: .utf8)
-        chmod(editor.path, 0o755)
+        try ScriptFile.write("#!/bin/sh\nprintf 'Teal, like the sea.\\n' > \"$1\"\n", to: editor)
 
         let screen = try TmuxScreen(
             ["--base-url", server.baseURL.absoluteString, "--model", "m1"], environment: ["EDITOR": editor.path, "VISUAL": nil])

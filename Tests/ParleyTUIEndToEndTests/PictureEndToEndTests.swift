@@ -39,8 +39,7 @@ struct PictureEndToEndTests {
         defer { tools.remove() }
         let opened = tools.url.appendingPathComponent("opened.txt")
         let opener = tools.url.appendingPathComponent("xdg-open")
-        try "#!/bin/sh\nprintf '%s' \"$1\" > '\(opened.path)'\n".write(to: opener, atomically: true, encoding: .utf8)
-        chmod(opener.path, 0o755)
+        try ScriptFile.write("#!/bin/sh\nprintf '%s' \"$1\" > '\(opened.path)'\n", to: opener)
         let path = tools.url.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
 
         let arguments = [

@@ -23,7 +23,7 @@ struct ConnectionWarmUpTests {
     static let silentIdleTimeout: Double = 30
 
     func warmedBackend(
-        _ server: FaultServer, baseURL: URL? = nil, idleTimeout: Double = 10, streaming: Bool = true,
+        _ server: FaultServer, baseURL: URL? = nil, idleTimeout: Double = 30, streaming: Bool = true,
         probes: ProbeSchedule? = nil
     ) -> OpenAIBackend {
         var endpoint = OpenAIEndpoint(

@@ -362,7 +362,7 @@ struct OpenAIBackendFaultTests {
         #expect(elapsed < .seconds(10))
         #expect(received.hasPrefix("tick"))
         #expect(!received.contains(String(repeating: "tick ", count: 100)))
-        #expect(await server.waitForDisconnects(1, timeout: 10))
+        #expect(await server.waitForDisconnects(1, timeout: 60))
     }
 
     @Test func cancellingWhileWaitingForTheServerClosesTheConnection() async throws {
@@ -374,7 +374,7 @@ struct OpenAIBackendFaultTests {
         task.cancel()
         let outcome = await task.value
         #expect(outcome.events.isEmpty)
-        #expect(await server.waitForDisconnects(1, timeout: 10))
+        #expect(await server.waitForDisconnects(1, timeout: 60))
     }
 
     // MARK: Redirects

@@ -35,7 +35,7 @@ struct ServerBoundsTests {
         server.keepsConnectionsOpen = true
         server.route("GET", "/v1/models", .models(["test-model"]))
         server.route("POST", "/v1/chat/completions", .hangUp, .openAIStream(pieces: ["body ", "arrived"]))
-        let backend = makeBackend(server, idleTimeout: 3, maxRetries: 1, warmsConnection: true)
+        let backend = makeBackend(server, idleTimeout: 30, maxRetries: 1, warmsConnection: true)
         let outcome = await collect(backend)
         #expect(outcome.error == nil, "\(String(describing: outcome.error))")
         #expect(outcome.text == "body arrived")

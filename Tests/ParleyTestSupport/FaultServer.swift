@@ -118,7 +118,7 @@ public final class FaultServer: @unchecked Sendable {
     public var disconnectCount: Int { lock.withLock { disconnects } }
 
     /// Waits (polling) until at least `count` early disconnects were seen; false on timeout.
-    public func waitForDisconnects(_ count: Int = 1, timeout: Double = 20) async -> Bool {
+    public func waitForDisconnects(_ count: Int = 1, timeout: Double = 60) async -> Bool {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
             if disconnectCount >= count { return true }

@@ -11,6 +11,8 @@ dpkg -s libncursesw5-dev >/dev/null 2>&1 || dpkg -s libncurses-dev >/dev/null 2>
 dpkg -s libpng-dev >/dev/null 2>&1 || missing+=(libpng-dev)
 dpkg -s libjpeg-dev >/dev/null 2>&1 || dpkg -s libjpeg62-turbo-dev >/dev/null 2>&1 || missing+=(libjpeg-dev)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+# The test models' generator runs in a virtual environment of its own.
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}" >&2
     sudo_cmd=()

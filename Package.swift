@@ -104,7 +104,7 @@ let package = Package(
         // Streams from the fault server as fast as it can and reports the cost per chunk.
         .executableTarget(
             name: "http-stream-bench", dependencies: ["ParleyHTTP", "ParleyTestSupport"], path: "Benchmarks/http-stream-bench"),
-        .testTarget(name: "GGUFRuntimeTests", dependencies: ["ParleyTestThreads", "GGUFRuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GGUFRuntimeTests", dependencies: ["ParleyTestThreads", "ParleyTestSupport", "GGUFRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StructuredOutputTests", dependencies: ["ParleyTestThreads", "StructuredOutput"]),
         // Usefulness of write (and later decide) on the default model, through the release binary.
         .executableTarget(name: "parley-usefulness", dependencies: ["ParleyWrite"], path: "Benchmarks/usefulness/Runner"),

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTestSupport
 import ParleyTestThreads
 import Testing
 @testable import GGUFRuntime
@@ -42,17 +43,7 @@ import Testing
         return TestModel.packageRoot.appendingPathComponent("Storage/test-models").path
     }
 
-    static func sha256(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
-    }
+    static func sha256(_ path: String) throws -> String { try PackageFiles.sha256(ofFile: path) }
 
     /// The test model, or nil after recording why (unless PARLEY_ALLOW_MISSING_MODEL=1 and it is missing).
     static func load(_ model: Fixture.Model) throws -> LlamaModel? {

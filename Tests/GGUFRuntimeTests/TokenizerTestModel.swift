@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTestSupport
 import Testing
 @testable import GGUFRuntime
 
@@ -14,13 +15,9 @@ enum TokenizerTestModel {
         let tokenizer: Tokenizer
     }
 
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot: URL = PackageFiles.root
 
-    static var modelPath: String {
-        if let path = ProcessInfo.processInfo.environment["PARLEY_TEST_MODEL"], !path.isEmpty { return path }
-        return packageRoot.appendingPathComponent("Storage/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
-    }
+    static var modelPath: String { PackageFiles.defaultModelPath }
 
     static var missingModelAllowed: Bool {
         ProcessInfo.processInfo.environment["PARLEY_ALLOW_MISSING_MODEL"] == "1"

@@ -13,17 +13,7 @@ struct ModelsCommandTests {
         return Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
-    static func sha256(_ url: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
-    }
+    static func sha256(_ url: URL) throws -> String { try PackageFiles.sha256(ofFile: url.path) }
 
     /// The required result: a pull killed with SIGKILL mid-body loses nothing, and the next pull
     /// asks only for what is not on disk — the server serves exactly the rest, no byte twice.

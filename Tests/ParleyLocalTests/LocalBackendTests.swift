@@ -1,4 +1,5 @@
 import Foundation
+import ParleyTestSupport
 import GGUFRuntime
 import ParleyCore
 import ParleyTestThreads
@@ -7,12 +8,8 @@ import Testing
 
 /// The default model, shared by the tests (found like the runtime's own tests find it).
 enum DefaultModel {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static var path: String {
-        if let path = ProcessInfo.processInfo.environment["PARLEY_TEST_MODEL"], !path.isEmpty { return path }
-        return packageRoot.appendingPathComponent("Storage/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
-    }
+    static let packageRoot = PackageFiles.root
+    static var path: String { PackageFiles.defaultModelPath }
     static let backend: LocalBackend? = try? LocalBackend(path: path, contextLength: 2048, threads: 2)
 
     /// The backend, or a recorded failure naming the fetch command when the model is missing.

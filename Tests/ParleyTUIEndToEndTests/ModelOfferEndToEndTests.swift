@@ -8,14 +8,9 @@ import Testing
 /// without fetching a byte twice, and the chat then opens on the pulled model.
 @Suite("Model offer in tmux", .heavy, .serialized)
 struct ModelOfferEndToEndTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
     /// A real model to serve (the chat must be able to load what it pulled): the default one,
     /// served under the catalog's smollm2-360m repository and file name.
-    static var modelPath: String {
-        if let path = ProcessInfo.processInfo.environment["PARLEY_TEST_MODEL"], !path.isEmpty { return path }
-        return packageRoot.appendingPathComponent("Storage/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
-    }
+    static var modelPath: String { PackageFiles.defaultModelPath }
 
     @Test func pullsWithAProgressBarCancelsResumesAndStartsTheChat() throws {
         try #require(FileManager.default.fileExists(atPath: Self.modelPath), "needs the default model (scripts/setup.sh)")

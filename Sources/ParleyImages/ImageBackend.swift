@@ -4,6 +4,8 @@ public protocol ImageBackend: Sendable {
     var name: String { get }
     /// - Parameter progress: told how far the picture is, when the server says (0...1).
     func generate(_ request: ImageRequest, progress: @escaping @Sendable (ImageProgress) -> Void) async throws -> GeneratedImage
+    /// What `ImageRequest.model` can name: the checkpoints (SD WebUI) or models (OpenAI) the server lists.
+    func modelNames() async throws -> [String]
 }
 
 /// How far a picture is, as a server reports it.

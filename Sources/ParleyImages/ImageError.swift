@@ -18,6 +18,12 @@ public enum ImageError: UserFacingError, Equatable {
     case unsupported(option: String, kind: String)
     case unreadableFile(path: String, reason: String)
     case saveFailed(path: String, reason: String)
+    /// A list was asked for (models, checkpoints, LoRAs) and the answer is not one.
+    case notAList(url: String, expected: String)
+    /// A checkpoint name that fits none of those the server lists (`GET /sdapi/v1/sd-models`).
+    case unknownCheckpoint(name: String, available: [String])
+    /// A checkpoint name that fits several of them.
+    case ambiguousCheckpoint(name: String, matches: [String])
 
     public var description: String {
         switch self {
@@ -39,6 +45,19 @@ public enum ImageError: UserFacingError, Equatable {
             return "cannot read \(ServerText.clean(path, limit: 160)): \(reason)"
         case .saveFailed(let path, let reason):
             return "cannot save the picture to \(ServerText.clean(path, limit: 160)): \(reason); nothing was kept"
+        case .notAList(let url, let expected):
+            return "\(url) did not answer with \(expected)"
+        case .unknownCheckpoint(let name, let available):
+            let has = available.isEmpty ? "it lists none" : "it has " + ImageError.list(available)
+            return "the image server has no checkpoint '\(ServerText.clean(name, limit: 80))' (\(has))"
+        case .ambiguousCheckpoint(let name, let matches):
+            return "'\(ServerText.clean(name, limit: 80))' fits several of the image server's checkpoints: \(ImageError.list(matches))"
         }
+    }
+
+    /// Names from a server, cleaned, at most eight of them.
+    private static func list(_ names: [String]) -> String {
+        let shown = names.prefix(8).map { ServerText.clean($0, limit: 80) }.joined(separator: ", ")
+        return names.count > 8 ? shown + ", … (\(names.count) in all)" : shown
     }
 }

@@ -14,11 +14,13 @@ public struct ImageRequest: Sendable, Equatable {
     public var initImage: Data?
     public var denoisingStrength: Double?
     public var control: ControlInput?
+    /// The checkpoint (SD WebUI) or model (OpenAI) for this picture; nil: the backend's configured one.
+    public var model: String?
 
     public init(
         prompt: String, negativePrompt: String? = nil, steps: Int? = nil, seed: Int64? = nil, size: ImageSize? = nil,
         cfgScale: Double? = nil, sampler: String? = nil, initImage: Data? = nil, denoisingStrength: Double? = nil,
-        control: ControlInput? = nil
+        control: ControlInput? = nil, model: String? = nil
     ) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
@@ -30,6 +32,7 @@ public struct ImageRequest: Sendable, Equatable {
         self.initImage = initImage
         self.denoisingStrength = denoisingStrength
         self.control = control
+        self.model = model
     }
 }
 

@@ -36,7 +36,8 @@ public struct SDWebUIBackend: ImageBackend {
             let models = try await controlNetModels()
             controlModel = SDWebUIRequestBuilder.controlModel(for: control, available: models)
         }
-        let body = SDWebUIRequestBuilder.body(for: request, checkpoint: endpoint.model, controlModel: controlModel)
+        let checkpoint = try await checkpointTitle(for: request.model ?? endpoint.model)
+        let body = SDWebUIRequestBuilder.body(for: request, checkpoint: checkpoint, controlModel: controlModel)
         let url = endpoint.url(SDWebUIRequestBuilder.path(for: request))
         let json = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         let answer: Data
@@ -68,7 +69,7 @@ public struct SDWebUIBackend: ImageBackend {
         let parameters = ImageParameters(
             prompt: request.prompt, negativePrompt: request.negativePrompt,
             seed: (info["seed"] as? NSNumber)?.int64Value ?? request.seed,
-            model: (info["sd_model_name"] as? String) ?? endpoint.model,
+            model: (info["sd_model_name"] as? String) ?? checkpoint,
             sampler: (info["sampler_name"] as? String) ?? (body["sampler_name"] as? String),
             steps: (info["steps"] as? Int) ?? (body["steps"] as? Int),
             width: picture.header.width, height: picture.header.height, backend: endpoint.name,
@@ -119,16 +120,42 @@ public struct SDWebUIBackend: ImageBackend {
     }
 
     /// The checkpoints the server has, by title (what `model` in the config names).
-    public func checkpoints() async throws -> [String] {
-        try await names(at: "sdapi/v1/sd-models", field: "title")
+    public func modelNames() async throws -> [String] {
+        try await checkpointList().map(\.title)
+    }
+
+    /// The checkpoints the server has, with their short names.
+    public func checkpointList() async throws -> [SDWebUICheckpoint] {
+        try await objects(at: "sdapi/v1/sd-models").compactMap { object in
+            guard let title = object["title"] as? String else { return nil }
+            return SDWebUICheckpoint(title: title, modelName: (object["model_name"] as? String) ?? title)
+        }
+    }
+
+    /// The title to send for the checkpoint `wanted` names (see `SDWebUICheckpoint.resolve`).
+    /// A server whose list cannot be read gets the name as given.
+    private func checkpointTitle(for wanted: String?) async throws -> String? {
+        guard let wanted else { return nil }
+        let list: [SDWebUICheckpoint]
+        do {
+            list = try await checkpointList()
+        } catch {
+            try Task.checkCancellation()
+            return wanted
+        }
+        return try SDWebUICheckpoint.resolve(wanted, in: list).get().title
     }
 
     private func names(at path: String, field: String) async throws -> [String] {
+        try await objects(at: path).compactMap { $0[field] as? String }
+    }
+
+    private func objects(at path: String) async throws -> [[String: Any]] {
         let url = endpoint.url(path)
         let body = try await client.send("GET", url, what: "a list", limit: ImageEndpoint.maxListBody)
         guard let list = (try? JSONSerialization.jsonObject(with: body)) as? [Any] else {
-            throw ImageError.noImage(url: OpenAIEndpoint.display(url), detail: "not a JSON list")
+            throw ImageError.notAList(url: OpenAIEndpoint.display(url), expected: "a JSON list")
         }
-        return list.compactMap { ($0 as? [String: Any])?[field] as? String }
+        return list.compactMap { $0 as? [String: Any] }
     }
 }

@@ -72,6 +72,8 @@ public enum ChatEvent: Sendable, Equatable {
     case pictureFailed(String)
     /// The LoRA names the image server offers (for `<lora:` completion in `/image`).
     case lorasListed([String])
+    /// The checkpoints or models the image server lists, for `/image --model` completion.
+    case imageModelsListed([String])
 }
 
 /// What the reducer asks the outside world to do. Plain data, so tests can check it.
@@ -147,6 +149,8 @@ public enum ChatEffect: Sendable, Equatable {
     case makePicture(PictureOrder, request: String, conversationID: String?, persona: String, mode: Mode)
     /// Open a stored picture (a file name in `<storage>/images/`) with the desktop's opener.
     case openPicture(String)
-    /// Ask the image server for its LoRA names (`lorasListed`); silent when it cannot say.
-    case listLoras
+    /// Ask the image server for what `/image` completes: its checkpoints or models
+    /// (`imageModelsListed`) and, from SD WebUI, its LoRA names (`lorasListed`); silent when it
+    /// cannot say.
+    case listImageNames
 }

@@ -53,36 +53,58 @@ extension ChatReducer {
             clampScroll(&state)
         case .lorasListed(let names):
             state.knownLoras = Array(Set(names)).filter { !$0.isEmpty }.sorted()
+        case .imageModelsListed(let names):
+            state.knownImageModels = Array(Set(names)).filter { !$0.isEmpty }.sorted()
         default:
             break
         }
         return []
     }
 
-    /// Tab on an `/image` line: LoRA names (asked of the server the first time they are needed).
-    /// Nil for other lines.
+    /// Tab on an `/image` line: the value of `--model` from the server's checkpoints or models,
+    /// else LoRA names (each list asked of the server the first time it is needed). Nil for other
+    /// lines.
     func completePicture(_ state: inout ChatState) -> [ChatEffect]? {
         let line = state.input.firstLine
         guard state.input.lines.count == 1, line.hasPrefix("/image ") || line.hasPrefix("/img ") else { return nil }
+        if let typed = SlashCompleter.imageModelBeingTyped(line) {
+            if state.knownImageModels.isEmpty {
+                state.notice = ChatNotice("asking the image server for its models… (Tab again in a moment)")
+                return [.listImageNames]
+            }
+            let all = SlashCompleter.imageModelCandidates(line, models: state.knownImageModels)
+            guard !all.isEmpty else {
+                state.notice = ChatNotice("no model of the image server starts with \u{201C}\(typed)\u{201D}", isError: true)
+                return []
+            }
+            completeWithCommonPrefix(&state, line: line, all) { SlashCompleter.imageModelBeingTyped($0) ?? $0 }
+            return []
+        }
         let lastWord = line.split(whereSeparator: \.isWhitespace).last.map(String.init) ?? ""
         let all = SlashCompleter.loraCandidates(line, loras: state.knownLoras)
         if all.isEmpty {
             if lastWord.lowercased().hasPrefix("<lora:"), state.knownLoras.isEmpty {
                 state.notice = ChatNotice("asking the image server for its LoRAs… (Tab again in a moment)")
-                return [.listLoras]
+                return [.listImageNames]
             }
             state.notice = ChatNotice(
-                lastWord.hasPrefix("<") ? "no LoRA starts with that" : "Tab completes LoRA names after <lora:", isError: true)
+                lastWord.hasPrefix("<") ? "no LoRA starts with that" : "Tab completes LoRA names after <lora: and models after --model",
+                isError: true)
             return []
         }
+        // Only the tags, not the whole lines (a prompt is long).
+        completeWithCommonPrefix(&state, line: line, all) { $0.split(whereSeparator: \.isWhitespace).last.map(String.init) ?? $0 }
+        return []
+    }
+
+    /// Puts the longest common start of the candidate lines into the input; with several, the
+    /// notice lists the part of each that `shown` picks out.
+    private func completeWithCommonPrefix(_ state: inout ChatState, line: String, _ all: [String], shown: (String) -> String) {
         var common = all[0]
         for candidate in all.dropFirst() {
             while !candidate.lowercased().hasPrefix(common.lowercased()) { common.removeLast() }
         }
         if common.count > line.count { state.input.set(common) }
-        // Only the tags, not the whole lines (a prompt is long).
-        state.notice = all.count > 1
-            ? ChatNotice(all.map { $0.split(whereSeparator: \.isWhitespace).last.map(String.init) ?? $0 }.joined(separator: "  ")) : nil
-        return []
+        state.notice = all.count > 1 ? ChatNotice(all.map(shown).joined(separator: "  ")) : nil
     }
 }

@@ -184,7 +184,7 @@ public struct ChatReducer: Sendable {
             return []
         case .idealEdited(let conversationID, let messageID, let version, let original, let edited):
             return idealEdited(&state, conversationID: conversationID, messageID: messageID, version: version, original: original, edited: edited, now: now)
-        case .pictureProgress, .pictureFinished, .pictureFailed, .lorasListed:
+        case .pictureProgress, .pictureFinished, .pictureFailed, .lorasListed, .imageModelsListed:
             return reducePictureEvent(&state, event, now: now)
         }
     }

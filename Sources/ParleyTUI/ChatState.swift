@@ -116,6 +116,8 @@ public struct ChatState: Sendable, Equatable {
     public var knownModels: [String] = []
     /// The LoRA names the image server offers, for `<lora:` completion in `/image`.
     public var knownLoras: [String] = []
+    /// The checkpoints (SD WebUI) or models (OpenAI) the image server lists, for `/image --model`.
+    public var knownImageModels: [String] = []
     /// The writing templates `/write` offers (its Tab completion and its form come from these).
     public var templates: [WritingTemplate] = []
     public var phase: ChatPhase = .idle

@@ -11,10 +11,12 @@ public struct PictureOrder: Sendable, Equatable {
     public var initFile: String?
     public var controlFile: String?
     public var controlModule: String?
+    /// `--model`: the checkpoint or model for this picture (the backend resolves the name).
+    public var model: String?
 
     public init(
         prompt: String, negative: String? = nil, steps: Int? = nil, seed: Int64? = nil, size: String? = nil, initFile: String? = nil,
-        controlFile: String? = nil, controlModule: String? = nil
+        controlFile: String? = nil, controlModule: String? = nil, model: String? = nil
     ) {
         self.prompt = prompt
         self.negative = negative
@@ -24,10 +26,11 @@ public struct PictureOrder: Sendable, Equatable {
         self.initFile = initFile
         self.controlFile = controlFile
         self.controlModule = controlModule
+        self.model = model
     }
 
     /// The options `/image` takes, each followed by a value (`--steps 20` or `--steps=20`).
-    public static let options = ["--negative", "--steps", "--seed", "--size", "--init", "--control", "--control-module"]
+    public static let options = ["--negative", "--steps", "--seed", "--size", "--init", "--control", "--control-module", "--model"]
 
     /// Reads the argument of `/image`. Words are split at blanks; a value with blanks is quoted
     /// (`--negative "blurry, dark"`). Words that are not options make up the prompt.
@@ -75,6 +78,9 @@ public struct PictureOrder: Sendable, Equatable {
                 order.size = text.lowercased()
             case "--init": order.initFile = text
             case "--control": order.controlFile = text
+            case "--model":
+                guard !text.isEmpty else { return failure("/image: --model needs a name") }
+                order.model = text
             default: order.controlModule = text
             }
         }

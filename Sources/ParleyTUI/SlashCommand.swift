@@ -88,7 +88,8 @@ public enum SlashCommand: Sendable, Equatable {
         ("rate", "up|down [NOTE]", "rate the reply under the cursor (Alt-↑↓), or the last one; a note says why"),
         ("prefer", "N", "choose version N of a regenerated reply; the other versions count as rejected"),
         ("ideal", "", "write the answer you wanted in $EDITOR (kept with the reply, for fine-tuning)"),
-        ("image", "PROMPT [--steps N --seed N --size WxH --negative TEXT]", "draw a picture with the image backend (Tab completes <lora:NAME:WEIGHT>); Ctrl-C stops it"),
+        ("image", "PROMPT [--steps N --seed N --size WxH --negative TEXT --model NAME --init FILE --control FILE --control-module NAME]",
+         "draw a picture with the image backend (Tab completes <lora:NAME:WEIGHT> and --model); Ctrl-C stops it"),
         ("open", "", "open the newest picture with the desktop's viewer"),
         ("think", "", "show or hide replies' reasoning (also Ctrl-T)"),
         ("help", "", "show keys and commands"),
@@ -227,6 +228,38 @@ public enum SlashCompleter {
             let takesArgument = !(SlashCommand.catalogue.first { $0.name == name }?.argument.isEmpty ?? true)
             return "/" + name + (takesArgument ? " " : "")
         }
+    }
+
+    /// In `/image`, the value of `--model` being typed at the end of the line (`--model sd`,
+    /// `--model=sd`, `--model "v1 5`), without its opening quote; "" just after `--model `. Nil
+    /// when the line has moved on past it.
+    public static func imageModelBeingTyped(_ line: String) -> String? {
+        guard let range = modelOptionRange(line) else { return nil }
+        var value = line[range.upperBound...]
+        if let quote = value.first, quote == "\"" || quote == "'" {
+            value = value.dropFirst()
+            if let close = value.firstIndex(of: quote) {
+                guard value[value.index(after: close)...].isEmpty else { return nil }
+                value = value[..<close]
+            }
+            return String(value)
+        }
+        return value.contains(where: \.isWhitespace) ? nil : String(value)
+    }
+
+    /// The whole line with each of `models` that starts with the `--model` value being typed
+    /// written in (quoted when it holds blanks, as SD WebUI's titles do), sorted.
+    static func imageModelCandidates(_ line: String, models: [String]) -> [String] {
+        guard let typed = imageModelBeingTyped(line)?.lowercased(), let range = modelOptionRange(line) else { return [] }
+        let head = line[..<range.upperBound]
+        return models.filter { $0.lowercased().hasPrefix(typed) }.sorted().map {
+            head + ($0.contains(where: \.isWhitespace) ? "\"\($0)\"" : $0)
+        }
+    }
+
+    /// Where the last `--model ` or `--model=` of the line is.
+    private static func modelOptionRange(_ line: String) -> Range<String.Index>? {
+        [" --model ", " --model="].compactMap { line.range(of: $0, options: .backwards) }.max { $0.lowerBound < $1.lowerBound }
     }
 
     /// In `/image`, the last word being a LoRA tag (`<lora:`, `<lora:fo`): the whole line with

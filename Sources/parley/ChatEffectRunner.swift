@@ -284,12 +284,13 @@ final class ChatEffectRunner: @unchecked Sendable {
             startPicture(order, request: request, conversationID: conversationID, persona: persona, mode: mode)
         case .openPicture(let name):
             openPicture(name)
-        case .listLoras:
-            guard case .success(let backend) = imageBackend, let server = backend as? SDWebUIBackend else { break }
+        case .listImageNames:
+            guard case .success(let backend) = imageBackend else { break }
             let deliver = self.deliver
             Task.detached {
                 // Only for completion: a server that cannot list them still draws.
-                if let names = try? await server.loraNames() { deliver(.lorasListed(names)) }
+                if let names = try? await backend.modelNames() { deliver(.imageModelsListed(names)) }
+                if let server = backend as? SDWebUIBackend, let names = try? await server.loraNames() { deliver(.lorasListed(names)) }
             }
         }
     }

@@ -58,7 +58,8 @@ enum ChatPictures {
             }
             size = parsed
         }
-        var request = ImageRequest(prompt: order.prompt, negativePrompt: order.negative, steps: order.steps, seed: order.seed, size: size)
+        var request = ImageRequest(
+            prompt: order.prompt, negativePrompt: order.negative, steps: order.steps, seed: order.seed, size: size, model: order.model)
         if let path = order.initFile { request.initImage = try ImageCommand.readPicture(NSString(string: path).expandingTildeInPath) }
         if let path = order.controlFile, let module = order.controlModule {
             request.control = ControlInput(image: try ImageCommand.readPicture(NSString(string: path).expandingTildeInPath), module: module)

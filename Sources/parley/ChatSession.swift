@@ -138,7 +138,7 @@ final class ChatSession: @unchecked Sendable {
         draw()
         // After the first frame, so that opening a URLSession never delays it.
         effects.run(.listModels)
-        if effects.drawsWithSDWebUI { effects.run(.listLoras) }
+        if effects.drawsWithSDWebUI { effects.run(.listImageNames) }
 
         var dirty = false
         loop: for await message in stream {

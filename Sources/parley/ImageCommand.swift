@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
 import ParleyCore
+import ParleyHTTP
 import ParleyImages
 import ParleyStore
 
 /// `parley image PROMPT`: makes one picture, saves it under `<storage>/images/` with its sidecar,
 /// shows it on stdout's terminal, and prints where it is (or, with `-o`, writes a copy there too).
+/// `--list-models` and `--list-loras` print what the server offers instead.
 struct ImageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image", abstract: "Make a picture with Stable Diffusion WebUI or an OpenAI-compatible images API.")
@@ -13,7 +15,15 @@ struct ImageCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var backendOptions: ImageBackendOptions
 
-    @Argument(help: "What to draw. A LoRA is written <lora:NAME:WEIGHT>.") var prompt: String
+    @Argument(help: "What to draw. A LoRA is written <lora:NAME:WEIGHT>.") var prompt: String?
+    @Option(name: [.short, .long], help: ArgumentHelp(
+        "The checkpoint (SD WebUI: a title, file or short name, or the start of one) or model (OpenAI) for this picture.",
+        valueName: "name"))
+    var model: String?
+    @Flag(name: .customLong("list-models"), help: "Print the checkpoints (SD WebUI) or models (OpenAI) the server has, and draw nothing.")
+    var listModels = false
+    @Flag(name: .customLong("list-loras"), help: "Print the LoRA names the SD WebUI server has, and draw nothing.")
+    var listLoras = false
     @Option(name: [.short, .long], help: ArgumentHelp("Also write the picture to this file.", valueName: "file")) var output: String?
     @Flag(help: "Replace the -o file if it exists.") var force = false
     @Option(help: ArgumentHelp("What the picture should not have.", valueName: "text")) var negative: String?
@@ -34,6 +44,12 @@ struct ImageCommand: AsyncParsableCommand {
     static let maxInputFileBytes = 32 << 20
 
     func validate() throws {
+        if listModels || listLoras {
+            if listModels && listLoras { throw ValidationError("--list-models and --list-loras go one at a time") }
+            if prompt != nil { throw ValidationError("--list-models and --list-loras draw nothing: leave out the prompt") }
+            return
+        }
+        guard let prompt else { throw ValidationError("say what to draw: parley image \"a red fox in the snow\"") }
         if prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("the prompt is empty") }
         if let steps, !(1...150).contains(steps) { throw ValidationError("--steps must be 1 to 150, not \(steps)") }
         if let size, ImageSize(parsing: size) == nil {
@@ -48,6 +64,11 @@ struct ImageCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try AppContext(global: global)
         let backend = try backendOptions.make(context: context)
+        if listModels || listLoras {
+            try await list(from: backend)
+            return
+        }
+        let prompt = prompt ?? ""
         // The terminal is asked about sixel only when the picture is going to it and nothing else decides.
         let asks = images == nil && context.config.imageDisplay == nil && Console.stdoutIsTerminal && Console.stdinIsTerminal && !json
             && PictureDisplayDetector.worthAsking(environment: context.environment)
@@ -55,7 +76,8 @@ struct ImageCommand: AsyncParsableCommand {
             flag: images, config: context.config.imageDisplay, environment: context.environment,
             deviceAttributes: asks ? TerminalQuery.deviceAttributes() : nil)
         if let output { try OutputFile.check(output, force: force) }
-        var request = ImageRequest(prompt: prompt, negativePrompt: negative, steps: steps, seed: seed, size: size.flatMap(ImageSize.init(parsing:)))
+        var request = ImageRequest(
+            prompt: prompt, negativePrompt: negative, steps: steps, seed: seed, size: size.flatMap(ImageSize.init(parsing:)), model: model)
         if let `init` { request.initImage = try Self.readPicture(`init`) }
         if let control, let controlModule { request.control = ControlInput(image: try Self.readPicture(control), module: controlModule) }
 
@@ -91,6 +113,26 @@ struct ImageCommand: AsyncParsableCommand {
         } else {
             Console.out(path + "\n")
         }
+    }
+
+    /// `--list-models` / `--list-loras`: a name a line, or a JSON array with `--json`.
+    private func list(from backend: any ImageBackend) async throws {
+        let names: [String]
+        if listLoras {
+            guard let server = backend as? SDWebUIBackend else {
+                throw ValidationError("--list-loras needs an sdwebui image backend; \(backend.name) is not one")
+            }
+            names = try await server.loraNames()
+        } else {
+            names = try await backend.modelNames()
+        }
+        let clean = names.map { ServerText.clean($0, limit: 200) }
+        if json {
+            Console.out(try JSONOutput.encode(clean) + "\n")
+        } else if !clean.isEmpty {
+            Console.out(clean.joined(separator: "\n") + "\n")
+        }
+        if clean.isEmpty { Console.status("\(backend.name) lists no \(listLoras ? "LoRAs" : "models")") }
     }
 
     /// A PNG or JPEG from a file, checked (size cap, header caps, decodable) before it is sent.

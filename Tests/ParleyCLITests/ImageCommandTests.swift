@@ -81,4 +81,44 @@ struct ImageCommandTests {
         #expect(result.status != 0)
         #expect(result.stderr.contains("[images.NAME]"), "\(result.stderr)")
     }
+
+    @Test func modelsAndLorasAreListedAndAModelIsChosenByAnyOfItsNames() async throws {
+        let server = try FaultServer()
+        defer { server.stop() }
+        server.route("GET", "/sdapi/v1/sd-models", .json(#"[{"title": "v1-5-pruned.safetensors [6ce0]", "model_name": "v1-5-pruned"}, {"title": "sdxl.safetensors [31e3]", "model_name": "sdxl"}]"#))
+        server.route("GET", "/sdapi/v1/loras", .json(#"[{"name": "ink"}, {"name": "pixel\u001b[31m"}]"#))
+        server.route("POST", "/sdapi/v1/txt2img", Self.answer(Self.png.base64EncodedString()))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let backend = ["--image-backend", "sdwebui", "--base-url", server.url("").absoluteString]
+        let models = try await runner.run(["image", "--list-models"] + backend)
+        #expect(models.status == 0 && models.stdout == "v1-5-pruned.safetensors [6ce0]\nsdxl.safetensors [31e3]\n", "\(models.stderr)")
+        let loras = try await runner.run(["image", "--list-loras", "--json"] + backend)
+        let names = try JSONSerialization.jsonObject(with: Data(loras.stdout.utf8)) as? [String]
+        #expect(names?.count == 2 && names?.first == "ink" && names?.last?.contains("\u{1B}") == false, "\(loras.stdout)")
+
+        let drawn = try await runner.run(["image", "a fox", "-m", "SDXL"] + backend)
+        #expect(drawn.status == 0, "\(drawn.stderr)")
+        let sent = try #require(server.requests(to: "/sdapi/v1/txt2img").first?.jsonBody)
+        #expect((sent["override_settings"] as? [String: Any])?["sd_model_checkpoint"] as? String == "sdxl.safetensors [31e3]")
+
+        let unknown = try await runner.run(["image", "a fox", "--model", "flux"] + backend)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.split(separator: "\n").count == 1 && unknown.stderr.contains("no checkpoint 'flux'"), "\(unknown.stderr)")
+        #expect(server.requests(to: "/sdapi/v1/txt2img").count == 1)
+    }
+
+    @Test(arguments: [
+        (["image", "--list-models", "a fox"], "leave out the prompt"),
+        (["image", "--list-models", "--list-loras"], "one at a time"),
+        (["image"], "say what to draw"),
+        (["image", "--list-loras", "--image-backend", "openai", "--base-url", "http://127.0.0.1:9"], "needs an sdwebui image backend"),
+    ])
+    func listingTakesNoPromptAndLorasNeedSDWebUI(arguments: [String], expected: String) async throws {
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let result = try await runner.run(arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+    }
 }

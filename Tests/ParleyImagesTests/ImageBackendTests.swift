@@ -97,7 +97,9 @@ struct ImageBackendTests {
         server.route("POST", "/sdapi/v1/interrupt", .json("{}"))
         let backend = sdBackend(server)
         let task = Task { await generate(backend) }
-        #expect(await server.waitForRequests(1))
+        // The checkpoint is looked up first (sd-models, unrouted here); the picture is asked for after.
+        let deadline = Date().addingTimeInterval(20)
+        while server.requests(to: "/sdapi/v1/txt2img").isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
         task.cancel()
         let result = await task.value
         #expect(result.failure is CancellationError, "\(String(describing: result.failure))")
@@ -131,7 +133,50 @@ struct ImageBackendTests {
         server.route("GET", "/sdapi/v1/loras", .json(#"[{"name": "ink", "path": "/m/ink.safetensors"}, {"name": "pixel"}]"#))
         server.route("GET", "/sdapi/v1/sd-models", .json(#"[{"title": "sd15.safetensors [abc]", "model_name": "sd15"}]"#))
         #expect(try await sdBackend(server).loraNames() == ["ink", "pixel"])
-        #expect(try await sdBackend(server).checkpoints() == ["sd15.safetensors [abc]"])
+        #expect(try await sdBackend(server).modelNames() == ["sd15.safetensors [abc]"])
+    }
+
+    @Test func aCheckpointNamedShortIsSentByItsTitle() async throws {
+        let server = try FaultServer()
+        defer { server.stop() }
+        server.route("GET", "/sdapi/v1/sd-models", .json(#"[{"title": "v1-5-pruned.safetensors [6ce0]", "model_name": "v1-5-pruned"}, {"title": "sdxl.safetensors [31e3]", "model_name": "sdxl"}]"#))
+        server.route("POST", "/sdapi/v1/txt2img", Self.sdAnswer(TestPictures.png().base64EncodedString()))
+        _ = try await generate(sdBackend(server), ImageRequest(prompt: "a fox", model: "V1-5")).get()
+        let sent = try #require(server.requests(to: "/sdapi/v1/txt2img").first?.jsonBody)
+        #expect((sent["override_settings"] as? [String: Any])?["sd_model_checkpoint"] as? String == "v1-5-pruned.safetensors [6ce0]")
+        // Without a name for this picture, the configured one ("sd15") is looked up the same way.
+        let error = try #require((await generate(sdBackend(server))).failure)
+        #expect(error as? ImageError == .unknownCheckpoint(name: "sd15", available: ["v1-5-pruned.safetensors [6ce0]", "sdxl.safetensors [31e3]"]))
+        #expect(server.requests(to: "/sdapi/v1/txt2img").count == 1)
+    }
+
+    @Test func aServerWhoseListCannotBeReadGetsTheNameAsGiven() async throws {
+        let server = try FaultServer()
+        defer { server.stop() }
+        server.route("POST", "/sdapi/v1/txt2img", Self.sdAnswer(TestPictures.png().base64EncodedString()))
+        _ = try await generate(sdBackend(server)).get()
+        let sent = try #require(server.requests(to: "/sdapi/v1/txt2img").first?.jsonBody)
+        #expect((sent["override_settings"] as? [String: Any])?["sd_model_checkpoint"] as? String == "sd15")
+        #expect(server.requests(to: "/sdapi/v1/sd-models").count == 1)
+    }
+
+    @Test func openAIImagesListsModelsAndTakesOneForAPicture() async throws {
+        let server = try FaultServer()
+        defer { server.stop() }
+        server.route("GET", "/v1/models", .json(#"{"object": "list", "data": [{"id": "gpt-image-1"}, {"id": "dall-e-3"}]}"#))
+        server.route("POST", "/v1/images/generations", .json(FaultResponse.jsonText(["data": [["b64_json": TestPictures.png().base64EncodedString()]]])))
+        #expect(try await openAIBackend(server).modelNames() == ["gpt-image-1", "dall-e-3"])
+        let image = try await generate(openAIBackend(server), ImageRequest(prompt: "a fox", model: "dall-e-3")).get()
+        #expect(image.parameters.model == "dall-e-3")
+        let sent = try #require(server.requests(to: "/v1/images/generations").first?.jsonBody)
+        #expect(sent["model"] as? String == "dall-e-3")
+        let odd = try FaultServer()
+        defer { odd.stop() }
+        odd.route("GET", "/v1/models", .json(#"["not", "a", "model list"]"#))
+        var listError: Error?
+        do { _ = try await openAIBackend(odd).modelNames() } catch { listError = error }
+        let error = try #require(listError)
+        #expect(error as? ImageError == .notAList(url: OpenAIEndpoint.display(odd.url("/v1/models")), expected: "an OpenAI model list"))
     }
 
     @Test func openAIImagesSendsTheKeyAndReadsB64JSON() async throws {

@@ -98,7 +98,7 @@ import Testing
         var h = ChatHarness()
         h.type("/image a fox <lora:")
         // Not known yet: the server is asked.
-        #expect(h.key(.tab) == [.listLoras])
+        #expect(h.key(.tab) == [.listImageNames])
         h.send(.lorasListed(["foxStyle", "forest", "detail"]))
         h.key(.tab)
         #expect(h.state.input.text == "/image a fox <lora:")
@@ -114,6 +114,56 @@ import Testing
             "/image a <lora:forest:1>", "/image a <lora:foxStyle:1>",
         ])
         #expect(SlashCompleter.loraCandidates("/image a fox", loras: ["forest"]).isEmpty)
+    }
+
+    @Test func modelNamesCompleteAfterDashDashModelAndTitlesWithBlanksAreQuoted() {
+        var h = ChatHarness()
+        h.type("/image a fox --model ")
+        #expect(h.key(.tab) == [.listImageNames])
+        #expect(h.state.notice?.text.contains("asking the image server") == true)
+        h.send(.imageModelsListed(["v1-5-pruned.safetensors [6ce0]", "sdxl-base", "sd15", "sdxl-base"]))
+        h.type("sd")
+        h.key(.tab)
+        #expect(h.state.input.text == "/image a fox --model sd")
+        #expect(h.state.notice?.text == "sd15  sdxl-base")
+        h.type("x")
+        h.key(.tab)
+        #expect(h.state.input.text == "/image a fox --model sdxl-base")
+        h.key(.ctrl("u"))
+        h.type("/image a fox --model=v1")
+        h.key(.tab)
+        #expect(h.state.input.text == "/image a fox --model=\"v1-5-pruned.safetensors [6ce0]\"")
+        h.key(.ctrl("u"))
+        h.type("/image a fox --model zz")
+        #expect(h.key(.tab).isEmpty)
+        #expect(h.state.notice?.isError == true)
+        // Past the value, Tab is LoRA completion again.
+        h.key(.ctrl("u"))
+        h.type("/image a fox --model sd15 in <lora:")
+        h.send(.lorasListed(["ink"]))
+        h.key(.tab)
+        #expect(h.state.input.text == "/image a fox --model sd15 in <lora:ink:1>")
+    }
+
+    @Test func theValueOfDashDashModelIsFoundWhereverItIsTyped() {
+        #expect(SlashCompleter.imageModelBeingTyped("/image a fox --model ") == "")
+        #expect(SlashCompleter.imageModelBeingTyped("/image a fox --model sd") == "sd")
+        #expect(SlashCompleter.imageModelBeingTyped("/image a fox --model=sd") == "sd")
+        #expect(SlashCompleter.imageModelBeingTyped("/image a fox --model \"v1 5") == "v1 5")
+        #expect(SlashCompleter.imageModelBeingTyped("/image a fox --model \"v1 5\"") == "v1 5")
+        #expect(SlashCompleter.imageModelBeingTyped("/image a fox --model \"v1 5\" in snow") == nil)
+        #expect(SlashCompleter.imageModelBeingTyped("/image a fox --model sd15 in snow") == nil)
+        #expect(SlashCompleter.imageModelBeingTyped("/image a fox") == nil)
+    }
+
+    @Test func dashDashModelIsParsedAndNeedsAName() throws {
+        let order = try PictureOrder.parse("a fox --model \"v1-5 [6ce0]\" --steps 4").get()
+        #expect(order.model == "v1-5 [6ce0]" && order.prompt == "a fox" && order.steps == 4)
+        #expect(try PictureOrder.parse("a fox --model=sd15").get().model == "sd15")
+        guard case .failure(let error) = PictureOrder.parse("a fox --model") else { Issue.record("parsed"); return }
+        #expect(error.description == "/image: --model needs a value")
+        guard case .failure(let empty) = PictureOrder.parse("a fox --model=") else { Issue.record("parsed"); return }
+        #expect(empty.description == "/image: --model needs a name")
     }
 
     @Test func aPictureIsFittedToTheTranscriptsHeight() {

@@ -30,9 +30,17 @@ public enum ModelCatalog {
             source: .hub(repo: "bartowski/Qwen2.5-0.5B-Instruct-GGUF", file: "Qwen2.5-0.5B-Instruct-Q4_K_M.gguf"),
             fileName: "Qwen2.5-0.5B-Instruct-Q4_K_M.gguf", sha256: nil),
         CatalogEntry(
+            name: "qwen3-0.6b", architecture: "qwen3", parameters: "0.6B", fileSize: nil, licence: "Apache-2.0",
+            source: .hub(repo: "ggml-org/Qwen3-0.6B-GGUF", file: "Qwen3-0.6B-Q4_0.gguf"),
+            fileName: "Qwen3-0.6B-Q4_0.gguf", sha256: nil),
+        CatalogEntry(
             name: "gemma-2-2b", architecture: "gemma2", parameters: "2.61B", fileSize: nil, licence: "Gemma Terms of Use",
             source: .hub(repo: "bartowski/gemma-2-2b-it-GGUF", file: "gemma-2-2b-it-Q4_K_M.gguf"),
             fileName: "gemma-2-2b-it-Q4_K_M.gguf", sha256: nil),
+        CatalogEntry(
+            name: "gemma-3-1b", architecture: "gemma3", parameters: "1B", fileSize: nil, licence: "Gemma Terms of Use",
+            source: .hub(repo: "ggml-org/gemma-3-1b-it-GGUF", file: "gemma-3-1b-it-Q4_K_M.gguf"),
+            fileName: "gemma-3-1b-it-Q4_K_M.gguf", sha256: nil),
         CatalogEntry(
             name: "phi-3.5-mini", architecture: "phi3", parameters: "3.82B", fileSize: nil, licence: "MIT",
             source: .hub(repo: "bartowski/Phi-3.5-mini-instruct-GGUF", file: "Phi-3.5-mini-instruct-Q4_K_M.gguf"),

@@ -1,4 +1,5 @@
 import Foundation
+import GGUFRuntime
 import ParleyModels
 import Testing
 
@@ -47,6 +48,13 @@ struct ModelSpecTests {
         for entry in ModelCatalog.entries where entry.sha256 != nil {
             #expect(entry.sha256.map(SHA256Hasher.isDigest) == true)
         }
+    }
+
+    @Test func theCatalogHasAModelOfEveryArchitectureTheRuntimeRuns() {
+        let offered = Set(ModelCatalog.entries.map(\.architecture))
+        #expect(offered == Set(ModelArchitecture.all.map(\.name)), "catalog: \(offered.sorted())")
+        #expect(Set(ModelCatalog.names).count == ModelCatalog.entries.count)
+        #expect(ModelCatalog.entries.allSatisfy { $0.fileName.hasSuffix(".gguf") })
     }
 
     @Test func errorsAreOneLineAndSayWhatWorks() {

@@ -44,7 +44,7 @@ struct FeedbackEndToEndTests {
         let screen = try TmuxScreen(
             ["--base-url", server.baseURL.absoluteString, "--model", "m1"], environment: ["EDITOR": editor.path, "VISUAL": nil])
         defer { screen.close() }
-        func step(_ command: String, timeout: Double = 15, until condition: @escaping (String) -> Bool, _ what: String) throws {
+        func step(_ command: String, timeout: Double = 60, until condition: @escaping (String) -> Bool, _ what: String) throws {
             try screen.type(command)
             try screen.press("Enter")
             let seen = screen.waitFor(timeout: timeout, condition)

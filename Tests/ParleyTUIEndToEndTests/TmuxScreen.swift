@@ -82,8 +82,14 @@ final class TmuxScreen {
     }
 
     /// Waits until the screen satisfies `condition`; returns the last screen seen and whether it did.
+    ///
+    /// The default is long because a wait ends as soon as the screen is right, and on a loaded
+    /// machine the first reply can be slow to come for a reason of the product's own: a debug build
+    /// that misses the first `/models` probe's quarter-second window waits out the pause that keeps
+    /// probes below 4 % of the time (12 s; see `ProbeSchedule`). At 15 s a CI run once typed the
+    /// next message into a screen still waiting for the first reply.
     @discardableResult
-    func waitFor(timeout: Double = 15, _ condition: (String) -> Bool) -> (ok: Bool, screen: String) {
+    func waitFor(timeout: Double = 60, _ condition: (String) -> Bool) -> (ok: Bool, screen: String) {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
@@ -116,7 +122,7 @@ final class TmuxScreen {
     }
 
     /// The exit status printed after parley ended, once it has.
-    func exitStatus(timeout: Double = 15) -> Int? {
+    func exitStatus(timeout: Double = 60) -> Int? {
         let (ok, screen) = waitFor(timeout: timeout) { $0.contains(TmuxScreen.exitMarker + " ") }
         guard ok, let range = screen.range(of: TmuxScreen.exitMarker + " ") else { return nil }
         return Int(screen[range.upperBound...].prefix(while: \.isNumber))

@@ -173,7 +173,8 @@ struct ChatScreenEndToEndTests {
             Issue.record("\(adapter) is missing; make it with scripts/make-test-models.sh")
             return
         }
-        let screen = try TmuxScreen(["--gguf", model])
+        // Wide: the notices name the adapters by their whole paths, as long as the checkout's.
+        let screen = try TmuxScreen(["--gguf", model], width: 260)
         defer { screen.close() }
         #expect(screen.waitFor { $0.contains("Message (Enter sends") }.ok)
         try screen.type("/lora \(adapter):0.5")

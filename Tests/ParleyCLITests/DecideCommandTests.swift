@@ -71,7 +71,7 @@ struct DecideCommandTests {
         #expect(first.last?["content"]?.hasPrefix("Decision: Should I join the startup?\nOption: Startup") == true)
         let format = try #require(requests.first?.jsonBody?["response_format"] as? [String: Any])
         #expect(format["type"] as? String == "json_schema")
-        let conversationID = try #require(record["conversationID"] as? String)
+        let conversationID = try #require(record["conversationId"] as? String)
         let conversation = try ParleyJSON.decoder().decode(
             Conversation.self, from: Data(contentsOf: try #require(runner.conversationFiles().first)))
         #expect(conversation.id == conversationID)

@@ -72,7 +72,7 @@ struct WriteCommandTests {
         let conversation = try #require(try conversations(runner).first)
         #expect(conversation.mode == .write)
         #expect(conversation.persona == "copywriter")
-        #expect(draft["conversationID"] as? String == conversation.id)
+        #expect(draft["conversationId"] as? String == conversation.id)
         // The history holds the text the user got, not the JSON.
         #expect(conversation.messages.map(\.content) == [instruction, "1. Sip smarter from a reusable cup.\n2. Coffee cup, reuse, repeat."])
         #expect(permissions(runner.storage.appendingPathComponent("drafts")) == 0o700)

@@ -35,8 +35,10 @@ public struct ConversationEngine: Sendable {
     /// Runs one turn. Events arrive on `onEvent` as they happen; the returned outcome holds the stored
     /// reply. Cancelling the calling task stops the backend and keeps the partial reply, marked
     /// `interrupted`. A backend error keeps what arrived and records the error on the reply.
-    /// Errors thrown are those that stop a turn before it streams (storage, context) — the reply's own
-    /// failures are in the outcome.
+    /// Errors thrown are those that stop a turn before anything is stored or asked (an empty or
+    /// oversized message, storage, another Parley replying in the conversation). Everything after
+    /// the message is stored — a conversation that cannot fit the context, a backend error — is the
+    /// reply's own failure, recorded on it and in the outcome.
     public func send(
         _ text: String, to target: TurnTarget, using backend: any ChatBackend, settings: TurnSettings,
         onEvent: @escaping @Sendable (TurnEvent) -> Void

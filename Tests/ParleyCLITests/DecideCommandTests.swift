@@ -173,7 +173,7 @@ struct DecideCommandTests {
         #expect(Self.decisionFiles(runner).isEmpty)
         let unknown = try runner.run(["decide", "--show", "20990101"])
         #expect(unknown.status == 1)
-        #expect(unknown.stderr == "parley: no decision with id '20990101'\n")
+        #expect(unknown.stderr == "parley: no decision with id '20990101'; run 'parley decide --list' to see the ids\n")
     }
 
     @Test func anUnreachableModelKeepsWhatWasGivenAndFails() throws {

@@ -62,15 +62,16 @@ public struct ConversationEngine: Sendable {
         switch target {
         case .newConversation(let persona, let mode):
             guard let store else { throw Failure.noStore }
-            let checkpoint = try store.beginReply(
-                creating: Conversation(
-                    title: Conversation.suggestedTitle(from: text), persona: persona, mode: mode, messages: [user, placeholder]),
-                messageID: placeholder.id)
+            var created = Conversation(
+                title: Conversation.suggestedTitle(from: text), persona: persona, mode: mode, messages: [user, placeholder])
+            created.backend = settings.backendChoice
+            let checkpoint = try store.beginReply(creating: created, messageID: placeholder.id)
             conversation = checkpoint.conversation
             writer = CheckpointWriter(checkpoint: checkpoint)
         case .existing(let id):
             guard let store else { throw Failure.noStore }
-            let checkpoint = try store.beginReply(conversationID: id, messageID: placeholder.id, appending: [user, placeholder])
+            let checkpoint = try store.beginReply(
+                conversationID: id, messageID: placeholder.id, appending: [user, placeholder], backend: settings.backendChoice)
             conversation = checkpoint.conversation
             writer = CheckpointWriter(checkpoint: checkpoint)
         case .unsaved(let existing):
@@ -78,6 +79,7 @@ public struct ConversationEngine: Sendable {
             conversation = existing
             conversation.messages.append(user)
             conversation.messages.append(placeholder)
+            if let choice = settings.backendChoice { conversation.backend = choice }
             conversation.updatedAt = Date()
         }
         onEvent(.started(conversationID: conversation.id, messageID: placeholder.id))

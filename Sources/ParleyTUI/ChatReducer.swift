@@ -84,6 +84,8 @@ public struct ChatReducer: Sendable {
                     reply.status == .interrupted ? "reply interrupted: \(reply.error ?? "cancelled") (the partial reply is kept)"
                         : "reply failed: \(reply.error ?? "unknown error")",
                     isError: reply.status == .failed)
+            } else if let reply = conversation.messages.last, let note = reply.tokenLimitNote(maxTokens: nil) {
+                state.notice = ChatNotice(note)
             }
             clampScroll(&state)
             return []

@@ -43,6 +43,8 @@ enum CommandAdvice {
                 return "pull one with 'parley models pull NAME' (see 'parley models catalog')"
             default: return nil
             }
+        case is BackendFactory.RememberedBackendMissing:
+            return "choose one with --backend NAME, --base-url URL or --gguf FILE"
         default:
             return nil
         }

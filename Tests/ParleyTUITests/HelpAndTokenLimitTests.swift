@@ -1,9 +1,10 @@
 import Foundation
+import ParleyCore
 import Testing
 
 @testable import ParleyTUI
 
-@Suite("F1 help layout")
+@Suite("F1 help layout; replies cut at their token limit")
 struct HelpAndTokenLimitTests {
     /// Every key and command name appears whole, once, at any width: a name longer than its
     /// column gets a row of its own instead of being cut.
@@ -48,5 +49,36 @@ struct HelpAndTokenLimitTests {
         let screen = h.render()
         let shown = (0..<screen.height).map { screen.rowText($0) }.joined(separator: "\n")
         #expect(shown.contains("leave Parley"))
+    }
+
+    @Test func aReplyCutAtItsTokenLimitSaysSoInTheNoticeAndTheTranscript() {
+        var h = ChatHarness()
+        h.type("Tell me a long story")
+        h.key(.enter)
+        h.send(.turnStarted(conversationID: "20270115-090000-zzzzzz", messageID: "reply1"))
+        h.send(.turnText("Once upon a"), at: 1)
+        var final = h.state.conversation
+        final.messages[1].status = .complete
+        final.messages[1].finishReason = "length"
+        final.messages[1].usage = TokenUsage(promptTokens: 20, completionTokens: 3)
+        h.send(.turnFinished(final), at: 2)
+        #expect(h.state.notice?.text == "the reply was cut off at its token limit, after 3 tokens")
+        #expect(h.state.notice?.isError == false)
+        let screen = h.render()
+        let shown = (0..<screen.height).map { screen.rowText($0) }.joined(separator: "\n")
+        #expect(shown.contains("[cut off at the token limit]"))
+
+        // A reply that ended by itself says nothing of the kind.
+        var other = ChatHarness()
+        other.type("hi")
+        other.key(.enter)
+        other.send(.turnStarted(conversationID: "20270115-090000-yyyyyy", messageID: "reply2"))
+        var done = other.state.conversation
+        done.messages[1].status = .complete
+        done.messages[1].finishReason = "stop"
+        other.send(.turnFinished(done), at: 1)
+        #expect(other.state.notice == nil)
+        let plain = other.render()
+        #expect(!(0..<plain.height).map { plain.rowText($0) }.joined().contains("cut off"))
     }
 }

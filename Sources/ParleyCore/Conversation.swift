@@ -20,6 +20,10 @@ public struct Conversation: Codable, Sendable, Equatable, Identifiable {
     public var persona: String?
     public var mode: Mode
     public var messages: [Message]
+    /// The backend and model the last reply came from; `--continue` and reopening use them unless
+    /// options say otherwise. Optional like `Message.picture`: older files lack it, older readers
+    /// skip it, and the schema stays as it was.
+    public var backend: BackendChoice?
 
     public init(
         id: String = Identifier.make(), title: String = "", createdAt: Date = Date(),
@@ -63,7 +67,7 @@ public struct Conversation: Codable, Sendable, Equatable, Identifiable {
 /// Decoding tolerates files from older builds that lack optional fields.
 extension Conversation {
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, id, title, createdAt, updatedAt, persona, mode, messages
+        case schemaVersion, id, title, createdAt, updatedAt, persona, mode, messages, backend
     }
 
     public init(from decoder: Decoder) throws {
@@ -76,5 +80,6 @@ extension Conversation {
         persona = try c.decodeIfPresent(String.self, forKey: .persona)
         mode = try c.decodeIfPresent(Mode.self, forKey: .mode) ?? .chat
         messages = try c.decode([Message].self, forKey: .messages)
+        backend = try c.decodeIfPresent(BackendChoice.self, forKey: .backend)
     }
 }

@@ -144,8 +144,15 @@ public struct DecisionRecord: Sendable, Equatable, Identifiable {
 extension DecisionRecord: Codable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion, id, question, options, criteria, scores, reasoning, recommendation, notes
-        case createdAt, updatedAt, outcome, conversationID, backend, model, modelChoice, run
+        case createdAt, updatedAt, outcome, backend, model, modelChoice, run
         case totals, ranking, missingScores, sensitivity
+        /// camelCase with `Id`, as in all of Parley's JSON; records written before said
+        /// `conversationID`, which is still read.
+        case conversationID = "conversationId"
+    }
+
+    private enum OlderKeys: String, CodingKey {
+        case conversationID
     }
 
     public init(from decoder: Decoder) throws {
@@ -163,6 +170,7 @@ extension DecisionRecord: Codable {
         updatedAt = try c.decode(Date.self, forKey: .updatedAt)
         outcome = try c.decodeIfPresent(DecisionOutcome.self, forKey: .outcome)
         conversationID = try c.decodeIfPresent(String.self, forKey: .conversationID)
+            ?? decoder.container(keyedBy: OlderKeys.self).decodeIfPresent(String.self, forKey: .conversationID)
         backend = try c.decodeIfPresent(String.self, forKey: .backend)
         model = try c.decodeIfPresent(String.self, forKey: .model)
         modelChoice = try c.decodeIfPresent(String.self, forKey: .modelChoice)

@@ -35,8 +35,10 @@ public struct ConversationEngine: Sendable {
     /// Runs one turn. Events arrive on `onEvent` as they happen; the returned outcome holds the stored
     /// reply. Cancelling the calling task stops the backend and keeps the partial reply, marked
     /// `interrupted`. A backend error keeps what arrived and records the error on the reply.
-    /// Errors thrown are those that stop a turn before it streams (storage, context) — the reply's own
-    /// failures are in the outcome.
+    /// Errors thrown are those that stop a turn before anything is stored or asked (an empty or
+    /// oversized message, storage, another Parley replying in the conversation). Everything after
+    /// the message is stored — a conversation that cannot fit the context, a backend error — is the
+    /// reply's own failure, recorded on it and in the outcome.
     public func send(
         _ text: String, to target: TurnTarget, using backend: any ChatBackend, settings: TurnSettings,
         onEvent: @escaping @Sendable (TurnEvent) -> Void
@@ -60,15 +62,16 @@ public struct ConversationEngine: Sendable {
         switch target {
         case .newConversation(let persona, let mode):
             guard let store else { throw Failure.noStore }
-            let checkpoint = try store.beginReply(
-                creating: Conversation(
-                    title: Conversation.suggestedTitle(from: text), persona: persona, mode: mode, messages: [user, placeholder]),
-                messageID: placeholder.id)
+            var created = Conversation(
+                title: Conversation.suggestedTitle(from: text), persona: persona, mode: mode, messages: [user, placeholder])
+            created.backend = settings.backendChoice
+            let checkpoint = try store.beginReply(creating: created, messageID: placeholder.id)
             conversation = checkpoint.conversation
             writer = CheckpointWriter(checkpoint: checkpoint)
         case .existing(let id):
             guard let store else { throw Failure.noStore }
-            let checkpoint = try store.beginReply(conversationID: id, messageID: placeholder.id, appending: [user, placeholder])
+            let checkpoint = try store.beginReply(
+                conversationID: id, messageID: placeholder.id, appending: [user, placeholder], backend: settings.backendChoice)
             conversation = checkpoint.conversation
             writer = CheckpointWriter(checkpoint: checkpoint)
         case .unsaved(let existing):
@@ -76,6 +79,7 @@ public struct ConversationEngine: Sendable {
             conversation = existing
             conversation.messages.append(user)
             conversation.messages.append(placeholder)
+            if let choice = settings.backendChoice { conversation.backend = choice }
             conversation.updatedAt = Date()
         }
         onEvent(.started(conversationID: conversation.id, messageID: placeholder.id))

@@ -15,6 +15,9 @@ public struct TurnSettings: Sendable {
     /// Set when a flow (not the user) sends the prompt: stored on the user's message as its
     /// `internalStep`, so screens show the step instead of a "You" message.
     public var internalStep: String?
+    /// The backend this turn goes to, as the command chose it: recorded on the conversation so
+    /// that continuing it later uses the same backend and model (nil: the record is left as it is).
+    public var backendChoice: BackendChoice?
 
     public init(
         systemPrompt: String? = nil, examples: [ChatMessage] = [], sampling: SamplingOptions = SamplingOptions(),

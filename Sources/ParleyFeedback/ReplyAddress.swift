@@ -27,7 +27,7 @@ public struct ReplyAddress: Sendable, Equatable {
             $0.trimmingCharacters(in: .whitespaces)
         }
         guard let id = parts.first, !id.isEmpty else {
-            throw Failure(description: "'\(text)' names no conversation: give ID or ID:N (see 'parley feedback list')")
+            throw Failure(description: "'\(text)' names no conversation: give ID or ID:N")
         }
         guard parts.count == 2 else { return ReplyAddress(conversation: id, reply: .last) }
         let reply = parts[1]

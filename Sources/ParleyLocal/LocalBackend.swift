@@ -40,7 +40,7 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
 
     /// - Parameters:
     ///   - modelName: what the model is called in listings and stored replies; by default its
-    ///     `general.name`, else the file name.
+    ///     `general.name` cleaned up, else the file's base name (see `ModelDisplayName`).
     ///   - reusePrefix: keep the KV cache between replies (the results are the same either way;
     ///     see `LlamaSession.evaluatePrompt`).
     ///   - stateCache: where the states of stored conversations are saved after their replies and
@@ -59,8 +59,7 @@ public final class LocalBackend: ChatBackend, @unchecked Sendable {
         session = model.makeSession()
         let tokenizer = tokenizer
         longestPieceBytes = max(1, (0..<model.vocabularySize).reduce(0) { max($0, tokenizer.pieceBytes(Int32($1)).count) })
-        let modelName = modelName ?? model.file.metadata.string("general.name")
-            ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let modelName = modelName ?? model.file.displayName(fileName: URL(fileURLWithPath: path).lastPathComponent)
         descriptor = BackendDescriptor(name: name, kind: "local", model: modelName)
         templateNotice = template.isFallback
             ? "\(URL(fileURLWithPath: path).lastPathComponent) has no chat template Parley recognises; using ChatML"

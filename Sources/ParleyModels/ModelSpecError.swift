@@ -8,7 +8,7 @@ public enum ModelSpecError: UserFacingError, Equatable {
     public var description: String {
         switch self {
         case .empty:
-            return "no model given; name one from 'parley models catalog', hf:OWNER/REPO[:QUANT] or an https:// URL of a .gguf file"
+            return "no model given"
         case .malformed(let spec, let why):
             return "cannot pull \"\(spec)\": \(why)"
         }

@@ -50,7 +50,7 @@ final class PartialFile: @unchecked Sendable {
             throw ModelPullError.storage(String(describing: error))
         }
         if Platform.fileExists(target.finalURL) {
-            throw ModelPullError.storage("\(target.finalURL.path) exists already; remove it first ('parley models rm')")
+            throw ModelPullError.alreadyInstalled(target.finalURL.path)
         }
         let fd: Int32
         do {

@@ -30,7 +30,7 @@ public struct PersonaLibrary: Sendable {
         public var name: String
         public var known: [String]
         public var description: String {
-            "unknown persona '\(name)'; known personas: \(known.joined(separator: ", ")) (see 'parley personas list')"
+            "unknown persona '\(name)'; known personas: \(known.joined(separator: ", "))"
         }
     }
 

@@ -118,7 +118,7 @@ private struct LenientConversation: Decodable {
     var skippedMessages: Int
 
     private enum Keys: String, CodingKey {
-        case schemaVersion, id, title, createdAt, updatedAt, persona, mode, messages
+        case schemaVersion, id, title, createdAt, updatedAt, persona, mode, messages, backend
     }
 
     init(from decoder: Decoder) throws {
@@ -134,6 +134,7 @@ private struct LenientConversation: Decodable {
             messages: messages.compactMap(\.value))
         conversation.schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
         conversation.updatedAt = updatedAt
+        conversation.backend = try? c.decode(BackendChoice.self, forKey: .backend)
         self.conversation = conversation
         self.skippedMessages = messages.count - conversation.messages.count
     }

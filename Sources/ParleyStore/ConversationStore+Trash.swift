@@ -11,6 +11,25 @@ extension ConversationStore {
         try move(layout.conversationFile(id), to: layout.trashFile(id), missing: .notFound(id: id), taken: .trashSlotTaken(id: id))
     }
 
+    /// The id of the conversation in `trash/` that is `idOrPrefix` or the only one starting with it.
+    public func resolveInTrash(_ idOrPrefix: String) throws -> String {
+        let text = idOrPrefix.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw StoreError.notInTrash(id: idOrPrefix) }
+        guard Identifier.isValid(text) else { throw StoreError.invalidID(idOrPrefix) }
+        let ids = Platform.fileNames(in: layout.trash).compactMap(StoreLayout.conversationID(fromFileName:))
+        if ids.contains(text) { return text }
+        var matches = ids.filter { $0.hasPrefix(text) }
+        if matches.isEmpty {
+            let lowered = text.lowercased()
+            matches = ids.filter { $0.lowercased().hasPrefix(lowered) }
+        }
+        switch matches.count {
+        case 0: throw StoreError.notInTrash(id: text)
+        case 1: return matches[0]
+        default: throw StoreError.ambiguousPrefix(text, candidates: matches.sorted())
+        }
+    }
+
     /// Moves a conversation back from `trash/`; refuses when the id exists again.
     public func restore(id: String) throws {
         let id = try validated(id)

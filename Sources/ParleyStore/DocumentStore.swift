@@ -69,7 +69,7 @@ public final class DocumentStore<Document: StoredDocument>: Sendable {
             throw DocumentStoreError.newerSchema(kind: Document.kindName, id: id, version: document.schemaVersion)
         }
         try change(&document)
-        guard document.id == id else { throw StoreError.idChanged(from: id, to: document.id) }
+        guard document.id == id else { throw DocumentStoreError.idChanged(kind: Document.kindName, from: id, to: document.id) }
         try atomicFile.write(try encode(document), to: file(id))
         return document
     }
@@ -125,7 +125,7 @@ public final class DocumentStore<Document: StoredDocument>: Sendable {
     // MARK: - Reading and writing
 
     private func checkID(_ id: String) throws {
-        guard Identifier.isValid(id) else { throw StoreError.invalidID(id) }
+        guard Identifier.isValid(id) else { throw DocumentStoreError.invalidID(kind: Document.kindName, id: id) }
     }
 
     private func encode(_ document: Document) throws -> Data {
@@ -175,11 +175,15 @@ public final class DocumentStore<Document: StoredDocument>: Sendable {
 
 /// Failures of a `DocumentStore`, each one line naming the document.
 public enum DocumentStoreError: UserFacingError, Equatable {
+    /// The text cannot be an id (and so is never used in a path).
+    case invalidID(kind: String, id: String)
     case unknown(kind: String, id: String)
     case ambiguous(kind: String, prefix: String, candidates: [String])
     case corrupt(kind: String, file: String, quarantinedAs: String?, reason: String)
     case newerSchema(kind: String, id: String, version: Int)
     case trashSlotTaken(kind: String, id: String)
+    /// An `update` closure tried to change the document's id.
+    case idChanged(kind: String, from: String, to: String)
 
     struct Unreadable: Error {
         var reason: String
@@ -187,6 +191,8 @@ public enum DocumentStoreError: UserFacingError, Equatable {
 
     public var description: String {
         switch self {
+        case .invalidID(let kind, let id):
+            return "'\(id)' is not a valid \(kind) id (ids use letters, digits, '-' and '_')"
         case .unknown(let kind, let id):
             return "no \(kind) with id '\(id)'"
         case .ambiguous(let kind, let prefix, let candidates):
@@ -197,6 +203,8 @@ public enum DocumentStoreError: UserFacingError, Equatable {
             return "\(kind) \(id) was written by a newer Parley (schema \(version)); it is read-only here"
         case .trashSlotTaken(let kind, let id):
             return "the trash already holds a \(kind) with id \(id)"
+        case .idChanged(let kind, let from, let to):
+            return "an update tried to change \(kind) id \(from) to \(to); ids never change"
         }
     }
 }

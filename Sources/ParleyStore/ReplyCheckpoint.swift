@@ -8,9 +8,10 @@ extension ConversationStore {
     /// lock is held, in the same locked step: a writer refused with `replyInProgress` leaves nothing
     /// behind. The message is added as an empty `.streaming` assistant message if it is not there
     /// yet. A reply left half-written by a dead writer is folded in (as `.interrupted`) first.
-    public func beginReply(conversationID: String, messageID: String, appending messages: [Message] = []) throws
-        -> ReplyCheckpoint
-    {
+    /// `backend`, when given, is recorded as the backend the conversation is now answered with.
+    public func beginReply(
+        conversationID: String, messageID: String, appending messages: [Message] = [], backend: BackendChoice? = nil
+    ) throws -> ReplyCheckpoint {
         let id = try validated(conversationID)
         return try withStreamLock(id, messageID: messageID) {
             let lock = try FileLock.acquire(layout.conversationLock(id), diagnostics: diagnostics)
@@ -19,6 +20,7 @@ extension ConversationStore {
             let conversation = try updateHoldingLock(id) { conversation in
                 _ = ReplyRecovery.recoverDead(stale, in: &conversation)
                 conversation.messages.append(contentsOf: messages)
+                if let backend { conversation.backend = backend }
                 ReplyCheckpoint.markStreaming(messageID, in: &conversation)
             }
             if let stale {

@@ -19,6 +19,7 @@ public enum StoreError: UserFacingError, Equatable {
     case replyInProgress(id: String)
     /// An `update` closure tried to change what cannot change.
     case idChanged(from: String, to: String)
+    /// `id` is what was asked for: an id or a prefix.
     case notInTrash(id: String)
     case trashSlotTaken(id: String)
     case restoreConflict(id: String)
@@ -30,13 +31,13 @@ public enum StoreError: UserFacingError, Equatable {
     public var description: String {
         switch self {
         case .invalidID(let text):
-            return "'\(text)' is not a valid conversation id (use letters, digits, '-' or '_')."
+            return "'\(text)' is not a valid conversation id (ids use letters, digits, '-' and '_')."
         case .notFound(let id):
-            return "No conversation with id \(id); run 'parley history list' to see the ids."
+            return "No conversation with id \(id)."
         case .alreadyExists(let id):
-            return "A conversation with id \(id) already exists; choose another id."
+            return "A conversation with id \(id) already exists."
         case .unknownPrefix(let prefix):
-            return "No conversation id starts with '\(prefix)'; run 'parley history list' to see the ids."
+            return "No conversation id starts with '\(prefix)'."
         case .ambiguousPrefix(let prefix, let candidates):
             let shown = candidates.prefix(5).joined(separator: ", ")
             let more = candidates.count > 5 ? ", ..." : ""
@@ -59,9 +60,9 @@ public enum StoreError: UserFacingError, Equatable {
         case .idChanged(let from, let to):
             return "An update tried to change conversation id \(from) to \(to); ids never change."
         case .notInTrash(let id):
-            return "No conversation with id \(id) in the trash; run 'parley history trash' to see what is there."
+            return "No conversation with id \(id) in the trash."
         case .trashSlotTaken(let id):
-            return "The trash already holds a conversation with id \(id); restore it first."
+            return "The trash already holds a conversation with id \(id)."
         case .restoreConflict(let id):
             return "A conversation with id \(id) exists again; it was left in the trash."
         case .checkpointFinished(let id):

@@ -90,9 +90,8 @@ extension ChatReducer {
         }
     }
 
-    /// `/write` without a name and `/mode write` without a draft: which templates there are, with
-    /// `/write ` ready in the input for Tab to complete.
-    /// Opens the template picker (or says there are no templates).
+    /// `/write` without a name and `/mode write` without a draft: opens the template picker, the
+    /// templates by kind, filtered as the user types (or says there are no templates).
     func askForTemplate(_ state: inout ChatState) {
         guard !state.templates.isEmpty else {
             state.notice = ChatNotice("write mode: no templates were found", isError: true)

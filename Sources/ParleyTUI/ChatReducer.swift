@@ -84,6 +84,8 @@ public struct ChatReducer: Sendable {
                     reply.status == .interrupted ? "reply interrupted: \(reply.error ?? "cancelled") (the partial reply is kept)"
                         : "reply failed: \(reply.error ?? "unknown error")",
                     isError: reply.status == .failed)
+            } else if let reply = conversation.messages.last, let note = reply.tokenLimitNote(maxTokens: nil) {
+                state.notice = ChatNotice(note)
             }
             clampScroll(&state)
             return []
@@ -197,9 +199,10 @@ public struct ChatReducer: Sendable {
         case .help:
             switch input {
             case .key(.up), .wheel(up: true): state.helpOffset = max(0, state.helpOffset - 1)
-            case .key(.down), .wheel(up: false): state.helpOffset = min(HelpView.lineCount, state.helpOffset + 1)
+            case .key(.down), .wheel(up: false):
+                state.helpOffset = min(HelpView.lineCount(screenWidth: state.width), state.helpOffset + 1)
             case .key(.pageUp): state.helpOffset = max(0, state.helpOffset - 10)
-            case .key(.pageDown): state.helpOffset = min(HelpView.lineCount, state.helpOffset + 10)
+            case .key(.pageDown): state.helpOffset = min(HelpView.lineCount(screenWidth: state.width), state.helpOffset + 10)
             case .key(let key) where [.escape, .function(1), .character("q"), .enter, .character("?"), .ctrl("c")].contains(key):
                 state.overlay = .none
             default: break

@@ -25,25 +25,43 @@ enum HelpView {
         ("F1, ?", "this help (↑↓ scroll, Esc closes)"),
     ]
 
-    /// Rows of help text, for clamping the scroll offset.
-    static var lineCount: Int { keys.count + 1 + SlashCommand.catalogue.count }
+    /// The box's width and the width of the text inside it, on a screen this wide.
+    static func widths(screen: Int) -> (box: Int, inner: Int) {
+        let box = min(screen - 2, 90)
+        return (box, max(1, box - 4))
+    }
 
-    static func draw(offset: Int, into buffer: inout CellBuffer) {
+    /// The number of rows of help text on a screen this wide, for clamping the scroll offset.
+    static func lineCount(screenWidth: Int) -> Int { rows(inner: widths(screen: screenWidth).inner).count }
+
+    /// The help text, laid out `inner` columns wide: a column of keys and command names, and what
+    /// each does beside it. A name too long for its column (`Ctrl-J, Alt-Enter` on a narrow
+    /// screen, `/image PROMPT [...]`) gets a row of its own, whole, and its description starts on
+    /// the next row, under the column.
+    static func rows(inner: Int) -> [StyledLine] {
         var rows: [StyledLine] = []
         let keyStyle = CellStyle(.overlayTitle, bold: true)
-        let width = min(buffer.width - 2, 90)
-        let inner = max(1, width - 4)
         let keyColumn = min(24, inner / 3)
-        for (key, what) in keys {
-            rows += TextWrapper.wrap([StyledRun(what, CellStyle(.overlay))], width: inner, prefix: [StyledRun(pad(key, keyColumn), keyStyle)])
+        func add(_ name: String, _ what: String) {
+            let text = [StyledRun(what, CellStyle(.overlay))]
+            if DisplayWidth.of(name) < keyColumn {
+                rows += TextWrapper.wrap(text, width: inner, prefix: [StyledRun(pad(name, keyColumn), keyStyle)])
+            } else {
+                rows += TextWrapper.wrap([StyledRun(name, keyStyle)], width: inner)
+                rows += TextWrapper.wrap(text, width: inner, prefix: [StyledRun(String(repeating: " ", count: keyColumn), keyStyle)])
+            }
         }
+        for (key, what) in keys { add(key, what) }
         rows.append(StyledLine())
         for command in SlashCommand.catalogue {
-            let name = "/" + command.name + (command.argument.isEmpty ? "" : " " + command.argument)
-            rows += TextWrapper.wrap(
-                [StyledRun(command.summary, CellStyle(.overlay))], width: inner,
-                prefix: [StyledRun(pad(name, keyColumn), keyStyle)])
+            add("/" + command.name + (command.argument.isEmpty ? "" : " " + command.argument), command.summary)
         }
+        return rows
+    }
+
+    static func draw(offset: Int, into buffer: inout CellBuffer) {
+        let (width, inner) = widths(screen: buffer.width)
+        let rows = rows(inner: inner)
         let height = min(buffer.height, rows.count + 2)
         let visibleRows = max(0, height - 2)
         let first = max(0, min(offset, rows.count - visibleRows))
@@ -56,7 +74,8 @@ enum HelpView {
         }
     }
 
-    /// Pads (or cuts) text to a number of columns, leaving at least one space after it.
+    /// Pads text to a number of columns, leaving at least one space after it (text that does not
+    /// fit is cut; the help gives such text a row of its own instead).
     static func pad(_ text: String, _ columns: Int) -> String {
         let (kept, used) = DisplayWidth.prefix(text, fitting: columns - 1)
         return kept + String(repeating: " ", count: max(0, columns - used))

@@ -15,7 +15,8 @@ public struct TemplatePicker: Sendable, Equatable {
         self.templates = templates.sorted { (order[$0.kind] ?? 0, $0.name) < (order[$1.kind] ?? 0, $1.name) }
     }
 
-    /// The templates whose name, kind or description contains the filter (any case).
+    /// The templates whose name or description contains the filter, or whose kind starts with it
+    /// (any case).
     public var visible: [WritingTemplate] {
         let needle = filter.text.trimmingCharacters(in: .whitespaces)
         guard !needle.isEmpty else { return templates }

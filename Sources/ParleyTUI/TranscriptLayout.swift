@@ -235,7 +235,10 @@ public final class TranscriptLayout: @unchecked Sendable {
             let reason = message.error ?? "failed"
             lines += TextWrapper.wrap([StyledRun("[failed: \(reason)]", CellStyle(.error))], width: inner).map { StyledLine([pad] + $0.runs) }
         case .complete:
-            break
+            if message.reachedTokenLimit {
+                lines += TextWrapper.wrap([StyledRun("[cut off at the token limit]", CellStyle(.notice, italic: true))], width: inner)
+                    .map { StyledLine([pad] + $0.runs) }
+            }
         }
         lines.append(StyledLine())
         return lines

@@ -101,8 +101,15 @@ public struct Draft: ConversationDocument, Equatable, Identifiable {
 
     // MARK: - Decoding
 
+    /// Keys in camelCase with `Id` (`conversationId`), as in all of Parley's JSON; files written
+    /// before said `conversationID`, which is still read.
     private enum CodingKeys: String, CodingKey {
-        case schemaVersion, id, title, template, kind, fields, controls, versions, currentIndex, conversationID, createdAt, updatedAt
+        case schemaVersion, id, title, template, kind, fields, controls, versions, currentIndex, createdAt, updatedAt
+        case conversationID = "conversationId"
+    }
+
+    private enum OlderKeys: String, CodingKey {
+        case conversationID
     }
 
     public init(from decoder: any Decoder) throws {
@@ -122,6 +129,7 @@ public struct Draft: ConversationDocument, Equatable, Identifiable {
         let index = try c.decode(Int.self, forKey: .currentIndex)
         currentIndex = versions.indices.contains(index) ? index : versions.count - 1
         conversationID = try c.decodeIfPresent(String.self, forKey: .conversationID)
+            ?? decoder.container(keyedBy: OlderKeys.self).decodeIfPresent(String.self, forKey: .conversationID)
         createdAt = try c.decode(Date.self, forKey: .createdAt)
         updatedAt = try c.decode(Date.self, forKey: .updatedAt)
     }

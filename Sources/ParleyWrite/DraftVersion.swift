@@ -37,3 +37,43 @@ public struct DraftVersion: Codable, Sendable, Equatable {
         self.json = json
     }
 }
+
+/// Keys in camelCase with `Id` (`messageId`), as in all of Parley's JSON; drafts written before
+/// said `messageID`, which is still read.
+extension DraftVersion {
+    private enum CodingKeys: String, CodingKey {
+        case text, instruction, createdAt, backend, model, status, notes, json
+        case messageID = "messageId"
+    }
+
+    private enum OlderKeys: String, CodingKey {
+        case messageID
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        text = try c.decode(String.self, forKey: .text)
+        instruction = try c.decode(String.self, forKey: .instruction)
+        createdAt = try c.decode(Date.self, forKey: .createdAt)
+        backend = try c.decodeIfPresent(String.self, forKey: .backend)
+        model = try c.decodeIfPresent(String.self, forKey: .model)
+        status = try c.decode(MessageStatus.self, forKey: .status)
+        messageID = try c.decodeIfPresent(String.self, forKey: .messageID)
+            ?? decoder.container(keyedBy: OlderKeys.self).decodeIfPresent(String.self, forKey: .messageID)
+        notes = try c.decodeIfPresent([String].self, forKey: .notes)
+        json = try c.decodeIfPresent(String.self, forKey: .json)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(text, forKey: .text)
+        try c.encode(instruction, forKey: .instruction)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encodeIfPresent(backend, forKey: .backend)
+        try c.encodeIfPresent(model, forKey: .model)
+        try c.encode(status, forKey: .status)
+        try c.encodeIfPresent(messageID, forKey: .messageID)
+        try c.encodeIfPresent(notes, forKey: .notes)
+        try c.encodeIfPresent(json, forKey: .json)
+    }
+}

@@ -53,8 +53,8 @@ public struct TemplateLibrary: Sendable {
         public var known: [String]
         public var description: String {
             known.isEmpty
-                ? "unknown template '\(name)': no templates were found (see 'parley write --list')"
-                : "unknown template '\(name)'; known templates: \(known.joined(separator: ", ")) (see 'parley write --list')"
+                ? "unknown template '\(name)': no templates were found"
+                : "unknown template '\(name)'; known templates: \(known.joined(separator: ", "))"
         }
     }
 }

@@ -24,12 +24,18 @@ struct AskCommand: AsyncParsableCommand {
     @Argument(help: "The prompt. Words are joined with spaces.") var prompt: [String] = []
 
     @Option(help: ArgumentHelp("Use this persona's prompt and examples.", valueName: "name")) var persona: String?
-    @Flag(name: .customLong("continue"), help: "Continue the most recently updated conversation.") var continueLast = false
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "The system prompt for this request, instead of the persona's prompt and examples (not stored).", valueName: "text"))
+    var system: String?
+    @Flag(name: [.customShort("c"), .customLong("continue")], help: "Continue the most recently updated conversation.") var continueLast = false
     @Option(help: ArgumentHelp("Continue this conversation (an id or a unique prefix).", valueName: "id")) var conversation: String?
     @Flag(name: .customLong("no-save"), help: "Do not store this turn.") var noSave = false
     @Flag(help: "Print one JSON object at the end (conversation id, reply, finish reason, usage) instead of streaming.") var json = false
 
     func validate() throws {
+        if let system, system.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ValidationError("--system is empty: give the system prompt's text")
+        }
         if continueLast && conversation != nil { throw ValidationError("--continue and --conversation both choose a conversation; give one") }
         if noSave && (continueLast || conversation != nil) {
             throw ValidationError("--no-save cannot continue a stored conversation")
@@ -49,11 +55,6 @@ struct AskCommand: AsyncParsableCommand {
 
         let personaName = persona ?? context.config.persona ?? "assistant"
         let chosenPersona = try context.loadPersonas().persona(named: personaName)
-        let backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
-        let responseFormat = try format.load()
-        if case .grammar? = responseFormat, backend.descriptor.kind != "local" {
-            throw ValidationError("--grammar works only with the local backend (\(backend.descriptor.name) is a server); use --schema for JSON")
-        }
         let store = noSave ? nil : try context.openStore()
         let target: TurnTarget
         if let store, continueLast {
@@ -68,9 +69,23 @@ struct AskCommand: AsyncParsableCommand {
         } else {
             target = .newConversation(persona: personaName, mode: chosenPersona.mode)
         }
-        let settings = TurnSettings(
-            systemPrompt: chosenPersona.systemPrompt, examples: chosenPersona.examples,
+        // A conversation being continued goes back to the backend and model it was answered by,
+        // unless the options choose another.
+        var remembered: BackendChoice?
+        if let store, case .existing(let id) = target, !BackendFactory.choosesBackend(backendOptions) {
+            remembered = try store.load(id: id).conversation.backend
+        }
+        let factory = BackendFactory(context: context)
+        let chosen = try factory.choose(backendOptions, preferred: chosenPersona.backend, remembered: remembered)
+        let backend = try factory.make(chosen, backendOptions)
+        let responseFormat = try format.load()
+        if case .grammar? = responseFormat, backend.descriptor.kind != "local" {
+            throw ValidationError("--grammar works only with the local backend (\(backend.descriptor.name) is a server); use --schema for JSON")
+        }
+        var settings = TurnSettings(
+            systemPrompt: system ?? chosenPersona.systemPrompt, examples: system == nil ? chosenPersona.examples : [],
             sampling: sampling.options(for: chosenPersona, defaults: context.config.sampling), format: responseFormat)
+        settings.backendChoice = chosen.choice
 
         // A schema reply reaches stdout only once it has been checked, so stdout holds nothing but
         // that JSON.
@@ -93,6 +108,13 @@ struct AskCommand: AsyncParsableCommand {
             Console.out(try AskResultJSON(outcome, saved: store != nil).text() + "\n")
         } else if case .valid? = outcome.formatCheck {
             Console.out(outcome.reply.content.trimmingCharacters(in: .whitespacesAndNewlines) + "\n")
+        }
+        if let limit = ReplyNotes.tokenLimit(outcome.reply, maxTokens: settings.sampling.maxTokens) { Console.status(limit) }
+        var invalid = false
+        if case .invalid? = outcome.formatCheck { invalid = true }
+        // The id of what this command created (a failure names it in its own line).
+        if case .newConversation = target, outcome.failure == nil, !invalid {
+            Console.status("saved as conversation \(outcome.conversation.id); continue it with 'parley ask -c ...'")
         }
         // The reply is out; the local model saves this conversation's state for `--continue`.
         await backend.finishBackgroundWork()

@@ -13,7 +13,7 @@ struct BackendOptions: ParsableArguments {
         valueName: "url"))
     var baseURL: String?
 
-    @Option(help: ArgumentHelp("The model to ask for.", valueName: "name"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The model to ask for (a local model's name, or the server's).", valueName: "name"))
     var model: String?
 
     @Option(name: .customLong("api-key-env"), help: ArgumentHelp(

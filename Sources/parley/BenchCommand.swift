@@ -122,7 +122,7 @@ struct BenchCommand: AsyncParsableCommand {
             })
         }
         var results: [Result] = []
-        let name = model.file.metadata.string("general.name") ?? URL(fileURLWithPath: path).lastPathComponent
+        let name = model.file.displayName(fileName: URL(fileURLWithPath: path).lastPathComponent)
         let parameters = model.file.tensors.reduce(0) { $0 + $1.elementCount }
         for (test, measure) in [("pp\(promptTokens)", promptTokens > 0 ? pp : nil), ("tg\(generatedTokens)", generatedTokens > 0 ? tg : nil)] {
             guard let measure else { continue }

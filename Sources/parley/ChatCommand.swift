@@ -25,7 +25,7 @@ struct ChatCommand: AsyncParsableCommand {
     @OptionGroup var imageOptions: ChatImageOptions
 
     @Option(help: ArgumentHelp("Use this persona's prompt and examples.", valueName: "name")) var persona: String?
-    @Flag(name: .customLong("continue"), help: "Reopen the most recently updated conversation.") var continueLast = false
+    @Flag(name: [.customShort("c"), .customLong("continue")], help: "Reopen the most recently updated conversation.") var continueLast = false
     @Option(help: ArgumentHelp("Reopen this conversation (an id or a unique prefix).", valueName: "id")) var conversation: String?
     @Option(help: ArgumentHelp("Colour theme: dark, light or none (none also under NO_COLOR).", valueName: "theme"))
     var theme: String = "dark"
@@ -61,20 +61,24 @@ struct ChatCommand: AsyncParsableCommand {
         }
         let personaName = persona ?? opened?.conversation.persona ?? context.config.persona ?? "assistant"
         let chosenPersona = try personas.persona(named: personaName)
+        // A reopened conversation goes back to the backend and model it was answered by, unless the
+        // options choose another.
+        let factory = BackendFactory(context: context)
+        let chosen = try factory.choose(backendOptions, preferred: chosenPersona.backend, remembered: opened?.conversation.backend)
         let backend: any ChatBackend
         do {
-            backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
+            backend = try factory.make(chosen, backendOptions)
         } catch let missing as BackendFactory.MissingDefaultModel {
             // The full screen offers to pull it, shows the download, and the chat opens on it.
             guard let entry = ModelCatalog.entry(named: missing.catalogName),
                 try await ModelOfferScreen(context: context, entry: entry, theme: TerminalTheme(rawValue: theme) ?? .dark).run()
             else { throw missing }
-            backend = try BackendFactory(context: context).make(backendOptions, preferred: chosenPersona.backend)
+            backend = try factory.make(chosen, backendOptions)
         }
 
         let session = ChatSession(
             context: context, store: store, personas: personas, templates: templates, drafts: drafts, persona: chosenPersona,
-            backend: backend,
+            backend: backend, backendChoice: chosen.choice,
             backendOptions: backendOptions, sampling: sampling, opened: opened,
             theme: TerminalTheme(rawValue: theme) ?? .dark, mouse: mouse, imageBackend: imageOptions.backend(context: context),
             pictureDisplay: try PictureDisplayDetector.choose(

@@ -28,6 +28,8 @@ final class ChatEffectRunner: @unchecked Sendable {
     private let lock = NSLock()
     private var persona: Persona
     private var backend: any ChatBackend
+    /// What the conversation remembers of `backend` (recorded with every turn).
+    private var backendChoice: BackendChoice
     /// LoRA adapters chosen with /lora (nil: those of the options or the config).
     private var loras: [String]?
     /// The schema chat replies follow (`/schema`), nil when none.
@@ -50,9 +52,10 @@ final class ChatEffectRunner: @unchecked Sendable {
 
     init(
         context: AppContext, store: ConversationStore, personas: PersonaLibrary, templates: TemplateLibrary, drafts: DraftStore,
-        persona: Persona, backend: any ChatBackend, backendOptions: BackendOptions, sampling: SamplingFlags,
-        imageBackend: Result<any ImageBackend, Error>, deliver: @escaping @Sendable (ChatEvent) -> Void
+        persona: Persona, backend: any ChatBackend, backendChoice: BackendChoice, backendOptions: BackendOptions,
+        sampling: SamplingFlags, imageBackend: Result<any ImageBackend, Error>, deliver: @escaping @Sendable (ChatEvent) -> Void
     ) {
+        self.backendChoice = backendChoice
         self.imageBackend = imageBackend
         self.context = context
         self.store = store
@@ -140,9 +143,11 @@ final class ChatEffectRunner: @unchecked Sendable {
                 })
             }
         case .openConversation(let id):
-            background(saves: false) { [store] in
+            background(saves: false) { [self] in
                 let stored = try store.load(id: id)
-                return .conversationLoaded(stored.conversation, readOnly: stored.isReadOnly)
+                deliver(.conversationLoaded(stored.conversation, readOnly: stored.isReadOnly))
+                returnToRememberedBackend(of: stored.conversation)
+                return nil
             }
         case .renameConversation(let id, let title):
             background { [store] in
@@ -189,7 +194,7 @@ final class ChatEffectRunner: @unchecked Sendable {
             options.baseURL = nil
             options.gguf = nil
             options.model = nil
-            switchBackend(options)
+            switchBackend(options, remembered: nil)
         case .listModels:
             let backend = lock.withLock { self.backend }
             guard let server = backend as? OpenAIBackend else {
@@ -207,11 +212,11 @@ final class ChatEffectRunner: @unchecked Sendable {
                 if let names = try? await server.listModels() { deliver(.modelsListed(names)) }
             }
         case .setModel(let model):
-            var options = backendOptions
+            // The backend in use, with this model (on the local backend it replaces a file given
+            // with --gguf).
+            var options = onCurrentBackend
             options.model = model
-            // A model named in the chat replaces a file given with --gguf.
-            if lock.withLock({ backend }) is LocalBackend { options.gguf = nil }
-            switchBackend(options)
+            switchBackend(options, remembered: lock.withLock { backendChoice })
         case .setLoRA(let text):
             setLoRA(text)
         case .chooseAlternative(let id, let messageID, let content):
@@ -359,14 +364,49 @@ final class ChatEffectRunner: @unchecked Sendable {
         }
     }
 
-    /// `lora`: the adapters to switch to (kept only when the backend could be made with them);
-    /// nil keeps those chosen before.
-    private func switchBackend(_ options: BackendOptions, lora newList: [String]? = nil, then notice: String? = nil) {
+    /// The command line's backend options without the ones that choose a backend, so that the
+    /// backend in use (passed as `remembered`) is the one chosen.
+    private var onCurrentBackend: BackendOptions {
+        var options = backendOptions
+        options.backend = nil
+        options.baseURL = nil
+        options.gguf = nil
+        options.model = nil
+        return options
+    }
+
+    /// A conversation opened from the list goes back to the backend and model it remembers, unless
+    /// the command line chose them; one whose backend the config no longer has stays on this one.
+    private func returnToRememberedBackend(of conversation: Conversation) {
+        guard let remembered = conversation.backend else { return }
+        let factory = BackendFactory(context: context)
+        let preferred = lock.withLock { persona.backend }
+        let chosen: BackendFactory.Chosen
+        do {
+            chosen = try factory.choose(backendOptions, preferred: preferred, remembered: remembered)
+        } catch {
+            let current = lock.withLock { backendChoice }
+            deliver(.notice("\(oneLineDescription(of: error)); staying on \(current.summary)"))
+            return
+        }
+        guard chosen.choice != lock.withLock({ backendChoice }) else { return }
+        switchBackend(backendOptions, remembered: remembered)
+    }
+
+    /// Switches to the backend `options` (and `remembered`, as for a conversation being continued)
+    /// choose. `lora`: the adapters to switch to (kept only when the backend could be made with
+    /// them); nil keeps those chosen before.
+    private func switchBackend(
+        _ options: BackendOptions, remembered: BackendChoice?, lora newList: [String]? = nil, then notice: String? = nil
+    ) {
         background(saves: false) { [self] in
             let (preferred, current) = lock.withLock { (persona.backend, loras) }
-            let made = try BackendFactory(context: context).make(options, preferred: preferred, lora: newList ?? current)
+            let factory = BackendFactory(context: context)
+            let chosen = try factory.choose(options, preferred: preferred, remembered: remembered)
+            let made = try factory.make(chosen, options, lora: newList ?? current)
             lock.withLock {
                 backend = made
+                backendChoice = chosen.choice
                 if let newList { loras = newList }
             }
             let changed = ChatEvent.backendChanged(BackendInfo(name: made.descriptor.name, model: made.descriptor.model, contextSize: made.contextSize))
@@ -392,7 +432,7 @@ final class ChatEffectRunner: @unchecked Sendable {
         } else {
             list = []
         }
-        switchBackend(backendOptions, lora: list, then: notice)
+        switchBackend(onCurrentBackend, remembered: lock.withLock { backendChoice }, lora: list, then: notice)
     }
 
     /// Runs a storage or file job off the UI loop; errors become the error line. Jobs that may have
@@ -431,10 +471,11 @@ final class ChatEffectRunner: @unchecked Sendable {
         prepare: @escaping @Sendable () throws -> TurnTarget, text: @escaping @Sendable () -> String,
         after: @escaping @Sendable (TurnOutcome) throws -> Conversation
     ) {
-        let (persona, backend, format) = lock.withLock { (self.persona, self.backend, self.responseFormat) }
-        let settings = TurnSettings(
+        let (persona, backend, format, choice) = lock.withLock { (self.persona, self.backend, self.responseFormat, self.backendChoice) }
+        var settings = TurnSettings(
             systemPrompt: persona.systemPrompt, examples: persona.examples,
             sampling: sampling.options(for: persona, defaults: context.config.sampling), format: format)
+        settings.backendChoice = choice
         let engine = ConversationEngine(store: store)
         let deliver = self.deliver
         // No listing while a reply streams; the turn's end schedules one again.

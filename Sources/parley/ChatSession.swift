@@ -52,7 +52,7 @@ final class ChatSession: @unchecked Sendable {
 
     init(
         context: AppContext, store: ConversationStore, personas: PersonaLibrary, templates: TemplateLibrary, drafts: DraftStore,
-        persona: Persona, backend: any ChatBackend, backendOptions: BackendOptions, sampling: SamplingFlags,
+        persona: Persona, backend: any ChatBackend, backendChoice: BackendChoice, backendOptions: BackendOptions, sampling: SamplingFlags,
         opened: StoredConversation?, theme: TerminalTheme, mouse: Bool, imageBackend: Result<any ImageBackend, Error>,
         pictureDisplay: PictureDisplay
     ) {
@@ -60,7 +60,8 @@ final class ChatSession: @unchecked Sendable {
         let send = continuation
         effects = ChatEffectRunner(
             context: context, store: store, personas: personas, templates: templates, drafts: drafts, persona: persona,
-            backend: backend, backendOptions: backendOptions, sampling: sampling, imageBackend: imageBackend,
+            backend: backend, backendChoice: backendChoice, backendOptions: backendOptions, sampling: sampling,
+            imageBackend: imageBackend,
             deliver: { send.yield(.event($0)) })
         pictures = StoredPictures(store: PictureStore(root: context.storageDirectory), display: pictureDisplay)
         layout = TranscriptLayout(pictures: pictures)

@@ -162,7 +162,7 @@ struct GGUFInfo: Encodable {
     var embeddingLength: Int?
     var blockCount: Int?
     var headCount: Int?
-    var headCountKV: Int?
+    var headCountKv: Int?
     var vocabularySize: Int?
     var tokenizer: String?
     var preTokenizer: String?
@@ -184,7 +184,7 @@ struct GGUFInfo: Encodable {
         embeddingLength = file.metadata.int("\(prefix).embedding_length")
         blockCount = file.metadata.int("\(prefix).block_count")
         headCount = file.metadata.int("\(prefix).attention.head_count")
-        headCountKV = file.metadata.int("\(prefix).attention.head_count_kv")
+        headCountKv = file.metadata.int("\(prefix).attention.head_count_kv")
         vocabularySize = file.metadata.array("tokenizer.ggml.tokens")?.count
         tokenizer = file.metadata.string("tokenizer.ggml.model")
         preTokenizer = file.metadata.string("tokenizer.ggml.pre")
@@ -201,7 +201,7 @@ struct GGUFInfo: Encodable {
         out += line("file size", "\(fileSize) bytes") + line("parameters", parameterCount) + line("tensors", tensorCount)
         out += line("tensor types", tensorTypes.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
         out += line("context length", contextLength) + line("embedding", embeddingLength) + line("layers", blockCount)
-        out += line("heads", headCount.map { "\($0) (kv \(headCountKV ?? $0))" }) + line("vocabulary", vocabularySize)
+        out += line("heads", headCount.map { "\($0) (kv \(headCountKv ?? $0))" }) + line("vocabulary", vocabularySize)
         out += line("tokenizer", tokenizer.map { $0 + (preTokenizer.map { " (pre \($0))" } ?? "") })
         out += line("chat template", chatTemplate + (chatTemplateIsFallback ? " (not recognised; ChatML used)" : ""))
         return TerminalSanitizer.sanitize(out)

@@ -117,12 +117,13 @@ struct HistoryCommand: AsyncParsableCommand {
     struct Restore: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Bring a conversation back from the trash.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The conversation's id.") var id: String
+        @Argument(help: "The conversation's id (or a unique prefix of it).") var id: String
 
         func run() async throws {
             let store = try AppContext(global: global).openStore()
-            try store.restore(id: id)
-            Console.status("restored \(id)")
+            let resolved = try store.resolveInTrash(id)
+            try store.restore(id: resolved)
+            Console.status("restored \(resolved)")
         }
     }
 

@@ -27,7 +27,7 @@ struct Parley: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as UserFacingError {
-            Console.status(oneLineDescription(of: error))
+            Console.status(CommandAdvice.line(for: error))
             Foundation.exit(1)
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)

@@ -103,7 +103,7 @@ struct WriteCommand: AsyncParsableCommand {
         let persona = try context.loadPersonas().persona(named: template.personaName)
         let writer = try makeWriter(context, persona: persona)
         let result = try await generate { onEvent in try await writer.start(filled, template: template, onEvent: onEvent) }
-        try finish(result, saved: writer.drafts != nil)
+        try finish(result, saved: writer.drafts != nil, maxTokens: sampling.maxTokens ?? context.config.sampling.maxTokens)
     }
 
     private func reviseDraft(_ prefix: String, _ context: AppContext) async throws {
@@ -119,7 +119,9 @@ struct WriteCommand: AsyncParsableCommand {
         let result = try await generate { onEvent in
             try await writer.revise(draft, template: template, instruction: instruction, onEvent: onEvent)
         }
-        try finish(result, saved: writer.drafts != nil, revisedFrom: draft.versionCount)
+        try finish(
+            result, saved: writer.drafts != nil, revisedFrom: draft.versionCount,
+            maxTokens: sampling.maxTokens ?? context.config.sampling.maxTokens)
     }
 
     private func makeWriter(_ context: AppContext, persona: Persona, drafts: DraftStore? = nil) throws -> DraftWriter {
@@ -147,7 +149,8 @@ struct WriteCommand: AsyncParsableCommand {
 
     /// Prints the draft (stdout, the file or the JSON), its notes and its id, and fails when the
     /// reply did or the revision made no version.
-    private func finish(_ result: DraftWriter.Result, saved: Bool, revisedFrom previousCount: Int? = nil) throws {
+    /// `maxTokens` is the reply limit the user set (`--max-tokens`, the config's `max_tokens`).
+    private func finish(_ result: DraftWriter.Result, saved: Bool, revisedFrom previousCount: Int? = nil, maxTokens: Int?) throws {
         let produced = result.draft.map { previousCount == nil || $0.versionCount > previousCount! } ?? false
         if let draft = result.draft, produced {
             if let output {
@@ -158,6 +161,10 @@ struct WriteCommand: AsyncParsableCommand {
                 Console.out(draft.current.text + "\n")
             }
             for note in result.notes { Console.status("note: " + note) }
+            // Under a limit the user set (the template's own, chosen by --length, is meant to cut).
+            if let maxTokens, let limit = ReplyNotes.tokenLimit(result.outcome.reply, maxTokens: maxTokens) {
+                Console.status(limit)
+            }
             let place = output.map { "written to \($0)" }
             let hint = saved ? "revise with: parley write --revise \(draft.id) \"shorter\"" : "not saved (--no-save)"
             Console.status((["draft \(draft.id) version \(draft.currentNumber)", place, hint].compactMap { $0 }).joined(separator: "; "))

@@ -20,9 +20,11 @@ struct AskCommandTests {
         let result = try runner.run(["ask", "--base-url", server.baseURL.absoluteString, "--model", "m1", "Capital", "of", "France?"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "Paris 🇫🇷 巴黎\n")
-        #expect(result.stderr == "")
         let conversations = try stored(runner)
         #expect(conversations.count == 1)
+        // What the command created is named on stderr, and nothing else is said.
+        let id = try #require(conversations.first?.id)
+        #expect(result.stderr == "parley: saved as conversation \(id); continue it with 'parley ask -c ...'\n")
         let messages = try #require(conversations.first).messages
         #expect(messages.map(\.content) == ["Capital of France?", "Paris 🇫🇷 巴黎"])
         #expect(messages.map(\.status) == [.complete, .complete])
@@ -69,6 +71,104 @@ struct AskCommandTests {
         #expect((object["usage"] as? [String: Int]) == ["promptTokens": 9, "completionTokens": 1])
         let id = try #require(object["conversationId"] as? String)
         #expect(try stored(runner).first?.id == id)
+    }
+
+    @Test func shortFlagsAndASystemPromptForThisRequest() throws {
+        let server = try FaultServer()
+        server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["Arr."]), .openAIStream(pieces: ["Aye."]))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let first = try runner.run(["ask", "--base-url", server.baseURL.absoluteString, "-m", "m1", "-s", "You are a pirate.", "hello"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let body = try #require(server.requests(to: "/v1/chat/completions").first?.jsonBody)
+        // The system prompt given, instead of the persona's prompt and its examples.
+        #expect(body["messages"] as? [[String: String]] == [
+            ["role": "system", "content": "You are a pirate."], ["role": "user", "content": "hello"],
+        ])
+        #expect(body["model"] as? String == "m1")
+        // -c continues; the system prompt was for that request only (it is not stored).
+        let second = try runner.run(["ask", "-c", "again"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let next = try #require(server.requests(to: "/v1/chat/completions").last?.jsonBody?["messages"] as? [[String: String]])
+        #expect(next.first?["role"] == "system" && next.first?["content"] != "You are a pirate.")
+        #expect(next.suffix(3).map { $0["content"] ?? "" } == ["hello", "Arr.", "again"])
+        let conversation = try #require(try stored(runner).first)
+        #expect(!conversation.messages.contains { $0.content.contains("pirate") })
+
+        let help = try runner.run(["ask", "--help"])
+        for flag in ["-s, --system <text>", "-m, --model <name>", "-c, --continue"] {
+            #expect(help.stdout.contains(flag), "\(flag)")
+        }
+        let empty = try runner.run(["ask", "-s", " ", "hi"])
+        #expect(empty.status != 0)
+        #expect(empty.stderr.split(separator: "\n").first?.contains("--system is empty") == true)
+    }
+
+    /// `--continue` goes back to the server and model the conversation was made with, even with no
+    /// backend options at all; options given say otherwise. The key is never stored.
+    @Test func continuingUsesTheRememberedBackendAndModel() throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions", .openAIStream(pieces: ["one"]), .openAIStream(pieces: ["two"]),
+            .openAIStream(pieces: ["three"]))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let secret = "sk-remember-me-not-0987654321"
+        let key = ["OPENAI_API_KEY": secret]
+        let first = try runner.run(["ask", "--base-url", server.baseURL.absoluteString, "-m", "m1", "first"], extraEnvironment: key)
+        #expect(first.status == 0, "\(first.stderr)")
+        // No options: the stored endpoint and model, not the local model.
+        let second = try runner.run(["ask", "--continue", "second"], extraEnvironment: key)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout == "two\n")
+        let requests = server.requests(to: "/v1/chat/completions")
+        #expect(requests.count == 2)
+        #expect(requests.last?.jsonBody?["model"] as? String == "m1")
+        #expect(requests.last?.header("Authorization") == "Bearer \(secret)")
+        // --model says otherwise for the model, on the same endpoint; it is remembered in turn.
+        let id = try #require(try stored(runner).first?.id)
+        let third = try runner.run(["ask", "--conversation", String(id.prefix(15)), "-m", "m2", "third"], extraEnvironment: key)
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(server.requests(to: "/v1/chat/completions").last?.jsonBody?["model"] as? String == "m2")
+        let conversation = try #require(try stored(runner).first)
+        #expect(conversation.backend == BackendChoice(name: "openai", kind: "openai", model: "m2", baseUrl: server.baseURL.absoluteString))
+        let file = try String(contentsOf: try #require(runner.conversationFiles().first), encoding: .utf8)
+        #expect(!file.contains(secret))
+        #expect(file.contains("\"baseUrl\" : \"\(server.baseURL.absoluteString)\""))
+    }
+
+    /// A backend the conversation remembers but the config no longer has: one line, and nothing is
+    /// asked or stored.
+    @Test func aRememberedBackendThatIsGoneIsOneLine() throws {
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let store = try ConversationStore(root: runner.storage, diagnostics: { _ in })
+        var conversation = Conversation(id: "20261201-100000-aaaaaa", title: "old", persona: "assistant")
+        conversation.messages = [Message(role: .user, content: "q"), Message(role: .assistant, content: "a")]
+        conversation.backend = BackendChoice(name: "lan", kind: "openai", model: "big")
+        try store.create(conversation)
+        let result = try runner.run(["ask", "-c", "more"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "parley: the conversation was answered by the openai backend 'lan', which the config no longer has; choose one with --backend NAME, --base-url URL or --gguf FILE\n")
+        #expect(try store.load(id: conversation.id).conversation.messages.count == 2)
+    }
+
+    @Test func aReplyCutAtItsTokenLimitSaysSoOnStderr() throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions", .openAIStream(pieces: ["Once upon"], finishReason: "length", usage: (9, 4)),
+            .openAIStream(pieces: ["Once"], finishReason: "length", usage: (9, 2)))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let base = ["--base-url", server.baseURL.absoluteString, "--model", "m", "--no-save"]
+        let result = try runner.run(["ask", "--max-tokens", "4"] + base + ["a story"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "Once upon\n")
+        #expect(result.stderr == "parley: the reply was cut off at its limit of 4 tokens; give a larger --max-tokens (or max_tokens in the config) for a longer one\n")
+        #expect(server.requests(to: "/v1/chat/completions").first?.jsonBody?["max_tokens"] as? Int == 4)
+        // The server's own limit, below the one asked for: said, without the advice that cannot help.
+        let server2 = try runner.run(["ask", "--max-tokens", "100"] + base + ["a story"])
+        #expect(server2.stderr == "parley: the reply was cut off at the backend's token limit, after 2 tokens\n")
     }
 
     @Test func noStreamAsksForTheWholeReply() throws {

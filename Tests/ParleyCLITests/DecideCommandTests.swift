@@ -71,7 +71,7 @@ struct DecideCommandTests {
         #expect(first.last?["content"]?.hasPrefix("Decision: Should I join the startup?\nOption: Startup") == true)
         let format = try #require(requests.first?.jsonBody?["response_format"] as? [String: Any])
         #expect(format["type"] as? String == "json_schema")
-        let conversationID = try #require(record["conversationID"] as? String)
+        let conversationID = try #require(record["conversationId"] as? String)
         let conversation = try ParleyJSON.decoder().decode(
             Conversation.self, from: Data(contentsOf: try #require(runner.conversationFiles().first)))
         #expect(conversation.id == conversationID)
@@ -173,7 +173,7 @@ struct DecideCommandTests {
         #expect(Self.decisionFiles(runner).isEmpty)
         let unknown = try runner.run(["decide", "--show", "20990101"])
         #expect(unknown.status == 1)
-        #expect(unknown.stderr == "parley: no decision with id '20990101'\n")
+        #expect(unknown.stderr == "parley: no decision with id '20990101'; run 'parley decide --list' to see the ids\n")
     }
 
     @Test func anUnreachableModelKeepsWhatWasGivenAndFails() throws {

@@ -21,6 +21,9 @@ struct GGUFCommandTests {
         #expect(info["tensorCount"] as? Int == 272)
         #expect((info["tensorTypes"] as? [String: Int]) == ["Q4_1": 210, "F32": 61, "Q8_0": 1])
         #expect(info["chatTemplate"] as? String == "chatML")
+        // Keys in camelCase, an abbreviation written as a word (headCountKv, as conversationId).
+        #expect(info["headCountKv"] as? Int == 3)
+        #expect(info["headCountKV"] == nil)
     }
 
     @Test func tokenizeRecognisesSpecialTokensOnlyWhenAsked() throws {

@@ -72,7 +72,7 @@ struct WriteCommandTests {
         let conversation = try #require(try conversations(runner).first)
         #expect(conversation.mode == .write)
         #expect(conversation.persona == "copywriter")
-        #expect(draft["conversationID"] as? String == conversation.id)
+        #expect(draft["conversationId"] as? String == conversation.id)
         // The history holds the text the user got, not the JSON.
         #expect(conversation.messages.map(\.content) == [instruction, "1. Sip smarter from a reusable cup.\n2. Coffee cup, reuse, repeat."])
         #expect(permissions(runner.storage.appendingPathComponent("drafts")) == 0o700)
@@ -283,7 +283,9 @@ struct WriteCommandTests {
         let tone = try runner.run(["write", "email", "--tone", "grumpy"] + backend)
         #expect(tone.status != 0)
         #expect(tone.stderr.contains("unknown tone 'grumpy'; use one of: neutral, formal, friendly, persuasive, playful"))
-        #expect(try runner.run(["write", "--revise", "zzz", "shorter"]).stderr == "parley: no draft with id 'zzz'\n")
+        // The store says what is missing; the command adds where to look.
+        #expect(try runner.run(["write", "--revise", "zzz", "shorter"]).stderr
+            == "parley: no draft with id 'zzz'; run 'parley write --drafts' to see the ids\n")
         #expect(server.requests.isEmpty)
         #expect(try drafts(runner).isEmpty)
     }

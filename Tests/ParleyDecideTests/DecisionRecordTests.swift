@@ -44,7 +44,9 @@ struct DecisionRecordTests {
         #expect((object["sensitivity"] as? [String: Any])?["status"] as? String == "flips")
     }
 
-    @Test func theCommittedSchema1FileLoadsAndReencodesIdentically() throws {
+    /// The file says `conversationID`, as records did before every key took the `Id` spelling; it
+    /// is read, and written back as `conversationId` with nothing else changed.
+    @Test func theCommittedSchema1FileLoadsAndReencodesWithTheCamelCaseKey() throws {
         let data = try Fixture.data("decision-schema-1.json")
         let record = try ParleyJSON.decoder().decode(DecisionRecord.self, from: data)
         #expect(record.schemaVersion == 1)
@@ -60,7 +62,11 @@ struct DecisionRecordTests {
         encoded.append(0x0A)
         var expected = data
         if expected.last != 0x0A { expected.append(0x0A) }
-        #expect(String(decoding: encoded, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(String(decoding: expected, as: UTF8.self).contains("\"conversationID\" : "))
+        let renamed = String(decoding: expected, as: UTF8.self).replacingOccurrences(of: "\"conversationID\" : ", with: "\"conversationId\" : ")
+        #expect(String(decoding: encoded, as: UTF8.self) == renamed)
+        // Read back in its new spelling, the same record.
+        #expect(try ParleyJSON.decoder().decode(DecisionRecord.self, from: encoded).conversationID == "20261129-014800-abcdef")
     }
 
     @Test func derivedFieldsInAFileAreIgnoredOnLoad() throws {

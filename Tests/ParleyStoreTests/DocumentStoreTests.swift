@@ -88,6 +88,8 @@ struct DocumentStoreTests {
         try store.trash(id: "20240101-000000-ffffff")
         #expect(try store.list().map(\.id) == ["20240101-000001-gggggg"])
         #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("trash/notes/20240101-000000-ffffff.json").path))
-        #expect(throws: StoreError.invalidID("../x")) { try store.load(id: "../x") }
+        #expect(throws: DocumentStoreError.invalidID(kind: "note", id: "../x")) { try store.load(id: "../x") }
+        // Named as what it is, never as a conversation.
+        #expect(DocumentStoreError.invalidID(kind: "draft", id: "../x").description.contains("not a valid draft id"))
     }
 }

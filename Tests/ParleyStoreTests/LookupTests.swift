@@ -89,6 +89,35 @@ struct LookupTests {
         #expect(throws: StoreError.notInTrash(id: "bin")) { try fixture.store.restore(id: "bin") }
     }
 
+    @Test func trashedConversationsResolveByPrefixToo() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        for id in ["20260101-120000-aaaaaa", "20260101-120000-abbbbb", "20260102-090000-cccccc"] {
+            try fixture.store.create(sampleConversation(id: id))
+            try fixture.store.trash(id: id)
+        }
+        try fixture.store.create(sampleConversation(id: "20260103-100000-dddddd"))
+        #expect(try fixture.store.resolveInTrash("20260102") == "20260102-090000-cccccc")
+        #expect(try fixture.store.resolveInTrash("20260101-120000-AB") == "20260101-120000-abbbbb")
+        #expect(try fixture.store.resolveInTrash("20260101-120000-aaaaaa") == "20260101-120000-aaaaaa")
+        #expect(throws: StoreError.ambiguousPrefix("20260101", candidates: ["20260101-120000-aaaaaa", "20260101-120000-abbbbb"])) {
+            try fixture.store.resolveInTrash("20260101")
+        }
+        // Only what is in the trash: a live conversation is no answer.
+        #expect(throws: StoreError.notInTrash(id: "20260103")) { try fixture.store.resolveInTrash("20260103") }
+        #expect(throws: StoreError.invalidID("../x")) { try fixture.store.resolveInTrash("../x") }
+        try fixture.store.restore(id: try fixture.store.resolveInTrash("20260102"))
+        #expect(try fixture.store.load(id: "20260102-090000-cccccc").conversation.id == "20260102-090000-cccccc")
+    }
+
+    @Test func storeErrorsStateFactsWithoutCommandAdvice() {
+        let errors: [StoreError] = [
+            .notFound(id: "x"), .unknownPrefix("x"), .notInTrash(id: "x"), .trashSlotTaken(id: "x"), .alreadyExists(id: "x"),
+            .invalidID("../x"),
+        ]
+        for error in errors { #expect(!error.description.contains("parley "), "\(error.description)") }
+    }
+
     @Test func listTrashSkipsUnreadableFilesWithANotice() throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }

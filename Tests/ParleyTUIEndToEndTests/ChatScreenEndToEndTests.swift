@@ -123,6 +123,36 @@ struct ChatScreenEndToEndTests {
         #expect(reopened.screen.contains("Support is available"))
     }
 
+    /// `parley -c` with no backend options reopens a conversation made with `--base-url` on that
+    /// server and model (not the local model), and says so in the status line; a reply cut at its
+    /// token limit says so.
+    @Test func continueReopensOnTheRememberedServerAndModel() throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions", .openAIStream(pieces: ["first"]),
+            .openAIStream(pieces: ["second, cut"], finishReason: "length", usage: (9, 3)))
+        let first = try TmuxScreen(["--base-url", server.baseURL.absoluteString, "-m", "m7"])
+        defer { first.close() }
+        #expect(first.waitFor { $0.contains("Message (Enter sends") && $0.contains("openai/m7") }.ok)
+        try first.type("hello")
+        try first.press("Enter")
+        #expect(first.waitFor { $0.contains("first") && $0.contains("idle") }.ok)
+        try first.press("C-d")
+        #expect(first.exitStatus() == 0)
+
+        let again = try TmuxScreen(["-c"], environment: ["PARLEY_HOME": first.storage.path])
+        defer { again.close() }
+        let reopened = again.waitFor { $0.contains("Message (Enter sends") && $0.contains("openai/m7") }
+        #expect(reopened.ok, "\(reopened.screen)")
+        try again.type("more")
+        try again.press("Enter")
+        let cut = again.waitFor { $0.contains("second, cut") && $0.contains("[cut off at the token limit]") && $0.contains("idle") }
+        #expect(cut.ok, "\(cut.screen)")
+        let requests = server.requests(to: "/v1/chat/completions")
+        #expect(requests.count == 2)
+        #expect(requests.last?.jsonBody?["model"] as? String == "m7")
+    }
+
     @Test func sigtermWhileStreamingKeepsThePartialReplyAndRestoresTheTerminal() throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .openAIStream(pieces: (1...300).map { "piece\($0) " }, delay: 0.1))

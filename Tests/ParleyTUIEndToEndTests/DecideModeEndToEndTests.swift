@@ -112,7 +112,7 @@ struct DecideModeEndToEndTests {
         let conversations = try screen.conversationFiles().map { try ParleyJSON.decoder().decode(Conversation.self, from: Data(contentsOf: $0)) }
         #expect(conversations.count == 1)
         let conversation = try #require(conversations.first)
-        #expect(record["conversationID"] as? String == conversation.id)
+        #expect(record["conversationId"] as? String == conversation.id)
         #expect(conversation.mode == .decide)
         #expect(conversation.messages.count == 8)
         #expect(conversation.messages.allSatisfy { $0.status == .complete })

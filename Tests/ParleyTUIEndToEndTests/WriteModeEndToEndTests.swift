@@ -86,7 +86,7 @@ struct WriteModeEndToEndTests {
         let conversations = try screen.conversationFiles().map { try ParleyJSON.decoder().decode(Conversation.self, from: Data(contentsOf: $0)) }
         #expect(conversations.count == 1)
         let conversation = try #require(conversations.first)
-        #expect(draft["conversationID"] as? String == conversation.id)
+        #expect(draft["conversationId"] as? String == conversation.id)
         #expect(conversation.mode == .write)
         #expect(conversation.messages.map(\.role) == [.user, .assistant, .user, .assistant])
         #expect(conversation.messages[0].content.hasPrefix("Write 5 different slogans for a reusable coffee cup."))

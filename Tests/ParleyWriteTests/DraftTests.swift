@@ -106,8 +106,26 @@ struct DraftTests {
         #expect(try ParleyJSON.encoder().encode(decoded) == data)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object["currentIndex"] as? Int == 0)
-        #expect(object["conversationID"] as? String == "20270115-080000-cccccc")
+        #expect(object["conversationId"] as? String == "20270115-080000-cccccc")
+        #expect(object["conversationID"] == nil)
         #expect((object["versions"] as? [[String: Any]])?.last?["status"] as? String == "complete")
+    }
+
+    /// Drafts written before every key took the `Id` spelling said `conversationID` and
+    /// `messageID`: they still read, and are written back with `conversationId` and `messageId`.
+    @Test func olderKeysStillReadAndAreWrittenInCamelCase() throws {
+        let draft = try Self.draft()
+        let data = try ParleyJSON.encoder().encode(draft)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"conversationId\" : ") && text.contains("\"messageId\" : "))
+        #expect(!text.contains("conversationID") && !text.contains("messageID"))
+        let older = text.replacingOccurrences(of: "\"conversationId\" : ", with: "\"conversationID\" : ")
+            .replacingOccurrences(of: "\"messageId\" : ", with: "\"messageID\" : ")
+        let decoded = try ParleyJSON.decoder().decode(Draft.self, from: Data(older.utf8))
+        #expect(decoded == draft)
+        #expect(decoded.conversationID == "20270115-080000-cccccc")
+        #expect(decoded.versions[0].messageID == "20270115-080000-aaaaaa")
+        #expect(try ParleyJSON.encoder().encode(decoded) == data)
     }
 
     @Test func decodingChecksTheVersions() throws {

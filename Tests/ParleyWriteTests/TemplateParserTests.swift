@@ -207,7 +207,7 @@ struct TemplateLibraryTests {
         #expect(library.byKind.map(\.kind) == [.document, .code])
         #expect(throws: TemplateLibrary.UnknownTemplate(name: "nope", known: ["good", "other"])) { try library.template(named: "nope") }
         #expect(TemplateLibrary.UnknownTemplate(name: "nope", known: ["good"]).description
-            == "unknown template 'nope'; known templates: good (see 'parley write --list')")
+            == "unknown template 'nope'; known templates: good")
     }
 
     @Test func directoriesFollowThePersonaOrder() {

@@ -138,8 +138,10 @@ typedef void (*cgguf_tile_dot)(int64_t n, const uint8_t *x, size_t xs, const uin
 enum { CGGUF_TILE_ROWS = 2, CGGUF_TILE_TOKENS = 4 };
 
 /// The tile kernel for a weight type at the current kernel level, or NULL (then the
-/// row kernel does every product).
-cgguf_tile_dot cgguf_select_tile_dot(int wtype);
+/// row kernel does every product). For the k-quants it depends on the matrix and batch as
+/// cgguf_select_matrix_dot does: a tile covers the tokens below the batch's tail_start
+/// (all of them but a Q4_K repacked batch's last n % 4) in their batch order.
+cgguf_tile_dot cgguf_select_tile_dot(int wtype, int64_t rows, int64_t n_tokens);
 
 /// Runs fn(ctx, ith, nth) on every thread of the pool (ith 0 on the caller) and
 /// returns when all are done. Calls are serialised per pool.

@@ -53,6 +53,17 @@ int cgguf_set_kernel_level(int level) {
     return level;
 }
 
+#if CGGUF_X86
+/// Lane i of the result: the sum of the eight int32 lanes of a[i] (exact).
+CGGUF_AVX2 static inline __m256i reduce8x8_epi32(const __m256i a[8]) {
+    const __m256i a01 = _mm256_hadd_epi32(a[0], a[1]), a23 = _mm256_hadd_epi32(a[2], a[3]);
+    const __m256i a45 = _mm256_hadd_epi32(a[4], a[5]), a67 = _mm256_hadd_epi32(a[6], a[7]);
+    const __m256i b0 = _mm256_hadd_epi32(a01, a23), b1 = _mm256_hadd_epi32(a45, a67);
+    return _mm256_add_epi32(_mm256_permute2x128_si256(b0, b1, 0x20), _mm256_permute2x128_si256(b0, b1, 0x31));
+}
+
+#endif
+
 // --------------------------------------------------------------- conversions
 
 float cgguf_fp16_to_fp32(uint16_t h) { return cgguf_half_to_float(h); }
@@ -365,36 +376,98 @@ void cgguf_quantize_q8_1(const float *x, void *vy, int64_t k) {
 // One Q8_K block of 256 per llama.cpp's reference: the signed value of largest
 // magnitude maps to -127 (ties of magnitude keep the first), round to nearest even,
 // clamp at 127, scale 1/iscale as float, and int16 sums of each 16 values.
+static void quantize_q8_k_block(const float *x, uint8_t *y) {
+    float max = 0.0f, amax = 0.0f;
+    for (int j = 0; j < 256; j++) {
+        const float a = fabsf(x[j]);
+        if (a > amax) {
+            amax = a;
+            max = x[j];
+        }
+    }
+    int8_t *qs = (int8_t *)(y + 4);
+    if (amax == 0.0f) {
+        memset(y, 0, 292);
+        return;
+    }
+    const float iscale = -127.f / max;
+    for (int j = 0; j < 256; j++) {
+        const int v = (int)nearbyintf(iscale * x[j]);
+        qs[j] = (int8_t)(v < 127 ? v : 127);
+    }
+    for (int g = 0; g < 16; g++) {
+        int sum = 0;
+        for (int j = 0; j < 16; j++) sum += qs[16 * g + j];
+        const int16_t s16 = (int16_t)sum;
+        memcpy(y + 260 + 2 * g, &s16, 2);
+    }
+    const float d = 1.0f / iscale;
+    memcpy(y, &d, 4);
+}
+
+#if CGGUF_X86
+/// quantize_q8_k_block on eight lanes: the same maximum (max_ps with the running maximum
+/// second skips NaN as the scalar comparison does), the first element of that magnitude, the
+/// same single rounding of iscale * x, nearest even, the clamp, and exact integer sums. A block
+/// whose maximum is not finite takes the scalar code.
+CGGUF_AVX2 static void quantize_q8_k_block_avx2(const float *x, uint8_t *y) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    __m256 vmax = _mm256_setzero_ps();
+    for (int j = 0; j < 256; j += 8) vmax = _mm256_max_ps(_mm256_andnot_ps(sign, _mm256_loadu_ps(x + j)), vmax);
+    __m128 m = _mm_max_ps(_mm256_extractf128_ps(vmax, 1), _mm256_castps256_ps128(vmax));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    const float amax = _mm_cvtss_f32(m);
+    if (amax == 0.0f || !isfinite(amax)) {
+        quantize_q8_k_block(x, y);
+        return;
+    }
+    float max = 0.0f;
+    const __m256 target = _mm256_set1_ps(amax);
+    for (int j = 0; j < 256; j += 8) {
+        const int hit = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_andnot_ps(sign, _mm256_loadu_ps(x + j)), target, _CMP_EQ_OQ));
+        if (hit) {
+            max = x[j + __builtin_ctz((unsigned)hit)];
+            break;
+        }
+    }
+    const float iscale = -127.f / max;
+    const __m256 vs = _mm256_set1_ps(iscale);
+    const __m256i top = _mm256_set1_epi32(127);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    __m256i sums[16];
+    for (int j = 0; j < 256; j += 32) {
+        __m256i n[4];
+        for (int i = 0; i < 4; i++) {
+            const __m256 v = _mm256_round_ps(_mm256_mul_ps(vs, _mm256_loadu_ps(x + j + 8 * i)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            n[i] = _mm256_min_epi32(_mm256_cvtps_epi32(v), top);
+        }
+        sums[j / 16] = _mm256_add_epi32(n[0], n[1]);
+        sums[j / 16 + 1] = _mm256_add_epi32(n[2], n[3]);
+        const __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(n[0], n[1]), _mm256_packs_epi32(n[2], n[3]));
+        _mm256_storeu_si256((__m256i *)(y + 4 + j), _mm256_permutevar8x32_epi32(p, order));
+    }
+    int32_t s32[16];
+    _mm256_storeu_si256((__m256i *)s32, reduce8x8_epi32(sums));
+    _mm256_storeu_si256((__m256i *)(s32 + 8), reduce8x8_epi32(sums + 8));
+    for (int g = 0; g < 16; g++) {
+        const int16_t s16 = (int16_t)s32[g];
+        memcpy(y + 260 + 2 * g, &s16, 2);
+    }
+    const float d = 1.0f / iscale;
+    memcpy(y, &d, 4);
+}
+#endif
+
 void cgguf_quantize_q8_k(const float *x, void *vy, int64_t k) {
     uint8_t *y = (uint8_t *)vy;
-    for (int64_t i = 0; i < k / 256; i++, x += 256, y += 292) {
-        float max = 0.0f, amax = 0.0f;
-        for (int j = 0; j < 256; j++) {
-            const float a = fabsf(x[j]);
-            if (a > amax) {
-                amax = a;
-                max = x[j];
-            }
-        }
-        int8_t *qs = (int8_t *)(y + 4);
-        if (amax == 0.0f) {
-            memset(y, 0, 292);
-            continue;
-        }
-        const float iscale = -127.f / max;
-        for (int j = 0; j < 256; j++) {
-            const int v = (int)nearbyintf(iscale * x[j]);
-            qs[j] = (int8_t)(v < 127 ? v : 127);
-        }
-        for (int g = 0; g < 16; g++) {
-            int sum = 0;
-            for (int j = 0; j < 16; j++) sum += qs[16 * g + j];
-            const int16_t s16 = (int16_t)sum;
-            memcpy(y + 260 + 2 * g, &s16, 2);
-        }
-        const float d = 1.0f / iscale;
-        memcpy(y, &d, 4);
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) {
+        for (int64_t i = 0; i < k / 256; i++) quantize_q8_k_block_avx2(x + 256 * i, y + 292 * i);
+        return;
     }
+#endif
+    for (int64_t i = 0; i < k / 256; i++) quantize_q8_k_block(x + 256 * i, y + 292 * i);
 }
 
 // ----------------------------------------------------------- dot products
@@ -1071,6 +1144,178 @@ CGGUF_AVX2 static inline void tile_store(const __m256 acc[2][4], const __m128 *s
     }
 }
 
+// --------------------------------------------- k-quant tiles (2 rows x 4 tokens)
+//
+// The k-quant batch orders (llama.cpp's tiled kernel for 8 tokens or more, its repacked Q4_K
+// gemm for groups of four) take one exact integer per super-block (or per 64 elements) for
+// each row and token, then a few float operations on it. Here the integers of all eight
+// products of a tile are summed in eight vector accumulators (any order: they are exact),
+// reduced into one vector whose lane r * 4 + t is row r, token t, and the float steps run on
+// those eight lanes at once, each lane doing what the row kernel does for its product.
+
+/// Two floats spread as [a a a a b b b b] and four as [t0 t1 t2 t3 t0 t1 t2 t3].
+CGGUF_AVX2 static inline __m256 rows_lanes(float a, float b) { return _mm256_set_m128(_mm_set1_ps(b), _mm_set1_ps(a)); }
+
+CGGUF_AVX2 static inline void ktile_store(__m256 v, float *out, int64_t os) {
+    float lanes[8];
+    _mm256_storeu_ps(lanes, v);
+    for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) out[t * os + r] = lanes[4 * r + t];
+}
+
+/// Per token of a Q8_K block: the sums of its eight 32-element sub-blocks as int16 pairs,
+/// pair j = (sub-block 2j, 2j+1); out[j] holds pair j of tokens 0-3 (int32 lanes).
+CGGUF_AVX2 static inline void k4_bsum_pairs(const uint8_t *const yb[4], __m128i out[4]) {
+    __m128i p[4];
+    for (int t = 0; t < 4; t++) {
+        const __m256i bs = _mm256_loadu_si256((const __m256i *)(yb[t] + 260));
+        const __m256i h = _mm256_hadd_epi16(bs, bs); // per half: B0..B3 B0..B3 | B4..B7 B4..B7
+        p[t] = _mm_unpacklo_epi64(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+    }
+    const __m128i t01l = _mm_unpacklo_epi32(p[0], p[1]), t01h = _mm_unpackhi_epi32(p[0], p[1]);
+    const __m128i t23l = _mm_unpacklo_epi32(p[2], p[3]), t23h = _mm_unpackhi_epi32(p[2], p[3]);
+    out[0] = _mm_unpacklo_epi64(t01l, t23l);
+    out[1] = _mm_unpackhi_epi64(t01l, t23l);
+    out[2] = _mm_unpacklo_epi64(t01h, t23h);
+    out[3] = _mm_unpackhi_epi64(t01h, t23h);
+}
+
+/// Q4_K (q5 = 0, 144-byte blocks) or Q5_K (q5 = 1, 176) against Q8_K, 2 rows x 4 tokens.
+/// gemm = 1: the repacked Q4_K batch order (an integer per 64 elements, scaled products and
+/// mins accumulated apart, subtracted at the end); gemm = 0: the tiled order.
+CGGUF_AVX2 static inline __attribute__((always_inline)) void tile_k4(int q5, int gemm, int64_t n, const uint8_t *x, size_t xs,
+                                                                    const uint8_t *y, size_t ystride, float *out, int64_t os) {
+    const size_t block = q5 ? 176 : 144;
+    const __m256i m4 = _mm256_set1_epi8(0xF), one = _mm256_set1_epi8(1);
+    __m256 acc = _mm256_setzero_ps(), acc_m = _mm256_setzero_ps();
+    for (int64_t ib = 0; ib < n / 256; ib++) {
+        const uint8_t *xb[2] = {x + (size_t)ib * block, x + xs + (size_t)ib * block};
+        const uint8_t *yb[4];
+        for (int t = 0; t < 4; t++) yb[t] = y + (size_t)t * ystride + (size_t)ib * 292;
+        uint8_t sc[2][8], mn[2][8];
+        for (int r = 0; r < 2; r++) k4_scales_mins(xb[r] + 4, sc[r], mn[r]);
+        __m128i bpairs[4];
+        k4_bsum_pairs(yb, bpairs);
+        const __m256 yd = _mm256_set_m128(
+            _mm_setr_ps(q8k_d(yb[0]), q8k_d(yb[1]), q8k_d(yb[2]), q8k_d(yb[3])),
+            _mm_setr_ps(q8k_d(yb[0]), q8k_d(yb[1]), q8k_d(yb[2]), q8k_d(yb[3])));
+        const __m256 d = rows_lanes(half_avx2(xb[0]), half_avx2(xb[1]));
+        const __m256 dmin = rows_lanes(half_avx2(xb[0] + 2), half_avx2(xb[1] + 2));
+        __m256i hbits[2];
+        if (q5) for (int r = 0; r < 2; r++) hbits[r] = _mm256_loadu_si256((const __m256i *)(xb[r] + 16));
+        __m256i isum[8];
+        __m256i s_all = _mm256_setzero_si256(), m_all = _mm256_setzero_si256();
+        for (int i = 0; i < 8; i++) isum[i] = _mm256_setzero_si256();
+        for (int j = 0; j < 4; j++) {
+            for (int r = 0; r < 2; r++) {
+                const __m256i bits = _mm256_loadu_si256((const __m256i *)(xb[r] + (q5 ? 48 : 16) + 32 * j));
+                __m256i lo = _mm256_and_si256(bits, m4);
+                __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+                if (q5) {
+                    lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits[r], 2 * j), one), 4));
+                    hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits[r], 2 * j + 1), one), 4));
+                }
+                const __m256i slo = _mm256_set1_epi16((short)sc[r][2 * j]), shi = _mm256_set1_epi16((short)sc[r][2 * j + 1]);
+                for (int t = 0; t < 4; t++) {
+                    const int8_t *q8 = (const int8_t *)(yb[t] + 4) + 64 * j;
+                    const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *)q8)), slo);
+                    const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *)(q8 + 32))), shi);
+                    isum[4 * r + t] = _mm256_add_epi32(isum[4 * r + t], _mm256_add_epi32(p0, p1));
+                }
+            }
+            // The mins of sub-blocks 2j, 2j+1: (mn[2j], mn[2j+1]) . (their activation sums).
+            const __m256i mpair = _mm256_set_m128i(_mm_set1_epi32(mn[1][2 * j] | (mn[1][2 * j + 1] << 16)),
+                                                   _mm_set1_epi32(mn[0][2 * j] | (mn[0][2 * j + 1] << 16)));
+            const __m256i m = _mm256_madd_epi16(mpair, _mm256_set_m128i(bpairs[j], bpairs[j]));
+            if (gemm) {
+                const __m256i s = reduce8x8_epi32(isum);
+                for (int i = 0; i < 8; i++) isum[i] = _mm256_setzero_si256();
+                acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(d, yd), acc);
+                acc_m = _mm256_fmadd_ps(_mm256_cvtepi32_ps(m), _mm256_mul_ps(dmin, yd), acc_m);
+            } else {
+                m_all = _mm256_add_epi32(m_all, m);
+            }
+        }
+        if (!gemm) {
+            s_all = reduce8x8_epi32(isum);
+            const __m256 r = _mm256_fnmadd_ps(dmin, _mm256_cvtepi32_ps(m_all), _mm256_mul_ps(_mm256_cvtepi32_ps(s_all), d));
+            acc = _mm256_fmadd_ps(r, yd, acc);
+        }
+    }
+    ktile_store(gemm ? _mm256_sub_ps(acc, acc_m) : acc, out, os);
+}
+
+CGGUF_AVX2 static void tile_q4_k_gemm_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                          size_t so, float *out, int64_t os) {
+    (void)so;
+    tile_k4(0, 1, n, x, xs, y, ystride, out, os);
+}
+
+CGGUF_AVX2 static void tile_q4_k_tiled_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    (void)so;
+    tile_k4(0, 0, n, x, xs, y, ystride, out, os);
+}
+
+CGGUF_AVX2 static void tile_q5_k_tiled_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    (void)so;
+    tile_k4(1, 0, n, x, xs, y, ystride, out, os);
+}
+
+/// Q6_K against Q8_K in the tiled order, 2 rows x 4 tokens: s1 (the -32 offset folded in
+/// through the activation sums) as one integer per super-block, acc = fma(s1 * d, yd, acc).
+CGGUF_AVX2 static void tile_q6_k_tiled_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+                                           size_t so, float *out, int64_t os) {
+    (void)so;
+    const __m256i m4 = _mm256_set1_epi8(0xF), m3 = _mm256_set1_epi8(3);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t ib = 0; ib < n / 256; ib++) {
+        const uint8_t *xb[2] = {x + (size_t)ib * 210, x + xs + (size_t)ib * 210};
+        const uint8_t *yb[4];
+        for (int t = 0; t < 4; t++) yb[t] = y + (size_t)t * ystride + (size_t)ib * 292;
+        __m256i isum[8];
+        for (int r = 0; r < 2; r++) {
+            const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(xb[r] + 192)));
+            for (int t = 0; t < 4; t++) {
+                const __m256i bsums = _mm256_loadu_si256((const __m256i *)(yb[t] + 260));
+                isum[4 * r + t] = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(_mm256_madd_epi16(bsums, sc16), 5));
+            }
+        }
+        for (int j = 0; j < 2; j++) {
+            for (int r = 0; r < 2; r++) {
+                const int8_t *sc = (const int8_t *)(xb[r] + 192);
+                const __m256i l0 = _mm256_loadu_si256((const __m256i *)(xb[r] + 64 * j));
+                const __m256i l1 = _mm256_loadu_si256((const __m256i *)(xb[r] + 64 * j + 32));
+                const __m256i h = _mm256_loadu_si256((const __m256i *)(xb[r] + 128 + 32 * j));
+                const __m256i q[4] = {
+                    _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(h, m3), 4)),
+                    _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), m3), 4)),
+                    _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4),
+                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), m3), 4)),
+                    _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4),
+                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), m3), 4)),
+                };
+                for (int l = 0; l < 4; l++) {
+                    const int c = 4 * j + l;
+                    const __m256i scale = _mm256_set_m128i(_mm_set1_epi16(sc[2 * c + 1]), _mm_set1_epi16(sc[2 * c]));
+                    for (int t = 0; t < 4; t++) {
+                        const int8_t *q8 = (const int8_t *)(yb[t] + 4) + 32 * c;
+                        const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(q[l], _mm256_loadu_si256((const __m256i *)q8)), scale);
+                        isum[4 * r + t] = _mm256_add_epi32(isum[4 * r + t], p);
+                    }
+                }
+            }
+        }
+        const __m256 s = _mm256_cvtepi32_ps(reduce8x8_epi32(isum));
+        const __m256 d = rows_lanes(half_avx2(xb[0] + 208), half_avx2(xb[1] + 208));
+        const __m256 yd = _mm256_set_m128(
+            _mm_setr_ps(q8k_d(yb[0]), q8k_d(yb[1]), q8k_d(yb[2]), q8k_d(yb[3])),
+            _mm_setr_ps(q8k_d(yb[0]), q8k_d(yb[1]), q8k_d(yb[2]), q8k_d(yb[3])));
+        acc = _mm256_fmadd_ps(_mm256_mul_ps(s, d), yd, acc);
+    }
+    ktile_store(acc, out, os);
+}
+
 #define TILE_TARGET CGGUF_AVX2
 #define TILE_DOT dot_us8_avx2
 #define TILE_SUFFIX avx2
@@ -1222,13 +1467,27 @@ cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows, int64_t n_tokens,
     return cgguf_select_row_dot(wtype);
 }
 
-cgguf_tile_dot cgguf_select_tile_dot(int wtype) {
+cgguf_tile_dot cgguf_select_tile_dot(int wtype, int64_t rows, int64_t n_tokens) {
 #if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) {
+        // The k-quants' batch orders: the tile covers exactly the tokens that take them.
+        if (wtype == CGGUF_TYPE_Q4_K && rows % 8 == 0) return n_tokens > 3 ? tile_q4_k_gemm_avx2 : NULL;
+        if (n_tokens >= 8) {
+            switch (wtype) {
+                case CGGUF_TYPE_Q4_K: return tile_q4_k_tiled_avx2;
+                case CGGUF_TYPE_Q5_K: return tile_q5_k_tiled_avx2;
+                case CGGUF_TYPE_Q6_K: return tile_q6_k_tiled_avx2;
+                default: break;
+            }
+        }
+    }
     if (cgguf_kernel_level() >= 1 && use_vnni()) {
         switch (wtype) {
             case CGGUF_TYPE_Q4_0: return tile_q4_0_q8_0_vnni;
             case CGGUF_TYPE_Q4_1: return tile_q4_1_q8_1_vnni;
             case CGGUF_TYPE_Q8_0: return tile_q8_0_q8_0_vnni;
+            case CGGUF_TYPE_Q5_0: return tile_q5_0_q8_0_vnni;
+            case CGGUF_TYPE_Q5_1: return tile_q5_1_q8_1_vnni;
             default: return NULL;
         }
     }
@@ -1237,11 +1496,15 @@ cgguf_tile_dot cgguf_select_tile_dot(int wtype) {
             case CGGUF_TYPE_Q4_0: return tile_q4_0_q8_0_avx2;
             case CGGUF_TYPE_Q4_1: return tile_q4_1_q8_1_avx2;
             case CGGUF_TYPE_Q8_0: return tile_q8_0_q8_0_avx2;
+            case CGGUF_TYPE_Q5_0: return tile_q5_0_q8_0_avx2;
+            case CGGUF_TYPE_Q5_1: return tile_q5_1_q8_1_avx2;
             default: return NULL;
         }
     }
 #endif
     (void)wtype;
+    (void)rows;
+    (void)n_tokens;
     return NULL;
 }
 

@@ -103,7 +103,8 @@ static void matmul_tiled(const struct matmul_job *job, int64_t r0, int64_t r1) {
             const uint8_t *row = job->w + (size_t)r * job->row_bytes;
             for (int64_t t = r < pairs_end ? tokens_tiled : 0; t < job->n_tokens; t++) {
                 const uint8_t *xq = job->xq + (size_t)t * job->xq_row_bytes;
-                job->out[t * job->out_stride + r] = job->dot(job->cols, row, xq, (const float *)(xq + job->xq_scales_offset));
+                const cgguf_row_dot dot = t < job->tail_start ? job->dot : job->tail_dot;
+                job->out[t * job->out_stride + r] = dot(job->cols, row, xq, (const float *)(xq + job->xq_scales_offset));
             }
         }
     }
@@ -232,7 +233,7 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
         .x = x, .xq = scratch, .xq_row_bytes = 0, .n_tokens = n_tokens,
         .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, 0),
         .tail_dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, n_tokens - 1),
-        .tail_start = n_tokens - (n_tokens > 3 ? n_tokens % 4 : n_tokens), .tile = cgguf_select_tile_dot(wtype),
+        .tail_start = n_tokens - (n_tokens > 3 ? n_tokens % 4 : n_tokens), .tile = cgguf_select_tile_dot(wtype, rows, n_tokens),
     };
     if (wtype == CGGUF_TYPE_F16) {
         // Rounded to F16 as llama.cpp converts activations for F16 weights.

@@ -85,6 +85,27 @@ extension KernelTests {
         #expect(block[0..<4].withUnsafeBytes { $0.loadUnaligned(as: Float.self) } == -2)
     }
 
+    /// The vector Q8_K quantisation gives the scalar bytes: random blocks, ties of magnitude
+    /// (the first wins, whatever its sign), an all-zero block and one with an infinity.
+    @Test func quantizesQ8_KAlikeOnBothKernelLevels() {
+        var rng = TestRandom(seed: 4242)
+        var x = (0..<(256 * 6)).map { _ in rng.float(in: -4...4) }
+        x[256 + 17] = 9; x[256 + 3] = -9; x[256 + 200] = 9
+        x[512 + 40] = 7; x[512 + 41] = -7
+        for i in 768..<1024 { x[i] = 0 }
+        x[1024 + 9] = .infinity
+        func quantize(_ level: GGUFKernels.Level) -> [UInt8] {
+            GGUFKernels.select(level)
+            var out = [UInt8](repeating: 0, count: 6 * 292)
+            x.withUnsafeBufferPointer { src in out.withUnsafeMutableBytes { cgguf_quantize_q8_k(src.baseAddress, $0.baseAddress, 256 * 6) } }
+            return out
+        }
+        defer { GGUFKernels.select(GGUFKernels.best) }
+        let scalar = quantize(.scalar)
+        #expect(quantize(GGUFKernels.best) == scalar)
+        #expect(Int8(bitPattern: scalar[292 + 4 + 3]) == -127, "the first of the tied magnitudes sets the sign")
+    }
+
     /// Integer activations in -15 ... 15 plus one -127, so Q8_K holds them exactly (d = 1)
     /// and every sum stays far below 2^24 (exact in float).
     static func integerActivations(seed: UInt64) -> [Float] {

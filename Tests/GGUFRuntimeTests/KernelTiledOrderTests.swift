@@ -171,4 +171,35 @@ extension KernelTests {
         }
         #expect(ordersDiffered, "the two orders agreed on every product")
     }
+
+    /// The 2-row x 4-token tiles of every type give the row kernels' bits (the scalar level has no
+    /// tiles): batches of 9 and 13 tokens (a tail past the last group of four), an odd row count
+    /// (a row left to the row kernel), with one and three threads and without VNNI.
+    @Test(arguments: [(GGUFTensorType.q4_0, 13), (.q4_1, 13), (.q5_0, 13), (.q5_1, 13), (.q8_0, 13),
+                      (.q4_K, 16), (.q4_K, 11), (.q5_K, 11), (.q6_K, 11)])
+    func tilesGiveTheRowKernelsBits(_ type: GGUFTensorType, _ rows: Int) throws {
+        var rng = TestRandom(seed: UInt64(type.rawValue) * 7 + UInt64(rows))
+        let columns = 768
+        let weights = type.blockSize == 256
+            ? Self.randomKQuantRows(type, blocks: rows * columns / 256, rng: &rng)
+            : Self.randomRows(type, columns: columns, rows: rows, rng: &rng)
+        defer {
+            GGUFKernels.select(GGUFKernels.best)
+            cgguf_set_vnni(1)
+        }
+        for tokens in [9, 13] {
+            let x = (0..<(columns * tokens)).map { _ in rng.float(in: -3...3) }
+            GGUFKernels.select(.scalar)
+            let reference = Self.matmul(type, weights, rows: rows, columns: columns, x: x, tokens: tokens, threads: 1)
+            GGUFKernels.select(GGUFKernels.best)
+            #expect(Self.matmul(type, weights, rows: rows, columns: columns, x: x, tokens: tokens, threads: 1) == reference,
+                    "\(type) \(rows) rows, \(tokens) tokens, 1 thread")
+            #expect(Self.matmul(type, weights, rows: rows, columns: columns, x: x, tokens: tokens, threads: 3) == reference,
+                    "\(type) \(rows) rows, \(tokens) tokens, 3 threads")
+            cgguf_set_vnni(0)
+            #expect(Self.matmul(type, weights, rows: rows, columns: columns, x: x, tokens: tokens, threads: 2) == reference,
+                    "\(type) \(rows) rows, \(tokens) tokens, no VNNI")
+            cgguf_set_vnni(1)
+        }
+    }
 }

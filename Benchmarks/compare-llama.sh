@@ -20,6 +20,8 @@
 #                     builds one (PARLEY_LLAMA_DIR chooses where it lives); llama-quantize is
 #                     taken from the same directory
 #   SCRATCH_PATH      SwiftPM scratch path for the release build (default .build-bench)
+#   PARLEY            a release parley binary to measure instead of building one (TTFT and memory
+#                     then use GGUF_BENCH, default SCRATCH_PATH/release/gguf-bench)
 #   QUANT_DIR         where `all` keeps the re-quantised files (default SCRATCH_PATH/quant)
 #   TESTS             tests to run (default "pp512 tg128", plus pp4096 on Q4_1 and Q4_K_M)
 #   THREADS           thread counts (default "1 2")
@@ -60,10 +62,14 @@ if [ "$MODEL" = all ]; then
     done
 fi
 
-swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --product gguf-bench >/dev/null
-swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --product parley >/dev/null
-BENCH="$SCRATCH/release/gguf-bench"
-PARLEY="$SCRATCH/release/parley"
+if [ -n "${PARLEY:-}" ]; then
+    BENCH=${GGUF_BENCH:-$SCRATCH/release/gguf-bench}
+else
+    swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --product gguf-bench >/dev/null
+    swift build -c release --package-path "$ROOT" --scratch-path "$SCRATCH" --product parley >/dev/null
+    BENCH="$SCRATCH/release/gguf-bench"
+    PARLEY="$SCRATCH/release/parley"
+fi
 
 # The prompt and generation lengths of a test name: ppN or tgN.
 lengths() { # test -> "p n"

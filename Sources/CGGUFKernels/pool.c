@@ -47,7 +47,7 @@ struct cgguf_pool {
     atomic_uint_fast64_t claim; // (generation << CHUNK_BITS) | next chunk
     atomic_int done;            // chunks of the current job finished
     atomic_int stop;
-    int chunks;                 // of the current job
+    int chunks;                 // of every job: threads * CHUNKS_PER_THREAD, set before any job
     cgguf_task fn;
     void *ctx;
 };
@@ -110,6 +110,7 @@ cgguf_pool *cgguf_pool_create(int threads) {
     struct cgguf_pool *pool = calloc(1, sizeof *pool);
     if (pool == NULL) return NULL;
     pool->threads = threads;
+    pool->chunks = threads * CHUNKS_PER_THREAD;
     pthread_mutex_init(&pool->run_lock, NULL);
     pthread_mutex_init(&pool->sleep_lock, NULL);
     pthread_cond_init(&pool->wake, NULL);
@@ -127,6 +128,7 @@ cgguf_pool *cgguf_pool_create(int threads) {
             struct worker_arg *arg = malloc(sizeof *arg);
             if (arg == NULL) {
                 pool->threads = i;
+                pool->chunks = i * CHUNKS_PER_THREAD;
                 break;
             }
             arg->pool = pool;
@@ -134,6 +136,7 @@ cgguf_pool *cgguf_pool_create(int threads) {
             if (pthread_create(&pool->workers[i], NULL, worker_main, arg) != 0) {
                 free(arg);
                 pool->threads = i;
+                pool->chunks = i * CHUNKS_PER_THREAD;
                 break;
             }
         }
@@ -167,7 +170,8 @@ void cgguf_pool_run(struct cgguf_pool *pool, cgguf_task fn, void *ctx) {
     pthread_mutex_lock(&pool->run_lock);
     pool->fn = fn;
     pool->ctx = ctx;
-    pool->chunks = pool->threads * CHUNKS_PER_THREAD;
+    // `chunks` is not written here: a worker still in `run_chunks` for the previous job reads it
+    // before its claim fails (a data race, though the value never changed).
     atomic_store_explicit(&pool->done, 0, memory_order_relaxed);
     const unsigned generation = atomic_load_explicit(&pool->generation, memory_order_relaxed) + 1;
     // The claim word is published before the generation, so a worker that sees the

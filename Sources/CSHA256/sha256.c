@@ -1,6 +1,7 @@
 #include "csha256.h"
 
 #include <string.h>
+#include <stdatomic.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -112,20 +113,26 @@ static int processor_has_sha_extensions(void) {
 
 typedef void (*block_function)(uint32_t state[8], const uint8_t *data, size_t count);
 
-static int extensions_allowed = 1;
+/// Both set from any thread (a test switches the first while other threads hash; the second is
+/// filled in by whichever thread hashes first), hence atomics: either value gives the same digests.
+static atomic_int extensions_allowed = 1;
 
 static block_function chosen_blocks(void) {
 #ifdef CSHA256_X86
-    static int has_extensions = -1;
-    if (has_extensions < 0) has_extensions = processor_has_sha_extensions();
-    if (has_extensions && extensions_allowed) return blocks_sha_extensions;
+    static atomic_int has_extensions = -1;
+    int has = atomic_load_explicit(&has_extensions, memory_order_relaxed);
+    if (has < 0) {
+        has = processor_has_sha_extensions();
+        atomic_store_explicit(&has_extensions, has, memory_order_relaxed);
+    }
+    if (has && atomic_load_explicit(&extensions_allowed, memory_order_relaxed)) return blocks_sha_extensions;
 #endif
     return blocks_portable;
 }
 
 int csha256_uses_sha_extensions(void) { return chosen_blocks() != blocks_portable; }
 
-void csha256_allow_sha_extensions(int allow) { extensions_allowed = allow; }
+void csha256_allow_sha_extensions(int allow) { atomic_store_explicit(&extensions_allowed, allow, memory_order_relaxed); }
 
 void csha256_init(csha256_context *context) {
     static const uint32_t initial[8] = {

@@ -28,6 +28,7 @@ struct AskCommandTests {
         let messages = try #require(conversations.first).messages
         #expect(messages.map(\.content) == ["Capital of France?", "Paris 🇫🇷 巴黎"])
         #expect(messages.map(\.status) == [.complete, .complete])
+        try #require(messages.count == 2)
         #expect(messages[1].usage == TokenUsage(promptTokens: 20, completionTokens: 4))
         #expect(messages[1].model == "m1")
         // The request carried the persona's system prompt first and the question last.

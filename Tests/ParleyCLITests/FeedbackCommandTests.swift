@@ -56,7 +56,7 @@ struct FeedbackCommandTests {
         for row in sft {
             let messages = try #require(row["messages"] as? [[String: String]])
             #expect(messages.first?["role"] == "system")
-            #expect(messages[1] == ["role": "user", "content": "Say hello in French"])
+            #expect(messages.dropFirst().first == ["role": "user", "content": "Say hello in French"])
         }
 
         // No replacing without --force; the file stays as it was.

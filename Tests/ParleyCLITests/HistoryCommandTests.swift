@@ -103,7 +103,7 @@ struct HistoryCommandTests {
         #expect(result.stderr.contains("quarantine"))
         let quarantine = runner.storage.appendingPathComponent("quarantine")
         let moved = try FileManager.default.contentsOfDirectory(atPath: quarantine.path)
-        #expect(moved.count == 1)
+        try #require(moved.count == 1)
         #expect(try Data(contentsOf: quarantine.appendingPathComponent(moved[0])) == garbage)
     }
 

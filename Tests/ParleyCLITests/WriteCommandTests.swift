@@ -210,7 +210,7 @@ struct WriteCommandTests {
         let listed = try runner.run(["write", "--versions", id])
         #expect(listed.status == 0, "\(listed.stderr)")
         let lines = listed.stdout.split(separator: "\n")
-        #expect(lines.count == 3)
+        try #require(lines.count == 3)
         #expect(lines[1].hasPrefix("   1  ") && lines[1].hasSuffix("from template email"))
         #expect(lines[2].hasPrefix("*  2  ") && lines[2].contains("openai/m") && lines[2].hasSuffix("make it shorter"))
 

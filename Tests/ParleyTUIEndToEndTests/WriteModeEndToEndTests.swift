@@ -88,7 +88,7 @@ struct WriteModeEndToEndTests {
         let conversation = try #require(conversations.first)
         #expect(draft["conversationId"] as? String == conversation.id)
         #expect(conversation.mode == .write)
-        #expect(conversation.messages.map(\.role) == [.user, .assistant, .user, .assistant])
+        try #require(conversation.messages.map(\.role) == [.user, .assistant, .user, .assistant])
         #expect(conversation.messages[0].content.hasPrefix("Write 5 different slogans for a reusable coffee cup."))
         // The history holds the text shown, not the JSON.
         #expect(conversation.messages[1].content == Self.first)

@@ -18,6 +18,6 @@ swift test --disable-xctest "$@" 2>&1 | tee "$log" || status=$?
 if [ "$status" -ne 0 ]; then
     echo
     echo "== what failed (swift test exited with $status)"
-    grep -a -E "recorded an issue|Fatal error|Crash|💣|^[0-9]+ .* in |^ *at /|error:" "$log" | grep -a -v "^.*passed after" | tail -60 || true
+    grep -a -E "recorded an issue|Fatal error|Program crashed|Crashed thread|💣|^[0-9]+ +0x|^ *at /.*:[0-9]+|^error:" "$log" | tail -60 || true
 fi
 exit "$status"

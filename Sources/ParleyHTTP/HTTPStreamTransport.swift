@@ -112,10 +112,14 @@ enum HTTPStreamTransport {
             handler.answerWatch = answerWatch
             handler.cancelTask = { task.cancel() }
             // Cancelling a task whose response has not fully arrived makes libcurl close its
-            // connection (it cannot be reused mid-body), so the server sees the cancel.
+            // connection (it cannot be reused mid-body), so the server sees the cancel. A task
+            // that has ended is left alone: its end reaches the stream from inside
+            // FoundationNetworking's completion, and a cancel then could cost the connection the
+            // next request is meant to reuse.
             continuation.onTermination = { _ in
                 watchdog.stop()
                 answerWatch?.stop()
+                if handler.taskHasEnded { return }
                 if sink == nil {
                     task.cancel()
                 } else {
@@ -229,7 +233,12 @@ final class StreamingTaskHandler: @unchecked Sendable {
         }
     }
 
+    /// The task told its delegate it is complete (with or without an error).
+    var taskHasEnded: Bool { lock.withLock { ended } }
+    private var ended = false
+
     func completed(with error: Error?) {
+        lock.withLock { ended = true }
         watchdog?.stop()
         answerWatch?.stop()
         if let error {

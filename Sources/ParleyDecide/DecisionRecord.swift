@@ -151,10 +151,6 @@ extension DecisionRecord: Codable {
         case conversationID = "conversationId"
     }
 
-    private enum OlderKeys: String, CodingKey {
-        case conversationID
-    }
-
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
@@ -170,7 +166,7 @@ extension DecisionRecord: Codable {
         updatedAt = try c.decode(Date.self, forKey: .updatedAt)
         outcome = try c.decodeIfPresent(DecisionOutcome.self, forKey: .outcome)
         conversationID = try c.decodeIfPresent(String.self, forKey: .conversationID)
-            ?? decoder.container(keyedBy: OlderKeys.self).decodeIfPresent(String.self, forKey: .conversationID)
+            ?? decoder.decodeIfPresent(String.self, formerKey: "conversationID")
         backend = try c.decodeIfPresent(String.self, forKey: .backend)
         model = try c.decodeIfPresent(String.self, forKey: .model)
         modelChoice = try c.decodeIfPresent(String.self, forKey: .modelChoice)

@@ -108,10 +108,6 @@ public struct Draft: ConversationDocument, Equatable, Identifiable {
         case conversationID = "conversationId"
     }
 
-    private enum OlderKeys: String, CodingKey {
-        case conversationID
-    }
-
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
@@ -129,7 +125,7 @@ public struct Draft: ConversationDocument, Equatable, Identifiable {
         let index = try c.decode(Int.self, forKey: .currentIndex)
         currentIndex = versions.indices.contains(index) ? index : versions.count - 1
         conversationID = try c.decodeIfPresent(String.self, forKey: .conversationID)
-            ?? decoder.container(keyedBy: OlderKeys.self).decodeIfPresent(String.self, forKey: .conversationID)
+            ?? decoder.decodeIfPresent(String.self, formerKey: "conversationID")
         createdAt = try c.decode(Date.self, forKey: .createdAt)
         updatedAt = try c.decode(Date.self, forKey: .updatedAt)
     }

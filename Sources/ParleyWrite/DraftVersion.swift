@@ -46,10 +46,6 @@ extension DraftVersion {
         case messageID = "messageId"
     }
 
-    private enum OlderKeys: String, CodingKey {
-        case messageID
-    }
-
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         text = try c.decode(String.self, forKey: .text)
@@ -59,7 +55,7 @@ extension DraftVersion {
         model = try c.decodeIfPresent(String.self, forKey: .model)
         status = try c.decode(MessageStatus.self, forKey: .status)
         messageID = try c.decodeIfPresent(String.self, forKey: .messageID)
-            ?? decoder.container(keyedBy: OlderKeys.self).decodeIfPresent(String.self, forKey: .messageID)
+            ?? decoder.decodeIfPresent(String.self, formerKey: "messageID")
         notes = try c.decodeIfPresent([String].self, forKey: .notes)
         json = try c.decodeIfPresent(String.self, forKey: .json)
     }

@@ -4,7 +4,7 @@ import Foundation
     import FoundationNetworking
 #endif
 
-/// The process's URLSessions for streaming requests, one per request timeout, with one delegate
+/// The process's URLSessions for streaming requests, one per server and request timeout, with one delegate
 /// that routes each task's callbacks to its `StreamingTaskHandler`.
 ///
 /// Why shared: on Linux, URLSession drives libcurl with dispatch sources, and FoundationNetworking
@@ -16,7 +16,8 @@ import Foundation
 /// Neither the settings tried (connections per host, pipelining), nor the body's kind (in memory,
 /// a stream, an upload from data or from a file), nor suspend/resume avoids it (suspending closes
 /// the connection and sends the request again); a request on a connection whose first request has
-/// ended starts with read interest only and sleeps until bytes arrive. One session per process lets requests reuse the server's connection, and
+/// ended starts with read interest only and sleeps until bytes arrive. Sessions that live as long
+/// as the process let requests reuse the server's connection, and
 /// `OpenAIBackend` makes sure a long request is never the first on its connection (see
 /// `ProbeSchedule`).
 final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Sendable {
@@ -34,13 +35,28 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
         self.inline = inline
     }
 
+    /// Which session a request goes to: one per server and request timeout. Per server, because
+    /// a session is one libcurl connection pool: requests to other servers in the same pool (probes
+    /// given up, connections closed) sometimes made libcurl drop the connection a `/models` answer
+    /// had just left idle, and the reply went out on a new one (1 run of the HTTP tests in 6–12).
+    private struct SessionKey: Hashable {
+        var timeout: TimeInterval
+        var origin: String
+
+        init(_ request: URLRequest) {
+            timeout = request.timeoutInterval
+            let url = request.url
+            origin = "\(url?.scheme ?? "")://\(url?.host ?? ""):\(url?.port ?? -1)".lowercased()
+        }
+    }
+
     private let lock = NSLock()
-    private var sessions: [TimeInterval: URLSession] = [:]
+    private var sessions: [SessionKey: URLSession] = [:]
     private var handlers: [ObjectIdentifier: StreamingTaskHandler] = [:]
 
     /// A task for `request` (not yet resumed) whose callbacks go to `handler`.
     func dataTask(with request: URLRequest, handler: StreamingTaskHandler) -> URLSessionDataTask {
-        let session = session(timeout: request.timeoutInterval)
+        let session = session(for: SessionKey(request))
         let task = session.dataTask(with: request)
         // FoundationNetworking tells the *task's* delegate when libcurl resends a request (and only
         // then: every other callback goes to the session's delegate).
@@ -49,16 +65,16 @@ final class StreamingSessions: NSObject, URLSessionDataDelegate, @unchecked Send
         return task
     }
 
-    private func session(timeout: TimeInterval) -> URLSession {
+    private func session(for key: SessionKey) -> URLSession {
         lock.withLock {
-            if let session = sessions[timeout] { return session }
+            if let session = sessions[key] { return session }
             let configuration = URLSessionConfiguration.ephemeral
-            configuration.timeoutIntervalForRequest = timeout
+            configuration.timeoutIntervalForRequest = key.timeout
             configuration.httpCookieStorage = nil
             configuration.urlCache = nil
             let queue: OperationQueue = inline ? InlineOperationQueue() : DispatchOperationQueue()
             let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
-            sessions[timeout] = session
+            sessions[key] = session
             return session
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ParleyCore
 import ParleyEngine
+import ParleyPersonas
 import ParleyStore
 import StructuredOutput
 
@@ -42,6 +43,12 @@ struct AskCommand: AsyncParsableCommand {
         }
     }
 
+    /// The persona a conversation was written with is not among the personas any more.
+    struct RememberedPersonaMissing: UserFacingError {
+        var name: String
+        var description: String { "the conversation was written with the persona '\(name)', which is no longer there" }
+    }
+
     func run() async throws {
         let context = try AppContext(global: global)
         var text = prompt.joined(separator: " ")
@@ -53,28 +60,34 @@ struct AskCommand: AsyncParsableCommand {
             throw ValidationError("nothing to ask: give a prompt or pipe text on stdin")
         }
 
-        let personaName = persona ?? context.config.persona ?? "assistant"
-        let chosenPersona = try context.loadPersonas().persona(named: personaName)
         let store = noSave ? nil : try context.openStore()
-        let target: TurnTarget
+        var continued: Conversation?
         if let store, continueLast {
             guard let last = try store.mostRecent() else {
                 throw ValidationError("--continue: there is no stored conversation yet")
             }
-            target = .existing(id: last.id)
+            continued = try store.load(id: last.id).conversation
         } else if let store, let conversation {
-            target = .existing(id: try store.resolve(conversation))
+            continued = try store.load(id: try store.resolve(conversation)).conversation
+        }
+        // A conversation being continued keeps its persona, and goes back to the backend and model
+        // it was answered by, unless the options choose others.
+        let personaName = persona ?? continued?.persona ?? context.config.persona ?? "assistant"
+        let chosenPersona: Persona
+        do {
+            chosenPersona = try context.loadPersonas().persona(named: personaName)
+        } catch is PersonaLibrary.UnknownPersona where persona == nil && continued?.persona == personaName {
+            throw RememberedPersonaMissing(name: personaName)
+        }
+        let target: TurnTarget
+        if let continued {
+            target = .existing(id: continued.id)
         } else if noSave {
             target = .unsaved(Conversation(persona: personaName))
         } else {
             target = .newConversation(persona: personaName, mode: chosenPersona.mode)
         }
-        // A conversation being continued goes back to the backend and model it was answered by,
-        // unless the options choose another.
-        var remembered: BackendChoice?
-        if let store, case .existing(let id) = target, !BackendFactory.choosesBackend(backendOptions) {
-            remembered = try store.load(id: id).conversation.backend
-        }
+        let remembered = BackendFactory.choosesBackend(backendOptions) ? nil : continued?.backend
         let factory = BackendFactory(context: context)
         let chosen = try factory.choose(backendOptions, preferred: chosenPersona.backend, remembered: remembered)
         let backend = try factory.make(chosen, backendOptions)

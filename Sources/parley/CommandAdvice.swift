@@ -45,6 +45,8 @@ enum CommandAdvice {
             }
         case is BackendFactory.RememberedBackendMissing:
             return "choose one with --backend NAME, --base-url URL or --gguf FILE"
+        case is AskCommand.RememberedPersonaMissing:
+            return "choose one with --persona NAME (see 'parley personas list')"
         default:
             return nil
         }

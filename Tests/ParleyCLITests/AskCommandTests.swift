@@ -138,6 +138,44 @@ struct AskCommandTests {
         #expect(file.contains("\"baseUrl\" : \"\(server.baseURL.absoluteString)\""))
     }
 
+    /// `--continue` keeps the conversation's persona (its prompt goes out again); `--persona` says
+    /// otherwise for that request.
+    @Test func continuingKeepsThePersona() throws {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions", .openAIStream(pieces: ["one"]), .openAIStream(pieces: ["two"]),
+            .openAIStream(pieces: ["three"]))
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let base = ["--base-url", server.baseURL.absoluteString, "-m", "m"]
+        #expect(try runner.run(["ask", "--persona", "coder"] + base + ["first"]).status == 0)
+        #expect(try runner.run(["ask", "-c"] + base + ["second"]).status == 0)
+        #expect(try runner.run(["ask", "-c", "--persona", "assistant"] + base + ["third"]).status == 0)
+        let systems = server.requests(to: "/v1/chat/completions").map {
+            ($0.jsonBody?["messages"] as? [[String: String]])?.first { $0["role"] == "system" }?["content"] ?? ""
+        }
+        #expect(systems.count == 3)
+        #expect(!systems[0].isEmpty)
+        #expect(systems[1] == systems[0], "the coder's prompt again")
+        #expect(systems[2] != systems[0], "the assistant's prompt for this request")
+        #expect(try stored(runner).first?.persona == "coder")
+    }
+
+    /// A persona the conversation remembers that is no longer there: one line naming it and the way
+    /// out, and nothing is asked or stored.
+    @Test func aRememberedPersonaThatIsGoneIsOneLine() throws {
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let store = try ConversationStore(root: runner.storage, diagnostics: { _ in })
+        var conversation = Conversation(id: "20261201-100000-bbbbbb", title: "old", persona: "retired-persona")
+        conversation.messages = [Message(role: .user, content: "q"), Message(role: .assistant, content: "a")]
+        try store.create(conversation)
+        let result = try runner.run(["ask", "-c", "more"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "parley: the conversation was written with the persona 'retired-persona', which is no longer there; choose one with --persona NAME (see 'parley personas list')\n")
+        #expect(try store.load(id: conversation.id).conversation.messages.count == 2)
+    }
+
     /// A backend the conversation remembers but the config no longer has: one line, and nothing is
     /// asked or stored.
     @Test func aRememberedBackendThatIsGoneIsOneLine() throws {

@@ -130,6 +130,14 @@ cgguf_row_dot cgguf_select_row_dot(int wtype);
 /// multiplies in its tiled kernel's float order.
 cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows, int64_t n_tokens, int64_t token);
 
+/// Four weight rows (`xs` bytes apart) times one quantised token: out[r] for r < 4, each exactly
+/// the row kernel's result.
+typedef void (*cgguf_rows4_dot)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, const float *ys, float *out);
+
+/// The four-row kernel for a weight type and batch at the current kernel level, or NULL (then
+/// rows go one at a time).
+cgguf_rows4_dot cgguf_select_rows4_dot(int wtype, int64_t n_tokens);
+
 /// Two weight rows (`xs` bytes apart) times four quantised tokens (`ystride` bytes
 /// apart, decoded scales at `so` within each) in one pass: out[t * os + r] for r < 2,
 /// t < 4, each exactly the row kernel's result.

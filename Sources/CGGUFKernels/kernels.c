@@ -879,6 +879,49 @@ CGGUF_AVX2 static float dot_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, const ui
     return hsum8_avx2(acc);
 }
 
+// Four rows at once for one token (generation): four accumulator chains instead of one, each
+// activation block loaded once for all of them, and the same place in the next four rows fetched
+// ahead (without the prefetch the hardware's own left generation waiting on memory: 33 against
+// 48 tokens/s on the Q8_0 file, one thread). Every row sums exactly as dot_q8_0_q8_0_avx2 does
+// (same products, same order), so the results are its bits. A prefetch past the matrix's last
+// row is harmless: it never faults.
+CGGUF_AVX2 static void rows4_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, const float *ys,
+                                            float *out) {
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 34, y += 34) {
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 2));
+        for (int k = 0; k < 4; k++) {
+            const uint8_t *row = x + (size_t)k * xs;
+            _mm_prefetch((const char *)(row + 4 * xs), _MM_HINT_T0);
+            const __m256 d = _mm256_set1_ps(half_avx2(row) * ys[ib]);
+            const __m256i qx = _mm256_loadu_si256((const __m256i *)(row + 2));
+            acc[k] = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc[k]);
+        }
+    }
+    for (int k = 0; k < 4; k++) out[k] = hsum8_avx2(acc[k]);
+}
+
+// As rows4_q8_0_q8_0_avx2, for dot_q4_1_q8_1_avx2 (both its chains, per row, in its order).
+CGGUF_AVX2 static void rows4_q4_1_q8_1_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, const float *ys,
+                                            float *out) {
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    __m128 summs[4] = {_mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps()};
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 20, y += 36) {
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 4));
+        for (int k = 0; k < 4; k++) {
+            const uint8_t *row = x + (size_t)k * xs;
+            _mm_prefetch((const char *)(row + 4 * xs), _MM_HINT_T0);
+            int32_t dm;
+            memcpy(&dm, row, 4);
+            const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
+            summs[k] = _mm_fmadd_ss(_mm_movehdup_ps(f), _mm_set_ss(ys[2 * ib + 1]), summs[k]);
+            const __m256 d = _mm256_set1_ps(_mm_cvtss_f32(f) * ys[2 * ib]);
+            acc[k] = _mm256_fmadd_ps(d, dot_us8_avx2(nibbles_avx2(row + 4), qy), acc[k]);
+        }
+    }
+    for (int k = 0; k < 4; k++) out[k] = hsum8_avx2(acc[k]) + _mm_cvtss_f32(summs[k]);
+}
+
 // Bit e of a 32-bit mask as byte e: 0x10 where set, 0 elsewhere.
 CGGUF_AVX2 static inline __m256i bits_to_16s_avx2(const uint8_t *p) {
     uint32_t bits;
@@ -900,6 +943,24 @@ CGGUF_AVX2 static float dot_q5_0_q8_0_avx2(int64_t n, const uint8_t *x, const ui
         acc = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc);
     }
     return hsum8_avx2(acc);
+}
+
+// As rows4_q8_0_q8_0_avx2, for dot_q5_0_q8_0_avx2.
+CGGUF_AVX2 static void rows4_q5_0_q8_0_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, const float *ys,
+                                            float *out) {
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t ib = 0; ib < n / 32; ib++, x += 22, y += 34) {
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 2));
+        for (int k = 0; k < 4; k++) {
+            const uint8_t *row = x + (size_t)k * xs;
+            _mm_prefetch((const char *)(row + 4 * xs), _MM_HINT_T0);
+            const __m256 d = _mm256_set1_ps(half_avx2(row) * ys[ib]);
+            const __m256i q = _mm256_or_si256(nibbles_avx2(row + 6), bits_to_16s_avx2(row + 2));
+            const __m256i qx = _mm256_sub_epi8(q, _mm256_set1_epi8(16));
+            acc[k] = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc[k]);
+        }
+    }
+    for (int k = 0; k < 4; k++) out[k] = hsum8_avx2(acc[k]);
 }
 
 CGGUF_AVX2 static float dot_q5_1_q8_1_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
@@ -1438,6 +1499,23 @@ cgguf_row_dot cgguf_select_row_dot(int wtype) {
 #endif
         default: return NULL;
     }
+}
+
+cgguf_rows4_dot cgguf_select_rows4_dot(int wtype, int64_t n_tokens) {
+    (void)wtype;
+    (void)n_tokens;
+#if CGGUF_X86
+    // Batches go through the tiles (or their row kernels); only generation waits on one chain.
+    if (cgguf_kernel_level() >= 1 && n_tokens == 1) {
+        switch (wtype) {
+            case CGGUF_TYPE_Q8_0: return rows4_q8_0_q8_0_avx2;
+            case CGGUF_TYPE_Q4_1: return rows4_q4_1_q8_1_avx2;
+            case CGGUF_TYPE_Q5_0: return rows4_q5_0_q8_0_avx2;
+            default: break;
+        }
+    }
+#endif
+    return NULL;
 }
 
 cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows, int64_t n_tokens, int64_t token) {

@@ -73,6 +73,7 @@ struct matmul_job {
     cgguf_row_dot tail_dot; // for tokens from tail_start on (llama.cpp's last n % 4 of a Q4_K batch)
     int64_t tail_start;
     cgguf_tile_dot tile;    // NULL: rows one at a time
+    cgguf_rows4_dot rows4;  // one token, four rows per call; NULL: rows one at a time
 };
 
 static void row_range(int64_t rows, int ith, int nth, int64_t *r0, int64_t *r1) {
@@ -166,6 +167,15 @@ static void matmul_task(void *raw, int ith, int nth) {
         matmul_tiled(job, r0, r1);
         return;
     }
+    if (job->rows4 != NULL) {
+        const uint8_t *xq = job->xq;
+        const float *ys = (const float *)(xq + job->xq_scales_offset);
+        int64_t r = r0;
+        for (; r + 4 <= r1; r += 4) job->rows4(job->cols, job->w + (size_t)r * job->row_bytes, job->row_bytes, xq, ys, job->out + r);
+        // One token is the batch's tail (tail_start is 0), as in the row loop below.
+        for (; r < r1; r++) job->out[r] = job->tail_dot(job->cols, job->w + (size_t)r * job->row_bytes, xq, ys);
+        return;
+    }
     if (job->dot != NULL) {
         for (int64_t r = r0; r < r1; r++) {
             const uint8_t *row = job->w + (size_t)r * job->row_bytes;
@@ -234,6 +244,7 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
         .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, 0),
         .tail_dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, n_tokens - 1),
         .tail_start = n_tokens - (n_tokens > 3 ? n_tokens % 4 : n_tokens), .tile = cgguf_select_tile_dot(wtype, rows, n_tokens),
+        .rows4 = cgguf_select_rows4_dot(wtype, n_tokens),
     };
     if (wtype == CGGUF_TYPE_F16) {
         // Rounded to F16 as llama.cpp converts activations for F16 weights.

@@ -202,4 +202,22 @@ extension KernelTests {
             cgguf_set_vnni(1)
         }
     }
+
+    /// One token (generation), where Q8_0, Q4_1 and Q5_0 rows go four at a time: the row kernel's
+    /// bits, with row counts that leave 0 to 3 rows over per thread (Q5_1 and Q4_0 go one by one).
+    @Test(arguments: [(GGUFTensorType.q8_0, 16), (.q8_0, 13), (.q8_0, 7), (.q4_1, 13), (.q5_0, 13), (.q5_1, 13), (.q4_0, 5)])
+    func oneTokenGivesTheRowKernelsBits(_ type: GGUFTensorType, _ rows: Int) throws {
+        var rng = TestRandom(seed: UInt64(type.rawValue) * 11 + UInt64(rows))
+        let columns = 768
+        let weights = Self.randomRows(type, columns: columns, rows: rows, rng: &rng)
+        defer { GGUFKernels.select(GGUFKernels.best) }
+        let x = (0..<columns).map { _ in rng.float(in: -3...3) }
+        GGUFKernels.select(.scalar)
+        let reference = Self.matmul(type, weights, rows: rows, columns: columns, x: x, tokens: 1, threads: 1)
+        GGUFKernels.select(GGUFKernels.best)
+        for threads: Int32 in [1, 2, 3] {
+            #expect(Self.matmul(type, weights, rows: rows, columns: columns, x: x, tokens: 1, threads: threads) == reference,
+                    "\(type) \(rows) rows, \(threads) threads")
+        }
+    }
 }

@@ -8,6 +8,15 @@ import Testing
 /// `parley ask` end to end: the real binary against the fault-injection server.
 @Suite("parley ask", .heavy)
 struct AskCommandTests {
+    /// A server that streams "one", "two" and "three" to three chat requests in turn.
+    func threeRepliesServer() throws -> FaultServer {
+        let server = try FaultServer()
+        server.route(
+            "POST", "/v1/chat/completions", .openAIStream(pieces: ["one"]), .openAIStream(pieces: ["two"]),
+            .openAIStream(pieces: ["three"]))
+        return server
+    }
+
     func stored(_ runner: ParleyRunner) throws -> [Conversation] {
         try runner.conversationFiles().map { try ParleyJSON.decoder().decode(Conversation.self, from: Data(contentsOf: $0)) }
     }
@@ -108,10 +117,7 @@ struct AskCommandTests {
     /// `--continue` goes back to the server and model the conversation was made with, even with no
     /// backend options at all; options given say otherwise. The key is never stored.
     @Test func continuingUsesTheRememberedBackendAndModel() throws {
-        let server = try FaultServer()
-        server.route(
-            "POST", "/v1/chat/completions", .openAIStream(pieces: ["one"]), .openAIStream(pieces: ["two"]),
-            .openAIStream(pieces: ["three"]))
+        let server = try threeRepliesServer()
         let runner = try ParleyRunner()
         defer { runner.remove() }
         let secret = "sk-remember-me-not-0987654321"
@@ -141,10 +147,7 @@ struct AskCommandTests {
     /// `--continue` keeps the conversation's persona (its prompt goes out again); `--persona` says
     /// otherwise for that request.
     @Test func continuingKeepsThePersona() throws {
-        let server = try FaultServer()
-        server.route(
-            "POST", "/v1/chat/completions", .openAIStream(pieces: ["one"]), .openAIStream(pieces: ["two"]),
-            .openAIStream(pieces: ["three"]))
+        let server = try threeRepliesServer()
         let runner = try ParleyRunner()
         defer { runner.remove() }
         let base = ["--base-url", server.baseURL.absoluteString, "-m", "m"]

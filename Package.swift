@@ -65,15 +65,18 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
         // The one adapter that touches ncurses and the terminal: start/stop, draw a cell buffer, read input.
         .target(name: "CursesTerminal", dependencies: ["CNCursesW", "ParleyCore", "ParleyTUI"]),
-        // Argument parsing and wiring only.
-        .executableTarget(
-            name: "parley",
+        // The application: every command's logic and the chat screen's runtime (the effect runner,
+        // the event loop). A library, so that unit tests reach all of it.
+        .target(
+            name: "ParleyApp",
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyEngine", "ParleyConfig", "ParleyHTTP", "ParleyPersonas",
                 "ParleyWrite", "ParleyDecide", "ParleyLocal", "GGUFRuntime", "ParleyFeedback", "ParleyModels",
                 "ParleyTUI", "CursesTerminal", "StructuredOutput", "ParleyImages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // The entry point only.
+        .executableTarget(name: "parley", dependencies: ["ParleyApp"]),
 
         // Test doubles and tools shared by the tests: never linked into the product.
         .target(name: "ParleyTestSupport", dependencies: ["ParleyCore"], path: "Tests/ParleyTestSupport"),

@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import ParleyCore
 
-@main
-struct Parley: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The root command: `parley` with no subcommand opens the chat screen.
+public struct Parley: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "parley",
         abstract: "A terminal personal assistant: chat, decide and write with a local or remote model.",
         version: "0.1.0",
@@ -14,9 +14,11 @@ struct Parley: AsyncParsableCommand {
         ],
         defaultSubcommand: ChatCommand.self)
 
+    public init() {}
+
     /// Runs the command line. Errors the user can act on print as one line on stderr; help and
     /// usage errors are ArgumentParser's own.
-    static func main() async {
+    public static func runCommandLine() async {
         // A closed pipe must end a write with EPIPE, not kill the process mid-save.
         signal(SIGPIPE, SIG_IGN)
         do {

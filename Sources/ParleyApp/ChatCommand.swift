@@ -49,7 +49,7 @@ struct ChatCommand: AsyncParsableCommand {
         let personas = try context.loadPersonas()
         let store = try context.openStore()
         let templates = try context.loadTemplates()
-        let drafts = try DraftStore(storage: context.storageDirectory, diagnostics: { Console.status($0) })
+        let drafts = try context.openDrafts()
         var opened: StoredConversation?
         if continueLast {
             guard let last = try store.mostRecent() else {

@@ -27,11 +27,11 @@ enum CommandAdvice {
         case let error as DocumentStoreError:
             guard case .unknown(let kind, _) = error else { return nil }
             switch kind {
-            case "draft": return "run 'parley write --drafts' to see the ids"
-            case "decision": return "run 'parley decide --list' to see the ids"
+            case "draft": return "run 'parley write drafts' to see the ids"
+            case "decision": return "run 'parley decide list' to see the ids"
             default: return nil
             }
-        case is TemplateLibrary.UnknownTemplate: return "see 'parley write --list'"
+        case is TemplateLibrary.UnknownTemplate: return "see 'parley write list'"
         case is PersonaLibrary.UnknownPersona: return "see 'parley personas list'"
         case is ReplyAddress.Failure: return "see 'parley feedback list'"
         case ModelSpecError.empty:

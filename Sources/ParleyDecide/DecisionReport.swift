@@ -83,7 +83,7 @@ public enum DecisionReport {
         }
         let open = openItems(record)
         if !open.isEmpty {
-            out += "\nLeft for you (parley decide --edit \(record.id) ...):\n" + open.map { "  - \($0)\n" }.joined()
+            out += "\nLeft for you to fill in:\n" + open.map { "  - \($0)\n" }.joined()
         }
         return out
     }

@@ -119,36 +119,36 @@ struct DecideCommandTests {
         let id = try #require(Self.storedRecord(runner)["id"] as? String)
         let prefix = String(id.prefix(17))
 
-        let edited = try runner.run(["decide", "--edit", prefix, "--score", "Bus:Time=10", "--criterion", "Comfort", "--remove-score", "Bike:Cost"])
+        let edited = try runner.run(["decide", "edit", prefix, "--score", "Bus:Time=10", "--criterion", "Comfort", "--remove-score", "Bike:Cost"])
         #expect(edited.status == 0, "\(edited.stderr)")
         // Bus (8 + 50)/7 = 8.29; Bike 40/5 = 8: the totals changed at once.
         #expect(edited.stdout.contains("Ranking:\n  1. Bus  8.29\n  2. Bike  8.00\n"))
         #expect(edited.stdout.contains("the weight of 'Comfort' is assumed to be 3 (neutral)"))
         #expect(edited.stdout.contains("no score for 'Bike' on 'Cost'"))
 
-        #expect(try runner.run(["decide", "--outcome", prefix, "Took", "the", "bus."]).status == 0)
-        let shown = try runner.run(["decide", "--show", prefix, "--json"])
+        #expect(try runner.run(["decide", "outcome", prefix, "Took", "the", "bus."]).status == 0)
+        let shown = try runner.run(["decide", "show", prefix, "--json"])
         let record = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
         #expect((record["outcome"] as? [String: Any])?["text"] as? String == "Took the bus.")
         #expect(Self.totals(record) == [58.0 / 7.0, 8])
 
-        let listed = try runner.run(["decide", "--list", "--json"])
+        let listed = try runner.run(["decide", "list", "--json"])
         let list = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(list.count == 1)
         #expect(list.first?["winner"] as? String == "Bus")
         #expect(list.first?["outcome"] as? String == "Took the bus.")
-        let plain = try runner.run(["decide", "--list"])
+        let plain = try runner.run(["decide", "list"])
         #expect(plain.stdout.hasPrefix(id) && plain.stdout.contains("Bus or bike? -> Bus  [outcome]"))
 
         let file = runner.home.url.appendingPathComponent("bus.md")
-        let exported = try runner.run(["decide", "--export", prefix, "-o", file.path])
+        let exported = try runner.run(["decide", "export", prefix, "-o", file.path])
         #expect(exported.status == 0, "\(exported.stderr)")
         let markdown = try String(contentsOf: file, encoding: .utf8)
         #expect(markdown.hasPrefix("# Decision: Bus or bike?\n"))
         #expect(markdown.contains("| Bus | 4 | 10 | – | 8.29 | 1 |\n"))
         #expect(markdown.contains("## Outcome\n\n"))
         #expect(markdown.contains(": Took the bus.\n"))
-        #expect(try runner.run(["decide", "--export", prefix]).stdout == markdown)
+        #expect(try runner.run(["decide", "export", prefix]).stdout == markdown)
     }
 
     @Test func badInputIsOneLineAndSavesNothing() throws {
@@ -161,7 +161,7 @@ struct DecideCommandTests {
             (["--option", "A", "--criterion", "Cost:9"], "the weight of 'Cost' must be 1 to 5, not 9"),
             (["--option", "A", "--criterion", "Cost:high"], "--criterion 'Cost:high' is not NAME or NAME:WEIGHT"),
             (["--option", "A", "--criterion", "Cost", "--score", "A-Cost=3"], "--score 'A-Cost=3' is not OPTION:CRITERION=VALUE"),
-            (["--remove-option", "A"], "need --edit ID"),
+            (["--remove-option", "A"], "Unknown option '--remove-option'"),
         ]
         for (arguments, message) in cases {
             let result = try runner.run(["decide", "--no-model", "Which?"] + arguments)
@@ -171,9 +171,9 @@ struct DecideCommandTests {
             #expect(result.stdout.isEmpty)
         }
         #expect(Self.decisionFiles(runner).isEmpty)
-        let unknown = try runner.run(["decide", "--show", "20990101"])
+        let unknown = try runner.run(["decide", "show", "20990101"])
         #expect(unknown.status == 1)
-        #expect(unknown.stderr == "parley: no decision with id '20990101'; run 'parley decide --list' to see the ids\n")
+        #expect(unknown.stderr == "parley: no decision with id '20990101'; run 'parley decide list' to see the ids\n")
     }
 
     @Test func anUnreachableModelKeepsWhatWasGivenAndFails() throws {
@@ -211,5 +211,33 @@ struct DecideCommandTests {
         #expect((record["notes"] as? [String])?.contains("stopped by the user before the model had filled everything in") == true)
         #expect(Self.totals(record) == [nil, 3])
         #expect(server.requests(to: "/v1/chat/completions").count == 1)
+    }
+
+    @Test func eachVerbIsASubcommandWithItsOwnHelpAndTheOldFlagsSayWhereTheyWent() throws {
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        let editHelp = try runner.run(["decide", "edit", "--help"]).stdout
+        #expect(editHelp.contains("--remove-option") && editHelp.contains("--score"))
+        #expect(!editHelp.contains("--no-model") && !editHelp.contains("--base-url"))
+        let newHelp = try runner.run(["decide", "new", "--help"]).stdout
+        #expect(newHelp.contains("--no-model") && !newHelp.contains("--remove-option") && !newHelp.contains("--outcome"))
+        let exportHelp = try runner.run(["decide", "export", "--help"]).stdout
+        #expect(exportHelp.contains("--output") && !exportHelp.contains("--option"))
+        let moved: [([String], String)] = [
+            (["--list"], "'parley decide --list' is now 'parley decide list'"),
+            (["--show", "abc"], "'parley decide --show' is now 'parley decide show ID'"),
+            (["--export", "abc"], "'parley decide --export' is now 'parley decide export ID'"),
+            (["--outcome", "abc", "went"], "'parley decide --outcome' is now 'parley decide outcome ID TEXT'"),
+            (["--edit", "abc", "--option", "A"], "'parley decide --edit' is now 'parley decide edit ID'"),
+        ]
+        for (arguments, message) in moved {
+            let result = try runner.run(["decide"] + arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.stderr == "parley: \(message) (see 'parley --help')\n")
+        }
+        #expect(try runner.run(["decide", "edit", "abc"]).stderr.contains("say what to change"))
+        #expect(try runner.run(["decide", "outcome", "abc"]).stderr.contains("say what happened"))
+        #expect(try runner.run(["decide", "export", "abc", "--force"]).stderr.contains("--force only applies with -o FILE"))
+        #expect(Self.decisionFiles(runner).isEmpty)
     }
 }

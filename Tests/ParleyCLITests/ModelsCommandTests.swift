@@ -131,7 +131,7 @@ struct ModelsCommandTests {
         }
         let run = Process()
         run.executableURL = URL(fileURLWithPath: "/bin/sh")
-        run.arguments = ["-c", "cd / && parley personas list && parley write --list"]
+        run.arguments = ["-c", "cd / && parley personas list && parley write list"]
         run.environment = runner.environment.merging(["PATH": prefix.appendingPathComponent("bin").path + ":/usr/bin:/bin"]) { $1 }
         let output = Pipe()
         let errors = Pipe()

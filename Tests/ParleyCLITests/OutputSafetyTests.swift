@@ -98,10 +98,10 @@ struct OutputSafetyTests {
         #expect(Self.fileType(device) == S_IFCHR)
         let decided = try runner.run(["decide", "--no-model", "Tea?", "--option", "Yes", "--option", "No"])
         #expect(decided.status == 0, "\(decided.stderr)")
-        let list = try runner.run(["decide", "--list", "--json"])
+        let list = try runner.run(["decide", "list", "--json"])
         let records = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         let decision = try #require(records.first?["id"] as? String)
-        let exportedDecision = try runner.run(["decide", "--export", decision, "-o", device])
+        let exportedDecision = try runner.run(["decide", "export", decision, "-o", device])
         #expect(exportedDecision.status == 0, "\(exportedDecision.stderr)")
         #expect(Self.fileType(device) == S_IFCHR)
     }
@@ -165,11 +165,11 @@ struct OutputSafetyTests {
         let runner = try ParleyRunner()
         defer { runner.remove() }
         #expect(try runner.run(["decide", "--no-model", "Tea?", "--option", "Yes", "--option", "No"]).status == 0)
-        let list = try runner.run(["decide", "--list", "--json"])
+        let list = try runner.run(["decide", "list", "--json"])
         let records = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         let decision = try #require(records.first?["id"] as? String)
         let file = runner.home.url.appendingPathComponent("tea.md").path
-        try Self.expectRefusedThenForced(runner, ["decide", "--export", decision], file: file, expected: "# Decision: Tea?\n")
+        try Self.expectRefusedThenForced(runner, ["decide", "export", decision], file: file, expected: "# Decision: Tea?\n")
     }
 
     // MARK: - Read-only storage

@@ -44,7 +44,7 @@ struct WriteCommandTests {
         #expect(stored.count == 1)
         let draft = try #require(stored.first)
         let id = try #require(draft["id"] as? String)
-        #expect(result.stderr == "parley: draft \(id) version 1; revise with: parley write --revise \(id) \"shorter\"\n")
+        #expect(result.stderr == "parley: draft \(id) version 1; revise with: parley write revise \(id) \"shorter\"\n")
         // The request: the copywriter persona's system prompt, then the filled instruction (no persona examples),
         // with the template's own example exchange before it, and the schema.
         let sent = try sentMessages(server)
@@ -193,7 +193,7 @@ struct WriteCommandTests {
         #expect(first.status == 0, "\(first.stderr)")
         let id = try #require((try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])?["id"] as? String)
 
-        let revised = try runner.run(["write", "--revise", String(id.prefix(18)), "make", "it", "shorter"] + backend)
+        let revised = try runner.run(["write", "revise", String(id.prefix(18)), "make", "it", "shorter"] + backend)
         #expect(revised.status == 0, "\(revised.stderr)")
         #expect(revised.stdout == "Subject: Heating\n\nHi Sam,\nPlease fix the broken heating this week.\nAlex\n")
         #expect(revised.stderr.hasPrefix("parley: draft \(id) version 2;"))
@@ -207,18 +207,18 @@ struct WriteCommandTests {
         #expect(try conversations(runner).count == 1)
         #expect(conversation.messages.count == 4)
 
-        let listed = try runner.run(["write", "--versions", id])
+        let listed = try runner.run(["write", "versions", id])
         #expect(listed.status == 0, "\(listed.stderr)")
         let lines = listed.stdout.split(separator: "\n")
         try #require(lines.count == 3)
         #expect(lines[1].hasPrefix("   1  ") && lines[1].hasSuffix("from template email"))
         #expect(lines[2].hasPrefix("*  2  ") && lines[2].contains("openai/m") && lines[2].hasSuffix("make it shorter"))
 
-        let one = try runner.run(["write", "--versions", id, "1"])
+        let one = try runner.run(["write", "versions", id, "1"])
         #expect(one.stdout == "Subject: Heating\n\nHi Sam,\nThe heating is broken.\nPlease fix it this week.\nAlex\n")
-        #expect(try runner.run(["write", "--versions", id, "3"]).stderr == "parley: draft \(id) has no version 3; it has versions 1 to 2\n")
+        #expect(try runner.run(["write", "versions", id, "3"]).stderr == "parley: draft \(id) has no version 3; it has versions 1 to 2\n")
 
-        let diff = try runner.run(["write", "--diff", id, "1", "2"])
+        let diff = try runner.run(["write", "diff", id, "1", "2"])
         #expect(diff.status == 0, "\(diff.stderr)")
         #expect(diff.stdout == """
             --- \(id) version 1
@@ -234,8 +234,8 @@ struct WriteCommandTests {
 
             """)
         // With no numbers: the previous version against the current one.
-        #expect(try runner.run(["write", "--diff", id]).stdout == diff.stdout)
-        let drafts = try runner.run(["write", "--drafts"])
+        #expect(try runner.run(["write", "diff", id]).stdout == diff.stdout)
+        let drafts = try runner.run(["write", "drafts"])
         #expect(drafts.stdout.hasPrefix(id) && drafts.stdout.contains(" 2 versions  email: Sam"))
     }
 
@@ -250,7 +250,7 @@ struct WriteCommandTests {
         let first = try runner.run(["write", "email", "--field", "to=Sam", "--field", "topic=the broken heating"] + backend)
         #expect(first.status == 0, "\(first.stderr)")
         let id = try #require(try drafts(runner).first?["id"] as? String)
-        let revised = try runner.run(["write", "--revise", id, "more", "formal"] + backend)
+        let revised = try runner.run(["write", "revise", id, "more", "formal"] + backend)
         #expect(revised.status == 1)
         #expect(revised.stdout == "")
         #expect(revised.stderr == """
@@ -284,8 +284,8 @@ struct WriteCommandTests {
         #expect(tone.status != 0)
         #expect(tone.stderr.contains("unknown tone 'grumpy'; use one of: neutral, formal, friendly, persuasive, playful"))
         // The store says what is missing; the command adds where to look.
-        #expect(try runner.run(["write", "--revise", "zzz", "shorter"]).stderr
-            == "parley: no draft with id 'zzz'; run 'parley write --drafts' to see the ids\n")
+        #expect(try runner.run(["write", "revise", "zzz", "shorter"]).stderr
+            == "parley: no draft with id 'zzz'; run 'parley write drafts' to see the ids\n")
         #expect(server.requests.isEmpty)
         #expect(try drafts(runner).isEmpty)
     }
@@ -300,7 +300,7 @@ struct WriteCommandTests {
         try "---\nname: broken\nkind: copy\n---\nWrite about {{thing}}."
             .write(to: userTemplates.appendingPathComponent("broken.md"), atomically: true, encoding: .utf8)
 
-        let list = try runner.run(["write", "--list"])
+        let list = try runner.run(["write", "list"])
         #expect(list.status == 0)
         #expect(list.stdout.hasPrefix("Documents\n  cover-letter "))
         #expect(list.stdout.contains("\nCopy\n  aida "))
@@ -308,7 +308,7 @@ struct WriteCommandTests {
         #expect(list.stdout.contains("\nCode\n  commit-message "))
         #expect(list.stderr.contains("warning: template file \(userTemplates.path)/broken.md: the instruction uses {{thing}}"))
 
-        let json = try runner.run(["write", "--list", "--json"])
+        let json = try runner.run(["write", "list", "--json"])
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(entries.count == 18)
         let email = try #require(entries.first { $0["name"] as? String == "email" })
@@ -321,16 +321,50 @@ struct WriteCommandTests {
         try FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
         try "---\nname: email\nkind: document\ndescription: My own email.\n---\nWrite a two-line email."
             .write(to: extra.appendingPathComponent("email.md"), atomically: true, encoding: .utf8)
-        let overridden = try runner.run(["write", "--list", "--personas", runner.home.url.appendingPathComponent("extra").path])
+        let overridden = try runner.run(["write", "list", "--personas", runner.home.url.appendingPathComponent("extra").path])
         #expect(overridden.stdout.contains("\n  email                My own email.\n"))
 
-        let show = try runner.run(["write", "--show", "email", "--field", "to=Kim"])
+        let show = try runner.run(["write", "show", "email", "--field", "to=Kim"])
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("  to (required, must appear)  Who is the email to?"))
         #expect(show.stdout.contains("\nDrafts have: a first line \"Subject: ...\"\n"))
-        let slogan = try runner.run(["write", "--show", "slogan"])
+        let slogan = try runner.run(["write", "show", "slogan"])
         #expect(slogan.stdout.contains("Drafts have: a numbered list of 5 items (written as JSON, laid out by Parley)"))
-        #expect(try runner.run(["write", "--show", "commit-message"]).stdout.contains("  diff (required, multi-line, the draft is about it)  The diff"))
+        #expect(try runner.run(["write", "show", "commit-message"]).stdout.contains("  diff (required, multi-line, the draft is about it)  The diff"))
         #expect(show.stdout.contains("Write an email to Kim about the broken heating."))
+    }
+
+    @Test func eachVerbIsASubcommandWithItsOwnHelpAndTheOldFlagsSayWhereTheyWent() throws {
+        let runner = try ParleyRunner()
+        defer { runner.remove() }
+        // Each --help lists its own options: the diff's has no --field, new's no version numbers.
+        let diffHelp = try runner.run(["write", "diff", "--help"]).stdout
+        #expect(diffHelp.contains("USAGE: parley write diff"))
+        #expect(!diffHelp.contains("--field") && !diffHelp.contains("--tone") && !diffHelp.contains("--temperature"))
+        let newHelp = try runner.run(["write", "new", "--help"]).stdout
+        #expect(newHelp.contains("--field") && newHelp.contains("--temperature"))
+        #expect(!newHelp.contains("--revise") && !newHelp.contains("--drafts"))
+        let listHelp = try runner.run(["write", "list", "--help"]).stdout
+        #expect(!listHelp.contains("--field") && !listHelp.contains("--base-url"))
+        // The shortcut is the same command as `new`.
+        #expect(try runner.run(["write", "show", "slogan"]).stdout.hasPrefix("slogan (copy)"))
+        let moved: [([String], String)] = [
+            (["--revise", "abc", "shorter"], "'parley write --revise' is now 'parley write revise DRAFT CHANGE'"),
+            (["--versions", "abc"], "'parley write --versions' is now 'parley write versions DRAFT [N]'"),
+            (["--diff", "abc"], "'parley write --diff' is now 'parley write diff DRAFT [A B]'"),
+            (["--show", "email"], "'parley write --show' is now 'parley write show TEMPLATE'"),
+            (["--list"], "'parley write --list' is now 'parley write list'"),
+            (["--drafts"], "'parley write --drafts' is now 'parley write drafts'"),
+        ]
+        for (arguments, message) in moved {
+            let result = try runner.run(["write"] + arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.stderr == "parley: \(message) (see 'parley --help')\n")
+        }
+        let noTemplate = try runner.run(["write"])
+        #expect(noTemplate.stderr == "parley: name a template (see 'parley write list') (see 'parley --help')\n")
+        #expect(try runner.run(["write", "revise", "abc"]).stderr.contains("say what to change"))
+        #expect(try runner.run(["write", "diff", "abc", "1"]).stderr.contains("give two version numbers, or none"))
+        #expect(runner.conversationFiles().isEmpty)
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 /// Decide mode in the real chat screen: the question runs the decision flow against scripted
 /// replies, the panel fills, an edit changes the totals, and the record on disk is what the
-/// screen showed (and what `parley decide --show` prints).
+/// screen showed (and what `parley decide show` prints).
 @Suite("Decide mode in tmux", .heavy, .serialized)
 struct DecideModeEndToEndTests {
     /// The stored decision records as plain JSON (these tests do not link the decision library).
@@ -143,7 +143,7 @@ struct DecideModeEndToEndTests {
 
         // The CLI shows what the screen saved.
         let id = try #require(record["id"] as? String)
-        let shown = try Self.parley(["decide", "--show", id], storage: screen.storage)
+        let shown = try Self.parley(["decide", "show", id], storage: screen.storage)
         #expect(shown.status == 0)
         #expect(shown.stdout.contains("Ranking:\n  1. Alpha  9.67\n  2. Beta  7.00\n"), "\(shown.stdout)")
     }

@@ -1,7 +1,7 @@
 import Foundation
 import ParleyWrite
 
-/// A write task: `parley write TEMPLATE --field ... --json`, then `--revise ID "make it shorter"`,
+/// A write task: `parley write TEMPLATE --field ... --json`, then `revise ID "make it shorter"`,
 /// and what the checks make of the results. The measures use ParleyWrite's own checkers (tested on
 /// their own), applied to the text the user got.
 struct WriteTaskRun {
@@ -62,7 +62,7 @@ struct WriteTaskRun {
             rulesMet: rules.filter(\.met).count, rules: rules.count, broken: rules.filter { !$0.met }.map(\.description),
             wordsBefore: TextTokens.wordCount(text), retries: retries, seconds: 0, text: text)
         if let change = task.revise {
-            let revised = try parley.run(["write", "--revise", id, change, "--json"] + backend)
+            let revised = try parley.run(["write", "revise", id, change, "--json"] + backend)
             retries += revised.stderr.components(separatedBy: "writing it again").count - 1
             if revised.status == 0, let record = try? JSONSerialization.jsonObject(with: Data(revised.stdout.utf8)) as? [String: Any],
                 let text = (record["versions"] as? [[String: Any]])?.last?["text"] as? String

@@ -72,10 +72,14 @@ extension DecideCommand {
         private func fill(_ record: inout DecisionRecord, _ context: AppContext) async throws {
             let library = try context.loadPersonas()
             let persona = (try? library.persona(named: "decision-coach")) ?? Persona.builtInAssistant
-            let backend = try BackendFactory(context: context).make(backendOptions, preferred: persona.backend)
-            let settings = TurnSettings(
+            let factory = BackendFactory(context: context)
+            let chosen = try factory.choose(backendOptions, preferred: persona.backend)
+            let backend = try factory.make(chosen, backendOptions)
+            var settings = TurnSettings(
                 systemPrompt: persona.systemPrompt, examples: persona.examples,
                 sampling: sampling.options(for: persona, defaults: context.config.sampling, defaultLength: false))
+            // The decision's conversation remembers where it was answered, as a chat's does.
+            settings.backendChoice = chosen.choice
             let turns = EngineDecisionTurns(
                 engine: ConversationEngine(store: try context.openStore()), backend: backend, settings: settings,
                 persona: persona.name, title: record.question)

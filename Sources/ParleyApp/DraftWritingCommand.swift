@@ -15,14 +15,20 @@ protocol DraftWritingCommand {
 }
 
 extension DraftWritingCommand {
-    func makeWriter(_ context: AppContext, persona: Persona, drafts: DraftStore? = nil) throws -> DraftWriter {
+    /// - Parameter continuing: the conversation a revision continues; it goes back to the backend
+    ///   and model that conversation remembers unless the flags choose another.
+    func makeWriter(_ context: AppContext, persona: Persona, drafts: DraftStore? = nil, continuing: String? = nil) throws -> DraftWriter {
         let noSave = draftOutput.noSave
-        let backend = try BackendFactory(context: context).make(backendOptions, preferred: persona.backend)
+        let factory = BackendFactory(context: context)
+        let remembered = BackendFactory.choosesBackend(backendOptions)
+            ? nil : continuing.flatMap { id in try? context.openStore().load(id: id).conversation.backend }
+        let chosen = try factory.choose(backendOptions, preferred: persona.backend, remembered: remembered)
+        let backend = try factory.make(chosen, backendOptions)
         let options = sampling.options(for: persona, defaults: context.config.sampling)
         let engine = ConversationEngine(store: noSave ? nil : try context.openStore())
         return DraftWriter(
             engine: engine, backend: backend, persona: persona, sampling: options,
-            drafts: noSave ? nil : try drafts ?? context.openDrafts())
+            drafts: noSave ? nil : try drafts ?? context.openDrafts(), backendChoice: chosen.choice)
     }
 
     /// Runs a generation, showing progress and notices on stderr and cancelling it on Ctrl-C

@@ -36,7 +36,7 @@ extension WriteCommand {
             // revision is then only checked for having changed.
             let template = try? context.loadTemplates().template(named: draft.template)
             let persona = try context.loadPersonas().persona(named: template?.personaName ?? draft.kind.defaultPersona)
-            let writer = try makeWriter(context, persona: persona, drafts: store)
+            let writer = try makeWriter(context, persona: persona, drafts: store, continuing: draft.conversationID)
             let instruction = change.joined(separator: " ")
             let result = try await generate { onEvent in
                 try await writer.revise(draft, template: template, instruction: instruction, onEvent: onEvent)

@@ -17,8 +17,14 @@ public struct DraftWriter: Sendable {
     public var sampling: SamplingOptions
     /// Where drafts are kept; nil keeps them in memory only (`--no-save`).
     public var drafts: DraftStore?
+    /// What the draft's conversation remembers of `backend`, so that continuing it goes back there.
+    public var backendChoice: BackendChoice?
 
-    public init(engine: ConversationEngine, backend: any ChatBackend, persona: Persona, sampling: SamplingOptions, drafts: DraftStore?) {
+    public init(
+        engine: ConversationEngine, backend: any ChatBackend, persona: Persona, sampling: SamplingOptions, drafts: DraftStore?,
+        backendChoice: BackendChoice? = nil
+    ) {
+        self.backendChoice = backendChoice
         self.engine = engine
         self.backend = backend
         self.persona = persona
@@ -58,10 +64,11 @@ public struct DraftWriter: Sendable {
         }
         // Only the template's own examples: a persona's general examples pull a small model off
         // the task (it retells them).
-        let settings = TurnSettings(
+        var settings = TurnSettings(
             systemPrompt: persona.systemPrompt, examples: template.examples,
             sampling: limited(sampling, kind: template.kind, length: filled.controls.length),
             format: DraftSchema.format(template: template, values: filled.values))
+        settings.backendChoice = backendChoice
         let detector = CopyDetector(examples: template.exampleAnswers, userText: filled.instruction)
         let judge = { (answer: String) -> Verdict in
             let text = DraftNormalizer.finish(answer, template: template, values: filled.values)
@@ -102,9 +109,10 @@ public struct DraftWriter: Sendable {
         // wrote: shown the text and held to a schema it had no example of, it wrote noise (tried
         // on SmolLM2-135M). Other drafts are revised as text, told the format to keep.
         let json = template?.structure.output == .json ? draft.current.json : nil
-        let settings = TurnSettings(
+        var settings = TurnSettings(
             systemPrompt: persona.systemPrompt, sampling: limited(sampling, kind: draft.kind, length: draft.controls.length),
             format: json == nil ? nil : template.flatMap { DraftSchema.format(template: $0, values: draft.fields) })
+        settings.backendChoice = backendChoice
         let prompt = json.map { RevisionPrompt.make(current: draft.current.text, instruction: request, kind: draft.kind, json: $0) }
             ?? draft.revisionPrompt(request, format: template?.structure.summary(values: draft.fields))
         let goal = RevisionGoal(request)

@@ -77,6 +77,8 @@ struct DecideCommandTests {
         #expect(conversation.id == conversationID)
         #expect(conversation.mode == .decide)
         #expect(conversation.title == "Should I join the startup?")
+        // Where it was answered, so that continuing it goes back there.
+        #expect(conversation.backend == BackendChoice(name: "openai", kind: "openai", model: "m1", baseUrl: server.baseURL.absoluteString))
         #expect(conversation.messages.count == 6)
         #expect(conversation.messages.filter { $0.role == .user }.allSatisfy { $0.internalStep != nil })
     }

@@ -72,6 +72,7 @@ struct WriteCommandTests {
         let conversation = try #require(try conversations(runner).first)
         #expect(conversation.mode == .write)
         #expect(conversation.persona == "copywriter")
+        #expect(conversation.backend == BackendChoice(name: "openai", kind: "openai", model: "m1", baseUrl: server.baseURL.absoluteString))
         #expect(draft["conversationId"] as? String == conversation.id)
         // The history holds the text the user got, not the JSON.
         #expect(conversation.messages.map(\.content) == [instruction, "1. Sip smarter from a reusable cup.\n2. Coffee cup, reuse, repeat."])
@@ -193,12 +194,14 @@ struct WriteCommandTests {
         #expect(first.status == 0, "\(first.stderr)")
         let id = try #require((try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])?["id"] as? String)
 
-        let revised = try runner.run(["write", "revise", String(id.prefix(18)), "make", "it", "shorter"] + backend)
+        // No backend flags: the revision goes back to the server and model the draft's conversation remembers.
+        let revised = try runner.run(["write", "revise", String(id.prefix(18)), "make", "it", "shorter"])
         #expect(revised.status == 0, "\(revised.stderr)")
         #expect(revised.stdout == "Subject: Heating\n\nHi Sam,\nPlease fix the broken heating this week.\nAlex\n")
         #expect(revised.stderr.hasPrefix("parley: draft \(id) version 2;"))
         // The revision prompt carries the current version and the request, in the same conversation.
         let prompt = try #require(try sentMessages(server, 1).last?["content"])
+        #expect(server.requests(to: "/v1/chat/completions").last?.jsonBody?["model"] as? String == "m")
         #expect(prompt.contains("The heating is broken.\nPlease fix it this week."))
         #expect(prompt.contains("Change: make it shorter."))
         let history = try sentMessages(server, 1).map { $0["content"] ?? "" }

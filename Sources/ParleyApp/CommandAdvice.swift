@@ -1,4 +1,5 @@
 import ParleyCore
+import ParleyHTTP
 import ParleyFeedback
 import ParleyModels
 import ParleyPersonas
@@ -36,8 +37,12 @@ enum CommandAdvice {
         case is ReplyAddress.Failure: return "see 'parley feedback list'"
         case ModelSpecError.empty:
             return "name one from 'parley models catalog', hf:OWNER/REPO[:QUANT] or an https:// URL of a .gguf file"
+        case OutputFile.Failure.exists: return "use --force to replace it"
+        case HTTPBackendError.noModels: return "set it in the config or with --model"
         case let error as ModelPullError:
             switch error {
+            case .gaveUp, .interrupted: return "run the same command to resume"
+            case .hashMismatch, .sizeMismatch: return "run the same command to download it again"
             case .alreadyInstalled: return "remove it first ('parley models rm NAME')"
             case .noSuchModel(_, let known) where known.isEmpty:
                 return "pull one with 'parley models pull NAME' (see 'parley models catalog')"

@@ -143,8 +143,8 @@ public struct DecisionSession: Sendable {
             partial(record)
             if record.options.count >= 2 && record.criteria.count >= 2 { break }
         }
-        if record.options.count < 2 { record.notes.append("the model named too few options; add them with --option") }
-        if record.criteria.isEmpty { record.notes.append("the model named no criteria; add them with --criterion") }
+        if record.options.count < 2 { record.notes.append("the model named too few options") }
+        if record.criteria.isEmpty { record.notes.append("the model named no criteria") }
     }
 
     /// How many more criteria to ask for: up to two in all at least, `proposedCriteria` at most.

@@ -98,7 +98,7 @@ public enum HTTPBackendError: UserFacingError, Equatable {
         case .structuredOutputRefused(let url, let message):
             return "\(url) does not accept a JSON schema (response_format)\(suffix(message))"
         case .grammarUnsupported(let url):
-            return "\(url) is a server: a GBNF grammar (--grammar) works only with the local backend; use --schema for JSON"
+            return "\(url) is a server: a GBNF grammar works only with the local backend"
         case .invalidSchema:
             return "the JSON schema is not a JSON object"
         case .requestRejected(let status, let url, let message):
@@ -138,7 +138,7 @@ public enum HTTPBackendError: UserFacingError, Equatable {
         case .bodyTooLarge(let url, let what, let limit):
             return "\(url) sent \(what) larger than \(ByteCountText.describe(limit)); the rest was not read"
         case .noModels(let url):
-            return "\(url) lists no models; set the model name in the config or with --model"
+            return "\(url) lists no models, so the model to use must be named"
         }
     }
 

@@ -64,21 +64,21 @@ public enum ModelPullError: UserFacingError, Equatable {
         case .network(let text):
             return text
         case .gaveUp(let url, let attempts, let last):
-            return "gave up on \(url) after \(attempts) tries without progress (\(last)); what arrived is kept: run the same command to resume"
+            return "gave up on \(url) after \(attempts) tries without progress (\(last)); what arrived is kept"
         case .hashMismatch(let file, let expected, let actual):
-            return "\(file) arrived with SHA-256 \(actual), not the expected \(expected); nothing was kept — run the same command to download it again"
+            return "\(file) arrived with SHA-256 \(actual), not the expected \(expected); nothing was kept"
         case .noHashToCheck(let name, let repo, let file):
             return "the catalog has no SHA-256 for \(name) and \(repo)'s listing gives none for \(clip(file)) (no lfs.oid), so it "
                 + "cannot be checked; nothing was downloaded — pull it with hf:\(repo):\(clip(file)) to take it unchecked"
         case .sizeMismatch(let file, let expected, let actual):
-            return "\(file) arrived with \(actual) bytes, not the expected \(expected); nothing was kept — run the same command to download it again"
+            return "\(file) arrived with \(actual) bytes, not the expected \(expected); nothing was kept"
         case .notEnoughSpace(let directory, let needed, let available):
             return "not enough free space in \(directory): \(bytes(needed)) more are needed and \(bytes(available)) are free"
         case .busy(let file):
             return "another parley is pulling \(file) right now; wait for it to finish"
         case .interrupted(let file, let kept, let total):
             let of = total.map { " of \(bytes($0))" } ?? ""
-            return "stopped pulling \(file); \(bytes(kept))\(of) kept — run the same command to resume"
+            return "stopped pulling \(file); \(bytes(kept))\(of) kept"
         case .storage(let text):
             return text
         case .packageFailed(let requirement, let why):

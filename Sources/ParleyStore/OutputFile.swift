@@ -29,7 +29,7 @@ public enum OutputFile {
 
         public var description: String {
             switch self {
-            case .exists(let path): return "\(path) already exists; not overwriting it (use --force to replace it)"
+            case .exists(let path): return "\(path) already exists; not overwriting it"
             case .isDirectory(let path): return "\(path) is a directory; give a file name"
             case .noDirectory(let path, let directory): return "cannot write \(path): the directory \(directory) does not exist"
             case .unsupported(let path, let what): return "cannot write \(path): it is \(what)"

@@ -172,7 +172,7 @@ struct WriteCommandTests {
         // Refused before anything is generated: no request, the file as it was.
         let refused = try runner.run(["write", "summary", "-o", file] + base)
         #expect(refused.status == 1)
-        #expect(refused.stderr == "parley: \(file) already exists; not overwriting it (use --force to replace it)\n")
+        #expect(refused.stderr == "parley: \(file) already exists; not overwriting it; use --force to replace it\n")
         #expect(server.requests(to: "/v1/chat/completions").count == 1)
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "First draft ready.\n")
 

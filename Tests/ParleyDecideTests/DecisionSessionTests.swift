@@ -173,7 +173,7 @@ struct DecisionSessionTests {
         #expect(backend.requests.all.count == 2)
         #expect(progress == ["asking for options and criteria", "asking once more for options and criteria"])
         #expect(record.options.isEmpty && record.criteria.isEmpty)
-        #expect(record.notes == ["the model named too few options; add them with --option", "the model named no criteria; add them with --criterion"])
+        #expect(record.notes == ["the model named too few options", "the model named no criteria"])
         #expect(record.run?.modelCalls == 2)
     }
 

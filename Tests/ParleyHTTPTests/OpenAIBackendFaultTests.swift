@@ -293,7 +293,9 @@ struct OpenAIBackendFaultTests {
     @Test func aStreamThatStallsHitsTheIdleTimeoutAndKeepsThePartial() async throws {
         let server = try FaultServer()
         server.route("POST", "/v1/chat/completions", .openAIStream(pieces: ["so far"], finishReason: nil, usage: nil, done: false, ending: .hang))
-        let outcome = await collect(makeBackend(server, idleTimeout: 0.5))
+        // 2 s, not 0.5: at load 13 the server's thread did not get to answer within 0.5 s, and the
+        // timeout then fired before the first piece.
+        let outcome = await collect(makeBackend(server, idleTimeout: 2))
         #expect(outcome.text == "so far")
         guard case .idleTimeout = outcome.httpError else {
             Issue.record("expected idleTimeout, got \(String(describing: outcome.error))")

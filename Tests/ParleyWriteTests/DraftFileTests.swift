@@ -24,7 +24,7 @@ struct DraftFileTests {
         chmod(path, 0o640)
         #expect(throws: OutputFile.Failure.exists(path: path)) { try DraftFile.save("draft", to: path, overwrite: false) }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "mine\n")
-        #expect(OutputFile.Failure.exists(path: "a.md").description == "a.md already exists; not overwriting it (use --force to replace it)")
+        #expect(OutputFile.Failure.exists(path: "a.md").description == "a.md already exists; not overwriting it")
         try DraftFile.save("draft\n", to: path, overwrite: true)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "draft\n")
         // The replaced file keeps its permissions; no temporary files are left behind.

@@ -11,7 +11,7 @@ struct BPEWordEncoder {
     private var next: [Int32] = []
     private var start: [Int32] = []
     private var length: [Int32] = []
-    private var queue = BPEPairQueue()
+    private var queue = MinHeap<BPEMergeCandidate>()
 
     /// `singleByteTokens[b]` is the token whose text is the single byte `b`, or -1: llama.cpp's
     /// last resort for a symbol that is not a token.
@@ -78,61 +78,23 @@ struct BPEWordEncoder {
         guard left >= 0, right >= 0 else { return }
         let leftPiece = piece[Int(left)], rightPiece = piece[Int(right)]
         guard leftPiece >= 0, rightPiece >= 0, let merge = table.merge(leftPiece, rightPiece) else { return }
-        queue.push(BPEPairQueue.Pair(
+        queue.push(BPEMergeCandidate(
             rank: merge.rank, left: left, right: right,
             leftPiece: leftPiece, rightPiece: rightPiece, result: merge.result))
     }
 }
 
-/// A binary min-heap of candidate merges ordered by (rank, left position).
-struct BPEPairQueue {
-    struct Pair {
-        let rank: Int32
-        let left: Int32
-        let right: Int32
-        let leftPiece: Int32
-        let rightPiece: Int32
-        let result: Int32
+/// A candidate merge of two adjacent symbols; the queue pops the lowest rank, leftmost first.
+struct BPEMergeCandidate: HeapOrdered {
+    let rank: Int32
+    let left: Int32
+    let right: Int32
+    let leftPiece: Int32
+    let rightPiece: Int32
+    let result: Int32
 
-        @inline(__always)
-        func precedes(_ other: Pair) -> Bool {
-            rank < other.rank || (rank == other.rank && left < other.left)
-        }
-    }
-
-    private var heap: [Pair] = []
-
-    mutating func removeAll() { heap.removeAll(keepingCapacity: true) }
-
-    mutating func push(_ pair: Pair) {
-        heap.append(pair)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].precedes(heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func popMin() -> Pair? {
-        guard let first = heap.first else { return nil }
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var parent = 0
-            let count = heap.count
-            while true {
-                let left = 2 * parent + 1
-                guard left < count else { break }
-                var best = left
-                let right = left + 1
-                if right < count && heap[right].precedes(heap[left]) { best = right }
-                guard heap[best].precedes(heap[parent]) else { break }
-                heap.swapAt(best, parent)
-                parent = best
-            }
-        }
-        return first
+    @inline(__always)
+    func precedes(_ other: BPEMergeCandidate) -> Bool {
+        rank < other.rank || (rank == other.rank && left < other.left)
     }
 }

@@ -13,7 +13,7 @@ struct SentencePieceEncoder {
         var next: Int
     }
 
-    private struct Pair {
+    private struct Pair: HeapOrdered {
         let score: Float
         let left: Int
         let right: Int
@@ -43,46 +43,18 @@ struct SentencePieceEncoder {
             symbols.append(Symbol(start: offset - length, length: length, previous: index - 1,
                                   next: offset == text.count ? -1 : index + 1))
         }
-        var heap: [Pair] = []
-        func push(_ pair: Pair) {
-            heap.append(pair)
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard heap[child].precedes(heap[parent]) else { break }
-                heap.swapAt(child, parent)
-                child = parent
-            }
-        }
-        func pop() -> Pair? {
-            guard let first = heap.first else { return nil }
-            let last = heap.removeLast()
-            if !heap.isEmpty {
-                heap[0] = last
-                var parent = 0
-                while true {
-                    let left = 2 * parent + 1
-                    guard left < heap.count else { break }
-                    var best = left
-                    if left + 1 < heap.count && heap[left + 1].precedes(heap[left]) { best = left + 1 }
-                    guard heap[best].precedes(heap[parent]) else { break }
-                    heap.swapAt(best, parent)
-                    parent = best
-                }
-            }
-            return first
-        }
+        var heap = MinHeap<Pair>()
         func tryAddPair(_ left: Int, _ right: Int) {
             guard left >= 0, right >= 0 else { return }
             let from = symbols[left].start
             let size = symbols[left].length + symbols[right].length
             guard let id = tokenIDs[Array(text[from..<(from + size)])] else { return }
-            push(Pair(score: scores[Int(id)], left: left, right: right, size: size))
+            heap.push(Pair(score: scores[Int(id)], left: left, right: right, size: size))
         }
         for i in 1..<max(symbols.count, 1) {
             tryAddPair(i - 1, i)
         }
-        while let pair = pop() {
+        while let pair = heap.popMin() {
             let leftLength = symbols[pair.left].length, rightLength = symbols[pair.right].length
             if leftLength == 0 || rightLength == 0 || leftLength + rightLength != pair.size { continue }
             symbols[pair.left].length += rightLength

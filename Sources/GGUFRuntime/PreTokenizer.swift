@@ -147,55 +147,33 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
     // MARK: - GPT-2: 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
 
     private static func splitGPT2(_ cpts: UnsafeBufferPointer<UInt32>, _ chunks: [Range<Int>]) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        out.reserveCapacity(chunks.count + cpts.count / 4)
+        var piece = PreTokenizerChunk(cpts, chunkCount: chunks.count)
         for chunk in chunks {
-            let start = chunk.lowerBound, end = chunk.upperBound
-            let outside = UInt32.max
-            @inline(__always) func cpt(_ p: Int) -> UInt32 { p >= start && p < end ? cpts[p] : outside }
-            @inline(__always) func flags(_ p: Int) -> PreTokenizerCodepointFlags {
-                p >= start && p < end ? .of(cpts[p]) : []
-            }
-            var previousEnd = start
-            @inline(__always) func emit(_ to: Int) -> Int {
-                let length = to - previousEnd
-                if length > 0 { out.append(previousEnd..<to) }
-                previousEnd = to
-                return length
-            }
-            var pos = start
+            piece.begin(chunk)
+            let end = chunk.upperBound
+            var pos = chunk.lowerBound
             while pos < end {
-                let c = cpt(pos)
-                let f = flags(pos)
+                let c = piece.cpt(pos)
+                let f = piece.flags(pos)
                 // 's|'t|'re|'ve|'m|'ll|'d
-                if c == 0x27 && pos + 1 < end {
-                    let next = cpt(pos + 1)
-                    if next == 0x73 || next == 0x74 || next == 0x6D || next == 0x64 {  // s t m d
-                        pos += emit(pos + 2)
-                        continue
-                    }
-                    if pos + 2 < end {
-                        let nextNext = cpt(pos + 2)
-                        if (next == 0x72 && nextNext == 0x65) || (next == 0x76 && nextNext == 0x65)
-                            || (next == 0x6C && nextNext == 0x6C) {  // re ve ll
-                            pos += emit(pos + 3)
-                            continue
-                        }
-                    }
+                let contraction = piece.contractionLength(at: pos, foldCase: false)
+                if contraction > 0 {
+                    pos += piece.emit(pos + contraction)
+                    continue
                 }
-                var f2 = c == 0x20 ? flags(pos + 1) : f
+                var f2 = c == 0x20 ? piece.flags(pos + 1) : f
                 //  ?\p{L}+
                 if f2.isLetter {
                     if c == 0x20 { pos += 1 }
-                    while f2.isLetter { pos += 1; f2 = flags(pos) }
-                    _ = emit(pos)
+                    while f2.isLetter { pos += 1; f2 = piece.flags(pos) }
+                    _ = piece.emit(pos)
                     continue
                 }
                 //  ?\p{N}+
                 if f2.isNumber {
                     if c == 0x20 { pos += 1 }
-                    while f2.isNumber { pos += 1; f2 = flags(pos) }
-                    _ = emit(pos)
+                    while f2.isNumber { pos += 1; f2 = piece.flags(pos) }
+                    _ = piece.emit(pos)
                     continue
                 }
                 //  ?[^\s\p{L}\p{N}]+
@@ -203,30 +181,30 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
                     if c == 0x20 { pos += 1 }
                     while !(f2.isWhitespace || f2.isLetter || f2.isNumber) && f2.isPresent {
                         pos += 1
-                        f2 = flags(pos)
+                        f2 = piece.flags(pos)
                     }
-                    _ = emit(pos)
+                    _ = piece.emit(pos)
                     continue
                 }
                 var whitespaceCount = 0
-                while flags(pos + whitespaceCount).isWhitespace { whitespaceCount += 1 }
+                while piece.flags(pos + whitespaceCount).isWhitespace { whitespaceCount += 1 }
                 // \s+(?!\S)
-                if whitespaceCount > 1 && cpt(pos + whitespaceCount) != outside {
+                if whitespaceCount > 1 && piece.cpt(pos + whitespaceCount) != PreTokenizerChunk.outside {
                     pos += whitespaceCount - 1
-                    _ = emit(pos)
+                    _ = piece.emit(pos)
                     continue
                 }
                 // \s+
                 if whitespaceCount > 0 {
                     pos += whitespaceCount
-                    _ = emit(pos)
+                    _ = piece.emit(pos)
                     continue
                 }
                 pos += 1
-                _ = emit(pos)
+                _ = piece.emit(pos)
             }
         }
-        return out
+        return piece.pieces
     }
 
     // MARK: - Llama 3 / Qwen 2
@@ -236,48 +214,26 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
     private static func splitLlama3(
         _ cpts: UnsafeBufferPointer<UInt32>, _ chunks: [Range<Int>], digitGroup: Int
     ) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        out.reserveCapacity(chunks.count + cpts.count / 4)
+        var piece = PreTokenizerChunk(cpts, chunkCount: chunks.count)
         for chunk in chunks {
-            let start = chunk.lowerBound, end = chunk.upperBound
-            let outside = UInt32.max
-            @inline(__always) func cpt(_ p: Int) -> UInt32 { p >= start && p < end ? cpts[p] : outside }
-            @inline(__always) func flags(_ p: Int) -> PreTokenizerCodepointFlags {
-                p >= start && p < end ? .of(cpts[p]) : []
-            }
-            var previousEnd = start
-            @inline(__always) func emit(_ to: Int) -> Int {
-                let length = to - previousEnd
-                if length > 0 { out.append(previousEnd..<to) }
-                previousEnd = to
-                return length
-            }
-            var pos = start
+            piece.begin(chunk)
+            let end = chunk.upperBound
+            var pos = chunk.lowerBound
             while pos < end {
-                let c = cpt(pos)
-                let f = flags(pos)
+                let c = piece.cpt(pos)
+                let f = piece.flags(pos)
                 // (?i:'s|'t|'re|'ve|'m|'ll|'d)
-                if c == 0x27 && pos + 1 < end {
-                    let next = asciiLowercased(cpt(pos + 1))
-                    if next == 0x73 || next == 0x74 || next == 0x6D || next == 0x64 {
-                        pos += emit(pos + 2)
-                        continue
-                    }
-                    if pos + 2 < end {
-                        let nextNext = asciiLowercased(cpt(pos + 2))
-                        if (next == 0x72 && nextNext == 0x65) || (next == 0x76 && nextNext == 0x65)
-                            || (next == 0x6C && nextNext == 0x6C) {
-                            pos += emit(pos + 3)
-                            continue
-                        }
-                    }
+                let contraction = piece.contractionLength(at: pos, foldCase: true)
+                if contraction > 0 {
+                    pos += piece.emit(pos + contraction)
+                    continue
                 }
                 // [^\r\n\p{L}\p{N}]?\p{L}+
                 if !(c == 0x0D || c == 0x0A || f.isNumber) {
-                    if f.isLetter || flags(pos + 1).isLetter {
+                    if f.isLetter || piece.flags(pos + 1).isLetter {
                         pos += 1
-                        while flags(pos).isLetter { pos += 1 }
-                        _ = emit(pos)
+                        while piece.flags(pos).isLetter { pos += 1 }
+                        _ = piece.emit(pos)
                         continue
                     }
                 }
@@ -285,72 +241,65 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
                 if f.isNumber {
                     if digitGroup == 1 {
                         pos += 1
-                        _ = emit(pos)
+                        _ = piece.emit(pos)
                         continue
                     }
                     var groupStart = pos
-                    while flags(pos).isNumber {
+                    while piece.flags(pos).isNumber {
                         pos += 1
                         if pos - groupStart >= digitGroup {
-                            _ = emit(pos)
+                            _ = piece.emit(pos)
                             groupStart = pos
                         }
                     }
-                    _ = emit(pos)
+                    _ = piece.emit(pos)
                     continue
                 }
                 //  ?[^\s\p{L}\p{N}]+[\r\n]*
-                var f2 = c == 0x20 ? flags(pos + 1) : f
+                var f2 = c == 0x20 ? piece.flags(pos + 1) : f
                 if !(f2.isWhitespace || f2.isLetter || f2.isNumber) && f.isPresent {
                     if c == 0x20 { pos += 1 }
                     while !(f2.isWhitespace || f2.isLetter || f2.isNumber) && f2.isPresent {
                         pos += 1
-                        f2 = flags(pos)
+                        f2 = piece.flags(pos)
                     }
-                    var c2 = cpt(pos)
+                    var c2 = piece.cpt(pos)
                     while c2 == 0x0D || c2 == 0x0A {
                         pos += 1
-                        c2 = cpt(pos)
+                        c2 = piece.cpt(pos)
                     }
-                    _ = emit(pos)
+                    _ = piece.emit(pos)
                     continue
                 }
                 var whitespaceCount = 0
                 var lastNewlineEnd = 0
-                while flags(pos + whitespaceCount).isWhitespace {
-                    let c2 = cpt(pos + whitespaceCount)
+                while piece.flags(pos + whitespaceCount).isWhitespace {
+                    let c2 = piece.cpt(pos + whitespaceCount)
                     if c2 == 0x0D || c2 == 0x0A { lastNewlineEnd = pos + whitespaceCount + 1 }
                     whitespaceCount += 1
                 }
                 // \s*[\r\n]+
                 if lastNewlineEnd > 0 {
                     pos = lastNewlineEnd
-                    _ = emit(pos)
+                    _ = piece.emit(pos)
                     continue
                 }
                 // \s+(?!\S)
-                if whitespaceCount > 1 && cpt(pos + whitespaceCount) != outside {
+                if whitespaceCount > 1 && piece.cpt(pos + whitespaceCount) != PreTokenizerChunk.outside {
                     pos += whitespaceCount - 1
-                    _ = emit(pos)
+                    _ = piece.emit(pos)
                     continue
                 }
                 // \s+
                 if whitespaceCount > 0 {
                     pos += whitespaceCount
-                    _ = emit(pos)
+                    _ = piece.emit(pos)
                     continue
                 }
                 pos += 1
-                _ = emit(pos)
+                _ = piece.emit(pos)
             }
         }
-        return out
-    }
-
-    /// Lower-cases for the contraction test. llama.cpp uses its full Unicode lower-case map, but
-    /// the result is only compared with s t m d r e v l, and no non-ASCII code point lower-cases
-    /// to one of those (only U+0130 → i and U+212A → k reach ASCII), so ASCII folding is exact.
-    private static func asciiLowercased(_ c: UInt32) -> UInt32 {
-        (c >= 0x41 && c <= 0x5A) ? c + 0x20 : c
+        return piece.pieces
     }
 }

@@ -120,7 +120,7 @@ struct DecideCommand: AsyncParsableCommand {
         try edits.apply(to: &record)
         if !noModel {
             let library = try context.loadPersonas()
-            let persona = (try? library.persona(named: "decision-coach")) ?? Persona.builtInAssistant
+            let persona = library.decisionCoach
             let backend = try BackendFactory(context: context).make(backendOptions, preferred: persona.backend)
             let settings = TurnSettings(
                 systemPrompt: persona.systemPrompt, examples: persona.examples,

@@ -110,10 +110,9 @@ struct WriteCommand: AsyncParsableCommand {
         let store = try openDrafts(context)
         let draft = try store.load(id: try store.resolve(prefix))
         if let output { try OutputFile.check(output, force: force) }
-        // The template may have been removed since; its kind's persona still fits, and the
-        // revision is then only checked for having changed.
+        // The template may have been removed since; then the revision is only checked for having changed.
         let template = try? context.loadTemplates().template(named: draft.template)
-        let persona = try context.loadPersonas().persona(named: template?.personaName ?? draft.kind.defaultPersona)
+        let persona = try context.loadPersonas().persona(named: draft.revisionPersonaName(template: template))
         let writer = try makeWriter(context, persona: persona, drafts: store)
         let instruction = words.joined(separator: " ")
         let result = try await generate { onEvent in

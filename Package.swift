@@ -124,6 +124,13 @@ let package = Package(
         .executableTarget(
             name: "parley-tui-bench", dependencies: ["ParleyTUI", "ParleyCore", "ParleyStore", "ParleyWrite", "ParleyTestSupport"],
             path: "Benchmarks/TUIBench"),
+        // The chat's effect runner against stores in a temporary directory and backend doubles: no terminal.
+        .testTarget(
+            name: "ParleyAppTests",
+            dependencies: [
+                "ParleyApp", "ParleyTestSupport", "ParleyCore", "ParleyStore", "ParleyTUI", "ParleyWrite", "ParleyDecide",
+                "ParleyPersonas", "ParleyImages", "ParleyConfig", "ParleyEngine",
+            ]),
         .testTarget(name: "ParleyCLITests", dependencies: ["ParleyTestThreads", "parley", "ParleyCore", "ParleyStore", "ParleyImages", "ParleyTestSupport"]),
     ]
 )

@@ -11,7 +11,7 @@ import ParleyStore
 ///
 /// The choice, most specific first: `--gguf` (local), `--base-url` (an ad-hoc OpenAI-compatible
 /// endpoint), `--backend NAME`, the persona's preferred backend, the config's `default_backend`.
-struct BackendFactory {
+struct BackendFactory: Sendable {
     let context: AppContext
 
     struct Failure: UserFacingError {

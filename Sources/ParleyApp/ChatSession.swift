@@ -59,9 +59,10 @@ final class ChatSession: @unchecked Sendable {
         (stream, continuation) = AsyncStream.makeStream(of: LoopMessage.self)
         let send = continuation
         effects = ChatEffectRunner(
-            context: context, store: store, personas: personas, templates: templates, drafts: drafts, persona: persona,
-            backend: backend, backendChoice: backendChoice, backendOptions: backendOptions, sampling: sampling,
-            imageBackend: imageBackend,
+            services: .live(
+                context: context, conversations: store, drafts: drafts, personas: personas, templates: templates,
+                imageBackend: imageBackend),
+            persona: persona, backend: backend, backendChoice: backendChoice, backendOptions: backendOptions, sampling: sampling,
             deliver: { send.yield(.event($0)) })
         pictures = StoredPictures(store: PictureStore(root: context.storageDirectory), display: pictureDisplay)
         layout = TranscriptLayout(pictures: pictures)
@@ -115,7 +116,7 @@ final class ChatSession: @unchecked Sendable {
         state.width = terminal.width
         state.height = terminal.height
         // A conversation reopened in decide or write mode brings its panel back (decision, draft).
-        for effect in reducer.reopenPanel(&state, now: Date()) { effects.run(effect) }
+        for effect in reducer.reopenPanel(&state, now: Date()) { await effects.run(effect) }
         if let startupNotice { state.notice = ChatNotice(startupNotice, isError: true) }
         var throttle = FrameThrottle(interval: ChatSession.frameInterval)
         var frames = FrameCount()
@@ -138,8 +139,8 @@ final class ChatSession: @unchecked Sendable {
         }
         draw()
         // After the first frame, so that opening a URLSession never delays it.
-        effects.run(.listModels)
-        if effects.drawsWithSDWebUI { effects.run(.listImageNames) }
+        await effects.run(.listModels)
+        if effects.drawsWithSDWebUI { await effects.run(.listImageNames) }
 
         var dirty = false
         loop: for await message in stream {
@@ -175,7 +176,8 @@ final class ChatSession: @unchecked Sendable {
                         }
                         continue
                     }
-                    effects.run(effect)
+                    // Only starts it: the runner's work happens off this loop.
+                    await effects.run(effect)
                 }
                 if state.shouldQuit { break loop }
             case .terminalResized:

@@ -71,7 +71,7 @@ extension DecideCommand {
         /// was gathered.
         private func fill(_ record: inout DecisionRecord, _ context: AppContext) async throws {
             let library = try context.loadPersonas()
-            let persona = (try? library.persona(named: "decision-coach")) ?? Persona.builtInAssistant
+            let persona = library.decisionCoach
             let factory = BackendFactory(context: context)
             let chosen = try factory.choose(backendOptions, preferred: persona.backend)
             let backend = try factory.make(chosen, backendOptions)

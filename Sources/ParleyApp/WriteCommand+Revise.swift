@@ -32,10 +32,9 @@ extension WriteCommand {
             let store = try context.openDrafts()
             let draft = try store.load(id: try store.resolve(self.draft))
             if let output = draftOutput.output { try OutputFile.check(output, force: draftOutput.force) }
-            // The template may have been removed since; its kind's persona still fits, and the
-            // revision is then only checked for having changed.
+            // The template may have been removed since; then the revision is only checked for having changed.
             let template = try? context.loadTemplates().template(named: draft.template)
-            let persona = try context.loadPersonas().persona(named: template?.personaName ?? draft.kind.defaultPersona)
+            let persona = try context.loadPersonas().persona(named: draft.revisionPersonaName(template: template))
             let writer = try makeWriter(context, persona: persona, drafts: store, continuing: draft.conversationID)
             let instruction = change.joined(separator: " ")
             let result = try await generate { onEvent in

@@ -99,6 +99,13 @@ public struct Draft: ConversationDocument, Equatable, Identifiable {
         RevisionPrompt.make(current: current.text, instruction: instruction, kind: kind, format: format)
     }
 
+    /// The persona a revision is written by: its template's, or, when the template has been
+    /// removed since, the one its kind gets (the revision is then only checked for having changed).
+    /// `parley write --revise` and the chat's `/revise` both ask this.
+    public func revisionPersonaName(template: WritingTemplate?) -> String {
+        template?.personaName ?? kind.defaultPersona
+    }
+
     // MARK: - Decoding
 
     /// Keys in camelCase with `Id` (`conversationId`), as in all of Parley's JSON; files written

@@ -17,7 +17,7 @@ extension ChatReducer {
     /// newest saved decision once read back).
     func enterDecideMode(_ state: inout ChatState, now: Date) -> [ChatEffect] {
         state.conversation.mode = .decide
-        state.decisionPanel = DecisionPanel(record: ChatReducer.newDecision(state, now: now))
+        state.decisionPanel = DecisionPanel(record: newDecision(state, now: now))
         let hidden = !ScreenGeometry(state).showsPanel
         state.notice = ChatNotice("decide mode: your next message is the question" + (hidden ? " (F3 shows the decision panel)" : ""))
         guard state.isStored else { return [] }
@@ -29,7 +29,7 @@ extension ChatReducer {
     func decisionPanelAfterLoading(_ state: inout ChatState, now: Date) -> [ChatEffect] {
         closeDecisionPanel(&state)
         guard state.conversation.mode == .decide else { return [] }
-        state.decisionPanel = DecisionPanel(record: ChatReducer.newDecision(state, now: now))
+        state.decisionPanel = DecisionPanel(record: newDecision(state, now: now))
         return [.loadDecision(conversationID: state.conversation.id)]
     }
 
@@ -46,9 +46,9 @@ extension ChatReducer {
         state.panelFullScreen = false
     }
 
-    static func newDecision(_ state: ChatState, now: Date) -> DecisionRecord {
+    func newDecision(_ state: ChatState, now: Date) -> DecisionRecord {
         DecisionRecord(
-            id: Identifier.make(), question: "", createdAt: now, conversationID: state.conversation.id,
+            id: makeID(), question: "", createdAt: now, conversationID: state.conversation.id,
             backend: state.backend.name, model: state.backend.model.isEmpty ? nil : state.backend.model)
     }
 
@@ -77,7 +77,7 @@ extension ChatReducer {
         }
         if refusesNewTurn(&state) { return [] }
         if let question {
-            panel.record = ChatReducer.newDecision(state, now: now)
+            panel.record = newDecision(state, now: now)
             panel.record.question = DecisionNames.clean(question)
         } else if panel.record.question.isEmpty {
             state.notice = ChatNotice("no question yet: type it and press Enter", isError: true)
@@ -133,9 +133,9 @@ extension ChatReducer {
             return []
         case .decisionPrompt(let prompt, let step):
             settleStreamingReply(&state, status: .complete, error: nil)
-            state.conversation.messages.append(Message(role: .user, content: prompt, createdAt: now, internalStep: step))
+            state.conversation.messages.append(Message(id: makeID(), role: .user, content: prompt, createdAt: now, internalStep: step))
             state.conversation.messages.append(
-                Message(role: .assistant, content: "", createdAt: now, status: .streaming, backend: state.backend.name, model: state.backend.model))
+                Message(id: makeID(), role: .assistant, content: "", createdAt: now, status: .streaming, backend: state.backend.name, model: state.backend.model))
             state.contextTokens = ChatState.estimateContext(state.conversation)
             state.phase = .waiting(since: now)
             return []

@@ -7,6 +7,9 @@ import ParleyCore
 /// many lines the transcript has at the current width.
 public struct ChatReducer: Sendable {
     public let layout: TranscriptLayout
+    /// Makes the id of every message, conversation and decision the reducer creates. Injected
+    /// (like `now:`) so that tests can name the ids they expect; the screen uses the store's own.
+    public let makeID: @Sendable () -> String
 
     /// Refusals shared by every command that would start or change a turn.
     static let busyNotice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true)
@@ -26,8 +29,9 @@ public struct ChatReducer: Sendable {
         return false
     }
 
-    public init(layout: TranscriptLayout = TranscriptLayout()) {
+    public init(layout: TranscriptLayout = TranscriptLayout(), makeID: @escaping @Sendable () -> String = { Identifier.make() }) {
         self.layout = layout
+        self.makeID = makeID
     }
 
     public func reduce(_ state: inout ChatState, _ event: ChatEvent, now: Date = Date()) -> [ChatEffect] {
@@ -138,7 +142,7 @@ public struct ChatReducer: Sendable {
                 state.overlay = .list(list)
             }
             state.notice = ChatNotice("moved to the trash (restore with: parley history restore \(id))")
-            if state.conversation.id == id { startNewConversation(&state, keepNotice: true) }
+            if state.conversation.id == id { startNewConversation(&state, keepNotice: true, now: now) }
             return []
         case .conversationRenamed(let id, let title):
             if state.conversation.id == id { state.conversation.title = title }
@@ -231,7 +235,7 @@ public struct ChatReducer: Sendable {
             state.notice = ChatNotice("nothing was deleted")
             return []
         case .list(var list):
-            return handleListInput(&state, &list, input)
+            return handleListInput(&state, &list, input, now: now)
         case .writeForm(var form):
             return handleWriteFormInput(&state, &form, input, now: now)
         case .templatePicker(var picker):
@@ -299,7 +303,7 @@ public struct ChatReducer: Sendable {
             return []
         case .ctrl("n"):
             if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
-            startNewConversation(&state, keepNotice: false)
+            startNewConversation(&state, keepNotice: false, now: now)
             return []
         case .ctrl("l"):
             return []
@@ -436,9 +440,9 @@ public struct ChatReducer: Sendable {
     }
 
     func appendPending(_ state: inout ChatState, text: String, now: Date) {
-        state.conversation.messages.append(Message(role: .user, content: text, createdAt: now))
+        state.conversation.messages.append(Message(id: makeID(), role: .user, content: text, createdAt: now))
         state.conversation.messages.append(
-            Message(role: .assistant, content: "", createdAt: now, status: .streaming, backend: state.backend.name, model: state.backend.model))
+            Message(id: makeID(), role: .assistant, content: "", createdAt: now, status: .streaming, backend: state.backend.name, model: state.backend.model))
         state.contextTokens = ChatState.estimateContext(state.conversation)
         state.phase = .waiting(since: now)
     }
@@ -447,7 +451,7 @@ public struct ChatReducer: Sendable {
         switch command {
         case .new:
             if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
-            startNewConversation(&state, keepNotice: false)
+            startNewConversation(&state, keepNotice: false, now: now)
             return []
         case .help:
             openHelp(&state)
@@ -486,7 +490,7 @@ public struct ChatReducer: Sendable {
             return state.isStored ? [.setMode(conversationID: state.conversation.id, mode: mode)] : []
         case .system(let text):
             if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
-            state.conversation.messages.append(Message(role: .system, content: text, createdAt: now))
+            state.conversation.messages.append(Message(id: makeID(), role: .system, content: text, createdAt: now))
             state.contextTokens = ChatState.estimateContext(state.conversation)
             state.notice = ChatNotice("system instruction added")
             if state.isStored { return [.addSystemMessage(conversationID: state.conversation.id, text: text)] }
@@ -605,8 +609,8 @@ public struct ChatReducer: Sendable {
         return [.createConversation(state.conversation)]
     }
 
-    private func startNewConversation(_ state: inout ChatState, keepNotice: Bool) {
-        state.conversation = Conversation(persona: state.persona)
+    private func startNewConversation(_ state: inout ChatState, keepNotice: Bool, now: Date) {
+        state.conversation = Conversation(id: makeID(), createdAt: now, persona: state.persona)
         state.isStored = false
         state.isReadOnly = false
         state.scrollOffset = 0
@@ -702,7 +706,7 @@ public struct ChatReducer: Sendable {
 
     // MARK: - Conversation list
 
-    private func handleListInput(_ state: inout ChatState, _ list: inout ConversationListState, _ input: InputEvent) -> [ChatEffect] {
+    private func handleListInput(_ state: inout ChatState, _ list: inout ConversationListState, _ input: InputEvent, now: Date) -> [ChatEffect] {
         defer { if case .list = state.overlay { state.overlay = .list(list) } }
         if var editor = list.renaming {
             switch input {
@@ -745,7 +749,7 @@ public struct ChatReducer: Sendable {
             case .ctrl("n"):
                 if state.isBusy { return [] }
                 state.overlay = .none
-                startNewConversation(&state, keepNotice: false)
+                startNewConversation(&state, keepNotice: false, now: now)
                 return []
             case .ctrl("r"), .function(6):
                 guard entries.indices.contains(list.selected) else { return [] }

@@ -56,10 +56,10 @@ extension ChatReducer {
         clampScroll(&state)
     }
 
-    /// Why feedback cannot be given now, as the notice to show; nil when it can.
+    /// Why there is nothing to give feedback on, as the notice to show; nil when there is. (Whether
+    /// feedback may be given now is the requirements table's: `/rate`, `/prefer` and `/ideal` need
+    /// the screen idle and the conversation writable.)
     private func feedbackRefusal(_ state: ChatState) -> ChatNotice? {
-        if state.isBusy { return ChatReducer.busyNotice }
-        if state.isReadOnly { return ChatReducer.readOnlyNotice }
         if !state.isStored || ChatReducer.feedbackTarget(state) == nil { return ChatNotice("no reply to give feedback on yet", isError: true) }
         return nil
     }
@@ -126,7 +126,11 @@ extension ChatReducer {
             state.notice = ChatNotice("the text is unchanged; no ideal answer was saved")
             return []
         }
-        if let refusal = feedbackRefusal(state) { state.notice = refusal; return [] }
+        // The editor was open a while: what `/ideal` needed is asked again now that it is saved.
+        if let refusal = CommandRequirements.of(.ideal).refusal(state, command: SlashCommandKind.ideal.rawValue) ?? feedbackRefusal(state) {
+            state.notice = refusal
+            return []
+        }
         let description = describe(version, of: state.conversation.messages[index])
         return record(.ideal(version: version, text: trimmed), &state, messageAt: index, now: now, done: "saved your ideal answer to \(description)")
     }

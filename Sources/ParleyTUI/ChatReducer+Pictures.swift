@@ -5,11 +5,10 @@ import ParleyCore
 /// the command and a reply holding the picture join the conversation.
 extension ChatReducer {
     func makePicture(_ order: PictureOrder, _ state: inout ChatState, now: Date) -> [ChatEffect] {
-        if refusesNewTurn(&state) { return [] }
         // What was typed, from the history the submit has just added it to.
         let request = state.inputHistory.last ?? "/image " + order.prompt
-        state.conversation.messages.append(Message(role: .user, content: request, createdAt: now))
-        state.conversation.messages.append(Message(role: .assistant, content: "", createdAt: now, status: .streaming))
+        state.conversation.messages.append(Message(id: makeID(), role: .user, content: request, createdAt: now))
+        state.conversation.messages.append(Message(id: makeID(), role: .assistant, content: "", createdAt: now, status: .streaming))
         state.phase = .drawing(since: now, fraction: nil)
         state.scrollOffset = 0
         state.lastRate = nil

@@ -7,27 +7,28 @@ import ParleyCore
 /// many lines the transcript has at the current width.
 public struct ChatReducer: Sendable {
     public let layout: TranscriptLayout
+    /// Makes the id of every message, conversation and decision the reducer creates. Injected
+    /// (like `now:`) so that tests can name the ids they expect; the screen uses the store's own.
+    public let makeID: @Sendable () -> String
+    /// The modes that own a panel, each a reducer of its own that the chat forwards to.
+    let decideFeature = DecideFeature()
+    let writeFeature = WriteFeature()
 
     /// Refusals shared by every command that would start or change a turn.
     static let busyNotice = ChatNotice("a reply is streaming: wait, or press Ctrl-C to cancel it", isError: true)
     static let readOnlyNotice = ChatNotice("this conversation is read-only; press Ctrl-N for a new one", isError: true)
 
-    /// Whether something that would start a turn (a message, a decision, a picture) must wait:
-    /// true, with the notice saying why, while one runs or in a read-only conversation.
+    /// Whether a message must wait: it starts a turn, so it needs what a command that starts one
+    /// needs (`CommandRequirements`); true, with the notice saying why, when the state lacks it.
     func refusesNewTurn(_ state: inout ChatState) -> Bool {
-        if state.isBusy {
-            state.notice = ChatReducer.busyNotice
-            return true
-        }
-        if state.isReadOnly {
-            state.notice = ChatReducer.readOnlyNotice
-            return true
-        }
-        return false
+        guard let refusal = CommandRequirements(idle: true, writable: true).refusal(state, command: "") else { return false }
+        state.notice = refusal
+        return true
     }
 
-    public init(layout: TranscriptLayout = TranscriptLayout()) {
+    public init(layout: TranscriptLayout = TranscriptLayout(), makeID: @escaping @Sendable () -> String = { Identifier.make() }) {
         self.layout = layout
+        self.makeID = makeID
     }
 
     public func reduce(_ state: inout ChatState, _ event: ChatEvent, now: Date = Date()) -> [ChatEffect] {
@@ -47,7 +48,7 @@ public struct ChatReducer: Sendable {
             }
             return []
         case .turnText(let piece):
-            appendDraftText(&state, piece)
+            _ = write(&state, .streamed(piece))
             guard let last = state.conversation.messages.indices.last, state.conversation.messages[last].status == .streaming else { return [] }
             grow(&state, at: last) { $0.content += piece }
             let tokens = max(1, TokenEstimator.estimate(piece))
@@ -113,7 +114,7 @@ public struct ChatReducer: Sendable {
             state.contextTokens = ChatState.estimateContext(conversation)
             if case .list = state.overlay { state.overlay = .none }
             state.notice = readOnly ? ChatNotice("read-only: this conversation was written by a newer Parley", isError: true) : nil
-            return decisionPanelAfterLoading(&state, now: now) + draftEffectsAfterLoading(&state)
+            return panelAfterLoading(&state, now: now)
         case .conversationsListed(let entries):
             var list: ConversationListState
             if case .list(let open) = state.overlay { list = open } else { list = ConversationListState() }
@@ -138,7 +139,7 @@ public struct ChatReducer: Sendable {
                 state.overlay = .list(list)
             }
             state.notice = ChatNotice("moved to the trash (restore with: parley history restore \(id))")
-            if state.conversation.id == id { startNewConversation(&state, keepNotice: true) }
+            if state.conversation.id == id { startNewConversation(&state, keepNotice: true, now: now) }
             return []
         case .conversationRenamed(let id, let title):
             if state.conversation.id == id { state.conversation.title = title }
@@ -231,7 +232,7 @@ public struct ChatReducer: Sendable {
             state.notice = ChatNotice("nothing was deleted")
             return []
         case .list(var list):
-            return handleListInput(&state, &list, input)
+            return handleListInput(&state, &list, input, now: now)
         case .writeForm(var form):
             return handleWriteFormInput(&state, &form, input, now: now)
         case .templatePicker(var picker):
@@ -239,7 +240,7 @@ public struct ChatReducer: Sendable {
         case .none:
             break
         }
-        leaveDraftDiff(&state, input)
+        if case .key(let key) = input { _ = write(&state, .key(key)) }
         switch input {
         case .paste(let text):
             state.historyIndex = nil
@@ -298,8 +299,11 @@ public struct ChatReducer: Sendable {
             }
             return []
         case .ctrl("n"):
-            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
-            startNewConversation(&state, keepNotice: false)
+            if let refusal = CommandRequirements.of(.new).refusal(state, command: SlashCommandKind.new.rawValue) {
+                state.notice = refusal
+                return []
+            }
+            startNewConversation(&state, keepNotice: false, now: now)
             return []
         case .ctrl("l"):
             return []
@@ -332,12 +336,13 @@ public struct ChatReducer: Sendable {
             }
             return []
         case .altPageUp, .altPageDown:
-            return pageDraftVersion(&state, by: key == .altPageDown ? 1 : -1)
+            return write(&state, .page(by: key == .altPageDown ? 1 : -1)) ?? []
         case .altUp, .altDown:
             moveReplyCursor(&state, earlier: key == .altUp)
             return []
         case .alt("="), .alt("+"), .alt("-"):
-            return rate(&state, key == .alt("-") ? .down : .up, note: nil, now: now)
+            // The keys are `/rate up` and `/rate down`, with the same requirements.
+            return run(.rate(key == .alt("-") ? .down : .up, note: nil), &state, now: now)
         case .altLeft, .altRight, .alt(","), .alt("."):
             return pageAlternative(&state, forward: key == .altRight || key == .alt("."))
         case .enter:
@@ -436,18 +441,23 @@ public struct ChatReducer: Sendable {
     }
 
     func appendPending(_ state: inout ChatState, text: String, now: Date) {
-        state.conversation.messages.append(Message(role: .user, content: text, createdAt: now))
+        state.conversation.messages.append(Message(id: makeID(), role: .user, content: text, createdAt: now))
         state.conversation.messages.append(
-            Message(role: .assistant, content: "", createdAt: now, status: .streaming, backend: state.backend.name, model: state.backend.model))
+            Message(id: makeID(), role: .assistant, content: "", createdAt: now, status: .streaming, backend: state.backend.name, model: state.backend.model))
         state.contextTokens = ChatState.estimateContext(state.conversation)
         state.phase = .waiting(since: now)
     }
 
-    private func run(_ command: SlashCommand, _ state: inout ChatState, now: Date) -> [ChatEffect] {
+    /// Runs a command once the table (`CommandRequirements`) lets it: what it needs is checked
+    /// here, for every command alike, and not again below.
+    func run(_ command: SlashCommand, _ state: inout ChatState, now: Date) -> [ChatEffect] {
+        if let refusal = CommandRequirements.of(command.kind).refusal(state, command: command.kind.rawValue) {
+            state.notice = refusal
+            return []
+        }
         switch command {
         case .new:
-            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
-            startNewConversation(&state, keepNotice: false)
+            startNewConversation(&state, keepNotice: false, now: now)
             return []
         case .help:
             openHelp(&state)
@@ -472,41 +482,32 @@ public struct ChatReducer: Sendable {
             state.notice = ChatNotice("renamed to \u{201C}\(title)\u{201D}")
             return state.isStored ? [.renameConversation(id: state.conversation.id, title: title)] : createNow(&state)
         case .mode(let mode):
-            // A running turn or decision flow belongs to the mode it started in.
-            if state.isBusy || state.decisionPanel?.isRunning == true { state.notice = ChatReducer.busyNotice; return [] }
+            // A decision flow belongs to the mode it started in (the table has refused a running reply).
+            if state.decisionPanel?.isRunning == true { state.notice = ChatReducer.busyNotice; return [] }
             // Each mode's panel closes when another mode is chosen; decide and write open their own.
-            closeDecisionPanel(&state)
-            if mode == .decide {
-                closeDraftPanel(&state)
-                return enterDecideMode(&state, now: now)
-            }
+            if state.decisionPanel != nil || mode != .write { closePanel(&state) }
+            if mode == .decide { return enterDecideMode(&state, now: now) }
             state.conversation.mode = mode
             state.notice = ChatNotice("mode: \(mode.rawValue)")
-            modeChangedForWrite(&state, mode)
+            if mode == .write { enterWriteMode(&state) }
             return state.isStored ? [.setMode(conversationID: state.conversation.id, mode: mode)] : []
         case .system(let text):
-            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
-            state.conversation.messages.append(Message(role: .system, content: text, createdAt: now))
+            state.conversation.messages.append(Message(id: makeID(), role: .system, content: text, createdAt: now))
             state.contextTokens = ChatState.estimateContext(state.conversation)
             state.notice = ChatNotice("system instruction added")
             if state.isStored { return [.addSystemMessage(conversationID: state.conversation.id, text: text)] }
             return createNow(&state)
         case .schema(let path):
-            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             return [.setSchema(path: path)]
         case .persona(let name):
             return [.setPersona(name, conversationID: state.isStored ? state.conversation.id : nil)]
         case .backend(let name):
-            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             return [.setBackend(name)]
         case .model(let name):
-            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             return [.setModel(name)]
         case .lora(let spec):
-            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             return [.setLoRA(spec)]
         case .retry:
-            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             if refuseRetryOfADraft(&state) { return [] }
             let messages = state.conversation.messages
             guard state.isStored, let replyIndex = messages.lastIndex(where: { $0.role == .assistant }),
@@ -528,13 +529,12 @@ public struct ChatReducer: Sendable {
                 conversationID: state.conversation.id, userMessageID: messages[userIndex].id, text: text, previousVersions: versions,
                 previousReply: reply)]
         case .edit:
-            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             if !beginEdit(&state) { state.notice = ChatNotice("no message of yours to edit yet", isError: true) }
             return []
         case .export(let format, let path):
             // In decide mode the decision is what is on screen: its report (md) or record (json).
-            if state.conversation.mode == .decide, let record = state.decisionPanel?.record, !record.question.isEmpty {
-                return [.exportDecision(record, format: format, path: path)]
+            if state.conversation.mode == .decide, let effects = decide(&state, .export(format: format, path: path), now: now), !effects.isEmpty {
+                return effects
             }
             guard !state.conversation.messages.isEmpty else {
                 state.notice = ChatNotice("nothing to export yet", isError: true)
@@ -551,22 +551,18 @@ public struct ChatReducer: Sendable {
                 state.notice = ChatNotice("this conversation is not saved yet; nothing to delete", isError: true)
                 return []
             }
-            if state.isBusy { state.notice = ChatReducer.busyNotice; return [] }
             state.overlay = .confirm(
                 question: "Move \u{201C}\(state.conversation.displayTitle)\u{201D} to the trash? (y/n)",
                 action: .trash(id: state.conversation.id, reopenList: false))
             return []
-        case .decisionEdit(let edit):
-            return editDecision(edit, &state, now: now)
-        case .decide(let question):
-            return rerunDecision(question: question, &state, now: now)
-        case .outcome(let text):
-            return recordOutcome(text, &state, now: now)
+        case .decisionEdit, .decide, .outcome:
+            return runDecide(command, &state, now: now)
         case .think:
             toggleReasoning(&state)
             return []
         case .copy:
-            if let effects = copyDraft(&state) { return effects }
+            // In write mode the draft is what is on screen: the version shown.
+            if state.conversation.mode == .write, let effects = write(&state, .copy), !effects.isEmpty { return effects }
             guard let reply = state.conversation.messages.last(where: { $0.role == .assistant && !$0.content.isEmpty }) else {
                 state.notice = ChatNotice("no reply to copy yet", isError: true)
                 return []
@@ -605,8 +601,8 @@ public struct ChatReducer: Sendable {
         return [.createConversation(state.conversation)]
     }
 
-    private func startNewConversation(_ state: inout ChatState, keepNotice: Bool) {
-        state.conversation = Conversation(persona: state.persona)
+    private func startNewConversation(_ state: inout ChatState, keepNotice: Bool, now: Date) {
+        state.conversation = Conversation(id: makeID(), createdAt: now, persona: state.persona)
         state.isStored = false
         state.isReadOnly = false
         state.scrollOffset = 0
@@ -614,8 +610,7 @@ public struct ChatReducer: Sendable {
         state.replyCursor = nil
         state.contextTokens = 0
         state.lastRate = nil
-        closeDecisionPanel(&state)
-        closeDraftPanel(&state)
+        closePanel(&state)
         if !keepNotice { state.notice = ChatNotice("new conversation") }
     }
 
@@ -629,7 +624,7 @@ public struct ChatReducer: Sendable {
             state.notice = ChatNotice("in decide mode change the matrix with /option, /criterion and /score; /decide QUESTION asks a new question")
             return true
         }
-        if state.conversation.mode == .write, let draft = ChatReducer.draftPanel(state)?.draft {
+        if state.conversation.mode == .write, let draft = state.draftPanel?.draft {
             if draft.currentNumber > 1 {
                 state.input.set(draft.current.instruction)
                 state.notice = ChatNotice("your last change request: Enter asks for it again as a new version")
@@ -702,7 +697,7 @@ public struct ChatReducer: Sendable {
 
     // MARK: - Conversation list
 
-    private func handleListInput(_ state: inout ChatState, _ list: inout ConversationListState, _ input: InputEvent) -> [ChatEffect] {
+    private func handleListInput(_ state: inout ChatState, _ list: inout ConversationListState, _ input: InputEvent, now: Date) -> [ChatEffect] {
         defer { if case .list = state.overlay { state.overlay = .list(list) } }
         if var editor = list.renaming {
             switch input {
@@ -745,7 +740,7 @@ public struct ChatReducer: Sendable {
             case .ctrl("n"):
                 if state.isBusy { return [] }
                 state.overlay = .none
-                startNewConversation(&state, keepNotice: false)
+                startNewConversation(&state, keepNotice: false, now: now)
                 return []
             case .ctrl("r"), .function(6):
                 guard entries.indices.contains(list.selected) else { return [] }

@@ -22,7 +22,7 @@ extension DecisionPanel {
 }
 
 extension ChatState {
-    /// The decision panel when decide mode has one open.
+    /// The decision panel when decide mode has one open: `DecideFeature`'s state.
     public var decisionPanel: DecisionPanel? {
         get {
             if case .decision(let panel)? = panel { return panel }

@@ -32,3 +32,16 @@ public struct DraftPanel: Sendable, Equatable {
 
     public var isShowingDiff: Bool { diffFrom != nil && diffTo != nil }
 }
+
+extension ChatState {
+    /// The draft panel when write mode has one open: `WriteFeature`'s state.
+    public var draftPanel: DraftPanel? {
+        get {
+            if case .draft(let panel)? = panel { return panel }
+            return nil
+        }
+        set {
+            if let newValue { panel = .draft(newValue) } else if case .draft? = panel { panel = nil }
+        }
+    }
+}

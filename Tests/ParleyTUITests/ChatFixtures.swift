@@ -6,11 +6,15 @@ import ParleyCore
 /// Builds states and drives the reducer for tests, at a fixed clock.
 struct ChatHarness {
     var state: ChatState
-    let reducer = ChatReducer()
+    let reducer: ChatReducer
     var effects: [ChatEffect] = []
     static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init(width: Int = 80, height: Int = 24, messages: [Message] = [], stored: Bool = false, title: String = "") {
+    init(
+        width: Int = 80, height: Int = 24, messages: [Message] = [], stored: Bool = false, title: String = "",
+        reducer: ChatReducer = ChatReducer()
+    ) {
+        self.reducer = reducer
         var conversation = Conversation(id: "20270115-080000-abcdef", title: title, createdAt: ChatHarness.epoch, persona: "assistant")
         conversation.messages = messages
         state = ChatState(
@@ -58,4 +62,21 @@ struct ChatHarness {
         }
         return messages
     }
+}
+
+/// Ids in the order they are asked for ("id1", "id2", ...), for tests that name the ids a
+/// reducer makes.
+final class CountingIDs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func next() -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return "id\(count)"
+    }
+
+    /// A reducer whose ids come from this counter.
+    func reducer() -> ChatReducer { ChatReducer(makeID: { self.next() }) }
 }

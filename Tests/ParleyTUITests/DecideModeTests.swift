@@ -147,7 +147,7 @@ struct DecideModeTests {
         // Edits wait for the flow; Ctrl-C stops it like a reply.
         h.type("/option add Gamma")
         #expect(h.key(.enter).isEmpty)
-        #expect(h.state.notice?.text == ChatReducer.flowRunning)
+        #expect(h.state.notice?.text == DecideFeature.flowRunning)
         #expect(h.key(.ctrl("c")) == [.cancelTurn])
 
         var final = SidePanelTests.record()

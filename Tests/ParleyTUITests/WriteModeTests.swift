@@ -32,7 +32,7 @@ struct WriteModeTests {
         return nil
     }
 
-    static func panel(_ h: ChatHarness) -> DraftPanel? { ChatReducer.draftPanel(h.state) }
+    static func panel(_ h: ChatHarness) -> DraftPanel? { h.state.draftPanel }
 
     static func command(_ h: inout ChatHarness, _ line: String) -> [ChatEffect] {
         h.state.input.set(line)

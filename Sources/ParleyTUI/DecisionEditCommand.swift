@@ -3,7 +3,7 @@ import ParleyDecide
 
 /// One edit of the decision typed in decide mode (`/option`, `/criterion`, `/score`), kept as the
 /// text the user gave. Applying it goes through `DecisionEdits`, the CLI's own parser and
-/// validation, so `parley decide --edit` and the chat screen accept and refuse the same things.
+/// validation, so `parley decide edit` and the chat screen accept and refuse the same things.
 public enum DecisionEditCommand: Sendable, Equatable {
     case addOption(String)
     case removeOption(String)

@@ -72,7 +72,7 @@ enum DecisionPanelView {
             for item in open { text("· " + item, CellStyle(.dim), indent: 1) }
         }
         if !record.question.isEmpty {
-            // The id the CLI takes: `parley decide --show ID` prints what this panel saved.
+            // The id the CLI takes: `parley decide show ID` prints what this panel saved.
             out.append(StyledLine())
             text("decision \(record.id)", CellStyle(.dim))
         }

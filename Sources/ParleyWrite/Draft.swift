@@ -101,7 +101,7 @@ public struct Draft: ConversationDocument, Equatable, Identifiable {
 
     /// The persona a revision is written by: its template's, or, when the template has been
     /// removed since, the one its kind gets (the revision is then only checked for having changed).
-    /// `parley write --revise` and the chat's `/revise` both ask this.
+    /// `parley write revise` and the chat's `/revise` both ask this.
     public func revisionPersonaName(template: WritingTemplate?) -> String {
         template?.personaName ?? kind.defaultPersona
     }

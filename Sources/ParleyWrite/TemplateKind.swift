@@ -1,4 +1,4 @@
-/// What a template writes. It groups `parley write --list` and picks the persona a template gets
+/// What a template writes. It groups `parley write list` and picks the persona a template gets
 /// when its file names none.
 public enum TemplateKind: String, Codable, Sendable, CaseIterable {
     case document, copy, code

@@ -129,7 +129,7 @@ let package = Package(
             name: "ParleyAppTests",
             dependencies: [
                 "ParleyApp", "ParleyTestSupport", "ParleyCore", "ParleyStore", "ParleyTUI", "ParleyWrite", "ParleyDecide",
-                "ParleyPersonas", "ParleyImages", "ParleyConfig", "ParleyEngine",
+                "ParleyPersonas", "ParleyImages", "ParleyConfig", "ParleyEngine", "ParleyHTTP", "ParleyModels",
             ]),
         .testTarget(name: "ParleyCLITests", dependencies: ["ParleyTestThreads", "parley", "ParleyCore", "ParleyStore", "ParleyImages", "ParleyTestSupport"]),
     ]

@@ -8,7 +8,7 @@ import Testing
 @testable import ParleyApp
 
 /// The personas the program's flows speak with are chosen by one function each, which `parley
-/// decide`, `parley write --revise` and the chat screen all call.
+/// decide`, `parley write revise` and the chat screen all call.
 @Suite("Flow personas")
 struct FlowPersonaTests {
     @Test func theDecisionCoachIsTheBundledOne() throws {

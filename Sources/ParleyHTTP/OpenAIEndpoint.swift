@@ -24,7 +24,7 @@ public enum APIKeySource: Sendable, Equatable {
         switch self {
         case .environment(let variable): return "the environment variable \(variable) is not set; export it with your key"
         case .command: return "api_key_cmd printed no key"
-        case .none: return "set api_key_env or api_key_cmd for this backend, or pass --api-key-env"
+        case .none: return "set api_key_env or api_key_cmd for this backend in the config"
         }
     }
 }

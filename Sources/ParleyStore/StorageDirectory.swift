@@ -45,7 +45,7 @@ package enum StorageDirectory {
             if permissions & 0o077 != 0 && LooseDirectoryWarnings.shared.isFirst(path) {
                 diagnostics(
                     "warning: \(path) is open to others (mode \(String(permissions, radix: 8))); Parley leaves its "
-                        + "permissions as they are. Keep conversations in a private directory (chmod 700) or choose another with --storage.")
+                        + "permissions as they are. Keep conversations in a private directory (chmod 700).")
             }
         case EROFS, EACCES, EPERM:
             if required { throw StoreError.cannotPrepareDirectory(path: path, reason: Platform.describe(errno: code)) }

@@ -18,8 +18,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#define CGGUF_AVX2 __attribute__((target("avx2,fma,f16c")))
+#if CGGUF_X86
 
 enum {
     /// Keys per softmax tile: llama.cpp's tile, fixed by the numerics.

@@ -5,6 +5,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "blocks.h"
+#include "simd.h"
+
 /// Exact F16 -> F32 (inlined into the hot loops of every file).
 static inline float cgguf_half_to_float(uint16_t h) {
     uint32_t sign = ((uint32_t)h & 0x8000u) << 16;
@@ -75,14 +78,12 @@ static inline float cgguf_approx_expf(float x) {
     return ldexpf(j, (int)n);
 }
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-
+#if CGGUF_X86
 /// cgguf_approx_expf on eight lanes, bit for bit. The scaling by 2^n is one multiply
 /// by a constructed power of two when every lane's n is a normal exponent (or out of
 /// range altogether); lanes whose result would be subnormal fall back to the scalar
 /// code, which rounds the same way but is rarely needed.
-__attribute__((target("avx2,fma,f16c"))) static inline __m256 cgguf_approx_exp8_avx2(__m256 x) {
+CGGUF_AVX2 static inline __m256 cgguf_approx_exp8_avx2(__m256 x) {
     const __m256 r = _mm256_set1_ps(0x1.8p23f);
     const __m256 z = _mm256_fmadd_ps(x, _mm256_set1_ps(0x1.715476p+0f), r);
     const __m256 n = _mm256_sub_ps(z, r);
@@ -114,10 +115,10 @@ __attribute__((target("avx2,fma,f16c"))) static inline __m256 cgguf_approx_exp8_
 /// A weight-row . quantised-activation dot product. `ys` holds the activation blocks'
 /// scales as floats, decoded once per activation instead of once per row: d per
 /// block for Q8_0, (d, s) pairs for Q8_1.
-typedef float (*cgguf_row_dot)(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys);
+typedef float (*cgguf_row_dot)(int64_t n, const void *x, const void *y, const float *ys);
 
 /// Decodes the F16 scales of `nb` Q8_0 (pairs = 0) or Q8_1 (pairs = 1) blocks.
-void cgguf_activation_scales(const uint8_t *y, int64_t nb, int pairs, float *ys);
+void cgguf_activation_scales(const void *y, int64_t nb, int pairs, float *ys);
 
 /// The integer dot kernel for a weight type at the current kernel level, or NULL
 /// when the type goes through the dequantise-then-F32 path.
@@ -132,7 +133,7 @@ cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows, int64_t n_tokens,
 
 /// Four weight rows (`xs` bytes apart) times one quantised token: out[r] for r < 4, each exactly
 /// the row kernel's result.
-typedef void (*cgguf_rows4_dot)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, const float *ys, float *out);
+typedef void (*cgguf_rows4_dot)(int64_t n, const void *x, size_t xs, const void *y, const float *ys, float *out);
 
 /// The four-row kernel for a weight type and batch at the current kernel level, or NULL (then
 /// rows go one at a time).
@@ -141,7 +142,7 @@ cgguf_rows4_dot cgguf_select_rows4_dot(int wtype, int64_t n_tokens);
 /// Two weight rows (`xs` bytes apart) times four quantised tokens (`ystride` bytes
 /// apart, decoded scales at `so` within each) in one pass: out[t * os + r] for r < 2,
 /// t < 4, each exactly the row kernel's result.
-typedef void (*cgguf_tile_dot)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+typedef void (*cgguf_tile_dot)(int64_t n, const void *x, size_t xs, const void *y, size_t ystride,
                                size_t so, float *out, int64_t os);
 enum { CGGUF_TILE_ROWS = 2, CGGUF_TILE_TOKENS = 4 };
 

@@ -15,13 +15,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define CGGUF_X86 1
-#define CGGUF_AVX2 __attribute__((target("avx2,fma,f16c")))
-#endif
-
 // ------------------------------------------------------------------ dispatch
+
+/// What GGUF_KERNELS asks for, read once: 0 = scalar, 1 = AVX2 without VNNI, 2 = no limit.
+static int env_kernel_cap(void) {
+    static atomic_int cap = -1;
+    int c = atomic_load_explicit(&cap, memory_order_relaxed);
+    if (c < 0) {
+        const char *env = getenv("GGUF_KERNELS");
+        c = env == NULL ? 2 : strcmp(env, "scalar") == 0 ? 0 : strcmp(env, "avx2") == 0 ? 1 : 2;
+        atomic_store_explicit(&cap, c, memory_order_relaxed);
+    }
+    return c;
+}
 
 static atomic_int g_level = -1;
 
@@ -39,8 +45,7 @@ int cgguf_kernel_level(void) {
     int level = atomic_load_explicit(&g_level, memory_order_relaxed);
     if (level >= 0) return level;
     level = cgguf_best_kernel_level();
-    const char *env = getenv("GGUF_KERNELS");
-    if (env != NULL && strcmp(env, "scalar") == 0) level = 0;
+    if (env_kernel_cap() == 0) level = 0;
     atomic_store_explicit(&g_level, level, memory_order_relaxed);
     return level;
 }
@@ -77,11 +82,7 @@ float cgguf_bf16_to_fp32(uint16_t h) {
     return f;
 }
 
-static inline float fp16(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
-    return cgguf_fp16_to_fp32(h);
-}
+static inline float fp16(cgguf_half h) { return cgguf_half_to_float(h); }
 
 // ------------------------------------------------------------ type geometry
 
@@ -140,94 +141,103 @@ static void get_scale_min_k4(int j, const uint8_t *q, uint8_t *d, uint8_t *m) {
     }
 }
 
+static inline uint32_t load_u32(const uint8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
 int cgguf_dequantize_row(int type, const void *src, float *y, int64_t n) {
-    const uint8_t *p = (const uint8_t *)src;
     int bs = cgguf_block_size(type);
     if (bs == 0 || n % bs != 0) return -1;
     int64_t nb = n / bs;
     switch (type) {
         case CGGUF_TYPE_F32:
-            memcpy(y, p, (size_t)n * 4);
+            memcpy(y, src, (size_t)n * 4);
             return 0;
-        case CGGUF_TYPE_F16:
-            for (int64_t i = 0; i < n; i++) y[i] = fp16(p + 2 * i);
+        case CGGUF_TYPE_F16: {
+            const cgguf_half *h = src;
+            for (int64_t i = 0; i < n; i++) y[i] = fp16(h[i]);
             return 0;
-        case CGGUF_TYPE_BF16:
-            for (int64_t i = 0; i < n; i++) {
-                uint16_t h;
-                memcpy(&h, p + 2 * i, 2);
-                y[i] = cgguf_bf16_to_fp32(h);
-            }
+        }
+        case CGGUF_TYPE_BF16: {
+            const uint16_t *h = src;
+            for (int64_t i = 0; i < n; i++) y[i] = cgguf_bf16_to_fp32(h[i]);
             return 0;
-        case CGGUF_TYPE_Q4_0:
-            for (int64_t i = 0; i < nb; i++, p += 18, y += 32) {
-                float d = fp16(p);
-                const uint8_t *qs = p + 2;
+        }
+        case CGGUF_TYPE_Q4_0: {
+            const block_q4_0 *b = src;
+            for (int64_t i = 0; i < nb; i++, b++, y += 32) {
+                const float d = fp16(b->d);
                 for (int j = 0; j < 16; j++) {
-                    y[j] = (float)((qs[j] & 0xF) - 8) * d;
-                    y[j + 16] = (float)((qs[j] >> 4) - 8) * d;
+                    y[j] = (float)((b->qs[j] & 0xF) - 8) * d;
+                    y[j + 16] = (float)((b->qs[j] >> 4) - 8) * d;
                 }
             }
             return 0;
-        case CGGUF_TYPE_Q4_1:
-            for (int64_t i = 0; i < nb; i++, p += 20, y += 32) {
-                float d = fp16(p), m = fp16(p + 2);
-                const uint8_t *qs = p + 4;
+        }
+        case CGGUF_TYPE_Q4_1: {
+            const block_q4_1 *b = src;
+            for (int64_t i = 0; i < nb; i++, b++, y += 32) {
+                const float d = fp16(b->d), m = fp16(b->m);
                 for (int j = 0; j < 16; j++) {
-                    y[j] = (float)(qs[j] & 0xF) * d + m;
-                    y[j + 16] = (float)(qs[j] >> 4) * d + m;
+                    y[j] = (float)(b->qs[j] & 0xF) * d + m;
+                    y[j + 16] = (float)(b->qs[j] >> 4) * d + m;
                 }
             }
             return 0;
-        case CGGUF_TYPE_Q5_0:
-            for (int64_t i = 0; i < nb; i++, p += 22, y += 32) {
-                float d = fp16(p);
-                uint32_t qh;
-                memcpy(&qh, p + 2, 4);
-                const uint8_t *qs = p + 6;
+        }
+        case CGGUF_TYPE_Q5_0: {
+            const block_q5_0 *b = src;
+            for (int64_t i = 0; i < nb; i++, b++, y += 32) {
+                const float d = fp16(b->d);
+                const uint32_t qh = load_u32(b->qh);
                 for (int j = 0; j < 16; j++) {
-                    y[j] = (float)((int)((qs[j] & 0xF) | (((qh >> j) & 1) << 4)) - 16) * d;
-                    y[j + 16] = (float)((int)((qs[j] >> 4) | (((qh >> (j + 16)) & 1) << 4)) - 16) * d;
+                    y[j] = (float)((int)((b->qs[j] & 0xF) | (((qh >> j) & 1) << 4)) - 16) * d;
+                    y[j + 16] = (float)((int)((b->qs[j] >> 4) | (((qh >> (j + 16)) & 1) << 4)) - 16) * d;
                 }
             }
             return 0;
-        case CGGUF_TYPE_Q5_1:
-            for (int64_t i = 0; i < nb; i++, p += 24, y += 32) {
-                float d = fp16(p), m = fp16(p + 2);
-                uint32_t qh;
-                memcpy(&qh, p + 4, 4);
-                const uint8_t *qs = p + 8;
+        }
+        case CGGUF_TYPE_Q5_1: {
+            const block_q5_1 *b = src;
+            for (int64_t i = 0; i < nb; i++, b++, y += 32) {
+                const float d = fp16(b->d), m = fp16(b->m);
+                const uint32_t qh = load_u32(b->qh);
                 for (int j = 0; j < 16; j++) {
-                    y[j] = (float)((qs[j] & 0xF) | (((qh >> j) & 1) << 4)) * d + m;
-                    y[j + 16] = (float)((qs[j] >> 4) | (((qh >> (j + 16)) & 1) << 4)) * d + m;
+                    y[j] = (float)((b->qs[j] & 0xF) | (((qh >> j) & 1) << 4)) * d + m;
+                    y[j + 16] = (float)((b->qs[j] >> 4) | (((qh >> (j + 16)) & 1) << 4)) * d + m;
                 }
             }
             return 0;
-        case CGGUF_TYPE_Q8_0:
-            for (int64_t i = 0; i < nb; i++, p += 34, y += 32) {
-                float d = fp16(p);
-                const int8_t *qs = (const int8_t *)(p + 2);
-                for (int j = 0; j < 32; j++) y[j] = (float)qs[j] * d;
+        }
+        case CGGUF_TYPE_Q8_0: {
+            const block_q8_0 *b = src;
+            for (int64_t i = 0; i < nb; i++, b++, y += 32) {
+                const float d = fp16(b->d);
+                for (int j = 0; j < 32; j++) y[j] = (float)b->qs[j] * d;
             }
             return 0;
-        case CGGUF_TYPE_Q8_1:
-            for (int64_t i = 0; i < nb; i++, p += 36, y += 32) {
-                float d = fp16(p);
-                const int8_t *qs = (const int8_t *)(p + 4);
-                for (int j = 0; j < 32; j++) y[j] = (float)qs[j] * d;
+        }
+        case CGGUF_TYPE_Q8_1: {
+            const block_q8_1 *b = src;
+            for (int64_t i = 0; i < nb; i++, b++, y += 32) {
+                const float d = fp16(b->d);
+                for (int j = 0; j < 32; j++) y[j] = (float)b->qs[j] * d;
             }
             return 0;
-        case CGGUF_TYPE_Q4_K:
-            for (int64_t i = 0; i < nb; i++, p += 144) {
-                float d = fp16(p), dmin = fp16(p + 2);
-                const uint8_t *scales = p + 4;
-                const uint8_t *q = p + 16;
+        }
+        case CGGUF_TYPE_Q4_K: {
+            const block_q4_K *b = src;
+            for (int64_t i = 0; i < nb; i++, b++) {
+                const float d = fp16(b->d), dmin = fp16(b->dmin);
+                const uint8_t *q = b->qs;
                 int is = 0;
                 for (int j = 0; j < 256; j += 64) {
                     uint8_t sc, m;
-                    get_scale_min_k4(is, scales, &sc, &m);
+                    get_scale_min_k4(is, b->scales, &sc, &m);
                     float d1 = d * sc, m1 = dmin * m;
-                    get_scale_min_k4(is + 1, scales, &sc, &m);
+                    get_scale_min_k4(is + 1, b->scales, &sc, &m);
                     float d2 = d * sc, m2 = dmin * m;
                     for (int l = 0; l < 32; l++) *y++ = d1 * (q[l] & 0xF) - m1;
                     for (int l = 0; l < 32; l++) *y++ = d2 * (q[l] >> 4) - m2;
@@ -236,19 +246,20 @@ int cgguf_dequantize_row(int type, const void *src, float *y, int64_t n) {
                 }
             }
             return 0;
-        case CGGUF_TYPE_Q5_K:
-            for (int64_t i = 0; i < nb; i++, p += 176) {
-                float d = fp16(p), dmin = fp16(p + 2);
-                const uint8_t *scales = p + 4;
-                const uint8_t *qh = p + 16;
-                const uint8_t *ql = p + 48;
+        }
+        case CGGUF_TYPE_Q5_K: {
+            const block_q5_K *b = src;
+            for (int64_t i = 0; i < nb; i++, b++) {
+                const float d = fp16(b->d), dmin = fp16(b->dmin);
+                const uint8_t *qh = b->qh;
+                const uint8_t *ql = b->qs;
                 int is = 0;
                 uint8_t u1 = 1, u2 = 2;
                 for (int j = 0; j < 256; j += 64) {
                     uint8_t sc, m;
-                    get_scale_min_k4(is, scales, &sc, &m);
+                    get_scale_min_k4(is, b->scales, &sc, &m);
                     float d1 = d * sc, m1 = dmin * m;
-                    get_scale_min_k4(is + 1, scales, &sc, &m);
+                    get_scale_min_k4(is + 1, b->scales, &sc, &m);
                     float d2 = d * sc, m2 = dmin * m;
                     for (int l = 0; l < 32; l++) *y++ = d1 * ((ql[l] & 0xF) + (qh[l] & u1 ? 16 : 0)) - m1;
                     for (int l = 0; l < 32; l++) *y++ = d2 * ((ql[l] >> 4) + (qh[l] & u2 ? 16 : 0)) - m2;
@@ -259,12 +270,14 @@ int cgguf_dequantize_row(int type, const void *src, float *y, int64_t n) {
                 }
             }
             return 0;
-        case CGGUF_TYPE_Q6_K:
-            for (int64_t i = 0; i < nb; i++, p += 210) {
-                const uint8_t *ql = p;
-                const uint8_t *qh = p + 128;
-                const int8_t *sc = (const int8_t *)(p + 192);
-                float d = fp16(p + 208);
+        }
+        case CGGUF_TYPE_Q6_K: {
+            const block_q6_K *b = src;
+            for (int64_t i = 0; i < nb; i++, b++) {
+                const uint8_t *ql = b->ql;
+                const uint8_t *qh = b->qh;
+                const int8_t *sc = b->scales;
+                const float d = fp16(b->d);
                 for (int n128 = 0; n128 < 256; n128 += 128) {
                     for (int l = 0; l < 32; l++) {
                         int is = l / 16;
@@ -284,6 +297,7 @@ int cgguf_dequantize_row(int type, const void *src, float *y, int64_t n) {
                 }
             }
             return 0;
+        }
         default:
             return -1;
     }
@@ -352,31 +366,28 @@ static float quantize_block_best(const float *x, int8_t *q, int *sum) {
 }
 
 void cgguf_quantize_q8_0(const float *x, void *vy, int64_t k) {
-    uint8_t *y = (uint8_t *)vy;
-    for (int64_t i = 0; i < k / 32; i++, x += 32, y += 34) {
+    block_q8_0 *y = vy;
+    for (int64_t i = 0; i < k / 32; i++, x += 32, y++) {
         int sum;
-        float d = quantize_block_best(x, (int8_t *)(y + 2), &sum);
-        uint16_t h = cgguf_fp32_to_fp16(d);
-        memcpy(y, &h, 2);
+        const float d = quantize_block_best(x, y->qs, &sum);
+        y->d = cgguf_fp32_to_fp16(d);
     }
 }
 
 void cgguf_quantize_q8_1(const float *x, void *vy, int64_t k) {
-    uint8_t *y = (uint8_t *)vy;
-    for (int64_t i = 0; i < k / 32; i++, x += 32, y += 36) {
+    block_q8_1 *y = vy;
+    for (int64_t i = 0; i < k / 32; i++, x += 32, y++) {
         int sum;
-        float d = quantize_block_best(x, (int8_t *)(y + 4), &sum);
-        uint16_t h = cgguf_fp32_to_fp16(d);
-        uint16_t s = cgguf_fp32_to_fp16(d * (float)sum);
-        memcpy(y, &h, 2);
-        memcpy(y + 2, &s, 2);
+        const float d = quantize_block_best(x, y->qs, &sum);
+        y->d = cgguf_fp32_to_fp16(d);
+        y->s = cgguf_fp32_to_fp16(d * (float)sum);
     }
 }
 
 // One Q8_K block of 256 per llama.cpp's reference: the signed value of largest
 // magnitude maps to -127 (ties of magnitude keep the first), round to nearest even,
 // clamp at 127, scale 1/iscale as float, and int16 sums of each 16 values.
-static void quantize_q8_k_block(const float *x, uint8_t *y) {
+static void quantize_q8_k_block(const float *x, block_q8_K *y) {
     float max = 0.0f, amax = 0.0f;
     for (int j = 0; j < 256; j++) {
         const float a = fabsf(x[j]);
@@ -385,24 +396,21 @@ static void quantize_q8_k_block(const float *x, uint8_t *y) {
             max = x[j];
         }
     }
-    int8_t *qs = (int8_t *)(y + 4);
     if (amax == 0.0f) {
-        memset(y, 0, 292);
+        memset(y, 0, sizeof *y);
         return;
     }
     const float iscale = -127.f / max;
     for (int j = 0; j < 256; j++) {
         const int v = (int)nearbyintf(iscale * x[j]);
-        qs[j] = (int8_t)(v < 127 ? v : 127);
+        y->qs[j] = (int8_t)(v < 127 ? v : 127);
     }
     for (int g = 0; g < 16; g++) {
         int sum = 0;
-        for (int j = 0; j < 16; j++) sum += qs[16 * g + j];
-        const int16_t s16 = (int16_t)sum;
-        memcpy(y + 260 + 2 * g, &s16, 2);
+        for (int j = 0; j < 16; j++) sum += y->qs[16 * g + j];
+        y->bsums[g] = (int16_t)sum;
     }
-    const float d = 1.0f / iscale;
-    memcpy(y, &d, 4);
+    y->d = 1.0f / iscale;
 }
 
 #if CGGUF_X86
@@ -410,7 +418,7 @@ static void quantize_q8_k_block(const float *x, uint8_t *y) {
 /// second skips NaN as the scalar comparison does), the first element of that magnitude, the
 /// same single rounding of iscale * x, nearest even, the clamp, and exact integer sums. A block
 /// whose maximum is not finite takes the scalar code.
-CGGUF_AVX2 static void quantize_q8_k_block_avx2(const float *x, uint8_t *y) {
+CGGUF_AVX2 static void quantize_q8_k_block_avx2(const float *x, block_q8_K *y) {
     const __m256 sign = _mm256_set1_ps(-0.0f);
     __m256 vmax = _mm256_setzero_ps();
     for (int j = 0; j < 256; j += 8) vmax = _mm256_max_ps(_mm256_andnot_ps(sign, _mm256_loadu_ps(x + j)), vmax);
@@ -445,29 +453,25 @@ CGGUF_AVX2 static void quantize_q8_k_block_avx2(const float *x, uint8_t *y) {
         sums[j / 16] = _mm256_add_epi32(n[0], n[1]);
         sums[j / 16 + 1] = _mm256_add_epi32(n[2], n[3]);
         const __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(n[0], n[1]), _mm256_packs_epi32(n[2], n[3]));
-        _mm256_storeu_si256((__m256i *)(y + 4 + j), _mm256_permutevar8x32_epi32(p, order));
+        _mm256_storeu_si256((__m256i *)(y->qs + j), _mm256_permutevar8x32_epi32(p, order));
     }
     int32_t s32[16];
     _mm256_storeu_si256((__m256i *)s32, reduce8x8_epi32(sums));
     _mm256_storeu_si256((__m256i *)(s32 + 8), reduce8x8_epi32(sums + 8));
-    for (int g = 0; g < 16; g++) {
-        const int16_t s16 = (int16_t)s32[g];
-        memcpy(y + 260 + 2 * g, &s16, 2);
-    }
-    const float d = 1.0f / iscale;
-    memcpy(y, &d, 4);
+    for (int g = 0; g < 16; g++) y->bsums[g] = (int16_t)s32[g];
+    y->d = 1.0f / iscale;
 }
 #endif
 
 void cgguf_quantize_q8_k(const float *x, void *vy, int64_t k) {
-    uint8_t *y = (uint8_t *)vy;
+    block_q8_K *y = vy;
 #if CGGUF_X86
     if (cgguf_kernel_level() >= 1) {
-        for (int64_t i = 0; i < k / 256; i++) quantize_q8_k_block_avx2(x + 256 * i, y + 292 * i);
+        for (int64_t i = 0; i < k / 256; i++) quantize_q8_k_block_avx2(x + 256 * i, y + i);
         return;
     }
 #endif
-    for (int64_t i = 0; i < k / 256; i++) quantize_q8_k_block(x + 256 * i, y + 292 * i);
+    for (int64_t i = 0; i < k / 256; i++) quantize_q8_k_block(x + 256 * i, y + i);
 }
 
 // ----------------------------------------------------------- dot products
@@ -479,17 +483,17 @@ static inline float hsum8(const float a[8]) {
 }
 
 // Lane k of a 32-element block holds the integer sum of elements 4k ... 4k+3.
-static float dot_q4_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q4_0_q8_0_scalar(int64_t n, const void *vx, const void *vy, const float *ys) {
+    const block_q4_0 *x = vx;
+    const block_q8_0 *y = vy;
     float acc[8] = {0};
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 18, y += 34) {
-        const float d = fp16(x) * ys[ib];
-        const uint8_t *qs = x + 2;
-        const int8_t *qy = (const int8_t *)(y + 2);
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const float d = fp16(x->d) * ys[ib];
         for (int k = 0; k < 8; k++) {
             int s = 0;
             for (int e = 4 * k; e < 4 * k + 4; e++) {
-                int q = e < 16 ? (qs[e] & 0xF) : (qs[e - 16] >> 4);
-                s += (q - 8) * qy[e];
+                int q = e < 16 ? (x->qs[e] & 0xF) : (x->qs[e - 16] >> 4);
+                s += (q - 8) * y->qs[e];
             }
             acc[k] = fmaf(d, (float)s, acc[k]);
         }
@@ -497,20 +501,20 @@ static float dot_q4_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y,
     return hsum8(acc);
 }
 
-static float dot_q4_1_q8_1_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q4_1_q8_1_scalar(int64_t n, const void *vx, const void *vy, const float *ys) {
+    const block_q4_1 *x = vx;
+    const block_q8_1 *y = vy;
     float acc[8] = {0};
     float summs = 0.0f;
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 20, y += 36) {
-        const float d0 = fp16(x), d1 = ys[2 * ib];
-        summs = fmaf(fp16(x + 2), ys[2 * ib + 1], summs);
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const float d0 = fp16(x->d), d1 = ys[2 * ib];
+        summs = fmaf(fp16(x->m), ys[2 * ib + 1], summs);
         const float d = d0 * d1;
-        const uint8_t *qs = x + 4;
-        const int8_t *qy = (const int8_t *)(y + 4);
         for (int k = 0; k < 8; k++) {
             int s = 0;
             for (int e = 4 * k; e < 4 * k + 4; e++) {
-                int q = e < 16 ? (qs[e] & 0xF) : (qs[e - 16] >> 4);
-                s += q * qy[e];
+                int q = e < 16 ? (x->qs[e] & 0xF) : (x->qs[e - 16] >> 4);
+                s += q * y->qs[e];
             }
             acc[k] = fmaf(d, (float)s, acc[k]);
         }
@@ -518,15 +522,15 @@ static float dot_q4_1_q8_1_scalar(int64_t n, const uint8_t *x, const uint8_t *y,
     return hsum8(acc) + summs;
 }
 
-static float dot_q8_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q8_0_q8_0_scalar(int64_t n, const void *vx, const void *vy, const float *ys) {
+    const block_q8_0 *x = vx;
+    const block_q8_0 *y = vy;
     float acc[8] = {0};
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 34, y += 34) {
-        const float d = fp16(x) * ys[ib];
-        const int8_t *qx = (const int8_t *)(x + 2);
-        const int8_t *qy = (const int8_t *)(y + 2);
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const float d = fp16(x->d) * ys[ib];
         for (int k = 0; k < 8; k++) {
             int s = 0;
-            for (int e = 4 * k; e < 4 * k + 4; e++) s += qx[e] * qy[e];
+            for (int e = 4 * k; e < 4 * k + 4; e++) s += x->qs[e] * y->qs[e];
             acc[k] = fmaf(d, (float)s, acc[k]);
         }
     }
@@ -539,36 +543,34 @@ static inline int q5_element(const uint8_t *qs, uint32_t qh, int e) {
     return nibble | (int)(((qh >> e) & 1) << 4);
 }
 
-static float dot_q5_0_q8_0_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q5_0_q8_0_scalar(int64_t n, const void *vx, const void *vy, const float *ys) {
+    const block_q5_0 *x = vx;
+    const block_q8_0 *y = vy;
     float acc[8] = {0};
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 22, y += 34) {
-        const float d = fp16(x) * ys[ib];
-        uint32_t qh;
-        memcpy(&qh, x + 2, 4);
-        const uint8_t *qs = x + 6;
-        const int8_t *qy = (const int8_t *)(y + 2);
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const float d = fp16(x->d) * ys[ib];
+        const uint32_t qh = load_u32(x->qh);
         for (int k = 0; k < 8; k++) {
             int s = 0;
-            for (int e = 4 * k; e < 4 * k + 4; e++) s += (q5_element(qs, qh, e) - 16) * qy[e];
+            for (int e = 4 * k; e < 4 * k + 4; e++) s += (q5_element(x->qs, qh, e) - 16) * y->qs[e];
             acc[k] = fmaf(d, (float)s, acc[k]);
         }
     }
     return hsum8(acc);
 }
 
-static float dot_q5_1_q8_1_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q5_1_q8_1_scalar(int64_t n, const void *vx, const void *vy, const float *ys) {
+    const block_q5_1 *x = vx;
+    const block_q8_1 *y = vy;
     float acc[8] = {0};
     float summs = 0.0f;
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 24, y += 36) {
-        const float d = fp16(x) * ys[2 * ib];
-        summs = fmaf(fp16(x + 2), ys[2 * ib + 1], summs);
-        uint32_t qh;
-        memcpy(&qh, x + 4, 4);
-        const uint8_t *qs = x + 8;
-        const int8_t *qy = (const int8_t *)(y + 4);
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const float d = fp16(x->d) * ys[2 * ib];
+        summs = fmaf(fp16(x->m), ys[2 * ib + 1], summs);
+        const uint32_t qh = load_u32(x->qh);
         for (int k = 0; k < 8; k++) {
             int s = 0;
-            for (int e = 4 * k; e < 4 * k + 4; e++) s += q5_element(qs, qh, e) * qy[e];
+            for (int e = 4 * k; e < 4 * k + 4; e++) s += q5_element(x->qs, qh, e) * y->qs[e];
             acc[k] = fmaf(d, (float)s, acc[k]);
         }
     }
@@ -577,81 +579,68 @@ static float dot_q5_1_q8_1_scalar(int64_t n, const uint8_t *x, const uint8_t *y,
 
 // ----------------------------------------------------- k-quants against Q8_K
 //
-// A Q8_K block: float d, 256 int8, 16 int16 sums of 16 consecutive values.
 // llama.cpp's AVX2 k-quant dots keep, per super-block, eight int32 lanes: lane k
 // collects bytes 4k ... 4k+3 of every 32-element chunk, each multiplied by its
 // sub-block scale. Integer sums are exact, so any order gives the same lanes; the
 // floats then follow llama.cpp: acc[k] = fma(d, lane[k], acc[k]), hsum8 at the end.
 
-static inline float q8k_d(const uint8_t *y) {
-    float d;
-    memcpy(&d, y, 4);
-    return d;
-}
-
-static inline int16_t q8k_bsum(const uint8_t *y, int g) {
-    int16_t s;
-    memcpy(&s, y + 260 + 2 * g, 2);
-    return s;
-}
-
 // Scales and mins (6 bits each) of the eight 32-element sub-blocks of Q4_K / Q5_K.
-static void k4_scales_mins(const uint8_t *packed, uint8_t sc[8], uint8_t mn[8]) {
+static void k4_scales_mins(const uint8_t packed[12], uint8_t sc[8], uint8_t mn[8]) {
     for (int j = 0; j < 8; j++) get_scale_min_k4(j, packed, &sc[j], &mn[j]);
 }
 
 // The mins term of Q4_K / Q5_K: four int32 lanes, lane k = mins of sub-blocks 2k and
 // 2k+1 times the sums of their activations (as llama.cpp's madd of the hadd'ed bsums).
-static void k4_min_lanes(const uint8_t *y, const uint8_t mn[8], int32_t lanes[4]) {
+static void k4_min_lanes(const block_q8_K *y, const uint8_t mn[8], int32_t lanes[4]) {
     for (int k = 0; k < 4; k++) {
-        const int s0 = q8k_bsum(y, 4 * k) + q8k_bsum(y, 4 * k + 1);
-        const int s1 = q8k_bsum(y, 4 * k + 2) + q8k_bsum(y, 4 * k + 3);
+        const int s0 = y->bsums[4 * k] + y->bsums[4 * k + 1];
+        const int s1 = y->bsums[4 * k + 2] + y->bsums[4 * k + 3];
         lanes[k] = mn[2 * k] * s0 + mn[2 * k + 1] * s1;
     }
 }
 
 // Unsigned 4/5/6-bit value of element e (0...255) of a super-block.
-static inline int q4k_value(const uint8_t *x, int e) {
-    const uint8_t *qs = x + 16;
+static inline int q4k_value(const void *vx, int e) {
+    const block_q4_K *x = vx;
     const int chunk = e / 32, b = e % 32;
-    const uint8_t byte = qs[(chunk / 2) * 32 + b];
+    const uint8_t byte = x->qs[(chunk / 2) * 32 + b];
     return chunk % 2 == 0 ? (byte & 0xF) : (byte >> 4);
 }
 
-static inline int q5k_value(const uint8_t *x, int e) {
-    const uint8_t *qh = x + 16;
-    const uint8_t *qs = x + 48;
+static inline int q5k_value(const void *vx, int e) {
+    const block_q5_K *x = vx;
     const int chunk = e / 32, b = e % 32;
-    const uint8_t byte = qs[(chunk / 2) * 32 + b];
+    const uint8_t byte = x->qs[(chunk / 2) * 32 + b];
     const int low = chunk % 2 == 0 ? (byte & 0xF) : (byte >> 4);
-    return low | (((qh[b] >> chunk) & 1) << 4);
+    return low | (((x->qh[b] >> chunk) & 1) << 4);
 }
 
-static inline int q6k_value(const uint8_t *x, int e) {
-    const uint8_t *ql = x + (e / 128) * 64;
-    const uint8_t *qh = x + 128 + (e / 128) * 32;
+static inline int q6k_value(const block_q6_K *x, int e) {
+    const uint8_t *ql = x->ql + (e / 128) * 64;
+    const uint8_t *qh = x->qh + (e / 128) * 32;
     const int sub = (e % 128) / 32, b = e % 32;
     const int low = sub == 0 ? (ql[b] & 0xF) : sub == 1 ? (ql[b + 32] & 0xF) : sub == 2 ? (ql[b] >> 4) : (ql[b + 32] >> 4);
     return low | (((qh[b] >> (2 * sub)) & 3) << 4);
 }
 
-static float dot_q4_k_q8_k_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q4_k_q8_k_scalar(int64_t n, const void *vx, const void *vy, const float *ys) {
     (void)ys;
+    const block_q4_K *x = vx;
+    const block_q8_K *y = vy;
     float acc[8] = {0}, acc_m[4] = {0};
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
-        const float yd = q8k_d(y);
-        const float d = yd * fp16(x), dmin = -yd * fp16(x + 2);
+    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
+        const float yd = y->d;
+        const float d = yd * fp16(x->d), dmin = -yd * fp16(x->dmin);
         uint8_t sc[8], mn[8];
-        k4_scales_mins(x + 4, sc, mn);
+        k4_scales_mins(x->scales, sc, mn);
         int32_t ml[4];
         k4_min_lanes(y, mn, ml);
         for (int k = 0; k < 4; k++) acc_m[k] = fmaf(dmin, (float)ml[k], acc_m[k]);
-        const int8_t *q8 = (const int8_t *)(y + 4);
         for (int k = 0; k < 8; k++) {
             int32_t s = 0;
             for (int c = 0; c < 8; c++) {
                 int t = 0;
-                for (int e = 32 * c + 4 * k; e < 32 * c + 4 * k + 4; e++) t += q4k_value(x, e) * q8[e];
+                for (int e = 32 * c + 4 * k; e < 32 * c + 4 * k + 4; e++) t += q4k_value(x, e) * y->qs[e];
                 s += sc[c] * t;
             }
             acc[k] = fmaf(d, (float)s, acc[k]);
@@ -665,28 +654,29 @@ static float dot_q4_k_q8_k_scalar(int64_t n, const uint8_t *x, const uint8_t *y,
 // interleaved groups of 8 (ggml_gemv/gemm_q4_K_8x8_q8_K). Per row that computes one
 // exact integer per super-block for the scaled products and one for the mins, and
 // accumulates each with fma in block order: (sum of d*dy*i) - (sum of dmin*dy*m).
-static inline int32_t q4k_block_mins(const uint8_t *y, const uint8_t mn[8]) {
+static inline int32_t q4k_block_mins(const block_q8_K *y, const uint8_t mn[8]) {
     int32_t m = 0;
-    for (int c = 0; c < 8; c++) m += mn[c] * (q8k_bsum(y, 2 * c) + q8k_bsum(y, 2 * c + 1));
+    for (int c = 0; c < 8; c++) m += mn[c] * (y->bsums[2 * c] + y->bsums[2 * c + 1]);
     return m;
 }
 
-static float dot_q4_k_q8_k_rows8_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q4_k_q8_k_rows8_scalar(int64_t n, const void *vx, const void *vy, const float *ys) {
     (void)ys;
+    const block_q4_K *x = vx;
+    const block_q8_K *y = vy;
     float acc = 0.0f, acc_m = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
-        const float yd = q8k_d(y);
+    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
+        const float yd = y->d;
         uint8_t sc[8], mn[8];
-        k4_scales_mins(x + 4, sc, mn);
-        const int8_t *q8 = (const int8_t *)(y + 4);
+        k4_scales_mins(x->scales, sc, mn);
         int32_t s = 0;
         for (int c = 0; c < 8; c++) {
             int t = 0;
-            for (int e = 32 * c; e < 32 * c + 32; e++) t += q4k_value(x, e) * q8[e];
+            for (int e = 32 * c; e < 32 * c + 32; e++) t += q4k_value(x, e) * y->qs[e];
             s += sc[c] * t;
         }
-        acc = fmaf((float)s, fp16(x) * yd, acc);
-        acc_m = fmaf((float)q4k_block_mins(y, mn), fp16(x + 2) * yd, acc_m);
+        acc = fmaf((float)s, fp16(x->d) * yd, acc);
+        acc_m = fmaf((float)q4k_block_mins(y, mn), fp16(x->dmin) * yd, acc_m);
     }
     return acc - acc_m;
 }
@@ -694,22 +684,23 @@ static float dot_q4_k_q8_k_rows8_scalar(int64_t n, const uint8_t *x, const uint8
 // The same repacked weights multiplied by 4 or more tokens at once (ggml_gemm_q4_K_8x8_q8_K, for
 // the tokens of a batch but its last n % 4): one exact integer per 64-element pair of
 // sub-blocks, accumulated with fma four times per super-block, the mins likewise.
-static float dot_q4_k_q8_k_gemm_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q4_k_q8_k_gemm_scalar(int64_t n, const void *vx, const void *vy, const float *ys) {
     (void)ys;
+    const block_q4_K *x = vx;
+    const block_q8_K *y = vy;
     float acc = 0.0f, acc_m = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
-        const float yd = q8k_d(y);
-        const float dd = fp16(x) * yd, dm = fp16(x + 2) * yd;
+    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
+        const float yd = y->d;
+        const float dd = fp16(x->d) * yd, dm = fp16(x->dmin) * yd;
         uint8_t sc[8], mn[8];
-        k4_scales_mins(x + 4, sc, mn);
-        const int8_t *q8 = (const int8_t *)(y + 4);
+        k4_scales_mins(x->scales, sc, mn);
         for (int j = 0; j < 4; j++) {
             int32_t s = 0, m = 0;
             for (int c = 2 * j; c < 2 * j + 2; c++) {
                 int t = 0;
-                for (int e = 32 * c; e < 32 * c + 32; e++) t += q4k_value(x, e) * q8[e];
+                for (int e = 32 * c; e < 32 * c + 32; e++) t += q4k_value(x, e) * y->qs[e];
                 s += sc[c] * t;
-                m += mn[c] * (q8k_bsum(y, 2 * c) + q8k_bsum(y, 2 * c + 1));
+                m += mn[c] * (y->bsums[2 * c] + y->bsums[2 * c + 1]);
             }
             acc = fmaf((float)s, dd, acc);
             acc_m = fmaf((float)m, dm, acc_m);
@@ -718,24 +709,25 @@ static float dot_q4_k_q8_k_gemm_scalar(int64_t n, const uint8_t *x, const uint8_
     return acc - acc_m;
 }
 
-static float dot_q5_k_q8_k_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q5_k_q8_k_scalar(int64_t n, const void *vx, const void *vy, const float *ys) {
     (void)ys;
+    const block_q5_K *x = vx;
+    const block_q8_K *y = vy;
     float acc[8] = {0};
     float summs = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 176, y += 292) {
-        const float yd = q8k_d(y);
-        const float d = yd * fp16(x), dmin = -yd * fp16(x + 2);
+    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
+        const float yd = y->d;
+        const float d = yd * fp16(x->d), dmin = -yd * fp16(x->dmin);
         uint8_t sc[8], mn[8];
-        k4_scales_mins(x + 4, sc, mn);
+        k4_scales_mins(x->scales, sc, mn);
         int32_t ml[4];
         k4_min_lanes(y, mn, ml);
         summs = fmaf(dmin, (float)((ml[0] + ml[1]) + (ml[2] + ml[3])), summs);
-        const int8_t *q8 = (const int8_t *)(y + 4);
         for (int k = 0; k < 8; k++) {
             int32_t s = 0;
             for (int c = 0; c < 8; c++) {
                 int t = 0;
-                for (int e = 32 * c + 4 * k; e < 32 * c + 4 * k + 4; e++) t += q5k_value(x, e) * q8[e];
+                for (int e = 32 * c + 4 * k; e < 32 * c + 4 * k + 4; e++) t += q5k_value(x, e) * y->qs[e];
                 s += sc[c] * t;
             }
             acc[k] = fmaf(d, (float)s, acc[k]);
@@ -744,19 +736,20 @@ static float dot_q5_k_q8_k_scalar(int64_t n, const uint8_t *x, const uint8_t *y,
     return hsum8(acc) + summs;
 }
 
-static float dot_q6_k_q8_k_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q6_k_q8_k_scalar(int64_t n, const void *vx, const void *vy, const float *ys) {
     (void)ys;
+    const block_q6_K *x = vx;
+    const block_q8_K *y = vy;
     float acc[8] = {0};
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 210, y += 292) {
-        const float d = q8k_d(y) * fp16(x + 208);
-        const int8_t *sc = (const int8_t *)(x + 192);
-        const int8_t *q8 = (const int8_t *)(y + 4);
+    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
+        const float d = y->d * fp16(x->d);
+        const int8_t *sc = x->scales;
         for (int k = 0; k < 8; k++) {
             // The -32 offset of every value, folded in through the activation sums.
-            int32_t s = -32 * (q8k_bsum(y, 2 * k) * sc[2 * k] + q8k_bsum(y, 2 * k + 1) * sc[2 * k + 1]);
+            int32_t s = -32 * (y->bsums[2 * k] * sc[2 * k] + y->bsums[2 * k + 1] * sc[2 * k + 1]);
             for (int c = 0; c < 8; c++) {
                 int t = 0;
-                for (int e = 32 * c + 4 * k; e < 32 * c + 4 * k + 4; e++) t += q6k_value(x, e) * q8[e];
+                for (int e = 32 * c + 4 * k; e < 32 * c + 4 * k + 4; e++) t += q6k_value(x, e) * y->qs[e];
                 s += sc[2 * c + k / 4] * t; // lanes 0-3 are the chunk's first 16 values
             }
             acc[k] = fmaf(d, (float)s, acc[k]);
@@ -766,7 +759,7 @@ static float dot_q6_k_q8_k_scalar(int64_t n, const uint8_t *x, const uint8_t *y,
 }
 
 // The tiled order of llama.cpp's batch product (see dot_q6_k_q8_k_tiled_avx2) on any CPU.
-static int32_t k4_block_sum(const uint8_t *x, const int8_t *q8, const uint8_t sc[8], int (*value)(const uint8_t *, int)) {
+static int32_t k4_block_sum(const void *x, const int8_t *q8, const uint8_t sc[8], int (*value)(const void *, int)) {
     int32_t s = 0;
     for (int c = 0; c < 8; c++) {
         int t = 0;
@@ -776,37 +769,39 @@ static int32_t k4_block_sum(const uint8_t *x, const int8_t *q8, const uint8_t sc
     return s;
 }
 
-static float dot_k4_tiled_scalar(int64_t n, const uint8_t *x, const uint8_t *y, size_t block, int (*value)(const uint8_t *, int)) {
+/// Q4_K and Q5_K share d, dmin and scales at the start of the block; `block` is its size.
+static float dot_k4_tiled_scalar(int64_t n, const uint8_t *x, const block_q8_K *y, size_t block, int (*value)(const void *, int)) {
     float acc = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x += block, y += 292) {
+    for (int64_t ib = 0; ib < n / 256; ib++, x += block, y++) {
+        const block_q4_K *head = (const block_q4_K *)x; // d, dmin, scales: the same in block_q5_K
         uint8_t sc[8], mn[8];
-        k4_scales_mins(x + 4, sc, mn);
-        const int32_t s1 = k4_block_sum(x, (const int8_t *)(y + 4), sc, value);
-        const float r = fmaf(-fp16(x + 2), (float)q4k_block_mins(y, mn), (float)s1 * fp16(x));
-        acc = fmaf(r, q8k_d(y), acc);
+        k4_scales_mins(head->scales, sc, mn);
+        const int32_t s1 = k4_block_sum(x, y->qs, sc, value);
+        const float r = fmaf(-fp16(head->dmin), (float)q4k_block_mins(y, mn), (float)s1 * fp16(head->d));
+        acc = fmaf(r, y->d, acc);
     }
     return acc;
 }
 
-static float dot_q4_k_q8_k_tiled_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q4_k_q8_k_tiled_scalar(int64_t n, const void *x, const void *y, const float *ys) {
     (void)ys;
-    return dot_k4_tiled_scalar(n, x, y, 144, q4k_value);
+    return dot_k4_tiled_scalar(n, x, y, sizeof(block_q4_K), q4k_value);
 }
 
-static float dot_q5_k_q8_k_tiled_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q5_k_q8_k_tiled_scalar(int64_t n, const void *x, const void *y, const float *ys) {
     (void)ys;
-    return dot_k4_tiled_scalar(n, x, y, 176, q5k_value);
+    return dot_k4_tiled_scalar(n, x, y, sizeof(block_q5_K), q5k_value);
 }
 
-static float dot_q6_k_q8_k_tiled_scalar(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+static float dot_q6_k_q8_k_tiled_scalar(int64_t n, const void *vx, const void *vy, const float *ys) {
     (void)ys;
+    const block_q6_K *x = vx;
+    const block_q8_K *y = vy;
     float acc = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 210, y += 292) {
-        const int8_t *sc = (const int8_t *)(x + 192);
-        const int8_t *q8 = (const int8_t *)(y + 4);
+    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
         int32_t s1 = 0;
-        for (int e = 0; e < 256; e++) s1 += sc[e / 16] * (q6k_value(x, e) - 32) * q8[e];
-        acc = fmaf((float)s1 * fp16(x + 208), q8k_d(y), acc);
+        for (int e = 0; e < 256; e++) s1 += x->scales[e / 16] * (q6k_value(x, e) - 32) * y->qs[e];
+        acc = fmaf((float)s1 * fp16(x->d), y->d, acc);
     }
     return acc;
 }
@@ -819,8 +814,9 @@ CGGUF_AVX2 static inline float hsum8_avx2(__m256 x) {
     return _mm_cvtss_f32(r);
 }
 
-CGGUF_AVX2 static inline __m256i nibbles_avx2(const uint8_t *p) {
-    const __m128i t = _mm_loadu_si128((const __m128i *)p);
+/// The 16 bytes of nibbles as 32: low nibbles (elements 0-15), then high (16-31).
+CGGUF_AVX2 static inline __m256i nibbles_avx2(const uint8_t qs[16]) {
+    const __m128i t = _mm_loadu_si128((const __m128i *)qs);
     const __m256i b = _mm256_set_m128i(_mm_srli_epi16(t, 4), t);
     return _mm256_and_si256(_mm256_set1_epi8(0xF), b);
 }
@@ -835,46 +831,73 @@ CGGUF_AVX2 static inline __m256 dot_s8_avx2(__m256i x, __m256i y) {
     return dot_us8_avx2(_mm256_sign_epi8(x, x), _mm256_sign_epi8(y, x));
 }
 
-CGGUF_AVX2 static inline float half_avx2(const uint8_t *p) {
-    uint16_t h;
-    memcpy(&h, p, 2);
+CGGUF_AVX2 static inline float half_avx2(cgguf_half h) {
     return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(h)));
 }
 
-CGGUF_AVX2 static float dot_q4_0_q8_0_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+/// d and m of a Q4_1 / Q5_1 block (adjacent halves) as the low two floats.
+CGGUF_AVX2 static inline __m128 half_pair_avx2(const cgguf_half dm[2]) {
+    int32_t v;
+    memcpy(&v, dm, 4);
+    return _mm_cvtph_ps(_mm_cvtsi32_si128(v));
+}
+
+CGGUF_AVX2 static inline __m256i load_i8x32(const int8_t *p) { return _mm256_loadu_si256((const __m256i *)p); }
+
+CGGUF_AVX2 static float dot_q4_0_q8_0_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
+    const block_q4_0 *x = vx;
+    const block_q8_0 *y = vy;
     __m256 acc = _mm256_setzero_ps();
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 18, y += 34) {
-        const __m256 d = _mm256_set1_ps(half_avx2(x) * ys[ib]);
-        const __m256i qx = _mm256_sub_epi8(nibbles_avx2(x + 2), _mm256_set1_epi8(8));
-        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 2));
-        acc = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc);
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const __m256 d = _mm256_set1_ps(half_avx2(x->d) * ys[ib]);
+        const __m256i qx = _mm256_sub_epi8(nibbles_avx2(x->qs), _mm256_set1_epi8(8));
+        acc = _mm256_fmadd_ps(d, dot_s8_avx2(qx, load_i8x32(y->qs)), acc);
     }
     return hsum8_avx2(acc);
 }
 
-CGGUF_AVX2 static float dot_q4_1_q8_1_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+CGGUF_AVX2 static float dot_q4_1_q8_1_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
+    const block_q4_1 *x = vx;
+    const block_q8_1 *y = vy;
     __m256 acc = _mm256_setzero_ps();
     __m128 summs = _mm_setzero_ps();
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 20, y += 36) {
-        int32_t dm;
-        memcpy(&dm, x, 4);
-        const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const __m128 f = half_pair_avx2(&x->d); // d, m
         summs = _mm_fmadd_ss(_mm_movehdup_ps(f), _mm_set_ss(ys[2 * ib + 1]), summs);
         const __m256 d = _mm256_set1_ps(_mm_cvtss_f32(f) * ys[2 * ib]);
-        const __m256i qx = nibbles_avx2(x + 4);
-        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 4));
-        acc = _mm256_fmadd_ps(d, dot_us8_avx2(qx, qy), acc);
+        acc = _mm256_fmadd_ps(d, dot_us8_avx2(nibbles_avx2(x->qs), load_i8x32(y->qs)), acc);
     }
     return hsum8_avx2(acc) + _mm_cvtss_f32(summs);
 }
 
-CGGUF_AVX2 static float dot_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+// As rows4_q8_0_q8_0_avx2, for dot_q4_1_q8_1_avx2 (both its chains, per row, in its order).
+CGGUF_AVX2 static void rows4_q4_1_q8_1_avx2(int64_t n, const void *vx, size_t xs, const void *vy, const float *ys,
+                                            float *out) {
+    const block_q4_1 *x = vx;
+    const block_q8_1 *y = vy;
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    __m128 summs[4] = {_mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps()};
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const __m256i qy = load_i8x32(y->qs);
+        for (int k = 0; k < 4; k++) {
+            const block_q4_1 *b = bytes_after(x, (size_t)k * xs);
+            _mm_prefetch((const char *)b + 4 * xs, _MM_HINT_T0);
+            const __m128 f = half_pair_avx2(&b->d); // d, m
+            summs[k] = _mm_fmadd_ss(_mm_movehdup_ps(f), _mm_set_ss(ys[2 * ib + 1]), summs[k]);
+            const __m256 d = _mm256_set1_ps(_mm_cvtss_f32(f) * ys[2 * ib]);
+            acc[k] = _mm256_fmadd_ps(d, dot_us8_avx2(nibbles_avx2(b->qs), qy), acc[k]);
+        }
+    }
+    for (int k = 0; k < 4; k++) out[k] = hsum8_avx2(acc[k]) + _mm_cvtss_f32(summs[k]);
+}
+
+CGGUF_AVX2 static float dot_q8_0_q8_0_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
+    const block_q8_0 *x = vx;
+    const block_q8_0 *y = vy;
     __m256 acc = _mm256_setzero_ps();
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 34, y += 34) {
-        const __m256 d = _mm256_set1_ps(half_avx2(x) * ys[ib]);
-        const __m256i qx = _mm256_loadu_si256((const __m256i *)(x + 2));
-        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 2));
-        acc = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc);
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const __m256 d = _mm256_set1_ps(half_avx2(x->d) * ys[ib]);
+        acc = _mm256_fmadd_ps(d, dot_s8_avx2(load_i8x32(x->qs), load_i8x32(y->qs)), acc);
     }
     return hsum8_avx2(acc);
 }
@@ -884,48 +907,28 @@ CGGUF_AVX2 static float dot_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, const ui
 // ahead (without the prefetch the hardware's own left generation waiting on memory: 33 against
 // 48 tokens/s on the Q8_0 file, one thread). Every row sums exactly as dot_q8_0_q8_0_avx2 does
 // (same products, same order), so the results are its bits. A prefetch past the matrix's last
-// row is harmless: it never faults.
-CGGUF_AVX2 static void rows4_q8_0_q8_0_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, const float *ys,
+// row is harmless: it never faults. `x` walks row 0's blocks; row k's is k * xs bytes further.
+CGGUF_AVX2 static void rows4_q8_0_q8_0_avx2(int64_t n, const void *vx, size_t xs, const void *vy, const float *ys,
                                             float *out) {
+    const block_q8_0 *x = vx;
+    const block_q8_0 *y = vy;
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 34, y += 34) {
-        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 2));
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const __m256i qy = load_i8x32(y->qs);
         for (int k = 0; k < 4; k++) {
-            const uint8_t *row = x + (size_t)k * xs;
-            _mm_prefetch((const char *)(row + 4 * xs), _MM_HINT_T0);
-            const __m256 d = _mm256_set1_ps(half_avx2(row) * ys[ib]);
-            const __m256i qx = _mm256_loadu_si256((const __m256i *)(row + 2));
-            acc[k] = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc[k]);
+            const block_q8_0 *b = bytes_after(x, (size_t)k * xs);
+            _mm_prefetch((const char *)b + 4 * xs, _MM_HINT_T0);
+            const __m256 d = _mm256_set1_ps(half_avx2(b->d) * ys[ib]);
+            acc[k] = _mm256_fmadd_ps(d, dot_s8_avx2(load_i8x32(b->qs), qy), acc[k]);
         }
     }
     for (int k = 0; k < 4; k++) out[k] = hsum8_avx2(acc[k]);
 }
 
-// As rows4_q8_0_q8_0_avx2, for dot_q4_1_q8_1_avx2 (both its chains, per row, in its order).
-CGGUF_AVX2 static void rows4_q4_1_q8_1_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, const float *ys,
-                                            float *out) {
-    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-    __m128 summs[4] = {_mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps(), _mm_setzero_ps()};
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 20, y += 36) {
-        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 4));
-        for (int k = 0; k < 4; k++) {
-            const uint8_t *row = x + (size_t)k * xs;
-            _mm_prefetch((const char *)(row + 4 * xs), _MM_HINT_T0);
-            int32_t dm;
-            memcpy(&dm, row, 4);
-            const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
-            summs[k] = _mm_fmadd_ss(_mm_movehdup_ps(f), _mm_set_ss(ys[2 * ib + 1]), summs[k]);
-            const __m256 d = _mm256_set1_ps(_mm_cvtss_f32(f) * ys[2 * ib]);
-            acc[k] = _mm256_fmadd_ps(d, dot_us8_avx2(nibbles_avx2(row + 4), qy), acc[k]);
-        }
-    }
-    for (int k = 0; k < 4; k++) out[k] = hsum8_avx2(acc[k]) + _mm_cvtss_f32(summs[k]);
-}
-
 // Bit e of a 32-bit mask as byte e: 0x10 where set, 0 elsewhere.
-CGGUF_AVX2 static inline __m256i bits_to_16s_avx2(const uint8_t *p) {
+CGGUF_AVX2 static inline __m256i bits_to_16s_avx2(const uint8_t qh[4]) {
     uint32_t bits;
-    memcpy(&bits, p, 4);
+    memcpy(&bits, qh, 4);
     const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits),
         _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0));
     const __m256i select = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
@@ -933,29 +936,32 @@ CGGUF_AVX2 static inline __m256i bits_to_16s_avx2(const uint8_t *p) {
     return _mm256_and_si256(set, _mm256_set1_epi8(16));
 }
 
-CGGUF_AVX2 static float dot_q5_0_q8_0_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+CGGUF_AVX2 static float dot_q5_0_q8_0_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
+    const block_q5_0 *x = vx;
+    const block_q8_0 *y = vy;
     __m256 acc = _mm256_setzero_ps();
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 22, y += 34) {
-        const __m256 d = _mm256_set1_ps(half_avx2(x) * ys[ib]);
-        const __m256i q = _mm256_or_si256(nibbles_avx2(x + 6), bits_to_16s_avx2(x + 2));
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const __m256 d = _mm256_set1_ps(half_avx2(x->d) * ys[ib]);
+        const __m256i q = _mm256_or_si256(nibbles_avx2(x->qs), bits_to_16s_avx2(x->qh));
         const __m256i qx = _mm256_sub_epi8(q, _mm256_set1_epi8(16));
-        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 2));
-        acc = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc);
+        acc = _mm256_fmadd_ps(d, dot_s8_avx2(qx, load_i8x32(y->qs)), acc);
     }
     return hsum8_avx2(acc);
 }
 
 // As rows4_q8_0_q8_0_avx2, for dot_q5_0_q8_0_avx2.
-CGGUF_AVX2 static void rows4_q5_0_q8_0_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, const float *ys,
+CGGUF_AVX2 static void rows4_q5_0_q8_0_avx2(int64_t n, const void *vx, size_t xs, const void *vy, const float *ys,
                                             float *out) {
+    const block_q5_0 *x = vx;
+    const block_q8_0 *y = vy;
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 22, y += 34) {
-        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 2));
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const __m256i qy = load_i8x32(y->qs);
         for (int k = 0; k < 4; k++) {
-            const uint8_t *row = x + (size_t)k * xs;
-            _mm_prefetch((const char *)(row + 4 * xs), _MM_HINT_T0);
-            const __m256 d = _mm256_set1_ps(half_avx2(row) * ys[ib]);
-            const __m256i q = _mm256_or_si256(nibbles_avx2(row + 6), bits_to_16s_avx2(row + 2));
+            const block_q5_0 *b = bytes_after(x, (size_t)k * xs);
+            _mm_prefetch((const char *)b + 4 * xs, _MM_HINT_T0);
+            const __m256 d = _mm256_set1_ps(half_avx2(b->d) * ys[ib]);
+            const __m256i q = _mm256_or_si256(nibbles_avx2(b->qs), bits_to_16s_avx2(b->qh));
             const __m256i qx = _mm256_sub_epi8(q, _mm256_set1_epi8(16));
             acc[k] = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc[k]);
         }
@@ -963,18 +969,17 @@ CGGUF_AVX2 static void rows4_q5_0_q8_0_avx2(int64_t n, const uint8_t *x, size_t 
     for (int k = 0; k < 4; k++) out[k] = hsum8_avx2(acc[k]);
 }
 
-CGGUF_AVX2 static float dot_q5_1_q8_1_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+CGGUF_AVX2 static float dot_q5_1_q8_1_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
+    const block_q5_1 *x = vx;
+    const block_q8_1 *y = vy;
     __m256 acc = _mm256_setzero_ps();
     __m128 summs = _mm_setzero_ps();
-    for (int64_t ib = 0; ib < n / 32; ib++, x += 24, y += 36) {
-        int32_t dm;
-        memcpy(&dm, x, 4);
-        const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
+    for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
+        const __m128 f = half_pair_avx2(&x->d); // d, m
         summs = _mm_fmadd_ss(_mm_movehdup_ps(f), _mm_set_ss(ys[2 * ib + 1]), summs);
         const __m256 d = _mm256_set1_ps(_mm_cvtss_f32(f) * ys[2 * ib]);
-        const __m256i qx = _mm256_or_si256(nibbles_avx2(x + 8), bits_to_16s_avx2(x + 4));
-        const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + 4));
-        acc = _mm256_fmadd_ps(d, dot_us8_avx2(qx, qy), acc);
+        const __m256i qx = _mm256_or_si256(nibbles_avx2(x->qs), bits_to_16s_avx2(x->qh));
+        acc = _mm256_fmadd_ps(d, dot_us8_avx2(qx, load_i8x32(y->qs)), acc);
     }
     return hsum8_avx2(acc) + _mm_cvtss_f32(summs);
 }
@@ -982,17 +987,17 @@ CGGUF_AVX2 static float dot_q5_1_q8_1_avx2(int64_t n, const uint8_t *x, const ui
 // Unsigned weights x signed activations of one 32-element chunk, times an int16
 // scale per half (lo for bytes 0-15, hi for 16-31), as eight int32 lanes.
 CGGUF_AVX2 static inline __m256i chunk_dot_avx2(__m256i q, const int8_t *q8, int lo, int hi) {
-    const __m256i p16 = _mm256_maddubs_epi16(q, _mm256_loadu_si256((const __m256i *)q8));
+    const __m256i p16 = _mm256_maddubs_epi16(q, load_i8x32(q8));
     const __m256i scale = _mm256_set_m128i(_mm_set1_epi16((short)hi), _mm_set1_epi16((short)lo));
     return _mm256_madd_epi16(scale, p16);
 }
 
 // The scaled products of one Q4_K super-block as eight int32 lanes (mins left out).
-CGGUF_AVX2 static inline __m256i q4k_lanes_avx2(const uint8_t *x, const int8_t *q8, const uint8_t sc[8]) {
+CGGUF_AVX2 static inline __m256i q4k_lanes_avx2(const block_q4_K *x, const int8_t *q8, const uint8_t sc[8]) {
     const __m256i m4 = _mm256_set1_epi8(0xF);
     __m256i sumi = _mm256_setzero_si256();
     for (int j = 0; j < 4; j++) {
-        const __m256i bits = _mm256_loadu_si256((const __m256i *)(x + 16 + 32 * j));
+        const __m256i bits = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
         const __m256i lo = _mm256_and_si256(bits, m4);
         const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
         sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(lo, q8 + 64 * j, sc[2 * j], sc[2 * j]));
@@ -1007,19 +1012,21 @@ CGGUF_AVX2 static inline int32_t hsum_epi32_avx2(__m256i v) {
     return lanes[0] + lanes[1] + lanes[2] + lanes[3] + lanes[4] + lanes[5] + lanes[6] + lanes[7];
 }
 
-CGGUF_AVX2 static float dot_q4_k_q8_k_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+CGGUF_AVX2 static float dot_q4_k_q8_k_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
     (void)ys;
+    const block_q4_K *x = vx;
+    const block_q8_K *y = vy;
     __m256 acc = _mm256_setzero_ps();
     __m128 acc_m = _mm_setzero_ps();
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
-        const float yd = q8k_d(y);
-        const float d = yd * half_avx2(x), dmin = -yd * half_avx2(x + 2);
+    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
+        const float yd = y->d;
+        const float d = yd * half_avx2(x->d), dmin = -yd * half_avx2(x->dmin);
         uint8_t sc[8], mn[8];
-        k4_scales_mins(x + 4, sc, mn);
+        k4_scales_mins(x->scales, sc, mn);
         int32_t ml[4];
         k4_min_lanes(y, mn, ml);
         acc_m = _mm_fmadd_ps(_mm_set1_ps(dmin), _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *)ml)), acc_m);
-        const __m256i sumi = q4k_lanes_avx2(x, (const int8_t *)(y + 4), sc);
+        const __m256i sumi = q4k_lanes_avx2(x, y->qs, sc);
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
     }
     acc_m = _mm_add_ps(acc_m, _mm_movehl_ps(acc_m, acc_m));
@@ -1027,27 +1034,29 @@ CGGUF_AVX2 static float dot_q4_k_q8_k_avx2(int64_t n, const uint8_t *x, const ui
     return hsum8_avx2(acc) + _mm_cvtss_f32(acc_m);
 }
 
-CGGUF_AVX2 static float dot_q4_k_q8_k_rows8_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+CGGUF_AVX2 static float dot_q4_k_q8_k_rows8_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
     (void)ys;
+    const block_q4_K *x = vx;
+    const block_q8_K *y = vy;
     float acc = 0.0f, acc_m = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
-        const float yd = q8k_d(y);
+    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
+        const float yd = y->d;
         uint8_t sc[8], mn[8];
-        k4_scales_mins(x + 4, sc, mn);
-        const int32_t s = hsum_epi32_avx2(q4k_lanes_avx2(x, (const int8_t *)(y + 4), sc));
-        acc = fmaf((float)s, half_avx2(x) * yd, acc);
-        acc_m = fmaf((float)q4k_block_mins(y, mn), half_avx2(x + 2) * yd, acc_m);
+        k4_scales_mins(x->scales, sc, mn);
+        const int32_t s = hsum_epi32_avx2(q4k_lanes_avx2(x, y->qs, sc));
+        acc = fmaf((float)s, half_avx2(x->d) * yd, acc);
+        acc_m = fmaf((float)q4k_block_mins(y, mn), half_avx2(x->dmin) * yd, acc_m);
     }
     return acc - acc_m;
 }
 
 // The scaled products of one Q5_K super-block as eight int32 lanes (mins left out).
-CGGUF_AVX2 static inline __m256i q5k_lanes_avx2(const uint8_t *x, const int8_t *q8, const uint8_t sc[8]) {
+CGGUF_AVX2 static inline __m256i q5k_lanes_avx2(const block_q5_K *x, const int8_t *q8, const uint8_t sc[8]) {
     const __m256i m4 = _mm256_set1_epi8(0xF), one = _mm256_set1_epi8(1);
-    const __m256i hbits = _mm256_loadu_si256((const __m256i *)(x + 16));
+    const __m256i hbits = _mm256_loadu_si256((const __m256i *)x->qh);
     __m256i sumi = _mm256_setzero_si256();
     for (int j = 0; j < 4; j++) {
-        const __m256i bits = _mm256_loadu_si256((const __m256i *)(x + 48 + 32 * j));
+        const __m256i bits = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
         const __m256i h0 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits, 2 * j), one), 4);
         const __m256i h1 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits, 2 * j + 1), one), 4);
         const __m256i lo = _mm256_or_si256(_mm256_and_si256(bits, m4), h0);
@@ -1058,24 +1067,25 @@ CGGUF_AVX2 static inline __m256i q5k_lanes_avx2(const uint8_t *x, const int8_t *
     return sumi;
 }
 
-CGGUF_AVX2 static float dot_q4_k_q8_k_gemm_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+CGGUF_AVX2 static float dot_q4_k_q8_k_gemm_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
     (void)ys;
+    const block_q4_K *x = vx;
+    const block_q8_K *y = vy;
     float acc = 0.0f, acc_m = 0.0f;
     const __m256i m4 = _mm256_set1_epi8(0xF);
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 144, y += 292) {
-        const float yd = q8k_d(y);
-        const float dd = half_avx2(x) * yd, dm = half_avx2(x + 2) * yd;
+    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
+        const float yd = y->d;
+        const float dd = half_avx2(x->d) * yd, dm = half_avx2(x->dmin) * yd;
         uint8_t sc[8], mn[8];
-        k4_scales_mins(x + 4, sc, mn);
-        const int8_t *q8 = (const int8_t *)(y + 4);
+        k4_scales_mins(x->scales, sc, mn);
         for (int j = 0; j < 4; j++) {
-            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x + 16 + 32 * j));
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
             const __m256i lo = _mm256_and_si256(bits, m4);
             const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
-            const int32_t s = hsum_epi32_avx2(_mm256_add_epi32(chunk_dot_avx2(lo, q8 + 64 * j, sc[2 * j], sc[2 * j]),
-                                                               chunk_dot_avx2(hi, q8 + 64 * j + 32, sc[2 * j + 1], sc[2 * j + 1])));
-            const int32_t m = mn[2 * j] * (q8k_bsum(y, 4 * j) + q8k_bsum(y, 4 * j + 1)) +
-                              mn[2 * j + 1] * (q8k_bsum(y, 4 * j + 2) + q8k_bsum(y, 4 * j + 3));
+            const int32_t s = hsum_epi32_avx2(_mm256_add_epi32(chunk_dot_avx2(lo, y->qs + 64 * j, sc[2 * j], sc[2 * j]),
+                                                               chunk_dot_avx2(hi, y->qs + 64 * j + 32, sc[2 * j + 1], sc[2 * j + 1])));
+            const int32_t m = mn[2 * j] * (y->bsums[4 * j] + y->bsums[4 * j + 1]) +
+                              mn[2 * j + 1] * (y->bsums[4 * j + 2] + y->bsums[4 * j + 3]);
             acc = fmaf((float)s, dd, acc);
             acc_m = fmaf((float)m, dm, acc_m);
         }
@@ -1083,56 +1093,65 @@ CGGUF_AVX2 static float dot_q4_k_q8_k_gemm_avx2(int64_t n, const uint8_t *x, con
     return acc - acc_m;
 }
 
-CGGUF_AVX2 static float dot_q5_k_q8_k_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+CGGUF_AVX2 static float dot_q5_k_q8_k_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
     (void)ys;
+    const block_q5_K *x = vx;
+    const block_q8_K *y = vy;
     __m256 acc = _mm256_setzero_ps();
     float summs = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 176, y += 292) {
-        const float yd = q8k_d(y);
-        const float d = yd * half_avx2(x), dmin = -yd * half_avx2(x + 2);
+    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
+        const float yd = y->d;
+        const float d = yd * half_avx2(x->d), dmin = -yd * half_avx2(x->dmin);
         uint8_t sc[8], mn[8];
-        k4_scales_mins(x + 4, sc, mn);
+        k4_scales_mins(x->scales, sc, mn);
         int32_t ml[4];
         k4_min_lanes(y, mn, ml);
         summs = fmaf(dmin, (float)((ml[0] + ml[1]) + (ml[2] + ml[3])), summs);
-        const __m256i sumi = q5k_lanes_avx2(x, (const int8_t *)(y + 4), sc);
+        const __m256i sumi = q5k_lanes_avx2(x, y->qs, sc);
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
     }
     return hsum8_avx2(acc) + summs;
 }
 
-// The products of one Q6_K super-block, -32 offset and scales included, as eight int32 lanes.
-CGGUF_AVX2 static inline __m256i q6k_lanes_avx2(const uint8_t *x, const uint8_t *y) {
+/// The four 32-element chunks of one 128-element half (j) of a Q6_K super-block as unsigned 6-bit bytes.
+CGGUF_AVX2 static inline void q6k_unpack_avx2(const block_q6_K *x, int j, __m256i q[4]) {
     const __m256i m4 = _mm256_set1_epi8(0xF), m3 = _mm256_set1_epi8(3);
-    const int8_t *sc = (const int8_t *)(x + 192);
-    const int8_t *q8 = (const int8_t *)(y + 4);
-    const __m256i bsums = _mm256_loadu_si256((const __m256i *)(y + 260));
+    const __m256i l0 = _mm256_loadu_si256((const __m256i *)(x->ql + 64 * j));
+    const __m256i l1 = _mm256_loadu_si256((const __m256i *)(x->ql + 64 * j + 32));
+    const __m256i h = _mm256_loadu_si256((const __m256i *)(x->qh + 32 * j));
+    q[0] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(h, m3), 4));
+    q[1] = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), m3), 4));
+    q[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4),
+                           _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), m3), 4));
+    q[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4),
+                           _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), m3), 4));
+}
+
+// The products of one Q6_K super-block, -32 offset and scales included, as eight int32 lanes.
+CGGUF_AVX2 static inline __m256i q6k_lanes_avx2(const block_q6_K *x, const block_q8_K *y) {
+    const int8_t *sc = x->scales;
+    const __m256i bsums = _mm256_loadu_si256((const __m256i *)y->bsums);
     const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
     __m256i sumi = _mm256_slli_epi32(_mm256_madd_epi16(bsums, sc16), 5);
     sumi = _mm256_sub_epi32(_mm256_setzero_si256(), sumi);
     for (int j = 0; j < 2; j++) {
-        const __m256i l0 = _mm256_loadu_si256((const __m256i *)(x + 64 * j));
-        const __m256i l1 = _mm256_loadu_si256((const __m256i *)(x + 64 * j + 32));
-        const __m256i h = _mm256_loadu_si256((const __m256i *)(x + 128 + 32 * j));
-        const __m256i q[4] = {
-            _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(h, m3), 4)),
-            _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), m3), 4)),
-            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), m3), 4)),
-            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), m3), 4)),
-        };
+        __m256i q[4];
+        q6k_unpack_avx2(x, j, q);
         for (int l = 0; l < 4; l++) {
             const int c = 4 * j + l;
-            sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(q[l], q8 + 32 * c, sc[2 * c], sc[2 * c + 1]));
+            sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(q[l], y->qs + 32 * c, sc[2 * c], sc[2 * c + 1]));
         }
     }
     return sumi;
 }
 
-CGGUF_AVX2 static float dot_q6_k_q8_k_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+CGGUF_AVX2 static float dot_q6_k_q8_k_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
     (void)ys;
+    const block_q6_K *x = vx;
+    const block_q8_K *y = vy;
     __m256 acc = _mm256_setzero_ps();
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 210, y += 292) {
-        const float d = q8k_d(y) * half_avx2(x + 208);
+    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
+        const float d = y->d * half_avx2(x->d);
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q6k_lanes_avx2(x, y)), acc);
     }
     return hsum8_avx2(acc);
@@ -1143,36 +1162,41 @@ CGGUF_AVX2 static float dot_q6_k_q8_k_avx2(int64_t n, const uint8_t *x, const ui
 // per block: r = d * s1 (- dmin * s2, fused), acc = fma(r, the activation's d, acc). Same
 // integers as the row kernels, another float order: at 8-bit activations that order alone
 // moved llama.cpp's own logits by a mean KLD of 0.005 on a Q6_K file.
-// Q4_K and Q5_K share the layout of scales, mins and activations; only the codes differ.
-CGGUF_AVX2 static inline __attribute__((always_inline)) float k4_tiled_avx2(int64_t n, const uint8_t *x, const uint8_t *y, int q5) {
-    const int64_t block = q5 ? 176 : 144;
+// Q4_K and Q5_K share the layout of scales, mins and activations; only the codes differ (one
+// of b4, b5 is the block: q5 is a constant once inlined).
+CGGUF_AVX2 static inline __attribute__((always_inline)) float k4_tiled_avx2(int64_t n, const void *x, const block_q8_K *y, int q5) {
+    const size_t block = q5 ? sizeof(block_q5_K) : sizeof(block_q4_K);
     float acc = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x += block, y += 292) {
+    for (int64_t ib = 0; ib < n / 256; ib++, x = bytes_after(x, block), y++) {
+        const block_q4_K *b4 = x;
+        const block_q5_K *b5 = x;
         uint8_t sc[8], mn[8];
-        k4_scales_mins(x + 4, sc, mn);
-        const int8_t *q8 = (const int8_t *)(y + 4);
-        const int32_t s1 = hsum_epi32_avx2(q5 ? q5k_lanes_avx2(x, q8, sc) : q4k_lanes_avx2(x, q8, sc));
-        const float r = fmaf(-half_avx2(x + 2), (float)q4k_block_mins(y, mn), (float)s1 * half_avx2(x));
-        acc = fmaf(r, q8k_d(y), acc);
+        k4_scales_mins(q5 ? b5->scales : b4->scales, sc, mn);
+        const int32_t s1 = hsum_epi32_avx2(q5 ? q5k_lanes_avx2(b5, y->qs, sc) : q4k_lanes_avx2(b4, y->qs, sc));
+        const float r = fmaf(-half_avx2(q5 ? b5->dmin : b4->dmin), (float)q4k_block_mins(y, mn),
+                             (float)s1 * half_avx2(q5 ? b5->d : b4->d));
+        acc = fmaf(r, y->d, acc);
     }
     return acc;
 }
 
-CGGUF_AVX2 static float dot_q4_k_q8_k_tiled_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+CGGUF_AVX2 static float dot_q4_k_q8_k_tiled_avx2(int64_t n, const void *x, const void *y, const float *ys) {
     (void)ys;
     return k4_tiled_avx2(n, x, y, 0);
 }
 
-CGGUF_AVX2 static float dot_q5_k_q8_k_tiled_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+CGGUF_AVX2 static float dot_q5_k_q8_k_tiled_avx2(int64_t n, const void *x, const void *y, const float *ys) {
     (void)ys;
     return k4_tiled_avx2(n, x, y, 1);
 }
 
-CGGUF_AVX2 static float dot_q6_k_q8_k_tiled_avx2(int64_t n, const uint8_t *x, const uint8_t *y, const float *ys) {
+CGGUF_AVX2 static float dot_q6_k_q8_k_tiled_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
     (void)ys;
+    const block_q6_K *x = vx;
+    const block_q8_K *y = vy;
     float acc = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x += 210, y += 292) {
-        acc = fmaf((float)hsum_epi32_avx2(q6k_lanes_avx2(x, y)) * half_avx2(x + 208), q8k_d(y), acc);
+    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
+        acc = fmaf((float)hsum_epi32_avx2(q6k_lanes_avx2(x, y)) * half_avx2(x->d), y->d, acc);
     }
     return acc;
 }
@@ -1225,10 +1249,10 @@ CGGUF_AVX2 static inline void ktile_store(__m256 v, float *out, int64_t os) {
 
 /// Per token of a Q8_K block: the sums of its eight 32-element sub-blocks as int16 pairs,
 /// pair j = (sub-block 2j, 2j+1); out[j] holds pair j of tokens 0-3 (int32 lanes).
-CGGUF_AVX2 static inline void k4_bsum_pairs(const uint8_t *const yb[4], __m128i out[4]) {
+CGGUF_AVX2 static inline void k4_bsum_pairs(const block_q8_K *const yb[4], __m128i out[4]) {
     __m128i p[4];
     for (int t = 0; t < 4; t++) {
-        const __m256i bs = _mm256_loadu_si256((const __m256i *)(yb[t] + 260));
+        const __m256i bs = _mm256_loadu_si256((const __m256i *)yb[t]->bsums);
         const __m256i h = _mm256_hadd_epi16(bs, bs); // per half: B0..B3 B0..B3 | B4..B7 B4..B7
         p[t] = _mm_unpacklo_epi64(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
     }
@@ -1240,35 +1264,59 @@ CGGUF_AVX2 static inline void k4_bsum_pairs(const uint8_t *const yb[4], __m128i 
     out[3] = _mm_unpackhi_epi64(t01h, t23h);
 }
 
-/// Q4_K (q5 = 0, 144-byte blocks) or Q5_K (q5 = 1, 176) against Q8_K, 2 rows x 4 tokens.
+/// The activation scales of four tokens' Q8_K blocks as [t0 t1 t2 t3 t0 t1 t2 t3].
+CGGUF_AVX2 static inline __m256 tokens_lanes(const block_q8_K *const yb[4]) {
+    const __m128 d = _mm_setr_ps(yb[0]->d, yb[1]->d, yb[2]->d, yb[3]->d);
+    return _mm256_set_m128(d, d);
+}
+
+/// Block `ib` of token t of a tile's activations (`ystride` bytes between tokens).
+static inline const block_q8_K *tile_q8_k(const void *y, size_t ystride, int t, int64_t ib) {
+    return block_at(block_q8_K, bytes_after(y, (size_t)t * ystride), ib);
+}
+
+/// Where the fields Q4_K and Q5_K share, and their codes, are in one super-block (qh NULL for
+/// Q4_K). Pointers, not values: the scales are read where they are used, as the kernel is scheduled.
+struct k4_view {
+    const cgguf_half *d, *dmin;
+    const uint8_t *scales, *qh, *qs;
+};
+
+static inline struct k4_view k4_view_of(const void *row, int q5, int64_t ib) {
+    if (q5) {
+        const block_q5_K *b = block_at(block_q5_K, row, ib);
+        return (struct k4_view){&b->d, &b->dmin, b->scales, b->qh, b->qs};
+    }
+    const block_q4_K *b = block_at(block_q4_K, row, ib);
+    return (struct k4_view){&b->d, &b->dmin, b->scales, NULL, b->qs};
+}
+
+/// Q4_K (q5 = 0) or Q5_K (q5 = 1) against Q8_K, 2 rows x 4 tokens.
 /// gemm = 1: the repacked Q4_K batch order (an integer per 64 elements, scaled products and
 /// mins accumulated apart, subtracted at the end); gemm = 0: the tiled order.
-CGGUF_AVX2 static inline __attribute__((always_inline)) void tile_k4(int q5, int gemm, int64_t n, const uint8_t *x, size_t xs,
-                                                                    const uint8_t *y, size_t ystride, float *out, int64_t os) {
-    const size_t block = q5 ? 176 : 144;
+CGGUF_AVX2 static inline __attribute__((always_inline)) void tile_k4(int q5, int gemm, int64_t n, const void *x, size_t xs,
+                                                                    const void *y, size_t ystride, float *out, int64_t os) {
     const __m256i m4 = _mm256_set1_epi8(0xF), one = _mm256_set1_epi8(1);
     __m256 acc = _mm256_setzero_ps(), acc_m = _mm256_setzero_ps();
     for (int64_t ib = 0; ib < n / 256; ib++) {
-        const uint8_t *xb[2] = {x + (size_t)ib * block, x + xs + (size_t)ib * block};
-        const uint8_t *yb[4];
-        for (int t = 0; t < 4; t++) yb[t] = y + (size_t)t * ystride + (size_t)ib * 292;
+        const struct k4_view xb[2] = {k4_view_of(x, q5, ib), k4_view_of(bytes_after(x, xs), q5, ib)};
+        const block_q8_K *yb[4];
+        for (int t = 0; t < 4; t++) yb[t] = tile_q8_k(y, ystride, t, ib);
         uint8_t sc[2][8], mn[2][8];
-        for (int r = 0; r < 2; r++) k4_scales_mins(xb[r] + 4, sc[r], mn[r]);
+        for (int r = 0; r < 2; r++) k4_scales_mins(xb[r].scales, sc[r], mn[r]);
         __m128i bpairs[4];
         k4_bsum_pairs(yb, bpairs);
-        const __m256 yd = _mm256_set_m128(
-            _mm_setr_ps(q8k_d(yb[0]), q8k_d(yb[1]), q8k_d(yb[2]), q8k_d(yb[3])),
-            _mm_setr_ps(q8k_d(yb[0]), q8k_d(yb[1]), q8k_d(yb[2]), q8k_d(yb[3])));
-        const __m256 d = rows_lanes(half_avx2(xb[0]), half_avx2(xb[1]));
-        const __m256 dmin = rows_lanes(half_avx2(xb[0] + 2), half_avx2(xb[1] + 2));
+        const __m256 yd = tokens_lanes(yb);
+        const __m256 d = rows_lanes(half_avx2(*xb[0].d), half_avx2(*xb[1].d));
+        const __m256 dmin = rows_lanes(half_avx2(*xb[0].dmin), half_avx2(*xb[1].dmin));
         __m256i hbits[2];
-        if (q5) for (int r = 0; r < 2; r++) hbits[r] = _mm256_loadu_si256((const __m256i *)(xb[r] + 16));
+        if (q5) for (int r = 0; r < 2; r++) hbits[r] = _mm256_loadu_si256((const __m256i *)xb[r].qh);
         __m256i isum[8];
-        __m256i s_all = _mm256_setzero_si256(), m_all = _mm256_setzero_si256();
+        __m256i m_all = _mm256_setzero_si256();
         for (int i = 0; i < 8; i++) isum[i] = _mm256_setzero_si256();
         for (int j = 0; j < 4; j++) {
             for (int r = 0; r < 2; r++) {
-                const __m256i bits = _mm256_loadu_si256((const __m256i *)(xb[r] + (q5 ? 48 : 16) + 32 * j));
+                const __m256i bits = _mm256_loadu_si256((const __m256i *)(xb[r].qs + 32 * j));
                 __m256i lo = _mm256_and_si256(bits, m4);
                 __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
                 if (q5) {
@@ -1277,9 +1325,9 @@ CGGUF_AVX2 static inline __attribute__((always_inline)) void tile_k4(int q5, int
                 }
                 const __m256i slo = _mm256_set1_epi16((short)sc[r][2 * j]), shi = _mm256_set1_epi16((short)sc[r][2 * j + 1]);
                 for (int t = 0; t < 4; t++) {
-                    const int8_t *q8 = (const int8_t *)(yb[t] + 4) + 64 * j;
-                    const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *)q8)), slo);
-                    const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *)(q8 + 32))), shi);
+                    const int8_t *q8 = yb[t]->qs + 64 * j;
+                    const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(lo, load_i8x32(q8)), slo);
+                    const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(hi, load_i8x32(q8 + 32)), shi);
                     isum[4 * r + t] = _mm256_add_epi32(isum[4 * r + t], _mm256_add_epi32(p0, p1));
                 }
             }
@@ -1297,7 +1345,7 @@ CGGUF_AVX2 static inline __attribute__((always_inline)) void tile_k4(int q5, int
             }
         }
         if (!gemm) {
-            s_all = reduce8x8_epi32(isum);
+            const __m256i s_all = reduce8x8_epi32(isum);
             const __m256 r = _mm256_fnmadd_ps(dmin, _mm256_cvtepi32_ps(m_all), _mm256_mul_ps(_mm256_cvtepi32_ps(s_all), d));
             acc = _mm256_fmadd_ps(r, yd, acc);
         }
@@ -1305,19 +1353,19 @@ CGGUF_AVX2 static inline __attribute__((always_inline)) void tile_k4(int q5, int
     ktile_store(gemm ? _mm256_sub_ps(acc, acc_m) : acc, out, os);
 }
 
-CGGUF_AVX2 static void tile_q4_k_gemm_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+CGGUF_AVX2 static void tile_q4_k_gemm_avx2(int64_t n, const void *x, size_t xs, const void *y, size_t ystride,
                                           size_t so, float *out, int64_t os) {
     (void)so;
     tile_k4(0, 1, n, x, xs, y, ystride, out, os);
 }
 
-CGGUF_AVX2 static void tile_q4_k_tiled_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+CGGUF_AVX2 static void tile_q4_k_tiled_avx2(int64_t n, const void *x, size_t xs, const void *y, size_t ystride,
                                            size_t so, float *out, int64_t os) {
     (void)so;
     tile_k4(0, 0, n, x, xs, y, ystride, out, os);
 }
 
-CGGUF_AVX2 static void tile_q5_k_tiled_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+CGGUF_AVX2 static void tile_q5_k_tiled_avx2(int64_t n, const void *x, size_t xs, const void *y, size_t ystride,
                                            size_t so, float *out, int64_t os) {
     (void)so;
     tile_k4(1, 0, n, x, xs, y, ystride, out, os);
@@ -1325,54 +1373,40 @@ CGGUF_AVX2 static void tile_q5_k_tiled_avx2(int64_t n, const uint8_t *x, size_t 
 
 /// Q6_K against Q8_K in the tiled order, 2 rows x 4 tokens: s1 (the -32 offset folded in
 /// through the activation sums) as one integer per super-block, acc = fma(s1 * d, yd, acc).
-CGGUF_AVX2 static void tile_q6_k_tiled_avx2(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride,
+CGGUF_AVX2 static void tile_q6_k_tiled_avx2(int64_t n, const void *x, size_t xs, const void *y, size_t ystride,
                                            size_t so, float *out, int64_t os) {
     (void)so;
-    const __m256i m4 = _mm256_set1_epi8(0xF), m3 = _mm256_set1_epi8(3);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t ib = 0; ib < n / 256; ib++) {
-        const uint8_t *xb[2] = {x + (size_t)ib * 210, x + xs + (size_t)ib * 210};
-        const uint8_t *yb[4];
-        for (int t = 0; t < 4; t++) yb[t] = y + (size_t)t * ystride + (size_t)ib * 292;
+        const block_q6_K *xb[2] = {block_at(block_q6_K, x, ib), block_at(block_q6_K, bytes_after(x, xs), ib)};
+        const block_q8_K *yb[4];
+        for (int t = 0; t < 4; t++) yb[t] = tile_q8_k(y, ystride, t, ib);
         __m256i isum[8];
         for (int r = 0; r < 2; r++) {
-            const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(xb[r] + 192)));
+            const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)xb[r]->scales));
             for (int t = 0; t < 4; t++) {
-                const __m256i bsums = _mm256_loadu_si256((const __m256i *)(yb[t] + 260));
+                const __m256i bsums = _mm256_loadu_si256((const __m256i *)yb[t]->bsums);
                 isum[4 * r + t] = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(_mm256_madd_epi16(bsums, sc16), 5));
             }
         }
         for (int j = 0; j < 2; j++) {
             for (int r = 0; r < 2; r++) {
-                const int8_t *sc = (const int8_t *)(xb[r] + 192);
-                const __m256i l0 = _mm256_loadu_si256((const __m256i *)(xb[r] + 64 * j));
-                const __m256i l1 = _mm256_loadu_si256((const __m256i *)(xb[r] + 64 * j + 32));
-                const __m256i h = _mm256_loadu_si256((const __m256i *)(xb[r] + 128 + 32 * j));
-                const __m256i q[4] = {
-                    _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(h, m3), 4)),
-                    _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), m3), 4)),
-                    _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4),
-                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), m3), 4)),
-                    _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4),
-                                    _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), m3), 4)),
-                };
+                const int8_t *sc = xb[r]->scales;
+                __m256i q[4];
+                q6k_unpack_avx2(xb[r], j, q);
                 for (int l = 0; l < 4; l++) {
                     const int c = 4 * j + l;
                     const __m256i scale = _mm256_set_m128i(_mm_set1_epi16(sc[2 * c + 1]), _mm_set1_epi16(sc[2 * c]));
                     for (int t = 0; t < 4; t++) {
-                        const int8_t *q8 = (const int8_t *)(yb[t] + 4) + 32 * c;
-                        const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(q[l], _mm256_loadu_si256((const __m256i *)q8)), scale);
+                        const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(q[l], load_i8x32(yb[t]->qs + 32 * c)), scale);
                         isum[4 * r + t] = _mm256_add_epi32(isum[4 * r + t], p);
                     }
                 }
             }
         }
         const __m256 s = _mm256_cvtepi32_ps(reduce8x8_epi32(isum));
-        const __m256 d = rows_lanes(half_avx2(xb[0] + 208), half_avx2(xb[1] + 208));
-        const __m256 yd = _mm256_set_m128(
-            _mm_setr_ps(q8k_d(yb[0]), q8k_d(yb[1]), q8k_d(yb[2]), q8k_d(yb[3])),
-            _mm_setr_ps(q8k_d(yb[0]), q8k_d(yb[1]), q8k_d(yb[2]), q8k_d(yb[3])));
-        acc = _mm256_fmadd_ps(_mm256_mul_ps(s, d), yd, acc);
+        const __m256 d = rows_lanes(half_avx2(xb[0]->d), half_avx2(xb[1]->d));
+        acc = _mm256_fmadd_ps(_mm256_mul_ps(s, d), tokens_lanes(yb), acc);
     }
     ktile_store(acc, out, os);
 }
@@ -1387,10 +1421,9 @@ CGGUF_AVX2 static void tile_q6_k_tiled_avx2(int64_t n, const uint8_t *x, size_t 
 
 // The same tiles where the CPU has AVX-512 VNNI (with VL): vpdpbusd adds the four
 // u8 x s8 products of each int32 lane in one instruction, the exact sum that
-// maddubs + madd give here (no int16 pair can saturate: weights are at most 15, or
+// maddubs + madd give here (no int16 pair can saturate: weights are at most 31, or
 // 128 after the sign trick, activations within +-127); the 32 vector registers keep
 // the eight accumulators and their operands out of memory.
-#define CGGUF_VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")))
 
 CGGUF_VNNI static inline __m256 dot_us8_vnni(__m256i ax, __m256i sy) {
     return _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(_mm256_setzero_si256(), ax, sy));
@@ -1415,9 +1448,7 @@ static atomic_int g_vnni = -1;
 static int use_vnni(void) {
     int v = atomic_load_explicit(&g_vnni, memory_order_relaxed);
     if (v < 0) {
-        v = cpu_has_vnni();
-        const char *env = getenv("GGUF_KERNELS");
-        if (env != NULL && strcmp(env, "avx2") == 0) v = 0;
+        v = cpu_has_vnni() && env_kernel_cap() >= 2;
         atomic_store_explicit(&g_vnni, v, memory_order_relaxed);
     }
     return v;
@@ -1435,15 +1466,16 @@ static float dot_f32_scalar(int64_t n, const float *x, const float *y) {
     return s;
 }
 
-void cgguf_activation_scales(const uint8_t *y, int64_t nb, int pairs, float *ys) {
-    const size_t block = pairs ? 36 : 34;
-    for (int64_t ib = 0; ib < nb; ib++, y += block) {
-        if (pairs) {
-            ys[2 * ib] = fp16(y);
-            ys[2 * ib + 1] = fp16(y + 2);
-        } else {
-            ys[ib] = fp16(y);
+void cgguf_activation_scales(const void *y, int64_t nb, int pairs, float *ys) {
+    if (pairs) {
+        const block_q8_1 *b = y;
+        for (int64_t ib = 0; ib < nb; ib++) {
+            ys[2 * ib] = fp16(b[ib].d);
+            ys[2 * ib + 1] = fp16(b[ib].s);
         }
+    } else {
+        const block_q8_0 *b = y;
+        for (int64_t ib = 0; ib < nb; ib++) ys[ib] = fp16(b[ib].d);
     }
 }
 
@@ -1474,119 +1506,101 @@ float cgguf_dot_f32(int64_t n, const float *x, const float *y) {
     return dot_f32_scalar(n, x, y);
 }
 
-cgguf_row_dot cgguf_select_row_dot(int wtype) {
-    int avx2 = cgguf_kernel_level() >= 1;
-    (void)avx2;
-    switch (wtype) {
+// ------------------------------------------------------------ dispatch tables
+//
+// Every kernel of a weight type at one level. A NULL field means the level has none: the
+// row kernel then does the products (or, with no row kernel, the dequantise-then-F32 path).
+
+struct type_kernels {
+    cgguf_row_dot row;         // the row kernel: one token, and any batch of the plain types
+    cgguf_row_dot rows8;       // Q4_K, rows a multiple of 8: llama.cpp's repacked one-token order
+    cgguf_row_dot gemm;        // the same matrices, tokens in groups of four: its repacked gemm order
+    cgguf_row_dot tiled;       // k-quants in batches of 8 tokens or more: llama.cpp's tiled order
+    cgguf_rows4_dot rows4;     // one token, four rows per call, each the row kernel's bits
+    cgguf_tile_dot tile;       // 2 rows x 4 tokens in the row kernel's order
+    cgguf_tile_dot tile_gemm;  // 2 x 4 in the gemm order
+    cgguf_tile_dot tile_tiled; // 2 x 4 in the tiled order
+};
+
+enum { LEVEL_SCALAR, LEVEL_AVX2, LEVEL_VNNI, LEVEL_COUNT, TYPE_SLOTS = 16 };
+
 #if CGGUF_X86
-        case CGGUF_TYPE_Q4_0: return avx2 ? dot_q4_0_q8_0_avx2 : dot_q4_0_q8_0_scalar;
-        case CGGUF_TYPE_Q4_1: return avx2 ? dot_q4_1_q8_1_avx2 : dot_q4_1_q8_1_scalar;
-        case CGGUF_TYPE_Q8_0: return avx2 ? dot_q8_0_q8_0_avx2 : dot_q8_0_q8_0_scalar;
-        case CGGUF_TYPE_Q5_0: return avx2 ? dot_q5_0_q8_0_avx2 : dot_q5_0_q8_0_scalar;
-        case CGGUF_TYPE_Q5_1: return avx2 ? dot_q5_1_q8_1_avx2 : dot_q5_1_q8_1_scalar;
-        case CGGUF_TYPE_Q4_K: return avx2 ? dot_q4_k_q8_k_avx2 : dot_q4_k_q8_k_scalar;
-        case CGGUF_TYPE_Q5_K: return avx2 ? dot_q5_k_q8_k_avx2 : dot_q5_k_q8_k_scalar;
-        case CGGUF_TYPE_Q6_K: return avx2 ? dot_q6_k_q8_k_avx2 : dot_q6_k_q8_k_scalar;
-#else
-        case CGGUF_TYPE_Q4_0: return dot_q4_0_q8_0_scalar;
-        case CGGUF_TYPE_Q4_1: return dot_q4_1_q8_1_scalar;
-        case CGGUF_TYPE_Q8_0: return dot_q8_0_q8_0_scalar;
-        case CGGUF_TYPE_Q5_0: return dot_q5_0_q8_0_scalar;
-        case CGGUF_TYPE_Q5_1: return dot_q5_1_q8_1_scalar;
-        case CGGUF_TYPE_Q4_K: return dot_q4_k_q8_k_scalar;
-        case CGGUF_TYPE_Q5_K: return dot_q5_k_q8_k_scalar;
-        case CGGUF_TYPE_Q6_K: return dot_q6_k_q8_k_scalar;
+/// The two x86 levels differ only in the tiles of Q4_0, Q4_1 and Q8_0: `set` is avx2 or vnni (the
+/// k-quant tiles have no VNNI form). The VNNI forms of the Q5 tiles are built but have not yet
+/// run on a processor with VNNI (the machine they were written on has none); until they have
+/// been compared with the scalar level there, both levels use the AVX2 Q5 tiles (the same sums).
+#define X86_KERNELS(set) { \
+    [CGGUF_TYPE_Q4_0] = {.row = dot_q4_0_q8_0_avx2, .tile = tile_q4_0_q8_0_##set}, \
+    [CGGUF_TYPE_Q4_1] = {.row = dot_q4_1_q8_1_avx2, .rows4 = rows4_q4_1_q8_1_avx2, .tile = tile_q4_1_q8_1_##set}, \
+    [CGGUF_TYPE_Q5_0] = {.row = dot_q5_0_q8_0_avx2, .rows4 = rows4_q5_0_q8_0_avx2, .tile = tile_q5_0_q8_0_avx2}, \
+    [CGGUF_TYPE_Q5_1] = {.row = dot_q5_1_q8_1_avx2, .tile = tile_q5_1_q8_1_avx2}, \
+    [CGGUF_TYPE_Q8_0] = {.row = dot_q8_0_q8_0_avx2, .rows4 = rows4_q8_0_q8_0_avx2, .tile = tile_q8_0_q8_0_##set}, \
+    [CGGUF_TYPE_Q4_K] = {.row = dot_q4_k_q8_k_avx2, .rows8 = dot_q4_k_q8_k_rows8_avx2, .gemm = dot_q4_k_q8_k_gemm_avx2, \
+                         .tiled = dot_q4_k_q8_k_tiled_avx2, .tile_gemm = tile_q4_k_gemm_avx2, \
+                         .tile_tiled = tile_q4_k_tiled_avx2}, \
+    [CGGUF_TYPE_Q5_K] = {.row = dot_q5_k_q8_k_avx2, .tiled = dot_q5_k_q8_k_tiled_avx2, .tile_tiled = tile_q5_k_tiled_avx2}, \
+    [CGGUF_TYPE_Q6_K] = {.row = dot_q6_k_q8_k_avx2, .tiled = dot_q6_k_q8_k_tiled_avx2, .tile_tiled = tile_q6_k_tiled_avx2}, \
+}
 #endif
-        default: return NULL;
-    }
+
+static const struct type_kernels kernel_table[LEVEL_COUNT][TYPE_SLOTS] = {
+    [LEVEL_SCALAR] = {
+        [CGGUF_TYPE_Q4_0] = {.row = dot_q4_0_q8_0_scalar},
+        [CGGUF_TYPE_Q4_1] = {.row = dot_q4_1_q8_1_scalar},
+        [CGGUF_TYPE_Q5_0] = {.row = dot_q5_0_q8_0_scalar},
+        [CGGUF_TYPE_Q5_1] = {.row = dot_q5_1_q8_1_scalar},
+        [CGGUF_TYPE_Q8_0] = {.row = dot_q8_0_q8_0_scalar},
+        [CGGUF_TYPE_Q4_K] = {.row = dot_q4_k_q8_k_scalar, .rows8 = dot_q4_k_q8_k_rows8_scalar,
+                             .gemm = dot_q4_k_q8_k_gemm_scalar, .tiled = dot_q4_k_q8_k_tiled_scalar},
+        [CGGUF_TYPE_Q5_K] = {.row = dot_q5_k_q8_k_scalar, .tiled = dot_q5_k_q8_k_tiled_scalar},
+        [CGGUF_TYPE_Q6_K] = {.row = dot_q6_k_q8_k_scalar, .tiled = dot_q6_k_q8_k_tiled_scalar},
+    },
+#if CGGUF_X86
+    [LEVEL_AVX2] = X86_KERNELS(avx2),
+    [LEVEL_VNNI] = X86_KERNELS(vnni),
+#endif
+};
+
+/// The kernels of `wtype` at the level in use, or NULL for a type without integer kernels.
+static const struct type_kernels *kernels_for(int wtype) {
+    if (wtype < 0 || wtype >= TYPE_SLOTS) return NULL;
+    int level = LEVEL_SCALAR;
+#if CGGUF_X86
+    if (cgguf_kernel_level() >= 1) level = use_vnni() ? LEVEL_VNNI : LEVEL_AVX2;
+#endif
+    const struct type_kernels *k = &kernel_table[level][wtype];
+    return k->row != NULL ? k : NULL;
+}
+
+cgguf_row_dot cgguf_select_row_dot(int wtype) {
+    const struct type_kernels *k = kernels_for(wtype);
+    return k ? k->row : NULL;
 }
 
 cgguf_rows4_dot cgguf_select_rows4_dot(int wtype, int64_t n_tokens) {
-    (void)wtype;
-    (void)n_tokens;
-#if CGGUF_X86
+    const struct type_kernels *k = kernels_for(wtype);
     // Batches go through the tiles (or their row kernels); only generation waits on one chain.
-    if (cgguf_kernel_level() >= 1 && n_tokens == 1) {
-        switch (wtype) {
-            case CGGUF_TYPE_Q8_0: return rows4_q8_0_q8_0_avx2;
-            case CGGUF_TYPE_Q4_1: return rows4_q4_1_q8_1_avx2;
-            case CGGUF_TYPE_Q5_0: return rows4_q5_0_q8_0_avx2;
-            default: break;
-        }
-    }
-#endif
-    return NULL;
+    return k != NULL && n_tokens == 1 ? k->rows4 : NULL;
 }
 
 cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows, int64_t n_tokens, int64_t token) {
-    const int avx2 = cgguf_kernel_level() >= 1;
-    (void)avx2;
-    if (wtype == CGGUF_TYPE_Q4_K && rows % 8 == 0) {
+    const struct type_kernels *k = kernels_for(wtype);
+    if (k == NULL) return NULL;
+    if (k->gemm != NULL && rows % 8 == 0) {
         const int gemm = n_tokens > 3 && token < n_tokens - n_tokens % 4;
-#if CGGUF_X86
-        if (avx2) return gemm ? dot_q4_k_q8_k_gemm_avx2 : dot_q4_k_q8_k_rows8_avx2;
-#endif
-        return gemm ? dot_q4_k_q8_k_gemm_scalar : dot_q4_k_q8_k_rows8_scalar;
+        return gemm ? k->gemm : k->rows8;
     }
-    if (n_tokens >= 8) {
-        switch (wtype) {
-#if CGGUF_X86
-            case CGGUF_TYPE_Q4_K: return avx2 ? dot_q4_k_q8_k_tiled_avx2 : dot_q4_k_q8_k_tiled_scalar;
-            case CGGUF_TYPE_Q5_K: return avx2 ? dot_q5_k_q8_k_tiled_avx2 : dot_q5_k_q8_k_tiled_scalar;
-            case CGGUF_TYPE_Q6_K: return avx2 ? dot_q6_k_q8_k_tiled_avx2 : dot_q6_k_q8_k_tiled_scalar;
-#else
-            case CGGUF_TYPE_Q4_K: return dot_q4_k_q8_k_tiled_scalar;
-            case CGGUF_TYPE_Q5_K: return dot_q5_k_q8_k_tiled_scalar;
-            case CGGUF_TYPE_Q6_K: return dot_q6_k_q8_k_tiled_scalar;
-#endif
-            default: break;
-        }
-    }
-    return cgguf_select_row_dot(wtype);
+    if (k->tiled != NULL && n_tokens >= 8) return k->tiled;
+    return k->row;
 }
 
 cgguf_tile_dot cgguf_select_tile_dot(int wtype, int64_t rows, int64_t n_tokens) {
-#if CGGUF_X86
-    if (cgguf_kernel_level() >= 1) {
-        // The k-quants' batch orders: the tile covers exactly the tokens that take them.
-        if (wtype == CGGUF_TYPE_Q4_K && rows % 8 == 0) return n_tokens > 3 ? tile_q4_k_gemm_avx2 : NULL;
-        if (n_tokens >= 8) {
-            switch (wtype) {
-                case CGGUF_TYPE_Q4_K: return tile_q4_k_tiled_avx2;
-                case CGGUF_TYPE_Q5_K: return tile_q5_k_tiled_avx2;
-                case CGGUF_TYPE_Q6_K: return tile_q6_k_tiled_avx2;
-                default: break;
-            }
-        }
-    }
-    if (cgguf_kernel_level() >= 1 && use_vnni()) {
-        switch (wtype) {
-            case CGGUF_TYPE_Q4_0: return tile_q4_0_q8_0_vnni;
-            case CGGUF_TYPE_Q4_1: return tile_q4_1_q8_1_vnni;
-            case CGGUF_TYPE_Q8_0: return tile_q8_0_q8_0_vnni;
-            // The VNNI forms of the Q5 tiles are built but have not yet run on a processor with
-            // VNNI (the machine they were written on has none); until they have been compared
-            // with the scalar level there, that level uses the AVX2 tiles, which give the same sums.
-            case CGGUF_TYPE_Q5_0: return tile_q5_0_q8_0_avx2;
-            case CGGUF_TYPE_Q5_1: return tile_q5_1_q8_1_avx2;
-            default: return NULL;
-        }
-    }
-    if (cgguf_kernel_level() >= 1) {
-        switch (wtype) {
-            case CGGUF_TYPE_Q4_0: return tile_q4_0_q8_0_avx2;
-            case CGGUF_TYPE_Q4_1: return tile_q4_1_q8_1_avx2;
-            case CGGUF_TYPE_Q8_0: return tile_q8_0_q8_0_avx2;
-            case CGGUF_TYPE_Q5_0: return tile_q5_0_q8_0_avx2;
-            case CGGUF_TYPE_Q5_1: return tile_q5_1_q8_1_avx2;
-            default: return NULL;
-        }
-    }
-#endif
-    (void)wtype;
-    (void)rows;
-    (void)n_tokens;
-    return NULL;
+    const struct type_kernels *k = kernels_for(wtype);
+    if (k == NULL) return NULL;
+    // The k-quants' batch orders: a tile covers exactly the tokens that take them.
+    if (k->gemm != NULL && rows % 8 == 0) return n_tokens > 3 ? k->tile_gemm : NULL;
+    if (k->tiled != NULL) return n_tokens >= 8 ? k->tile_tiled : NULL;
+    return k->tile;
 }
 
 int cgguf_set_vnni(int enabled) {

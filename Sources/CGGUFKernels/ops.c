@@ -9,12 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define CGGUF_X86 1
-#define CGGUF_AVX2 __attribute__((target("avx2,fma,f16c")))
-#endif
-
 // ------------------------------------------------------------------- matmul
 
 static float dot_f16(int64_t n, const uint16_t *x, const uint16_t *y);

@@ -20,8 +20,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
+#if CGGUF_X86
 #define CPU_RELAX() _mm_pause()
 #elif defined(__aarch64__)
 #define CPU_RELAX() __asm__ __volatile__("yield")

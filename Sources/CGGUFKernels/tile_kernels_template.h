@@ -10,28 +10,29 @@
 #define TILE_EXPAND(a, b) TILE_CAT(a, b)
 #define TILE_NAME(base) TILE_EXPAND(base, TILE_SUFFIX)
 
-/// Q4_1 (wbytes 20, nibbles at 4) and Q5_1 (wbytes 24, fifth bits at 4, nibbles at 8) weights
-/// against Q8_1 activations.
+/// Q4_1 (q5 = 0) and Q5_1 (q5 = 1) weights against Q8_1 activations. Block ib of row r and
+/// of token t are addressed from the row's and token's start at every step, as the byte-offset
+/// form was: the compiler then keeps the same pointers and registers (same machine code).
 TILE_TARGET static inline __attribute__((always_inline)) void TILE_NAME(tile_x_q8_1)(
-    int q5, int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride, size_t so, float *out, int64_t os) {
-    const size_t wbytes = q5 ? 24 : 20;
+    int q5, int64_t n, const void *x, size_t xs, const void *y, size_t ystride, size_t so, float *out, int64_t os) {
     __m256 acc[2][4];
     __m128 summs[2] = {_mm_setzero_ps(), _mm_setzero_ps()};
     for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
     const float *ys[4];
-    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
+    for (int t = 0; t < 4; t++) ys[t] = (const float *)bytes_after(y, (size_t)t * ystride + so);
     for (int64_t ib = 0; ib < n / 32; ib++) {
         const __m128 sy = _mm_setr_ps(ys[0][2 * ib + 1], ys[1][2 * ib + 1], ys[2][2 * ib + 1], ys[3][2 * ib + 1]);
         for (int r = 0; r < 2; r++) {
-            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * wbytes;
-            int32_t dm;
-            memcpy(&dm, xb, 4);
-            const __m128 f = _mm_cvtph_ps(_mm_cvtsi32_si128(dm)); // d, m
+            // One of the two is the block (q5 is a constant once inlined).
+            const void *row = bytes_after(x, (size_t)r * xs);
+            const block_q4_1 *b4 = block_at(block_q4_1, row, ib);
+            const block_q5_1 *b5 = block_at(block_q5_1, row, ib);
+            const __m128 f = half_pair_avx2(q5 ? &b5->d : &b4->d); // d, m
             summs[r] = _mm_fmadd_ps(_mm_broadcastss_ps(_mm_movehdup_ps(f)), sy, summs[r]);
             const float dx = _mm_cvtss_f32(f);
-            const __m256i qx = q5 ? _mm256_or_si256(nibbles_avx2(xb + 8), bits_to_16s_avx2(xb + 4)) : nibbles_avx2(xb + 4);
+            const __m256i qx = q5 ? _mm256_or_si256(nibbles_avx2(b5->qs), bits_to_16s_avx2(b5->qh)) : nibbles_avx2(b4->qs);
             for (int t = 0; t < 4; t++) {
-                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 36 + 4));
+                const __m256i qy = load_i8x32(block_at(block_q8_1, bytes_after(y, (size_t)t * ystride), ib)->qs);
                 acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][2 * ib]), TILE_DOT(qx, qy), acc[r][t]);
             }
         }
@@ -39,37 +40,46 @@ TILE_TARGET static inline __attribute__((always_inline)) void TILE_NAME(tile_x_q
     tile_store((const __m256 (*)[4])acc, summs, out, os);
 }
 
-TILE_TARGET static void TILE_NAME(tile_q4_1_q8_1)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y,
+TILE_TARGET static void TILE_NAME(tile_q4_1_q8_1)(int64_t n, const void *x, size_t xs, const void *y,
                                                  size_t ystride, size_t so, float *out, int64_t os) {
     TILE_NAME(tile_x_q8_1)(0, n, x, xs, y, ystride, so, out, os);
 }
 
-TILE_TARGET static void TILE_NAME(tile_q5_1_q8_1)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y,
+TILE_TARGET static void TILE_NAME(tile_q5_1_q8_1)(int64_t n, const void *x, size_t xs, const void *y,
                                                  size_t ystride, size_t so, float *out, int64_t os) {
     TILE_NAME(tile_x_q8_1)(1, n, x, xs, y, ystride, so, out, os);
 }
 
-/// Q4_0 (kind 0: wbytes 18, unpack = nibbles - 8), Q8_0 (kind 1: wbytes 34, raw bytes) and
-/// Q5_0 (kind 2: wbytes 22, (nibbles | fifth bits) - 16) weights against Q8_0 activations.
+/// Q4_0 (kind 0: nibbles - 8), Q8_0 (kind 1: the bytes) and Q5_0 (kind 2: (nibbles | fifth
+/// bits) - 16) weights against Q8_0 activations, blocks addressed as in tile_x_q8_1.
 TILE_TARGET static inline __attribute__((always_inline)) void TILE_NAME(tile_x_q8_0)(
-    int kind, int64_t n, const uint8_t *x, size_t xs, const uint8_t *y, size_t ystride, size_t so, float *out, int64_t os) {
-    const size_t wbytes = kind == 1 ? 34 : kind == 2 ? 22 : 18;
+    int kind, int64_t n, const void *x, size_t xs, const void *y, size_t ystride, size_t so, float *out, int64_t os) {
     __m256 acc[2][4];
     for (int r = 0; r < 2; r++) for (int t = 0; t < 4; t++) acc[r][t] = _mm256_setzero_ps();
     const float *ys[4];
-    for (int t = 0; t < 4; t++) ys[t] = (const float *)(y + (size_t)t * ystride + so);
+    for (int t = 0; t < 4; t++) ys[t] = (const float *)bytes_after(y, (size_t)t * ystride + so);
     for (int64_t ib = 0; ib < n / 32; ib++) {
         for (int r = 0; r < 2; r++) {
-            const uint8_t *xb = x + (size_t)r * xs + (size_t)ib * wbytes;
-            const float dx = half_avx2(xb);
-            const __m256i qx = kind == 1 ? _mm256_loadu_si256((const __m256i *)(xb + 2))
-                             : kind == 2 ? _mm256_sub_epi8(_mm256_or_si256(nibbles_avx2(xb + 6), bits_to_16s_avx2(xb + 2)),
-                                                           _mm256_set1_epi8(16))
-                                         : _mm256_sub_epi8(nibbles_avx2(xb + 2), _mm256_set1_epi8(8));
+            const void *row = bytes_after(x, (size_t)r * xs);
+            float dx;
+            __m256i qx;
+            if (kind == 1) {
+                const block_q8_0 *b = block_at(block_q8_0, row, ib);
+                dx = half_avx2(b->d);
+                qx = load_i8x32(b->qs);
+            } else if (kind == 2) {
+                const block_q5_0 *b = block_at(block_q5_0, row, ib);
+                dx = half_avx2(b->d);
+                qx = _mm256_sub_epi8(_mm256_or_si256(nibbles_avx2(b->qs), bits_to_16s_avx2(b->qh)), _mm256_set1_epi8(16));
+            } else {
+                const block_q4_0 *b = block_at(block_q4_0, row, ib);
+                dx = half_avx2(b->d);
+                qx = _mm256_sub_epi8(nibbles_avx2(b->qs), _mm256_set1_epi8(8));
+            }
             const __m256i ax = _mm256_sign_epi8(qx, qx);
             for (int t = 0; t < 4; t++) {
-                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y + (size_t)t * ystride + (size_t)ib * 34 + 2));
-                const __m256 p = TILE_DOT(ax, _mm256_sign_epi8(qy, qx));
+                const block_q8_0 *yb = block_at(block_q8_0, bytes_after(y, (size_t)t * ystride), ib);
+                const __m256 p = TILE_DOT(ax, _mm256_sign_epi8(load_i8x32(yb->qs), qx));
                 acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][ib]), p, acc[r][t]);
             }
         }
@@ -77,17 +87,17 @@ TILE_TARGET static inline __attribute__((always_inline)) void TILE_NAME(tile_x_q
     tile_store((const __m256 (*)[4])acc, NULL, out, os);
 }
 
-TILE_TARGET static void TILE_NAME(tile_q4_0_q8_0)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y,
+TILE_TARGET static void TILE_NAME(tile_q4_0_q8_0)(int64_t n, const void *x, size_t xs, const void *y,
                                                  size_t ystride, size_t so, float *out, int64_t os) {
     TILE_NAME(tile_x_q8_0)(0, n, x, xs, y, ystride, so, out, os);
 }
 
-TILE_TARGET static void TILE_NAME(tile_q5_0_q8_0)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y,
+TILE_TARGET static void TILE_NAME(tile_q5_0_q8_0)(int64_t n, const void *x, size_t xs, const void *y,
                                                  size_t ystride, size_t so, float *out, int64_t os) {
     TILE_NAME(tile_x_q8_0)(2, n, x, xs, y, ystride, so, out, os);
 }
 
-TILE_TARGET static void TILE_NAME(tile_q8_0_q8_0)(int64_t n, const uint8_t *x, size_t xs, const uint8_t *y,
+TILE_TARGET static void TILE_NAME(tile_q8_0_q8_0)(int64_t n, const void *x, size_t xs, const void *y,
                                                  size_t ystride, size_t so, float *out, int64_t os) {
     TILE_NAME(tile_x_q8_0)(1, n, x, xs, y, ystride, so, out, os);
 }

@@ -188,20 +188,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
                 }
                 var whitespaceCount = 0
                 while piece.flags(pos + whitespaceCount).isWhitespace { whitespaceCount += 1 }
-                // \s+(?!\S)
-                if whitespaceCount > 1 && piece.cpt(pos + whitespaceCount) != PreTokenizerChunk.outside {
-                    pos += whitespaceCount - 1
-                    _ = piece.emit(pos)
-                    continue
-                }
-                // \s+
-                if whitespaceCount > 0 {
-                    pos += whitespaceCount
-                    _ = piece.emit(pos)
-                    continue
-                }
-                pos += 1
-                _ = piece.emit(pos)
+                pos = piece.cutWhitespaceRun(at: pos, length: whitespaceCount)
             }
         }
         return piece.pieces
@@ -284,20 +271,7 @@ public enum PreTokenizer: String, Sendable, CaseIterable {
                     _ = piece.emit(pos)
                     continue
                 }
-                // \s+(?!\S)
-                if whitespaceCount > 1 && piece.cpt(pos + whitespaceCount) != PreTokenizerChunk.outside {
-                    pos += whitespaceCount - 1
-                    _ = piece.emit(pos)
-                    continue
-                }
-                // \s+
-                if whitespaceCount > 0 {
-                    pos += whitespaceCount
-                    _ = piece.emit(pos)
-                    continue
-                }
-                pos += 1
-                _ = piece.emit(pos)
+                pos = piece.cutWhitespaceRun(at: pos, length: whitespaceCount)
             }
         }
         return piece.pieces

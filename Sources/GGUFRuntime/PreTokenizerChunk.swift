@@ -34,6 +34,22 @@ struct PreTokenizerChunk {
         return length
     }
 
+    /// The last alternatives of both regexes, `\s+(?!\S)|\s+`, else a single code point: cuts the
+    /// piece that starts at `pos` with its run of `length` white-space code points, and returns
+    /// where it ends. A run followed by more text leaves its last space to start the next word.
+    @inline(__always) mutating func cutWhitespaceRun(at pos: Int, length: Int) -> Int {
+        let to: Int
+        if length > 1 && cpt(pos + length) != Self.outside {
+            to = pos + length - 1  // \s+(?!\S)
+        } else if length > 0 {
+            to = pos + length  // \s+
+        } else {
+            to = pos + 1
+        }
+        _ = emit(to)
+        return to
+    }
+
     /// The length of the English contraction at `pos` ('s 't 'm 'd 're 've 'll), 0 when there is
     /// none; `foldCase` for Llama 3's `(?i:...)`.
     @inline(__always) func contractionLength(at pos: Int, foldCase: Bool) -> Int {

@@ -42,7 +42,7 @@ struct OutputSafetyTests {
         try "mine\n".write(toFile: file, atomically: false, encoding: .utf8)
         let refused = try runner.run(arguments + ["-o", file])
         #expect(refused.status == 1, sourceLocation: sourceLocation)
-        #expect(refused.stderr.contains("already exists; not overwriting it (use --force"), "\(refused.stderr)", sourceLocation: sourceLocation)
+        #expect(refused.stderr.contains("already exists; not overwriting it; use --force to replace it"), "\(refused.stderr)", sourceLocation: sourceLocation)
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "mine\n", sourceLocation: sourceLocation)
         let forced = try runner.run(arguments + ["-o", file, "--force"])
         #expect(forced.status == 0, "\(forced.stderr)", sourceLocation: sourceLocation)

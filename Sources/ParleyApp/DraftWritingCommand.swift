@@ -19,13 +19,15 @@ extension DraftWritingCommand {
     ///   and model that conversation remembers unless the flags choose another.
     func makeWriter(_ context: AppContext, persona: Persona, drafts: DraftStore? = nil, continuing: String? = nil) throws -> DraftWriter {
         let noSave = draftOutput.noSave
+        let looksBack = continuing != nil && !BackendFactory.choosesBackend(backendOptions)
+        // Opened once: it serves both the remembered backend and the engine.
+        let store = noSave && !looksBack ? nil : try context.openStore()
+        let remembered = looksBack ? continuing.flatMap { id in try? store?.load(id: id).conversation.backend } : nil
         let factory = BackendFactory(context: context)
-        let remembered = BackendFactory.choosesBackend(backendOptions)
-            ? nil : continuing.flatMap { id in try? context.openStore().load(id: id).conversation.backend }
         let chosen = try factory.choose(backendOptions, preferred: persona.backend, remembered: remembered)
         let backend = try factory.make(chosen, backendOptions)
         let options = sampling.options(for: persona, defaults: context.config.sampling)
-        let engine = ConversationEngine(store: noSave ? nil : try context.openStore())
+        let engine = ConversationEngine(store: noSave ? nil : store)
         return DraftWriter(
             engine: engine, backend: backend, persona: persona, sampling: options,
             drafts: noSave ? nil : try drafts ?? context.openDrafts(), backendChoice: chosen.choice)

@@ -18,7 +18,9 @@
 # Environment: TYPES (default "Q4_1 Q8_0 Q4_K_M Q5_K_M Q6_K F16"), TEXTS (default both),
 #   CTX (512), THREADS (2), PARLEY (a parley binary; default: a release build made here),
 #   WORK (where models, logits and logs go; default ~/.cache/parley/numerics), PARLEY_LLAMA_DIR,
-#   FRESH=1 (make llama.cpp's logits again; by default those already in WORK are reused).
+#   FRESH=1 (make llama.cpp's logits again; by default those already in WORK are reused),
+#   NUMERICS (the llama.cpp build Parley follows, as `parley gguf perplexity --numerics`; default
+#   host, which is how scripts/llama-cpp.sh builds llama.cpp: natively for this CPU).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -67,7 +69,7 @@ for type in "${types[@]}"; do
                 --kl-divergence --kl-divergence-base "$base" > "$work/llama-kld-$name.log" 2>&1
         fi
         "$PARLEY" gguf perplexity "$file" --kl-divergence --kl-divergence-base "$base" --batch "$ctx" \
-            --threads "$threads" > "$work/parley-kld-$name.log" 2>&1
+            --threads "$threads" --numerics "${NUMERICS:-host}" > "$work/parley-kld-$name.log" 2>&1
         llama_final="$(grep -m1 'Final estimate' "$work/llama-ppl-$name.log" | sed -E 's/.*PPL = ([0-9.]+).*/\1/')"
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$type" "$(basename "$text" .txt)" "$llama_final" \
             "$(figure 'Mean PPL(Q)' "$work/llama-kld-$name.log")" "$(figure 'Mean PPL(Q)' "$work/parley-kld-$name.log")" \

@@ -32,6 +32,7 @@ struct tiled_job {
     const uint16_t *k, *v;
     int64_t kv_stride, first_pos, n_tokens, n_heads, n_kv_heads, head_dim, blocks;
     float scale;
+    int order;
     float *out;
 };
 
@@ -93,7 +94,7 @@ CGGUF_AVX2 static inline float reduce_add_16_avx2(__m256 lo, __m256 hi) {
 /// One query against one tile of `tile` keys (the first `tile` lanes of kt / rows of
 /// vf): the online-softmax update of its running max M, sum S and accumulator acc.
 CGGUF_AVX2 static void attend_tile(const float *q, int64_t hd, float scale, const float *kt, const float *vf,
-                                   int64_t tile, float *M, float *S, float *acc) {
+                                   int64_t tile, int order, float *M, float *S, float *acc) {
     __m256 s[8];
     for (int v = 0; v < 8; v++) s[v] = _mm256_setzero_ps();
     for (int64_t d = 0; d < hd; d++) {
@@ -128,12 +129,21 @@ CGGUF_AVX2 static void attend_tile(const float *q, int64_t hd, float scale, cons
     const __m256 mv = _mm256_set1_ps(mnew);
     float weights[TILE];
     double sum = 0.0;
-    for (int g = 0; g < 8; g += 2) {
-        const __m256 e0 = cgguf_approx_exp8_avx2(_mm256_sub_ps(s[g], mv));
-        const __m256 e1 = cgguf_approx_exp8_avx2(_mm256_sub_ps(s[g + 1], mv));
-        _mm256_storeu_ps(weights + 8 * g, e0);
-        _mm256_storeu_ps(weights + 8 * g + 8, e1);
-        sum += (double)reduce_add_16_avx2(e0, e1);
+    if (order == CGGUF_ORDER_AVX512) {
+        for (int g = 0; g < 8; g += 2) {
+            const __m256 e0 = cgguf_approx_exp8_avx2(_mm256_sub_ps(s[g], mv));
+            const __m256 e1 = cgguf_approx_exp8_avx2(_mm256_sub_ps(s[g + 1], mv));
+            _mm256_storeu_ps(weights + 8 * g, e0);
+            _mm256_storeu_ps(weights + 8 * g + 8, e1);
+            sum += (double)reduce_add_16_avx2(e0, e1);
+        }
+    } else {
+        // The AVX2 build: its own exp form, each vector of 8 summed on its own.
+        for (int g = 0; g < 8; g++) {
+            const __m256 e = cgguf_approx_exp8_avx2build(_mm256_sub_ps(s[g], mv));
+            _mm256_storeu_ps(weights + 8 * g, e);
+            sum += (double)cgguf_hsum8_avx2(e);
+        }
     }
     *S = (float)((double)*S + sum);
 
@@ -214,7 +224,7 @@ CGGUF_AVX2 static void tiled_task(void *raw, int ith, int nth) {
                 for (int64_t g = 0; g < group; g++) {
                     const int64_t h = kvh * group + g;
                     const int64_t i = (t - t0) * group + g;
-                    attend_tile(job->q + (t * job->n_heads + h) * hd, hd, job->scale, kt, vf, tile,
+                    attend_tile(job->q + (t * job->n_heads + h) * hd, hd, job->scale, kt, vf, tile, job->order,
                                 M + i, S + i, acc + i * hd);
                 }
             }
@@ -234,12 +244,12 @@ CGGUF_AVX2 static void tiled_task(void *raw, int ith, int nth) {
 int cgguf_attention_f32_tiled(struct cgguf_pool *pool, const float *q, const uint16_t *k_cache,
                               const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
                               int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
-                              int64_t head_dim, float scale, float *out) {
+                              int64_t head_dim, float scale, int order, float *out) {
     if (cgguf_kernel_level() < 1 || head_dim % 8 != 0 || n_kv_heads <= 0 || n_heads % n_kv_heads != 0) return -1;
     struct tiled_job job = {
         .q = q, .k = k_cache, .v = v_cache, .kv_stride = kv_stride, .first_pos = first_pos,
         .n_tokens = n_tokens, .n_heads = n_heads, .n_kv_heads = n_kv_heads, .head_dim = head_dim,
-        .blocks = (n_tokens + BLOCK - 1) / BLOCK, .scale = scale, .out = out,
+        .blocks = (n_tokens + BLOCK - 1) / BLOCK, .scale = scale, .order = order, .out = out,
     };
     cgguf_pool_run(pool, tiled_task, &job);
     return 0;
@@ -250,9 +260,9 @@ int cgguf_attention_f32_tiled(struct cgguf_pool *pool, const float *q, const uin
 int cgguf_attention_f32_tiled(struct cgguf_pool *pool, const float *q, const uint16_t *k_cache,
                               const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
                               int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
-                              int64_t head_dim, float scale, float *out) {
+                              int64_t head_dim, float scale, int order, float *out) {
     (void)pool; (void)q; (void)k_cache; (void)v_cache; (void)kv_stride; (void)first_pos;
-    (void)n_tokens; (void)n_heads; (void)n_kv_heads; (void)head_dim; (void)scale; (void)out;
+    (void)n_tokens; (void)n_heads; (void)n_kv_heads; (void)head_dim; (void)scale; (void)order; (void)out;
     return -1;
 }
 

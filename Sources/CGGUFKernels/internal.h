@@ -112,6 +112,88 @@ CGGUF_AVX2 static inline __m256 cgguf_approx_exp8_avx2(__m256 x) {
 }
 #endif
 
+/// The exp approximation of llama.cpp's AVX2-only build (its vectorised SiLU and softmax where
+/// the CPU lacks AVX-512): the same polynomial as cgguf_approx_expf, but the leading 1 is left
+/// out of it and added back when scaling, k + k*j with k = 2^n as one fused operation, and
+/// large |n| take a two-factor scaling. It differs from the AVX-512 form in the last bit of
+/// some results. Evaluated lane by lane with the same fused operations, bit for bit.
+static inline float cgguf_approx_expf_avx2build(float x) {
+    const float r = 0x1.8p23f;
+    const float z = fmaf(x, 0x1.715476p+0f, r);
+    const float n = z - r;
+    const float b = fmaf(-n, 0x1.7f7d1cp-20f, fmaf(-n, 0x1.62e4p-1f, x));
+    uint32_t bits;
+    memcpy(&bits, &z, sizeof bits);
+    const uint32_t e = bits << 23; // n's integer bits, moved into the exponent field
+    const uint32_t k_bits = e + 0x3f800000u;
+    float k;
+    memcpy(&k, &k_bits, sizeof k);
+    const float u = b * b;
+    const float j = fmaf(fmaf(fmaf(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u, fmaf(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)),
+                         u, 0x1.ffffecp-1f * b);
+    const float abs_n = fabsf(n);
+    if (!(abs_n > 126.0f)) return fmaf(j, k, k);
+    // 2^n split in two factors so that neither overflows nor loses bits to a subnormal.
+    const uint32_t g = n <= 0.0f ? 0x82000000u : 0u;
+    const uint32_t s1_bits = g + 0x7f000000u, s2_bits = e - g;
+    float s1, s2;
+    memcpy(&s1, &s1_bits, sizeof s1);
+    memcpy(&s2, &s2_bits, sizeof s2);
+    if (abs_n > 192.0f) return s1 * s1;
+    return fmaf(s2, j, s2) * s1;
+}
+
+/// Eight floats summed as x86 code does with movehl: the halves, then lanes two apart, then
+/// the pair (tinyBLAS's and the AVX2 softmax's horizontal sum).
+static inline float cgguf_hsum8(const float *v) {
+    float b[4];
+    for (int i = 0; i < 4; i++) b[i] = v[i] + v[i + 4];
+    return (b[0] + b[2]) + (b[1] + b[3]);
+}
+
+/// Eight floats summed as ggml's AVX reductions do with hadd: the halves, then neighbours.
+static inline float cgguf_hsum8_hadd(const float *v) {
+    float b[4];
+    for (int i = 0; i < 4; i++) b[i] = v[i] + v[i + 4];
+    return (b[0] + b[1]) + (b[2] + b[3]);
+}
+
+#if CGGUF_X86
+/// cgguf_approx_expf_avx2build on eight lanes, bit for bit.
+CGGUF_AVX2 static inline __m256 cgguf_approx_exp8_avx2build(__m256 x) {
+    const __m256 r = _mm256_set1_ps(0x1.8p23f);
+    const __m256 z = _mm256_fmadd_ps(x, _mm256_set1_ps(0x1.715476p+0f), r);
+    const __m256 n = _mm256_sub_ps(z, r);
+    const __m256 b = _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.7f7d1cp-20f),
+                                      _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.62e4p-1f), x));
+    const __m256i e = _mm256_slli_epi32(_mm256_castps_si256(z), 23);
+    const __m256 k = _mm256_castsi256_ps(_mm256_add_epi32(e, _mm256_set1_epi32(0x3f800000)));
+    const __m256 abs_n = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), n);
+    const __m256 big = _mm256_cmp_ps(abs_n, _mm256_set1_ps(126.0f), _CMP_GT_OQ);
+    const __m256 u = _mm256_mul_ps(b, b);
+    const __m256 j = _mm256_fmadd_ps(
+        _mm256_fmadd_ps(_mm256_fmadd_ps(_mm256_set1_ps(0x1.0e4020p-7f), b, _mm256_set1_ps(0x1.573e2ep-5f)), u,
+                        _mm256_fmadd_ps(_mm256_set1_ps(0x1.555e66p-3f), b, _mm256_set1_ps(0x1.fffdb6p-2f))),
+        u, _mm256_mul_ps(_mm256_set1_ps(0x1.ffffecp-1f), b));
+    const __m256 near = _mm256_fmadd_ps(j, k, k);
+    if (!_mm256_movemask_ps(big)) return near;
+    const __m256i g = _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(n, _mm256_setzero_ps(), _CMP_LE_OQ)),
+                                       _mm256_set1_epi32((int)0x82000000u));
+    const __m256 s1 = _mm256_castsi256_ps(_mm256_add_epi32(g, _mm256_set1_epi32(0x7f000000)));
+    const __m256 s2 = _mm256_castsi256_ps(_mm256_sub_epi32(e, g));
+    const __m256 huge = _mm256_cmp_ps(abs_n, _mm256_set1_ps(192.0f), _CMP_GT_OQ);
+    const __m256 far = _mm256_blendv_ps(_mm256_mul_ps(_mm256_fmadd_ps(s2, j, s2), s1), _mm256_mul_ps(s1, s1), huge);
+    return _mm256_blendv_ps(near, far, big);
+}
+
+/// cgguf_hsum8 of one vector.
+CGGUF_AVX2 static inline float cgguf_hsum8_avx2(__m256 v) {
+    const __m128 b = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));
+    return _mm_cvtss_f32(_mm_add_ss(c, _mm_movehdup_ps(c)));
+}
+#endif
+
 /// A weight-row . quantised-activation dot product. `ys` holds the activation blocks'
 /// scales as floats, decoded once per activation instead of once per row: d per
 /// block for Q8_0, (d, s) pairs for Q8_1.
@@ -159,11 +241,11 @@ struct cgguf_pool;
 void cgguf_pool_run(struct cgguf_pool *pool, cgguf_task fn, void *ctx);
 
 /// The F32 attention path on AVX2, blocked over key tiles and token blocks with the
-/// same result bits as the per-query scalar path. Returns -1 (having done nothing)
+/// same result bits as the per-query scalar path in the same order (CGGUF_ORDER_*). Returns -1 (having done nothing)
 /// when the kernel level or shapes do not allow it.
 int cgguf_attention_f32_tiled(struct cgguf_pool *pool, const float *q, const uint16_t *k_cache,
                               const uint16_t *v_cache, int64_t kv_stride, int64_t first_pos,
                               int64_t n_tokens, int64_t n_heads, int64_t n_kv_heads,
-                              int64_t head_dim, float scale, float *out);
+                              int64_t head_dim, float scale, int order, float *out);
 
 #endif

@@ -11,32 +11,47 @@
 
 // ------------------------------------------------------------------- matmul
 
-static float dot_f16(int64_t n, const uint16_t *x, const uint16_t *y);
+static float dot_f16(int64_t n, const uint16_t *x, const uint16_t *y, int lanes);
 static inline float reduce_add_16(const float *v);
 
-// F32 and F16 weights as llama.cpp multiplies them (F16 with activations rounded to F16):
-// one token through ggml_vec_dot (four 16-lane accumulators over steps of 64, reduced pairwise,
-// the rest added one product at a time), two or more through llamafile's tinyBLAS (one 16-lane
-// accumulator over the whole row, reduced as _mm512_reduce_add_ps). fmaf is exact, so the
-// FMA-compiled copies give the same bits.
-static inline __attribute__((always_inline)) float dot_tinyblas_body(int64_t n, const float *a, const float *b) {
-    float c[16] = {0};
-    for (int64_t i = 0; i < n; i++) c[i % 16] = fmaf(a[i], b[i], c[i % 16]);
-    return reduce_add_16(c);
+/// `lanes` floats summed as llama.cpp's build for that vector width sums one vector: the
+/// 16 of _mm512_reduce_add_ps, or the 8 of the AVX2 movehl sum.
+static inline float reduce_lanes(const float *v, int lanes) {
+    return lanes == 16 ? reduce_add_16(v) : cgguf_hsum8(v);
 }
 
-static inline __attribute__((always_inline)) float dot_vec_f32_body(int64_t n, const float *x, const float *y) {
-    const int64_t np = n - n % 64;
+/// Four accumulators of `lanes` lanes reduced as ggml's GGML_F32_VEC_REDUCE: pairwise to one
+/// vector, then its lanes (16: _mm512_reduce_add_ps; 8: two hadds).
+static inline float reduce_four_vectors(float acc[4][16], int lanes) {
+    float v[16];
+    for (int l = 0; l < lanes; l++) v[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
+    return lanes == 16 ? reduce_add_16(v) : cgguf_hsum8_hadd(v);
+}
+
+// F32 and F16 weights as llama.cpp multiplies them (F16 with activations rounded to F16):
+// one token through ggml_vec_dot (four accumulators of `lanes` lanes over steps of 4 * lanes,
+// reduced pairwise, the rest added one product at a time), two or more through llamafile's
+// tinyBLAS (one accumulator of `lanes` lanes over the whole row, then its horizontal sum).
+// `lanes` is 16 or 8, the vector width of the llama.cpp build followed (cgguf_pool_order);
+// each caller passes a constant, so these inline into loops of fixed width. fmaf is exact, so
+// the FMA-compiled copies give the same bits.
+static inline __attribute__((always_inline)) float dot_tinyblas_body(int64_t n, const float *a, const float *b, int lanes) {
+    float c[16] = {0};
+    for (int64_t i = 0; i < n; i++) c[i % lanes] = fmaf(a[i], b[i], c[i % lanes]);
+    return reduce_lanes(c, lanes);
+}
+
+static inline __attribute__((always_inline)) float dot_vec_f32_body(int64_t n, const float *x, const float *y, int lanes) {
+    const int64_t step = 4 * lanes;
+    const int64_t np = n - n % step;
     float acc[4][16];
     memset(acc, 0, sizeof acc);
-    for (int64_t i = 0; i < np; i += 64) {
+    for (int64_t i = 0; i < np; i += step) {
         for (int j = 0; j < 4; j++) {
-            for (int l = 0; l < 16; l++) acc[j][l] = fmaf(x[i + 16 * j + l], y[i + 16 * j + l], acc[j][l]);
+            for (int l = 0; l < lanes; l++) acc[j][l] = fmaf(x[i + lanes * j + l], y[i + lanes * j + l], acc[j][l]);
         }
     }
-    float v[16];
-    for (int l = 0; l < 16; l++) v[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
-    float sum = reduce_add_16(v);
+    float sum = reduce_four_vectors(acc, lanes);
     for (int64_t i = np; i < n; i++) {
         const float p = x[i] * y[i]; // rounded, then added: llama.cpp's build does not fuse these
         sum = sum + p;
@@ -44,11 +59,17 @@ static inline __attribute__((always_inline)) float dot_vec_f32_body(int64_t n, c
     return sum;
 }
 
-static float dot_tinyblas(int64_t n, const float *a, const float *b) { return dot_tinyblas_body(n, a, b); }
-static float dot_vec_f32(int64_t n, const float *x, const float *y) { return dot_vec_f32_body(n, x, y); }
+typedef float (*float_dot)(int64_t n, const float *x, const float *y);
+
+static float dot_tinyblas16(int64_t n, const float *a, const float *b) { return dot_tinyblas_body(n, a, b, 16); }
+static float dot_tinyblas8(int64_t n, const float *a, const float *b) { return dot_tinyblas_body(n, a, b, 8); }
+static float dot_vec_f32_16(int64_t n, const float *x, const float *y) { return dot_vec_f32_body(n, x, y, 16); }
+static float dot_vec_f32_8(int64_t n, const float *x, const float *y) { return dot_vec_f32_body(n, x, y, 8); }
 #if CGGUF_X86
-CGGUF_AVX2 static float dot_tinyblas_fma(int64_t n, const float *a, const float *b) { return dot_tinyblas_body(n, a, b); }
-CGGUF_AVX2 static float dot_vec_f32_fma(int64_t n, const float *x, const float *y) { return dot_vec_f32_body(n, x, y); }
+CGGUF_AVX2 static float dot_tinyblas16_fma(int64_t n, const float *a, const float *b) { return dot_tinyblas_body(n, a, b, 16); }
+CGGUF_AVX2 static float dot_tinyblas8_fma(int64_t n, const float *a, const float *b) { return dot_tinyblas_body(n, a, b, 8); }
+CGGUF_AVX2 static float dot_vec_f32_16_fma(int64_t n, const float *x, const float *y) { return dot_vec_f32_body(n, x, y, 16); }
+CGGUF_AVX2 static float dot_vec_f32_8_fma(int64_t n, const float *x, const float *y) { return dot_vec_f32_body(n, x, y, 8); }
 #endif
 
 struct matmul_job {
@@ -68,6 +89,7 @@ struct matmul_job {
     int64_t tail_start;
     cgguf_tile_dot tile;    // NULL: rows one at a time
     cgguf_rows4_dot rows4;  // one token, four rows per call; NULL: rows one at a time
+    int order;              // CGGUF_ORDER_*, for F32 and F16 weights
 };
 
 static void row_range(int64_t rows, int ith, int nth, int64_t *r0, int64_t *r1) {
@@ -118,13 +140,14 @@ static void matmul_float_rows(const struct matmul_job *job, int64_t r0, int64_t 
     const float *xf = f16 ? (const float *)(job->xq + (size_t)(cols * job->n_tokens) * 2) : job->x;
     float *row = malloc((size_t)cols * sizeof(float));
     if (row == NULL) abort();
+    const int wide = job->order == CGGUF_ORDER_AVX512;
 #if CGGUF_X86
     const int fma = cgguf_kernel_level() >= 1;
-    float (*tiny)(int64_t, const float *, const float *) = fma ? dot_tinyblas_fma : dot_tinyblas;
-    float (*vec)(int64_t, const float *, const float *) = fma ? dot_vec_f32_fma : dot_vec_f32;
+    const float_dot tiny = fma ? (wide ? dot_tinyblas16_fma : dot_tinyblas8_fma) : (wide ? dot_tinyblas16 : dot_tinyblas8);
+    const float_dot vec = fma ? (wide ? dot_vec_f32_16_fma : dot_vec_f32_8_fma) : (wide ? dot_vec_f32_16 : dot_vec_f32_8);
 #else
-    float (*tiny)(int64_t, const float *, const float *) = dot_tinyblas;
-    float (*vec)(int64_t, const float *, const float *) = dot_vec_f32;
+    const float_dot tiny = wide ? dot_tinyblas16 : dot_tinyblas8;
+    const float_dot vec = wide ? dot_vec_f32_16 : dot_vec_f32_8;
 #endif
     for (int64_t r = r0; r < r1; r++) {
         const uint8_t *w = job->w + (size_t)r * job->row_bytes;
@@ -138,7 +161,7 @@ static void matmul_float_rows(const struct matmul_job *job, int64_t r0, int64_t 
             if (batch) {
                 value = tiny(cols, wf, xf + t * cols);
             } else if (f16) {
-                value = dot_f16(cols, (const uint16_t *)w, xh + t * cols);
+                value = dot_f16(cols, (const uint16_t *)w, xh + t * cols, job->order);
             } else {
                 value = vec(cols, wf, xf + t * cols);
             }
@@ -238,7 +261,7 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
         .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, 0),
         .tail_dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, n_tokens - 1),
         .tail_start = n_tokens - (n_tokens > 3 ? n_tokens % 4 : n_tokens), .tile = cgguf_select_tile_dot(wtype, rows, n_tokens),
-        .rows4 = cgguf_select_rows4_dot(wtype, n_tokens),
+        .rows4 = cgguf_select_rows4_dot(wtype, n_tokens), .order = cgguf_pool_order(pool),
     };
     if (wtype == CGGUF_TYPE_F16) {
         // Rounded to F16 as llama.cpp converts activations for F16 weights.
@@ -272,29 +295,36 @@ void cgguf_rms_norm(const float *x, const float *w, float *y, int64_t n, float e
 }
 
 #if CGGUF_X86
-CGGUF_AVX2 static void swiglu_avx2(const float *gate, const float *up, float *out, int64_t n) {
+CGGUF_AVX2 static void swiglu_avx2(const float *gate, const float *up, float *out, int64_t n, int order) {
     const __m256 one = _mm256_set1_ps(1.0f);
     for (int64_t i = 0; i < n; i += 8) {
         const __m256 g = _mm256_loadu_ps(gate + i);
-        const __m256 e = cgguf_approx_exp8_avx2(_mm256_sub_ps(_mm256_setzero_ps(), g));
+        const __m256 minus_g = _mm256_sub_ps(_mm256_setzero_ps(), g);
+        const __m256 e = order == CGGUF_ORDER_AVX512 ? cgguf_approx_exp8_avx2(minus_g) : cgguf_approx_exp8_avx2build(minus_g);
         _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_div_ps(g, _mm256_add_ps(one, e)), _mm256_loadu_ps(up + i)));
     }
 }
 #endif
 
 void cgguf_swiglu(const float *gate, const float *up, float *out, int64_t n) {
-    // Whole groups of 16 take the vector path there, the rest libm's expf.
-    const int64_t vectorized = n - n % 16;
+    cgguf_swiglu_ordered(gate, up, out, n, CGGUF_ORDER_AVX512);
+}
+
+void cgguf_swiglu_ordered(const float *gate, const float *up, float *out, int64_t n, int order) {
+    // Whole vectors (of 16 or 8, as the build followed) take its exp approximation, the rest libm's expf.
+    const int64_t lanes = order == CGGUF_ORDER_AVX512 ? 16 : 8;
+    const int64_t vectorized = n - n % lanes;
     int64_t start = 0;
 #if CGGUF_X86
     if (cgguf_kernel_level() >= 1) {
-        swiglu_avx2(gate, up, out, vectorized);
+        swiglu_avx2(gate, up, out, vectorized, order);
         start = vectorized;
     }
 #endif
     for (int64_t i = start; i < vectorized; i++) {
         const float g = gate[i];
-        out[i] = (g / (1.0f + cgguf_approx_expf(0.0f - g))) * up[i];
+        const float e = order == CGGUF_ORDER_AVX512 ? cgguf_approx_expf(0.0f - g) : cgguf_approx_expf_avx2build(0.0f - g);
+        out[i] = (g / (1.0f + e)) * up[i];
     }
     for (int64_t i = vectorized; i < n; i++) {
         const float g = gate[i];
@@ -338,7 +368,7 @@ struct rows_job {
     const float *freq_factors;
     int64_t n, rows, n_heads, n_kv_heads, head_dim, n_dims, first_pos;
     float eps, freq_base, freq_scale;
-    int neox, gelu;
+    int neox, gelu, order;
 };
 
 static void rms_norm_task(void *raw, int ith, int nth) {
@@ -359,14 +389,21 @@ void cgguf_rms_norm_rows(cgguf_pool *pool, const float *x, const float *w, float
 
 static void glu_task(void *raw, int ith, int nth) {
     const struct rows_job *job = raw;
-    void (*glu)(const float *, const float *, float *, int64_t) = job->gelu ? cgguf_geglu : cgguf_swiglu;
     int64_t t0, t1;
     row_range(job->rows, ith, nth, &t0, &t1);
-    for (int64_t t = t0; t < t1; t++) glu(job->x + t * job->n, job->up + t * job->n, job->y + t * job->n, job->n);
+    for (int64_t t = t0; t < t1; t++) {
+        const float *gate = job->x + t * job->n, *up = job->up + t * job->n;
+        float *out = job->y + t * job->n;
+        if (job->gelu) {
+            cgguf_geglu(gate, up, out, job->n); // a table lookup: the same in every build
+        } else {
+            cgguf_swiglu_ordered(gate, up, out, job->n, job->order);
+        }
+    }
 }
 
 static void glu_rows(cgguf_pool *pool, const float *gate, const float *up, float *out, int64_t n, int64_t rows, int gelu) {
-    struct rows_job job = {.x = gate, .up = up, .y = out, .n = n, .rows = rows, .gelu = gelu};
+    struct rows_job job = {.x = gate, .up = up, .y = out, .n = n, .rows = rows, .gelu = gelu, .order = cgguf_pool_order(pool)};
     if (rows < ROWS_ON_POOL) {
         glu_task(&job, 0, 1);
     } else {
@@ -415,26 +452,24 @@ void cgguf_rope_store_rows(cgguf_pool *pool, float *q, float *k, const float *v,
 
 // ------------------------------------------------------------------ attention
 
-// F16 . F16 dot in the lane order of llama.cpp's 512-bit ggml_vec_dot_f16:
-// four 16-lane accumulators over steps of 64, reduced pairwise. Products of two
-// halves are exact in F32, so plain multiply-add equals the fused form.
-static float dot_f16(int64_t n, const uint16_t *x, const uint16_t *y) {
-    const int64_t np = n - n % 64;
+// F16 . F16 dot in the lane order of llama.cpp's ggml_vec_dot_f16 for a build of `lanes`
+// lanes (CGGUF_ORDER_*): four accumulators over steps of 4 * lanes, reduced pairwise and then
+// across lanes, the rest added in double. Products of two halves are exact in F32, so plain
+// multiply-add equals the fused form.
+static float dot_f16(int64_t n, const uint16_t *x, const uint16_t *y, int lanes) {
+    const int64_t step = 4 * lanes;
+    const int64_t np = n - n % step;
     float acc[4][16];
     memset(acc, 0, sizeof acc);
-    for (int64_t i = 0; i < np; i += 64) {
+    for (int64_t i = 0; i < np; i += step) {
         for (int j = 0; j < 4; j++) {
-            for (int l = 0; l < 16; l++) {
-                const int64_t k = i + 16 * j + l;
+            for (int l = 0; l < lanes; l++) {
+                const int64_t k = i + lanes * j + l;
                 acc[j][l] += cgguf_half_to_float(x[k]) * cgguf_half_to_float(y[k]);
             }
         }
     }
-    float v[16], w[8], z[4];
-    for (int l = 0; l < 16; l++) v[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
-    for (int l = 0; l < 8; l++) w[l] = v[l + 8] + v[l];
-    for (int l = 0; l < 4; l++) z[l] = w[l + 4] + w[l];
-    double sum = (double)((z[0] + z[2]) + (z[1] + z[3]));
+    double sum = (double)reduce_four_vectors(acc, lanes);
     for (int64_t i = np; i < n; i++) sum += (double)(cgguf_half_to_float(x[i]) * cgguf_half_to_float(y[i]));
     return (float)sum;
 }
@@ -447,6 +482,7 @@ struct attention_job {
     int precise;
     int64_t window;  // > 0: a query at position p sees keys p - window + 1 ... p
     float softcap;   // > 0: scores become softcap * tanh(score), the scale divided by it first
+    int order;       // CGGUF_ORDER_*
     float *out;
 };
 
@@ -479,7 +515,7 @@ static void attend_f16(const struct attention_job *job, int64_t t, int64_t h, ui
     for (int64_t ic = first_key(job, t); ic < n_kv; ic++) {
         const uint16_t *krow = job->k + ic * job->kv_stride + kvh * hd;
         const uint16_t *vrow = job->v + ic * job->kv_stride + kvh * hd;
-        float s = attention_score(job, dot_f16(hd, krow, qh));
+        float s = attention_score(job, dot_f16(hd, krow, qh, job->order));
         float ms = 1.0f, vs = 1.0f;
         if (s > M) {
             const float old = M;
@@ -525,6 +561,23 @@ CGGUF_AVX2 static float dot_f16_avx2(int64_t n, const uint16_t *x, const uint16_
     return _mm_cvtss_f32(_mm_add_ss(pairs, _mm_movehdup_ps(pairs)));
 }
 
+// The AVX2 build's order (steps of 32, hadd reduction) for head sizes a multiple of 32.
+CGGUF_AVX2 static float dot_f16_avx2_8lanes(int64_t n, const uint16_t *x, const uint16_t *y) {
+    __m256 acc[4];
+    for (int j = 0; j < 4; j++) acc[j] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n; i += 32) {
+        for (int j = 0; j < 4; j++) {
+            const __m256 a = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i + 8 * j)));
+            const __m256 b = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(y + i + 8 * j)));
+            acc[j] = _mm256_fmadd_ps(a, b, acc[j]);
+        }
+    }
+    const __m256 v = _mm256_add_ps(_mm256_add_ps(acc[0], acc[2]), _mm256_add_ps(acc[1], acc[3]));
+    const __m128 t0 = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    const __m128 t1 = _mm_hadd_ps(t0, t0);
+    return _mm_cvtss_f32(_mm_hadd_ps(t1, t1));
+}
+
 CGGUF_AVX2 static void attend_f16_avx2(const struct attention_job *job, int64_t t, int64_t h, uint16_t *qh, uint16_t *acc) {
     const int64_t hd = job->head_dim;
     const int64_t group = job->n_heads / job->n_kv_heads;
@@ -539,7 +592,8 @@ CGGUF_AVX2 static void attend_f16_avx2(const struct attention_job *job, int64_t 
     for (int64_t ic = first_key(job, t); ic < n_kv; ic++) {
         const uint16_t *krow = job->k + ic * job->kv_stride + kvh * hd;
         const uint16_t *vrow = job->v + ic * job->kv_stride + kvh * hd;
-        float s = attention_score(job, dot_f16_avx2(hd, krow, qh));
+        const float dot = job->order == CGGUF_ORDER_AVX512 ? dot_f16_avx2(hd, krow, qh) : dot_f16_avx2_8lanes(hd, krow, qh);
+        float s = attention_score(job, dot);
         float ms = 1.0f, vs = 1.0f;
         if (s > M) {
             const float old = M;
@@ -616,18 +670,20 @@ static inline __attribute__((always_inline)) void attend_f32_body(const struct a
             S *= ms;
         }
         M = mnew;
-        // llama.cpp's ggml_vec_soft_max_f32 with 512-bit vectors: the vectorised exp
-        // over the whole 64-key tile (keys past the end count as -inf), each group of 16
-        // reduced as _mm512_reduce_add_ps does and summed in double.
+        // llama.cpp's ggml_vec_soft_max_f32: the vectorised exp of the build followed over
+        // the whole 64-key tile (keys past the end count as -inf), each vector of 16 or 8
+        // reduced across its lanes and summed in double.
         for (int64_t j = tile; j < 64; j++) scores[j] = -INFINITY;
+        const int lanes = job->order;
         double sum = 0.0;
-        for (int64_t g = 0; g < 64; g += 16) {
+        for (int64_t g = 0; g < 64; g += lanes) {
             float e[16];
-            for (int l = 0; l < 16; l++) {
-                e[l] = cgguf_approx_expf(scores[g + l] - mnew);
+            for (int l = 0; l < lanes; l++) {
+                const float x = scores[g + l] - mnew;
+                e[l] = lanes == 16 ? cgguf_approx_expf(x) : cgguf_approx_expf_avx2build(x);
                 scores[g + l] = e[l];
             }
-            sum += (double)reduce_add_16(e);
+            sum += (double)reduce_lanes(e, lanes);
         }
         S = (float)((double)S + sum);
         for (int64_t j = 0; j < tile; j++) {
@@ -661,7 +717,7 @@ static void attention_task(void *raw, int ith, int nth) {
     void *scratch = malloc((size_t)job->head_dim * 8 + 64 * sizeof(float));
     if (scratch == NULL) abort();
 #if CGGUF_X86
-    const int fast = cgguf_kernel_level() >= 1 && job->head_dim % 64 == 0;
+    const int fast = cgguf_kernel_level() >= 1 && job->head_dim % (4 * job->order) == 0;
 #endif
     for (int64_t i = i0; i < i1; i++) {
         const int64_t t = i / job->n_heads, h = i % job->n_heads;
@@ -703,13 +759,14 @@ void cgguf_attention_ext(cgguf_pool *pool, const float *q, const uint16_t *k_cac
         .q = q, .k = k_cache, .v = v_cache, .kv_stride = kv_stride, .first_pos = first_pos,
         .n_tokens = n_tokens, .n_heads = n_heads, .n_kv_heads = n_kv_heads, .head_dim = head_dim,
         .scale = softcap > 0.0f ? scale / softcap : scale, .precise = precise_f32,
-        .window = window > 0 ? window : 0, .softcap = softcap > 0.0f ? softcap : 0.0f, .out = out,
+        .window = window > 0 ? window : 0, .softcap = softcap > 0.0f ? softcap : 0.0f,
+        .order = cgguf_pool_order(pool), .out = out,
     };
     // The blocked AVX2 path knows neither windows nor soft-caps: those layers take the
     // per-query path, which gives the same numbers.
     if (precise_f32 && job.window == 0 && job.softcap == 0.0f &&
         cgguf_attention_f32_tiled(pool, q, k_cache, v_cache, kv_stride, first_pos, n_tokens,
-                                  n_heads, n_kv_heads, head_dim, scale, out) == 0) {
+                                  n_heads, n_kv_heads, head_dim, scale, job.order, out) == 0) {
         return;
     }
     cgguf_pool_run(pool, attention_task, &job);

@@ -47,6 +47,7 @@ struct cgguf_pool {
     atomic_int done;            // chunks of the current job finished
     atomic_int stop;
     int chunks;                 // of every job: threads * CHUNKS_PER_THREAD, set before any job
+    int order;                  // CGGUF_ORDER_*: which llama.cpp build's float order jobs follow
     cgguf_task fn;
     void *ctx;
 };
@@ -110,6 +111,7 @@ cgguf_pool *cgguf_pool_create(int threads) {
     if (pool == NULL) return NULL;
     pool->threads = threads;
     pool->chunks = threads * CHUNKS_PER_THREAD;
+    pool->order = CGGUF_ORDER_AVX512;
     pthread_mutex_init(&pool->run_lock, NULL);
     pthread_mutex_init(&pool->sleep_lock, NULL);
     pthread_cond_init(&pool->wake, NULL);
@@ -159,6 +161,26 @@ void cgguf_pool_destroy(cgguf_pool *pool) {
 
 int cgguf_pool_threads(const cgguf_pool *pool) {
     return pool ? pool->threads : 1;
+}
+
+int cgguf_pool_set_order(cgguf_pool *pool, int order) {
+    if (pool == NULL) return CGGUF_ORDER_AVX512;
+    if (order == CGGUF_ORDER_AVX512 || order == CGGUF_ORDER_AVX2) pool->order = order;
+    return pool->order;
+}
+
+int cgguf_pool_order(const cgguf_pool *pool) {
+    return pool ? pool->order : CGGUF_ORDER_AVX512;
+}
+
+int cgguf_host_order(void) {
+#if CGGUF_X86
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? CGGUF_ORDER_AVX512
+                                                                                 : CGGUF_ORDER_AVX2;
+#else
+    return CGGUF_ORDER_AVX512; // llama.cpp follows neither x86 order here; the default stands
+#endif
 }
 
 void cgguf_pool_run(struct cgguf_pool *pool, cgguf_task fn, void *ctx) {

@@ -55,6 +55,8 @@ public final class LlamaModel: @unchecked Sendable {
     /// The context length sessions are sized for.
     public let contextLength: Int
     public let threads: Int
+    /// The llama.cpp build whose float order every kernel of this model follows.
+    public let numerics: NumericsOrder
     let embedding: WeightMatrix
     let output: WeightMatrix
     let outputNorm: [Float]
@@ -83,8 +85,11 @@ public final class LlamaModel: @unchecked Sendable {
     ///     min(the model's trained context, 4096).
     ///   - threads: worker threads including the caller; nil means all processors.
     ///   - loras: LoRA adapters applied at run time, in order; one that does not fit throws.
-    public init(file: GGUFFile, contextLength: Int? = nil, threads: Int? = nil, loras: [LoRASpec] = []) throws {
+    ///   - numerics: the llama.cpp build whose float order to follow.
+    public init(file: GGUFFile, contextLength: Int? = nil, threads: Int? = nil, loras: [LoRASpec] = [],
+                numerics: NumericsOrder = .default) throws {
         self.file = file
+        self.numerics = numerics
         guard let embd = file.tensor(named: "token_embd.weight") else { throw GGUFError.missingTensor("token_embd.weight") }
         guard embd.dimensions.count == 2 else {
             throw GGUFError.tensorShape(tensor: embd.name, expected: [0, 0], actual: embd.dimensions)
@@ -211,12 +216,15 @@ public final class LlamaModel: @unchecked Sendable {
             throw GGUFError.invalid("cannot start \(threadCount) worker threads")
         }
         self.pool = pool
+        cgguf_pool_set_order(pool, numerics.lanes)
         self.threads = Int(cgguf_pool_threads(pool))
     }
 
     /// Opens and loads the GGUF file at `path`.
-    public convenience init(path: String, contextLength: Int? = nil, threads: Int? = nil, loras: [LoRASpec] = []) throws {
-        try self.init(file: GGUFFile(path: path), contextLength: contextLength, threads: threads, loras: loras)
+    public convenience init(path: String, contextLength: Int? = nil, threads: Int? = nil, loras: [LoRASpec] = [],
+                            numerics: NumericsOrder = .default) throws {
+        try self.init(file: GGUFFile(path: path), contextLength: contextLength, threads: threads, loras: loras,
+                      numerics: numerics)
     }
 
     deinit {

@@ -1,12 +1,15 @@
 /// What a saved session state was computed with. A state is used only where every field is
 /// the same: the same model file (its size, modification time and a checksum of its header,
 /// metadata and tensor infos, and of the same of each LoRA adapter applied with its scale), the
-/// same cache shape and type, the same prompt chunking and the same numerics. The kernel level is not part of it: every level gives the same bits (the kernel
+/// same cache shape and type, the same prompt chunking and the same numerics (version and the
+/// llama.cpp build's order followed). The kernel level is not part of it: every level gives the same bits (the kernel
 /// tests compare them), so a state saved under one serves under another.
 public struct SessionFingerprint: Sendable, Equatable {
     /// Changes whenever a kernel's results change bit for bit, so states saved before are dropped.
     /// 2: llama.cpp's tiled k-quant and F16/F32 product orders.
     public static let numericsVersion: UInt32 = 2
+    /// Added to the version for states computed in the AVX2 build's order (NumericsOrder).
+    static let avx2OrderFlag: UInt32 = 1 << 16
     /// The KV cache's element type: GGML's F16.
     static let kvTypeF16: UInt32 = 1
 
@@ -38,7 +41,7 @@ public struct SessionFingerprint: Sendable, Equatable {
             checksum.update(adapter.file.modificationTime.nanoseconds)
             checksum.update(spec.scale.bitPattern)
         }
-        numerics = Self.numericsVersion
+        numerics = Self.numericsVersion | (session.model.numerics == .avx2 ? Self.avx2OrderFlag : 0)
         fileSize = UInt64(file.fileSize)
         (modifiedSeconds, modifiedNanoseconds) = file.modificationTime
         headerChecksum = checksum.value
@@ -89,6 +92,9 @@ public struct SessionFingerprint: Sendable, Equatable {
 
     /// What differs from `other`, in words, or nil when nothing does.
     func difference(from other: SessionFingerprint) -> String? {
+        if numerics & ~Self.avx2OrderFlag == other.numerics & ~Self.avx2OrderFlag, numerics != other.numerics {
+            return "the other llama.cpp build's float order (avx512 or avx2)"
+        }
         if numerics != other.numerics { return "another version of the runtime's numerics" }
         if fileSize != other.fileSize || modifiedSeconds != other.modifiedSeconds
             || modifiedNanoseconds != other.modifiedNanoseconds || headerChecksum != other.headerChecksum {

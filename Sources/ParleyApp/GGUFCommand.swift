@@ -85,6 +85,7 @@ struct GGUFCommand: AsyncParsableCommand {
         @Flag(help: "Print tokens per second on stderr.") var timing = false
         @OptionGroup var format: ResponseFormatFlags
         @OptionGroup var lora: LoRAOptions
+        @OptionGroup var numerics: NumericsOptions
 
         func validate() throws {
             if tokens < 1 { throw ValidationError("--tokens must be at least 1") }
@@ -94,7 +95,8 @@ struct GGUFCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (model, tokenizer) = try GGUFCommand.open(file) {
-                let model = try LlamaModel(path: file, contextLength: contextLength, threads: threads, loras: lora.specs())
+                let model = try LlamaModel(path: file, contextLength: contextLength, threads: threads, loras: lora.specs(),
+                                           numerics: numerics.order)
                 return (model, try Tokenizer(file: model.file))
             }
             let ids = tokenizer.encode(prompt, parseSpecial: true, addSpecial: true)

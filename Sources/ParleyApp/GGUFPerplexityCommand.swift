@@ -32,6 +32,7 @@ extension GGUFCommand {
         var klDivergence = false
         @Option(name: .customLong("save-logits"), help: "Write this model's logits in the same format.") var saveLogits: String?
         @OptionGroup var lora: LoRAOptions
+        @OptionGroup var numerics: NumericsOptions
 
         func validate() throws {
             if contextLength < 4 { throw ValidationError("--ctx must be at least 4") }
@@ -60,7 +61,8 @@ extension GGUFCommand {
 
         private func load(contextLength: Int) throws -> (LlamaModel, Tokenizer) {
             try GGUFCommand.open(file) {
-                let model = try LlamaModel(path: file, contextLength: contextLength, threads: threads, loras: lora.specs())
+                let model = try LlamaModel(path: file, contextLength: contextLength, threads: threads, loras: lora.specs(),
+                                           numerics: numerics.order)
                 return (model, try Tokenizer(file: model.file))
             }
         }

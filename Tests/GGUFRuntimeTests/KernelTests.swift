@@ -267,6 +267,22 @@ import Testing
         cgguf_set_vnni(0)
         #expect(run(threads: 1, level: best) == fast)
         cgguf_set_vnni(1)
+        // F16 weights in the AVX2 build's order: the same across levels and threads, and not the
+        // AVX-512 build's bits (single tokens through ggml_vec_dot_f16, batches through tinyBLAS).
+        if type == .f16 {
+            for count in [1, tokens] {
+                let xs = Array(x.prefix(columns * count))
+                func ordered(_ level: GGUFKernels.Level, threads: Int32, _ order: Int32) -> [Float] {
+                    GGUFKernels.select(level)
+                    return Self.matmul(type, weights, rows: rows, columns: columns, x: xs, tokens: count, threads: threads,
+                                       order: order)
+                }
+                let narrow = ordered(best, threads: 1, Int32(CGGUF_ORDER_AVX2))
+                #expect(ordered(.scalar, threads: 1, Int32(CGGUF_ORDER_AVX2)) == narrow, "\(count) tokens")
+                #expect(ordered(best, threads: 3, Int32(CGGUF_ORDER_AVX2)) == narrow, "\(count) tokens")
+                #expect(ordered(best, threads: 1, Int32(CGGUF_ORDER_AVX512)) != narrow, "\(count) tokens")
+            }
+        }
 
         // Against a float reference: quantising activations to 8 bits costs < 2%.
         for r in 0..<rows {
@@ -297,25 +313,35 @@ import Testing
             k.append(cgguf_fp32_to_fp16(rng.float(in: -3...3)))
             v.append(cgguf_fp32_to_fp16(rng.float(in: -1...1)))
         }
-        func run(level: GGUFKernels.Level, threads: Int32, precise: Int32) -> [Float] {
+        func run(level: GGUFKernels.Level, threads: Int32, precise: Int32, order: Int32) -> [Float] {
             GGUFKernels.select(level)
             let pool = cgguf_pool_create(threads)
             defer { cgguf_pool_destroy(pool) }
+            cgguf_pool_set_order(pool, order)
             var out = [Float](repeating: .nan, count: Int(tokens * heads * hd))
             cgguf_attention(pool, q, k, v, kvStride, firstPos, tokens, heads, kvHeads, hd, 0.125, precise, &out)
             return out
         }
         let best = GGUFKernels.best
         defer { GGUFKernels.select(best) }
+        // Both llama.cpp builds' orders (16-lane and 8-lane sums, and their two exp forms).
         for precise: Int32 in [1, 0] {
-            let scalar = run(level: .scalar, threads: 1, precise: precise)
-            #expect(!scalar.contains { $0.isNaN })
-            #expect(run(level: best, threads: 1, precise: precise) == scalar)
-            #expect(run(level: best, threads: 2, precise: precise) == scalar)
+            var results: [[Float]] = []
+            for order in [Int32(CGGUF_ORDER_AVX512), Int32(CGGUF_ORDER_AVX2)] {
+                let scalar = run(level: .scalar, threads: 1, precise: precise, order: order)
+                #expect(!scalar.contains { $0.isNaN })
+                #expect(run(level: best, threads: 1, precise: precise, order: order) == scalar, "order \(order)")
+                #expect(run(level: best, threads: 2, precise: precise, order: order) == scalar, "order \(order)")
+                results.append(scalar)
+            }
+            // The orders are not the same computation (each is checked against llama.cpp's
+            // logits by the perplexity fixtures).
+            #expect(results[0] != results[1], "precise \(precise)")
         }
     }
 
-    /// SwiGLU on AVX2 equals the scalar lane-by-lane code, including inputs whose exp
+    /// SwiGLU on AVX2 equals the scalar lane-by-lane code in both llama.cpp builds' orders
+    /// (16-lane vectors and the AVX-512 exp form, 8-lane and the AVX2 one), including inputs whose exp
     /// is subnormal, zero or infinite.
     @Test func swigluAgreesAcrossKernels() {
         var rng = TestRandom(seed: 7)
@@ -323,17 +349,26 @@ import Testing
         var gate = (0..<n).map { _ in rng.float(in: -12...12) }
         for (i, g) in [-100, -88, -87.5, -90, 95, 100, 150, 200, -250, 0, -0.0].enumerated() { gate[i * 3] = Float(g) }
         let up = (0..<n).map { _ in rng.float(in: -3...3) }
-        func run(_ level: GGUFKernels.Level) -> [Float] {
+        func run(_ level: GGUFKernels.Level, order: Int32) -> [Float] {
             GGUFKernels.select(level)
             var out = [Float](repeating: 0, count: n)
-            cgguf_swiglu(gate, up, &out, Int64(n))
+            cgguf_swiglu_ordered(gate, up, &out, Int64(n), order)
             return out
         }
         let best = GGUFKernels.best
         defer { GGUFKernels.select(best) }
-        let scalar = run(.scalar)
-        let fast = run(best)
-        #expect(zip(scalar, fast).allSatisfy { $0.bitPattern == $1.bitPattern })
+        var results: [[Float]] = []
+        for order in [Int32(CGGUF_ORDER_AVX512), Int32(CGGUF_ORDER_AVX2)] {
+            let scalar = run(.scalar, order: order)
+            let fast = run(best, order: order)
+            #expect(zip(scalar, fast).allSatisfy { $0.bitPattern == $1.bitPattern }, "order \(order)")
+            results.append(scalar)
+        }
+        var plain = [Float](repeating: 0, count: n)
+        cgguf_swiglu(gate, up, &plain, Int64(n))
+        #expect(plain == results[0])
+        // The AVX2 build's exp form differs from the AVX-512 one in the last bit of some values.
+        #expect(zip(results[0], results[1]).contains { $0.bitPattern != $1.bitPattern })
     }
 
     /// RMSNorm, RoPE with the cache stores and SwiGLU of a batch run on the pool, a range of tokens

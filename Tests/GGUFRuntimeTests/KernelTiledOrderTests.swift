@@ -8,9 +8,10 @@ import Testing
 extension KernelTests {
     /// out[t * rows + r] = row r of `weights` . token t of `x`, through cgguf_matmul on a pool.
     static func matmul(_ type: GGUFTensorType, _ weights: [UInt8], rows: Int, columns: Int, x: [Float], tokens: Int,
-                       threads: Int32) -> [Float] {
+                       threads: Int32, order: Int32 = Int32(CGGUF_ORDER_AVX512)) -> [Float] {
         let pool = cgguf_pool_create(threads)
         defer { cgguf_pool_destroy(pool) }
+        cgguf_pool_set_order(pool, order)
         var out = [Float](repeating: 0, count: rows * tokens)
         let scratch = UnsafeMutableRawPointer.allocate(
             byteCount: cgguf_matmul_scratch_size(Int32(type.rawValue), Int64(columns), Int64(tokens)), alignment: 64)

@@ -6,6 +6,8 @@ import Testing
 /// `PerplexityRunner` on the default model against llama-perplexity's answers, recorded by
 /// scripts/record-perplexity-fixtures.py: the same tokens, the same running perplexity after each
 /// chunk, the same final estimate, and a logits file whose every row hashes as llama.cpp's does.
+/// Recorded twice: by llama.cpp built for AVX-512 (perplexity.json) and for AVX2 only
+/// (perplexity-avx2.json), each matched by the runtime following that build's order.
 @Suite(.heavy, .serialized) struct PerplexityFixtureTests {
     struct Fixture: Decodable {
         struct Text: Decodable {
@@ -20,8 +22,8 @@ import Testing
         let texts: [Text]
     }
 
-    static func fixture() throws -> Fixture {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/perplexity.json")
+    static func fixture(_ name: String = "perplexity.json") throws -> Fixture {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
         return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
     }
 
@@ -36,9 +38,11 @@ import Testing
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    @Test func perplexityAndLogitsFileMatchLlamaCpp() async throws {
-        guard let model = try GreedyFixtureTests.model() else { return }
-        let fixture = try Self.fixture()
+    @Test(arguments: [("perplexity.json", NumericsOrder.avx512), ("perplexity-avx2.json", .avx2)])
+    func perplexityAndLogitsFileMatchLlamaCpp(_ name: String, _ order: NumericsOrder) async throws {
+        guard let shared = try GreedyFixtureTests.model(), let path = shared.file.path else { return }
+        let model = order == shared.numerics ? shared : try LlamaModel(path: path, contextLength: shared.contextLength, numerics: order)
+        let fixture = try Self.fixture(name)
         let tokenizer = try Tokenizer(file: model.file)
         for text in fixture.texts {
             let source = try String(contentsOf: TestModel.packageRoot.appendingPathComponent(text.file), encoding: .utf8)

@@ -26,10 +26,10 @@ import Testing
         try SessionStateFile.restore(header, into: session, from: source)
     }
 
-    static func tiny(contextLength: Int? = nil, extraKey: Bool = false) throws -> LlamaModel {
+    static func tiny(contextLength: Int? = nil, extraKey: Bool = false, numerics: NumericsOrder = .avx512) throws -> LlamaModel {
         var writer = LlamaModelLoadTests.tinyModel()
         if extraKey { writer.add("general.name", .string("another")) }
-        return try LlamaModel(file: GGUFFile(bytes: writer.bytes()), contextLength: contextLength, threads: 1)
+        return try LlamaModel(file: GGUFFile(bytes: writer.bytes()), contextLength: contextLength, threads: 1, numerics: numerics)
     }
 
     static let prompt: [Int32] = (0..<40).map { Int32(($0 * 7 + 3) % 16) }
@@ -119,6 +119,16 @@ import Testing
         let otherFile = try Self.tiny(extraKey: true).makeSession()
         #expect(throws: SessionStateError.differentModel("another model file or other LoRA adapters (or a file changed since)")) {
             try Self.restore(bytes, into: otherFile)
+        }
+        // Computed in the AVX-512 build's order: not reused by a model following the AVX2 build's,
+        // and the reverse.
+        let otherOrder = try Self.tiny(numerics: .avx2).makeSession()
+        #expect(throws: SessionStateError.differentModel("the other llama.cpp build's float order (avx512 or avx2)")) {
+            try Self.restore(bytes, into: otherOrder)
+        }
+        _ = try otherOrder.evaluatePrompt(Self.prompt)
+        #expect(throws: SessionStateError.differentModel("the other llama.cpp build's float order (avx512 or avx2)")) {
+            try Self.restore(try Self.bytes(of: otherOrder), into: try Self.tiny().makeSession())
         }
     }
 

@@ -89,6 +89,21 @@ cgguf_pool *cgguf_pool_create(int threads);
 void cgguf_pool_destroy(cgguf_pool *pool);
 int cgguf_pool_threads(const cgguf_pool *pool);
 
+/// Which llama.cpp build's floating-point order a pool's jobs follow. llama.cpp's x86 code sums
+/// softmax weights, F16/F32 dot products and tinyBLAS rows in 16-lane vectors, and uses one form
+/// of its exp approximation, where it is built for AVX-512; in 8-lane vectors, with another exp
+/// form, where it is built for AVX2 only. The two disagree in the last bits, and the rounding of
+/// activations to 8 bits turns that into visibly different logits (mean KLD about 3e-3 on the
+/// default model), so agreeing with llama.cpp means choosing which build to agree with.
+enum { CGGUF_ORDER_AVX512 = 16, CGGUF_ORDER_AVX2 = 8 };
+/// Sets the order of `pool` (CGGUF_ORDER_AVX512, the default, or CGGUF_ORDER_AVX2; anything
+/// else is ignored); returns the order in use. Set it before running jobs on the pool.
+int cgguf_pool_set_order(cgguf_pool *pool, int order);
+int cgguf_pool_order(const cgguf_pool *pool);
+/// The order llama.cpp built for this CPU (GGML_NATIVE) follows: CGGUF_ORDER_AVX512 where the
+/// CPU has AVX-512 F and DQ, else CGGUF_ORDER_AVX2.
+int cgguf_host_order(void);
+
 /// out[t * out_stride + r] = row r of W . x[t], for r < rows, t < n_tokens.
 /// W is `rows` rows of `cols` elements of `wtype`, each `row_bytes` apart.
 /// `scratch` must hold cgguf_matmul_scratch_size(wtype, cols, n_tokens) bytes.
@@ -104,6 +119,8 @@ size_t cgguf_matmul_scratch_size(int wtype, int64_t cols, int64_t n_tokens);
 void cgguf_rms_norm(const float *x, const float *w, float *y, int64_t n, float eps);
 /// out = silu(gate) * up for one row, with llama.cpp x86 exp approximation on whole groups of 16.
 void cgguf_swiglu(const float *gate, const float *up, float *out, int64_t n);
+/// cgguf_swiglu in a given order (CGGUF_ORDER_AVX2: groups of 8 and that build's exp).
+void cgguf_swiglu_ordered(const float *gate, const float *up, float *out, int64_t n, int order);
 /// RoPE on each of `n_heads` heads of `head_dim` floats, with llama.cpp's general parameters:
 /// for 2i < n_dims, angles pos * base^(-2i/n_dims) / freq_factors[i] times freq_scale (1 = none;
 /// linear scaling is 1/factor; freq_factors, n_dims/2 of them, may be NULL: Llama 3's

@@ -33,9 +33,15 @@ import Testing
         let models: [Model]
     }
 
-    static func fixture() throws -> Fixture {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/architectures.json")
-        return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+    /// The fixture recorded by llama.cpp built for `order`'s instruction set: architectures.json on
+    /// an AVX-512 machine, architectures-avx2.json on one with AVX2 only.
+    static func fixture(_ order: NumericsOrder = .avx512) throws -> Fixture {
+        try fixture(named: order == .avx512 ? "architectures.json" : "architectures-avx2.json")
+    }
+
+    static func fixture<T: Decodable>(named name: String, as: T.Type = Fixture.self) throws -> T {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+        return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
     }
 
     static var directory: String {
@@ -46,10 +52,10 @@ import Testing
     static func sha256(_ path: String) throws -> String { try PackageFiles.sha256(ofFile: path) }
 
     /// The test model, or nil after recording why (unless PARLEY_ALLOW_MISSING_MODEL=1 and it is missing).
-    static func load(_ model: Fixture.Model) throws -> LlamaModel? {
+    static func load(_ model: Fixture.Model, numerics: NumericsOrder) throws -> LlamaModel? {
         let path = directory + "/\(model.name).gguf"
         guard try isRecordedFile(path, sha256: model.sha256) else { return nil }
-        return try LlamaModel(path: path, contextLength: 512, threads: 2)
+        return try LlamaModel(path: path, contextLength: 512, threads: 2, numerics: numerics)
     }
 
     /// Whether `path` is there and is the file the fixtures were recorded on; if not, why is
@@ -87,22 +93,25 @@ import Testing
         return (kld, argmax == ids[0])
     }
 
-    @Test func everyArchitectureHasAModel() throws {
-        let names = Set(try Self.fixture().models.map(\.name))
+    @Test(arguments: NumericsOrder.allCases)
+    func everyArchitectureHasAModel(_ order: NumericsOrder) throws {
+        let names = Set(try Self.fixture(order).models.map(\.name))
         #expect(names == ["llama-rope", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"])
-        for model in try Self.fixture().models {
+        // Both recordings were made on the same files.
+        #expect(try Self.fixture(order).models.map(\.sha256) == Self.fixture(.avx512).models.map(\.sha256))
+        for model in try Self.fixture(order).models {
             #expect(model.perplexity.row_hashes.count == model.perplexity.top.count)
             #expect(model.greedy.count == 3 && model.greedy.contains { $0.prompt_tokens.count > 64 })
         }
     }
 
-    @Test(arguments: ["llama-rope", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"])
-    func logitsMatchLlamaCpp(_ name: String) async throws {
-        let fixture = try Self.fixture()
+    @Test(arguments: ["llama-rope", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"], NumericsOrder.allCases)
+    func logitsMatchLlamaCpp(_ name: String, _ order: NumericsOrder) async throws {
+        let fixture = try Self.fixture(order)
         let recorded = try #require(fixture.models.first { $0.name == name })
-        guard let model = try Self.load(recorded) else { return }
+        guard let model = try Self.load(recorded, numerics: order) else { return }
         try await Self.expectLogitsMatch(model, recorded.perplexity, context: fixture.context, chunks: fixture.chunks,
-                                         text: fixture.text, label: name)
+                                         text: fixture.text, label: "\(name), \(order)")
     }
 
     /// Runs llama-perplexity's measurement on `text` and checks it against `recorded`: the printed
@@ -160,10 +169,10 @@ import Testing
         }
     }
 
-    @Test(arguments: ["llama-rope", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"])
-    func greedyTextMatchesLlamaCpp(_ name: String) async throws {
-        let recorded = try #require(try Self.fixture().models.first { $0.name == name })
-        guard let model = try Self.load(recorded) else { return }
-        try await Self.expectGreedyMatch(model, recorded.greedy, label: name)
+    @Test(arguments: ["llama-rope", "qwen2", "qwen3", "gemma2", "gemma3", "phi3"], NumericsOrder.allCases)
+    func greedyTextMatchesLlamaCpp(_ name: String, _ order: NumericsOrder) async throws {
+        let recorded = try #require(try Self.fixture(order).models.first { $0.name == name })
+        guard let model = try Self.load(recorded, numerics: order) else { return }
+        try await Self.expectGreedyMatch(model, recorded.greedy, label: "\(name), \(order)")
     }
 }

@@ -21,36 +21,38 @@ import Testing
         let adapters: [Entry]
     }
 
-    static func fixture() throws -> Fixture {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/lora.json")
-        return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+    /// Recorded by llama.cpp built for `order`'s instruction set (lora.json, lora-avx2.json).
+    static func fixture(_ order: NumericsOrder = .avx512) throws -> Fixture {
+        try ArchitectureFixtureTests.fixture(named: order == .avx512 ? "lora.json" : "lora-avx2.json", as: Fixture.self)
     }
 
     static func adapterPath(_ name: String) -> String { ArchitectureFixtureTests.directory + "/" + name }
 
     /// The default model with the recorded adapter, or nil after recording why.
-    static func model(_ entry: Fixture.Entry) throws -> LlamaModel? {
+    static func model(_ entry: Fixture.Entry, numerics: NumericsOrder = .default) throws -> LlamaModel? {
         guard TestModel.isPresent else {
             if !TestModel.allowMissing { Issue.record(Comment(rawValue: TestModel.missingMessage)) }
             return nil
         }
         let path = adapterPath(entry.adapter)
         guard try ArchitectureFixtureTests.isRecordedFile(path, sha256: entry.sha256) else { return nil }
-        return try LlamaModel(path: TestModel.path, contextLength: 512, threads: 2, loras: [LoRASpec(path: path, scale: entry.scale)])
+        return try LlamaModel(path: TestModel.path, contextLength: 512, threads: 2, loras: [LoRASpec(path: path, scale: entry.scale)],
+                              numerics: numerics)
     }
 
-    @Test func fixtureCoversEveryPairTypeAndAScale() throws {
-        let entries = try Self.fixture().adapters
+    @Test(arguments: NumericsOrder.allCases)
+    func fixtureCoversEveryPairTypeAndAScale(_ order: NumericsOrder) throws {
+        let entries = try Self.fixture(order).adapters
         #expect(Set(entries.map(\.adapter)) == ["lora-f32.gguf", "lora-f16.gguf", "lora-q8_0.gguf"])
         #expect(entries.contains { $0.scale != 1 })
     }
 
-    @Test(arguments: 0..<4)
-    func logitsAndGreedyTextMatchLlamaCpp(_ index: Int) async throws {
-        let fixture = try Self.fixture()
+    @Test(arguments: 0..<4, NumericsOrder.allCases)
+    func logitsAndGreedyTextMatchLlamaCpp(_ index: Int, _ order: NumericsOrder) async throws {
+        let fixture = try Self.fixture(order)
         let entry = fixture.adapters[index]
-        guard let model = try Self.model(entry) else { return }
-        let label = "\(entry.adapter):\(entry.scale)"
+        guard let model = try Self.model(entry, numerics: order) else { return }
+        let label = "\(entry.adapter):\(entry.scale), \(order)"
         try await ArchitectureFixtureTests.expectLogitsMatch(model, entry.perplexity, context: fixture.context,
                                                              chunks: fixture.chunks, text: fixture.text, label: label)
         try await ArchitectureFixtureTests.expectGreedyMatch(model, entry.greedy, label: label)

@@ -1012,43 +1012,56 @@ CGGUF_AVX2 static inline int32_t hsum_epi32_avx2(__m256i v) {
     return lanes[0] + lanes[1] + lanes[2] + lanes[3] + lanes[4] + lanes[5] + lanes[6] + lanes[7];
 }
 
-CGGUF_AVX2 static float dot_q4_k_q8_k_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
-    (void)ys;
+// ------------------------------------------------ k-quant rows against one token
+//
+// A k-quant row kernel adds each super-block into a few float chains (its step) and reduces them
+// at the end (its finish). The four-row kernels run the same steps on four rows' chains, so each
+// row gets the row kernel's operations in the row kernel's order: its bits, by construction.
+
+/// The float chains of one k-quant row; each order uses the ones it needs.
+struct k_chains {
+    __m256 acc;    // llama.cpp's eight vec_dot lanes
+    __m128 acc_m;  // Q4_K's mins, four lanes
+    float s, s_m;  // Q5_K's mins (s); the repacked Q4_K order's products and mins
+};
+
+/// One super-block of a row into its chains. The steps are always_inline: called four times in
+/// k_rows4_avx2, they were otherwise left as calls, and four rows ran slower than one.
+typedef void (*k_step)(const void *x, const block_q8_K *y, struct k_chains *c);
+/// A row's result from its chains.
+typedef float (*k_finish)(const struct k_chains *c);
+
+// ggml_vec_dot_q4_K_q8_K: scaled products in eight lanes, mins in four.
+CGGUF_AVX2 static inline __attribute__((always_inline)) void q4k_step_avx2(const void *vx, const block_q8_K *y, struct k_chains *c) {
     const block_q4_K *x = vx;
-    const block_q8_K *y = vy;
-    __m256 acc = _mm256_setzero_ps();
-    __m128 acc_m = _mm_setzero_ps();
-    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
-        const float yd = y->d;
-        const float d = yd * half_avx2(x->d), dmin = -yd * half_avx2(x->dmin);
-        uint8_t sc[8], mn[8];
-        k4_scales_mins(x->scales, sc, mn);
-        int32_t ml[4];
-        k4_min_lanes(y, mn, ml);
-        acc_m = _mm_fmadd_ps(_mm_set1_ps(dmin), _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *)ml)), acc_m);
-        const __m256i sumi = q4k_lanes_avx2(x, y->qs, sc);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
-    }
-    acc_m = _mm_add_ps(acc_m, _mm_movehl_ps(acc_m, acc_m));
-    acc_m = _mm_add_ss(acc_m, _mm_movehdup_ps(acc_m));
-    return hsum8_avx2(acc) + _mm_cvtss_f32(acc_m);
+    const float yd = y->d;
+    const float d = yd * half_avx2(x->d), dmin = -yd * half_avx2(x->dmin);
+    uint8_t sc[8], mn[8];
+    k4_scales_mins(x->scales, sc, mn);
+    int32_t ml[4];
+    k4_min_lanes(y, mn, ml);
+    c->acc_m = _mm_fmadd_ps(_mm_set1_ps(dmin), _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *)ml)), c->acc_m);
+    c->acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q4k_lanes_avx2(x, y->qs, sc)), c->acc);
 }
 
-CGGUF_AVX2 static float dot_q4_k_q8_k_rows8_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
-    (void)ys;
-    const block_q4_K *x = vx;
-    const block_q8_K *y = vy;
-    float acc = 0.0f, acc_m = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
-        const float yd = y->d;
-        uint8_t sc[8], mn[8];
-        k4_scales_mins(x->scales, sc, mn);
-        const int32_t s = hsum_epi32_avx2(q4k_lanes_avx2(x, y->qs, sc));
-        acc = fmaf((float)s, half_avx2(x->d) * yd, acc);
-        acc_m = fmaf((float)q4k_block_mins(y, mn), half_avx2(x->dmin) * yd, acc_m);
-    }
-    return acc - acc_m;
+CGGUF_AVX2 static inline __attribute__((always_inline)) float q4k_finish_avx2(const struct k_chains *c) {
+    __m128 m = _mm_add_ps(c->acc_m, _mm_movehl_ps(c->acc_m, c->acc_m));
+    m = _mm_add_ss(m, _mm_movehdup_ps(m));
+    return hsum8_avx2(c->acc) + _mm_cvtss_f32(m);
 }
+
+// The repacked one-token order (see dot_q4_k_q8_k_rows8_scalar): an integer per super-block.
+CGGUF_AVX2 static inline __attribute__((always_inline)) void q4k_rows8_step_avx2(const void *vx, const block_q8_K *y, struct k_chains *c) {
+    const block_q4_K *x = vx;
+    const float yd = y->d;
+    uint8_t sc[8], mn[8];
+    k4_scales_mins(x->scales, sc, mn);
+    const int32_t s = hsum_epi32_avx2(q4k_lanes_avx2(x, y->qs, sc));
+    c->s = fmaf((float)s, half_avx2(x->d) * yd, c->s);
+    c->s_m = fmaf((float)q4k_block_mins(y, mn), half_avx2(x->dmin) * yd, c->s_m);
+}
+
+CGGUF_AVX2 static inline __attribute__((always_inline)) float q4k_rows8_finish_avx2(const struct k_chains *c) { return c->s - c->s_m; }
 
 // The scaled products of one Q5_K super-block as eight int32 lanes (mins left out).
 CGGUF_AVX2 static inline __m256i q5k_lanes_avx2(const block_q5_K *x, const int8_t *q8, const uint8_t sc[8]) {
@@ -1093,25 +1106,20 @@ CGGUF_AVX2 static float dot_q4_k_q8_k_gemm_avx2(int64_t n, const void *vx, const
     return acc - acc_m;
 }
 
-CGGUF_AVX2 static float dot_q5_k_q8_k_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
-    (void)ys;
+// ggml_vec_dot_q5_K_q8_K: products in eight lanes, the mins in one float.
+CGGUF_AVX2 static inline __attribute__((always_inline)) void q5k_step_avx2(const void *vx, const block_q8_K *y, struct k_chains *c) {
     const block_q5_K *x = vx;
-    const block_q8_K *y = vy;
-    __m256 acc = _mm256_setzero_ps();
-    float summs = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
-        const float yd = y->d;
-        const float d = yd * half_avx2(x->d), dmin = -yd * half_avx2(x->dmin);
-        uint8_t sc[8], mn[8];
-        k4_scales_mins(x->scales, sc, mn);
-        int32_t ml[4];
-        k4_min_lanes(y, mn, ml);
-        summs = fmaf(dmin, (float)((ml[0] + ml[1]) + (ml[2] + ml[3])), summs);
-        const __m256i sumi = q5k_lanes_avx2(x, y->qs, sc);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
-    }
-    return hsum8_avx2(acc) + summs;
+    const float yd = y->d;
+    const float d = yd * half_avx2(x->d), dmin = -yd * half_avx2(x->dmin);
+    uint8_t sc[8], mn[8];
+    k4_scales_mins(x->scales, sc, mn);
+    int32_t ml[4];
+    k4_min_lanes(y, mn, ml);
+    c->s = fmaf(dmin, (float)((ml[0] + ml[1]) + (ml[2] + ml[3])), c->s);
+    c->acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q5k_lanes_avx2(x, y->qs, sc)), c->acc);
 }
+
+CGGUF_AVX2 static inline __attribute__((always_inline)) float q5k_finish_avx2(const struct k_chains *c) { return hsum8_avx2(c->acc) + c->s; }
 
 /// The four 32-element chunks of one 128-element half (j) of a Q6_K super-block as unsigned 6-bit bytes.
 CGGUF_AVX2 static inline void q6k_unpack_avx2(const block_q6_K *x, int j, __m256i q[4]) {
@@ -1145,17 +1153,62 @@ CGGUF_AVX2 static inline __m256i q6k_lanes_avx2(const block_q6_K *x, const block
     return sumi;
 }
 
-CGGUF_AVX2 static float dot_q6_k_q8_k_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
-    (void)ys;
+// ggml_vec_dot_q6_K_q8_K: eight lanes.
+CGGUF_AVX2 static inline __attribute__((always_inline)) void q6k_step_avx2(const void *vx, const block_q8_K *y, struct k_chains *c) {
     const block_q6_K *x = vx;
-    const block_q8_K *y = vy;
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
-        const float d = y->d * half_avx2(x->d);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q6k_lanes_avx2(x, y)), acc);
-    }
-    return hsum8_avx2(acc);
+    const float d = y->d * half_avx2(x->d);
+    c->acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q6k_lanes_avx2(x, y)), c->acc);
 }
+
+CGGUF_AVX2 static inline __attribute__((always_inline)) float q6k_finish_avx2(const struct k_chains *c) { return hsum8_avx2(c->acc); }
+
+CGGUF_AVX2 static inline __attribute__((always_inline)) struct k_chains k_chains_zero(void) {
+    return (struct k_chains){_mm256_setzero_ps(), _mm_setzero_ps(), 0.0f, 0.0f};
+}
+
+/// One row: `block` is the weight block's size; step and finish are constants once inlined.
+CGGUF_AVX2 static inline __attribute__((always_inline)) float k_row_avx2(int64_t n, const void *x, const void *vy, size_t block,
+                                                                        k_step step, k_finish finish) {
+    const block_q8_K *y = vy;
+    struct k_chains c = k_chains_zero();
+    for (int64_t ib = 0; ib < n / 256; ib++, x = bytes_after(x, block), y++) step(x, y, &c);
+    return finish(&c);
+}
+
+// Four rows for one token, as rows4_q8_0_q8_0_avx2 does for the small blocks: four rows' chains,
+// the activation block shared, and each row fetching its place in the next four rows ahead. A
+// super-block spans several cache lines, so every line of it is fetched (from the block's start
+// in steps of 64 bytes: with the next block's fetches, that covers every line it touches).
+CGGUF_AVX2 static inline __attribute__((always_inline)) void k_rows4_avx2(int64_t n, const void *x, size_t xs, const void *vy,
+                                                                         size_t block, k_step step, k_finish finish, float *out) {
+    const block_q8_K *y = vy;
+    struct k_chains c[4] = {k_chains_zero(), k_chains_zero(), k_chains_zero(), k_chains_zero()};
+    for (int64_t ib = 0; ib < n / 256; ib++, x = bytes_after(x, block), y++) {
+        for (int k = 0; k < 4; k++) {
+            const void *b = bytes_after(x, (size_t)k * xs);
+            for (size_t line = 0; line < block; line += 64) _mm_prefetch((const char *)b + 4 * xs + line, _MM_HINT_T0);
+            step(b, y, &c[k]);
+        }
+    }
+    for (int k = 0; k < 4; k++) out[k] = finish(&c[k]);
+}
+
+/// dot_<name>_avx2 (one row) and rows4_<name>_avx2 (four) of one k-quant order.
+#define K_ROW_KERNELS(name, block_type, step, finish)                                                                  \
+    CGGUF_AVX2 static float dot_##name##_avx2(int64_t n, const void *x, const void *y, const float *ys) {             \
+        (void)ys;                                                                                                      \
+        return k_row_avx2(n, x, y, sizeof(block_type), step, finish);                                                 \
+    }                                                                                                                  \
+    CGGUF_AVX2 static void rows4_##name##_avx2(int64_t n, const void *x, size_t xs, const void *y, const float *ys,   \
+                                               float *out) {                                                           \
+        (void)ys;                                                                                                      \
+        k_rows4_avx2(n, x, xs, y, sizeof(block_type), step, finish, out);                                             \
+    }
+
+K_ROW_KERNELS(q4_k_q8_k, block_q4_K, q4k_step_avx2, q4k_finish_avx2)
+K_ROW_KERNELS(q4_k_q8_k_rows8, block_q4_K, q4k_rows8_step_avx2, q4k_rows8_finish_avx2)
+K_ROW_KERNELS(q5_k_q8_k, block_q5_K, q5k_step_avx2, q5k_finish_avx2)
+K_ROW_KERNELS(q6_k_q8_k, block_q6_K, q6k_step_avx2, q6k_finish_avx2)
 
 // llama.cpp's tiled k-quant matrix product (ggml-cpu/tiled, taken for batches of 8 tokens
 // or more on weights it does not repack) sums each super-block exactly as one integer, then
@@ -1517,6 +1570,7 @@ struct type_kernels {
     cgguf_row_dot gemm;        // the same matrices, tokens in groups of four: its repacked gemm order
     cgguf_row_dot tiled;       // k-quants in batches of 8 tokens or more: llama.cpp's tiled order
     cgguf_rows4_dot rows4;     // one token, four rows per call, each the row kernel's bits
+    cgguf_rows4_dot rows4_rows8; // four rows in the rows8 order
     cgguf_tile_dot tile;       // 2 rows x 4 tokens in the row kernel's order
     cgguf_tile_dot tile_gemm;  // 2 x 4 in the gemm order
     cgguf_tile_dot tile_tiled; // 2 x 4 in the tiled order
@@ -1536,10 +1590,13 @@ enum { LEVEL_SCALAR, LEVEL_AVX2, LEVEL_VNNI, LEVEL_COUNT, TYPE_SLOTS = 16 };
     [CGGUF_TYPE_Q5_1] = {.row = dot_q5_1_q8_1_avx2, .tile = tile_q5_1_q8_1_avx2}, \
     [CGGUF_TYPE_Q8_0] = {.row = dot_q8_0_q8_0_avx2, .rows4 = rows4_q8_0_q8_0_avx2, .tile = tile_q8_0_q8_0_##set}, \
     [CGGUF_TYPE_Q4_K] = {.row = dot_q4_k_q8_k_avx2, .rows8 = dot_q4_k_q8_k_rows8_avx2, .gemm = dot_q4_k_q8_k_gemm_avx2, \
-                         .tiled = dot_q4_k_q8_k_tiled_avx2, .tile_gemm = tile_q4_k_gemm_avx2, \
+                         .tiled = dot_q4_k_q8_k_tiled_avx2, .rows4 = rows4_q4_k_q8_k_avx2, \
+                         .rows4_rows8 = rows4_q4_k_q8_k_rows8_avx2, .tile_gemm = tile_q4_k_gemm_avx2, \
                          .tile_tiled = tile_q4_k_tiled_avx2}, \
-    [CGGUF_TYPE_Q5_K] = {.row = dot_q5_k_q8_k_avx2, .tiled = dot_q5_k_q8_k_tiled_avx2, .tile_tiled = tile_q5_k_tiled_avx2}, \
-    [CGGUF_TYPE_Q6_K] = {.row = dot_q6_k_q8_k_avx2, .tiled = dot_q6_k_q8_k_tiled_avx2, .tile_tiled = tile_q6_k_tiled_avx2}, \
+    [CGGUF_TYPE_Q5_K] = {.row = dot_q5_k_q8_k_avx2, .tiled = dot_q5_k_q8_k_tiled_avx2, .rows4 = rows4_q5_k_q8_k_avx2, \
+                         .tile_tiled = tile_q5_k_tiled_avx2}, \
+    [CGGUF_TYPE_Q6_K] = {.row = dot_q6_k_q8_k_avx2, .tiled = dot_q6_k_q8_k_tiled_avx2, .rows4 = rows4_q6_k_q8_k_avx2, \
+                         .tile_tiled = tile_q6_k_tiled_avx2}, \
 }
 #endif
 
@@ -1577,10 +1634,12 @@ cgguf_row_dot cgguf_select_row_dot(int wtype) {
     return k ? k->row : NULL;
 }
 
-cgguf_rows4_dot cgguf_select_rows4_dot(int wtype, int64_t n_tokens) {
+cgguf_rows4_dot cgguf_select_rows4_dot(int wtype, int64_t rows, int64_t n_tokens) {
     const struct type_kernels *k = kernels_for(wtype);
     // Batches go through the tiles (or their row kernels); only generation waits on one chain.
-    return k != NULL && n_tokens == 1 ? k->rows4 : NULL;
+    if (k == NULL || n_tokens != 1) return NULL;
+    // The row order cgguf_select_matrix_dot gives one token.
+    return k->rows8 != NULL && rows % 8 == 0 ? k->rows4_rows8 : k->rows4;
 }
 
 cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows, int64_t n_tokens, int64_t token) {

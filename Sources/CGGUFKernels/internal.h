@@ -217,9 +217,9 @@ cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows, int64_t n_tokens,
 /// the row kernel's result.
 typedef void (*cgguf_rows4_dot)(int64_t n, const void *x, size_t xs, const void *y, const float *ys, float *out);
 
-/// The four-row kernel for a weight type and batch at the current kernel level, or NULL (then
-/// rows go one at a time).
-cgguf_rows4_dot cgguf_select_rows4_dot(int wtype, int64_t n_tokens);
+/// The four-row kernel for a weight type, matrix and batch at the current kernel level (for the
+/// k-quants in the row order cgguf_select_matrix_dot gives), or NULL (then rows go one at a time).
+cgguf_rows4_dot cgguf_select_rows4_dot(int wtype, int64_t rows, int64_t n_tokens);
 
 /// Two weight rows (`xs` bytes apart) times four quantised tokens (`ystride` bytes
 /// apart, decoded scales at `so` within each) in one pass: out[t * os + r] for r < 2,

@@ -584,9 +584,26 @@ static float dot_q5_1_q8_1_scalar(int64_t n, const void *vx, const void *vy, con
 // sub-block scale. Integer sums are exact, so any order gives the same lanes; the
 // floats then follow llama.cpp: acc[k] = fma(d, lane[k], acc[k]), hsum8 at the end.
 
-// Scales and mins (6 bits each) of the eight 32-element sub-blocks of Q4_K / Q5_K.
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "k4_scale_words: bytes of little-endian words");
+
+// Scales (words 0-1) and mins (2-3), 6 bits each, of the eight 32-element sub-blocks of Q4_K /
+// Q5_K, byte j of the eight get_scale_min_k4(j): four bytes per operation, as llama.cpp's
+// kernels unpack them, instead of sixteen byte extractions per super-block.
+static inline void k4_scale_words(const uint8_t packed[12], uint32_t w[4]) {
+    uint32_t u[3];
+    memcpy(u, packed, 12);
+    const uint32_t low6 = 0x3f3f3f3f, low4 = 0x0f0f0f0f, low2 = 0x03030303;
+    w[0] = u[0] & low6;
+    w[1] = (u[2] & low4) | (((u[0] >> 6) & low2) << 4);
+    w[2] = u[1] & low6;
+    w[3] = ((u[2] >> 4) & low4) | (((u[1] >> 6) & low2) << 4);
+}
+
 static void k4_scales_mins(const uint8_t packed[12], uint8_t sc[8], uint8_t mn[8]) {
-    for (int j = 0; j < 8; j++) get_scale_min_k4(j, packed, &sc[j], &mn[j]);
+    uint32_t w[4];
+    k4_scale_words(packed, w);
+    memcpy(sc, w, 8);
+    memcpy(mn, w + 2, 8);
 }
 
 // The mins term of Q4_K / Q5_K: four int32 lanes, lane k = mins of sub-blocks 2k and
@@ -985,73 +1002,108 @@ CGGUF_AVX2 static float dot_q5_1_q8_1_avx2(int64_t n, const void *vx, const void
 }
 
 // Unsigned weights x signed activations of one 32-element chunk, times an int16
-// scale per half (lo for bytes 0-15, hi for 16-31), as eight int32 lanes.
-CGGUF_AVX2 static inline __m256i chunk_dot_avx2(__m256i q, const int8_t *q8, int lo, int hi) {
-    const __m256i p16 = _mm256_maddubs_epi16(q, load_i8x32(q8));
-    const __m256i scale = _mm256_set_m128i(_mm_set1_epi16((short)hi), _mm_set1_epi16((short)lo));
-    return _mm256_madd_epi16(scale, p16);
+// scale per half (the low lane's for bytes 0-15, the high lane's for 16-31), as eight int32 lanes.
+CGGUF_AVX2 static inline __m256i chunk_dot_avx2(__m256i q, const int8_t *q8, __m256i scale) {
+    return _mm256_madd_epi16(scale, _mm256_maddubs_epi16(q, load_i8x32(q8)));
+}
+
+// Signed bytes lo and hi of `scales` as chunk_dot_avx2's scale: a shuffle and a widening instead
+// of two scalar broadcasts (the same int16 values).
+CGGUF_AVX2 static inline __m256i scale_pair_avx2(__m128i scales, int lo, int hi) {
+    const __m128i pick = _mm_set_epi64x((long long)(0x0101010101010101ULL * (uint64_t)hi),
+                                        (long long)(0x0101010101010101ULL * (uint64_t)lo));
+    return _mm256_cvtepi8_epi16(_mm_shuffle_epi8(scales, pick));
+}
+
+// The 6-bit scales (bytes 0-7) and mins (8-15) of a Q4_K / Q5_K super-block.
+CGGUF_AVX2 static inline __m128i k4_scales_mins_avx2(const uint8_t packed[12]) {
+    uint32_t w[4];
+    k4_scale_words(packed, w);
+    return _mm_set_epi32((int)w[3], (int)w[2], (int)w[1], (int)w[0]);
+}
+
+// Integer sums are exact: any order of the adds gives the same value.
+CGGUF_AVX2 static inline int32_t hsum4_epi32_avx2(__m128i v) {
+    v = _mm_add_epi32(v, _mm_unpackhi_epi64(v, v));
+    v = _mm_add_epi32(v, _mm_shuffle_epi32(v, 1));
+    return _mm_cvtsi128_si32(v);
+}
+
+// k4_min_lanes from the mins in bytes 8-15 of `scales_mins`: llama.cpp's madd of the mins with
+// the hadd'ed activation sums (each pair sum fits 16 bits: 32 values of at most 128).
+CGGUF_AVX2 static inline __m128i k4_min_lanes_avx2(const block_q8_K *y, __m128i scales_mins) {
+    const __m128i sums = _mm_hadd_epi16(_mm_loadu_si128((const __m128i *)y->bsums),
+                                        _mm_loadu_si128((const __m128i *)(y->bsums + 8)));
+    return _mm_madd_epi16(_mm_cvtepu8_epi16(_mm_unpackhi_epi64(scales_mins, scales_mins)), sums);
 }
 
 // The scaled products of one Q4_K super-block as eight int32 lanes (mins left out).
-CGGUF_AVX2 static inline __m256i q4k_lanes_avx2(const block_q4_K *x, const int8_t *q8, const uint8_t sc[8]) {
+CGGUF_AVX2 static inline __m256i q4k_lanes_avx2(const block_q4_K *x, const int8_t *q8, __m128i sc) {
     const __m256i m4 = _mm256_set1_epi8(0xF);
     __m256i sumi = _mm256_setzero_si256();
     for (int j = 0; j < 4; j++) {
         const __m256i bits = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
         const __m256i lo = _mm256_and_si256(bits, m4);
         const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
-        sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(lo, q8 + 64 * j, sc[2 * j], sc[2 * j]));
-        sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(hi, q8 + 64 * j + 32, sc[2 * j + 1], sc[2 * j + 1]));
+        sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(lo, q8 + 64 * j, scale_pair_avx2(sc, 2 * j, 2 * j)));
+        sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(hi, q8 + 64 * j + 32, scale_pair_avx2(sc, 2 * j + 1, 2 * j + 1)));
     }
     return sumi;
 }
 
 CGGUF_AVX2 static inline int32_t hsum_epi32_avx2(__m256i v) {
-    int32_t lanes[8];
-    _mm256_storeu_si256((__m256i *)lanes, v);
-    return lanes[0] + lanes[1] + lanes[2] + lanes[3] + lanes[4] + lanes[5] + lanes[6] + lanes[7];
+    return hsum4_epi32_avx2(_mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)));
 }
 
-CGGUF_AVX2 static float dot_q4_k_q8_k_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
-    (void)ys;
+// ------------------------------------------------ k-quant rows against one token
+//
+// A k-quant row kernel adds each super-block into a few float chains (its step) and reduces them
+// at the end (its finish). The four-row kernels run the same steps on four rows' chains, so each
+// row gets the row kernel's operations in the row kernel's order: its bits, by construction.
+
+/// The float chains of one k-quant row; each order uses the ones it needs.
+struct k_chains {
+    __m256 acc;    // llama.cpp's eight vec_dot lanes
+    __m128 acc_m;  // Q4_K's mins, four lanes
+    float s, s_m;  // Q5_K's mins (s); the repacked Q4_K order's products and mins
+};
+
+/// One super-block of a row into its chains. The steps are always_inline: called four times in
+/// k_rows4_avx2, they were otherwise left as calls, and four rows ran slower than one.
+typedef void (*k_step)(const void *x, const block_q8_K *y, struct k_chains *c);
+/// A row's result from its chains.
+typedef float (*k_finish)(const struct k_chains *c);
+
+// ggml_vec_dot_q4_K_q8_K: scaled products in eight lanes, mins in four.
+CGGUF_AVX2 static inline __attribute__((always_inline)) void q4k_step_avx2(const void *vx, const block_q8_K *y, struct k_chains *c) {
     const block_q4_K *x = vx;
-    const block_q8_K *y = vy;
-    __m256 acc = _mm256_setzero_ps();
-    __m128 acc_m = _mm_setzero_ps();
-    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
-        const float yd = y->d;
-        const float d = yd * half_avx2(x->d), dmin = -yd * half_avx2(x->dmin);
-        uint8_t sc[8], mn[8];
-        k4_scales_mins(x->scales, sc, mn);
-        int32_t ml[4];
-        k4_min_lanes(y, mn, ml);
-        acc_m = _mm_fmadd_ps(_mm_set1_ps(dmin), _mm_cvtepi32_ps(_mm_loadu_si128((const __m128i *)ml)), acc_m);
-        const __m256i sumi = q4k_lanes_avx2(x, y->qs, sc);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
-    }
-    acc_m = _mm_add_ps(acc_m, _mm_movehl_ps(acc_m, acc_m));
-    acc_m = _mm_add_ss(acc_m, _mm_movehdup_ps(acc_m));
-    return hsum8_avx2(acc) + _mm_cvtss_f32(acc_m);
+    const float yd = y->d;
+    const float d = yd * half_avx2(x->d), dmin = -yd * half_avx2(x->dmin);
+    const __m128i scmn = k4_scales_mins_avx2(x->scales);
+    c->acc_m = _mm_fmadd_ps(_mm_set1_ps(dmin), _mm_cvtepi32_ps(k4_min_lanes_avx2(y, scmn)), c->acc_m);
+    c->acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q4k_lanes_avx2(x, y->qs, scmn)), c->acc);
 }
 
-CGGUF_AVX2 static float dot_q4_k_q8_k_rows8_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
-    (void)ys;
-    const block_q4_K *x = vx;
-    const block_q8_K *y = vy;
-    float acc = 0.0f, acc_m = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
-        const float yd = y->d;
-        uint8_t sc[8], mn[8];
-        k4_scales_mins(x->scales, sc, mn);
-        const int32_t s = hsum_epi32_avx2(q4k_lanes_avx2(x, y->qs, sc));
-        acc = fmaf((float)s, half_avx2(x->d) * yd, acc);
-        acc_m = fmaf((float)q4k_block_mins(y, mn), half_avx2(x->dmin) * yd, acc_m);
-    }
-    return acc - acc_m;
+CGGUF_AVX2 static inline __attribute__((always_inline)) float q4k_finish_avx2(const struct k_chains *c) {
+    __m128 m = _mm_add_ps(c->acc_m, _mm_movehl_ps(c->acc_m, c->acc_m));
+    m = _mm_add_ss(m, _mm_movehdup_ps(m));
+    return hsum8_avx2(c->acc) + _mm_cvtss_f32(m);
 }
+
+// The repacked one-token order (see dot_q4_k_q8_k_rows8_scalar): an integer per super-block.
+CGGUF_AVX2 static inline __attribute__((always_inline)) void q4k_rows8_step_avx2(const void *vx, const block_q8_K *y, struct k_chains *c) {
+    const block_q4_K *x = vx;
+    const float yd = y->d;
+    const __m128i scmn = k4_scales_mins_avx2(x->scales);
+    const int32_t s = hsum_epi32_avx2(q4k_lanes_avx2(x, y->qs, scmn));
+    c->s = fmaf((float)s, half_avx2(x->d) * yd, c->s);
+    c->s_m = fmaf((float)hsum4_epi32_avx2(k4_min_lanes_avx2(y, scmn)), half_avx2(x->dmin) * yd, c->s_m);
+}
+
+CGGUF_AVX2 static inline __attribute__((always_inline)) float q4k_rows8_finish_avx2(const struct k_chains *c) { return c->s - c->s_m; }
 
 // The scaled products of one Q5_K super-block as eight int32 lanes (mins left out).
-CGGUF_AVX2 static inline __m256i q5k_lanes_avx2(const block_q5_K *x, const int8_t *q8, const uint8_t sc[8]) {
+CGGUF_AVX2 static inline __m256i q5k_lanes_avx2(const block_q5_K *x, const int8_t *q8, __m128i sc) {
     const __m256i m4 = _mm256_set1_epi8(0xF), one = _mm256_set1_epi8(1);
     const __m256i hbits = _mm256_loadu_si256((const __m256i *)x->qh);
     __m256i sumi = _mm256_setzero_si256();
@@ -1061,8 +1113,8 @@ CGGUF_AVX2 static inline __m256i q5k_lanes_avx2(const block_q5_K *x, const int8_
         const __m256i h1 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits, 2 * j + 1), one), 4);
         const __m256i lo = _mm256_or_si256(_mm256_and_si256(bits, m4), h0);
         const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), h1);
-        sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(lo, q8 + 64 * j, sc[2 * j], sc[2 * j]));
-        sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(hi, q8 + 64 * j + 32, sc[2 * j + 1], sc[2 * j + 1]));
+        sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(lo, q8 + 64 * j, scale_pair_avx2(sc, 2 * j, 2 * j)));
+        sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(hi, q8 + 64 * j + 32, scale_pair_avx2(sc, 2 * j + 1, 2 * j + 1)));
     }
     return sumi;
 }
@@ -1082,8 +1134,8 @@ CGGUF_AVX2 static float dot_q4_k_q8_k_gemm_avx2(int64_t n, const void *vx, const
             const __m256i bits = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
             const __m256i lo = _mm256_and_si256(bits, m4);
             const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
-            const int32_t s = hsum_epi32_avx2(_mm256_add_epi32(chunk_dot_avx2(lo, y->qs + 64 * j, sc[2 * j], sc[2 * j]),
-                                                               chunk_dot_avx2(hi, y->qs + 64 * j + 32, sc[2 * j + 1], sc[2 * j + 1])));
+            const int32_t s = hsum_epi32_avx2(_mm256_add_epi32(chunk_dot_avx2(lo, y->qs + 64 * j, _mm256_set1_epi16(sc[2 * j])),
+                                                               chunk_dot_avx2(hi, y->qs + 64 * j + 32, _mm256_set1_epi16(sc[2 * j + 1]))));
             const int32_t m = mn[2 * j] * (y->bsums[4 * j] + y->bsums[4 * j + 1]) +
                               mn[2 * j + 1] * (y->bsums[4 * j + 2] + y->bsums[4 * j + 3]);
             acc = fmaf((float)s, dd, acc);
@@ -1093,25 +1145,17 @@ CGGUF_AVX2 static float dot_q4_k_q8_k_gemm_avx2(int64_t n, const void *vx, const
     return acc - acc_m;
 }
 
-CGGUF_AVX2 static float dot_q5_k_q8_k_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
-    (void)ys;
+// ggml_vec_dot_q5_K_q8_K: products in eight lanes, the mins in one float.
+CGGUF_AVX2 static inline __attribute__((always_inline)) void q5k_step_avx2(const void *vx, const block_q8_K *y, struct k_chains *c) {
     const block_q5_K *x = vx;
-    const block_q8_K *y = vy;
-    __m256 acc = _mm256_setzero_ps();
-    float summs = 0.0f;
-    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
-        const float yd = y->d;
-        const float d = yd * half_avx2(x->d), dmin = -yd * half_avx2(x->dmin);
-        uint8_t sc[8], mn[8];
-        k4_scales_mins(x->scales, sc, mn);
-        int32_t ml[4];
-        k4_min_lanes(y, mn, ml);
-        summs = fmaf(dmin, (float)((ml[0] + ml[1]) + (ml[2] + ml[3])), summs);
-        const __m256i sumi = q5k_lanes_avx2(x, y->qs, sc);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
-    }
-    return hsum8_avx2(acc) + summs;
+    const float yd = y->d;
+    const float d = yd * half_avx2(x->d), dmin = -yd * half_avx2(x->dmin);
+    const __m128i scmn = k4_scales_mins_avx2(x->scales);
+    c->s = fmaf(dmin, (float)hsum4_epi32_avx2(k4_min_lanes_avx2(y, scmn)), c->s);
+    c->acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q5k_lanes_avx2(x, y->qs, scmn)), c->acc);
 }
+
+CGGUF_AVX2 static inline __attribute__((always_inline)) float q5k_finish_avx2(const struct k_chains *c) { return hsum8_avx2(c->acc) + c->s; }
 
 /// The four 32-element chunks of one 128-element half (j) of a Q6_K super-block as unsigned 6-bit bytes.
 CGGUF_AVX2 static inline void q6k_unpack_avx2(const block_q6_K *x, int j, __m256i q[4]) {
@@ -1131,7 +1175,8 @@ CGGUF_AVX2 static inline void q6k_unpack_avx2(const block_q6_K *x, int j, __m256
 CGGUF_AVX2 static inline __m256i q6k_lanes_avx2(const block_q6_K *x, const block_q8_K *y) {
     const int8_t *sc = x->scales;
     const __m256i bsums = _mm256_loadu_si256((const __m256i *)y->bsums);
-    const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+    const __m128i sc8 = _mm_loadu_si128((const __m128i *)sc);
+    const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
     __m256i sumi = _mm256_slli_epi32(_mm256_madd_epi16(bsums, sc16), 5);
     sumi = _mm256_sub_epi32(_mm256_setzero_si256(), sumi);
     for (int j = 0; j < 2; j++) {
@@ -1139,23 +1184,68 @@ CGGUF_AVX2 static inline __m256i q6k_lanes_avx2(const block_q6_K *x, const block
         q6k_unpack_avx2(x, j, q);
         for (int l = 0; l < 4; l++) {
             const int c = 4 * j + l;
-            sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(q[l], y->qs + 32 * c, sc[2 * c], sc[2 * c + 1]));
+            sumi = _mm256_add_epi32(sumi, chunk_dot_avx2(q[l], y->qs + 32 * c, scale_pair_avx2(sc8, 2 * c, 2 * c + 1)));
         }
     }
     return sumi;
 }
 
-CGGUF_AVX2 static float dot_q6_k_q8_k_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
-    (void)ys;
+// ggml_vec_dot_q6_K_q8_K: eight lanes.
+CGGUF_AVX2 static inline __attribute__((always_inline)) void q6k_step_avx2(const void *vx, const block_q8_K *y, struct k_chains *c) {
     const block_q6_K *x = vx;
-    const block_q8_K *y = vy;
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t ib = 0; ib < n / 256; ib++, x++, y++) {
-        const float d = y->d * half_avx2(x->d);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q6k_lanes_avx2(x, y)), acc);
-    }
-    return hsum8_avx2(acc);
+    const float d = y->d * half_avx2(x->d);
+    c->acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q6k_lanes_avx2(x, y)), c->acc);
 }
+
+CGGUF_AVX2 static inline __attribute__((always_inline)) float q6k_finish_avx2(const struct k_chains *c) { return hsum8_avx2(c->acc); }
+
+CGGUF_AVX2 static inline __attribute__((always_inline)) struct k_chains k_chains_zero(void) {
+    return (struct k_chains){_mm256_setzero_ps(), _mm_setzero_ps(), 0.0f, 0.0f};
+}
+
+/// One row: `block` is the weight block's size; step and finish are constants once inlined.
+CGGUF_AVX2 static inline __attribute__((always_inline)) float k_row_avx2(int64_t n, const void *x, const void *vy, size_t block,
+                                                                        k_step step, k_finish finish) {
+    const block_q8_K *y = vy;
+    struct k_chains c = k_chains_zero();
+    for (int64_t ib = 0; ib < n / 256; ib++, x = bytes_after(x, block), y++) step(x, y, &c);
+    return finish(&c);
+}
+
+// Four rows for one token, as rows4_q8_0_q8_0_avx2 does for the small blocks: four rows' chains,
+// the activation block shared, and each row fetching its place in the next four rows ahead. A
+// super-block spans several cache lines, so every line of it is fetched (from the block's start
+// in steps of 64 bytes: with the next block's fetches, that covers every line it touches).
+CGGUF_AVX2 static inline __attribute__((always_inline)) void k_rows4_avx2(int64_t n, const void *x, size_t xs, const void *vy,
+                                                                         size_t block, k_step step, k_finish finish, float *out) {
+    const block_q8_K *y = vy;
+    struct k_chains c[4] = {k_chains_zero(), k_chains_zero(), k_chains_zero(), k_chains_zero()};
+    for (int64_t ib = 0; ib < n / 256; ib++, x = bytes_after(x, block), y++) {
+        for (int k = 0; k < 4; k++) {
+            const void *b = bytes_after(x, (size_t)k * xs);
+            for (size_t line = 0; line < block; line += 64) _mm_prefetch((const char *)b + 4 * xs + line, _MM_HINT_T0);
+            step(b, y, &c[k]);
+        }
+    }
+    for (int k = 0; k < 4; k++) out[k] = finish(&c[k]);
+}
+
+/// dot_<name>_avx2 (one row) and rows4_<name>_avx2 (four) of one k-quant order.
+#define K_ROW_KERNELS(name, block_type, step, finish)                                                                  \
+    CGGUF_AVX2 static float dot_##name##_avx2(int64_t n, const void *x, const void *y, const float *ys) {             \
+        (void)ys;                                                                                                      \
+        return k_row_avx2(n, x, y, sizeof(block_type), step, finish);                                                 \
+    }                                                                                                                  \
+    CGGUF_AVX2 static void rows4_##name##_avx2(int64_t n, const void *x, size_t xs, const void *y, const float *ys,   \
+                                               float *out) {                                                           \
+        (void)ys;                                                                                                      \
+        k_rows4_avx2(n, x, xs, y, sizeof(block_type), step, finish, out);                                             \
+    }
+
+K_ROW_KERNELS(q4_k_q8_k, block_q4_K, q4k_step_avx2, q4k_finish_avx2)
+K_ROW_KERNELS(q4_k_q8_k_rows8, block_q4_K, q4k_rows8_step_avx2, q4k_rows8_finish_avx2)
+K_ROW_KERNELS(q5_k_q8_k, block_q5_K, q5k_step_avx2, q5k_finish_avx2)
+K_ROW_KERNELS(q6_k_q8_k, block_q6_K, q6k_step_avx2, q6k_finish_avx2)
 
 // llama.cpp's tiled k-quant matrix product (ggml-cpu/tiled, taken for batches of 8 tokens
 // or more on weights it does not repack) sums each super-block exactly as one integer, then
@@ -1170,10 +1260,9 @@ CGGUF_AVX2 static inline __attribute__((always_inline)) float k4_tiled_avx2(int6
     for (int64_t ib = 0; ib < n / 256; ib++, x = bytes_after(x, block), y++) {
         const block_q4_K *b4 = x;
         const block_q5_K *b5 = x;
-        uint8_t sc[8], mn[8];
-        k4_scales_mins(q5 ? b5->scales : b4->scales, sc, mn);
-        const int32_t s1 = hsum_epi32_avx2(q5 ? q5k_lanes_avx2(b5, y->qs, sc) : q4k_lanes_avx2(b4, y->qs, sc));
-        const float r = fmaf(-half_avx2(q5 ? b5->dmin : b4->dmin), (float)q4k_block_mins(y, mn),
+        const __m128i scmn = k4_scales_mins_avx2(q5 ? b5->scales : b4->scales);
+        const int32_t s1 = hsum_epi32_avx2(q5 ? q5k_lanes_avx2(b5, y->qs, scmn) : q4k_lanes_avx2(b4, y->qs, scmn));
+        const float r = fmaf(-half_avx2(q5 ? b5->dmin : b4->dmin), (float)hsum4_epi32_avx2(k4_min_lanes_avx2(y, scmn)),
                              (float)s1 * half_avx2(q5 ? b5->d : b4->d));
         acc = fmaf(r, y->d, acc);
     }
@@ -1517,6 +1606,7 @@ struct type_kernels {
     cgguf_row_dot gemm;        // the same matrices, tokens in groups of four: its repacked gemm order
     cgguf_row_dot tiled;       // k-quants in batches of 8 tokens or more: llama.cpp's tiled order
     cgguf_rows4_dot rows4;     // one token, four rows per call, each the row kernel's bits
+    cgguf_rows4_dot rows4_rows8; // four rows in the rows8 order
     cgguf_tile_dot tile;       // 2 rows x 4 tokens in the row kernel's order
     cgguf_tile_dot tile_gemm;  // 2 x 4 in the gemm order
     cgguf_tile_dot tile_tiled; // 2 x 4 in the tiled order
@@ -1536,10 +1626,13 @@ enum { LEVEL_SCALAR, LEVEL_AVX2, LEVEL_VNNI, LEVEL_COUNT, TYPE_SLOTS = 16 };
     [CGGUF_TYPE_Q5_1] = {.row = dot_q5_1_q8_1_avx2, .tile = tile_q5_1_q8_1_avx2}, \
     [CGGUF_TYPE_Q8_0] = {.row = dot_q8_0_q8_0_avx2, .rows4 = rows4_q8_0_q8_0_avx2, .tile = tile_q8_0_q8_0_##set}, \
     [CGGUF_TYPE_Q4_K] = {.row = dot_q4_k_q8_k_avx2, .rows8 = dot_q4_k_q8_k_rows8_avx2, .gemm = dot_q4_k_q8_k_gemm_avx2, \
-                         .tiled = dot_q4_k_q8_k_tiled_avx2, .tile_gemm = tile_q4_k_gemm_avx2, \
+                         .tiled = dot_q4_k_q8_k_tiled_avx2, .rows4 = rows4_q4_k_q8_k_avx2, \
+                         .rows4_rows8 = rows4_q4_k_q8_k_rows8_avx2, .tile_gemm = tile_q4_k_gemm_avx2, \
                          .tile_tiled = tile_q4_k_tiled_avx2}, \
-    [CGGUF_TYPE_Q5_K] = {.row = dot_q5_k_q8_k_avx2, .tiled = dot_q5_k_q8_k_tiled_avx2, .tile_tiled = tile_q5_k_tiled_avx2}, \
-    [CGGUF_TYPE_Q6_K] = {.row = dot_q6_k_q8_k_avx2, .tiled = dot_q6_k_q8_k_tiled_avx2, .tile_tiled = tile_q6_k_tiled_avx2}, \
+    [CGGUF_TYPE_Q5_K] = {.row = dot_q5_k_q8_k_avx2, .tiled = dot_q5_k_q8_k_tiled_avx2, .rows4 = rows4_q5_k_q8_k_avx2, \
+                         .tile_tiled = tile_q5_k_tiled_avx2}, \
+    [CGGUF_TYPE_Q6_K] = {.row = dot_q6_k_q8_k_avx2, .tiled = dot_q6_k_q8_k_tiled_avx2, .rows4 = rows4_q6_k_q8_k_avx2, \
+                         .tile_tiled = tile_q6_k_tiled_avx2}, \
 }
 #endif
 
@@ -1577,10 +1670,12 @@ cgguf_row_dot cgguf_select_row_dot(int wtype) {
     return k ? k->row : NULL;
 }
 
-cgguf_rows4_dot cgguf_select_rows4_dot(int wtype, int64_t n_tokens) {
+cgguf_rows4_dot cgguf_select_rows4_dot(int wtype, int64_t rows, int64_t n_tokens) {
     const struct type_kernels *k = kernels_for(wtype);
     // Batches go through the tiles (or their row kernels); only generation waits on one chain.
-    return k != NULL && n_tokens == 1 ? k->rows4 : NULL;
+    if (k == NULL || n_tokens != 1) return NULL;
+    // The row order cgguf_select_matrix_dot gives one token.
+    return k->rows8 != NULL && rows % 8 == 0 ? k->rows4_rows8 : k->rows4;
 }
 
 cgguf_row_dot cgguf_select_matrix_dot(int wtype, int64_t rows, int64_t n_tokens, int64_t token) {

@@ -261,7 +261,7 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
         .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, 0),
         .tail_dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, n_tokens - 1),
         .tail_start = n_tokens - (n_tokens > 3 ? n_tokens % 4 : n_tokens), .tile = cgguf_select_tile_dot(wtype, rows, n_tokens),
-        .rows4 = cgguf_select_rows4_dot(wtype, n_tokens), .order = cgguf_pool_order(pool),
+        .rows4 = cgguf_select_rows4_dot(wtype, rows, n_tokens), .order = cgguf_pool_order(pool),
     };
     if (wtype == CGGUF_TYPE_F16) {
         // Rounded to F16 as llama.cpp converts activations for F16 weights.

@@ -40,6 +40,13 @@ extension KernelTests {
         return out
     }
 
+    /// Random rows of any integer-kernel type (small positive k-quant scales, as randomKQuantRows).
+    static func randomWeights(_ type: GGUFTensorType, columns: Int, rows: Int, rng: inout TestRandom) -> [UInt8] {
+        type.blockSize == 256
+            ? randomKQuantRows(type, blocks: rows * columns / type.blockSize, rng: &rng)
+            : randomRows(type, columns: columns, rows: rows, rng: &rng)
+    }
+
     /// The tiled kernel's result for one weight row and one quantised activation row, from the
     /// exact integers (got by dequantising with d = 1, dmin = 0 and d = 0, dmin = 1).
     static func tiledOrderDot(_ type: GGUFTensorType, row: [UInt8], activations q8: [UInt8]) -> Float {
@@ -181,9 +188,7 @@ extension KernelTests {
     func tilesGiveTheRowKernelsBits(_ type: GGUFTensorType, _ rows: Int) throws {
         var rng = TestRandom(seed: UInt64(type.rawValue) * 7 + UInt64(rows))
         let columns = 768
-        let weights = type.blockSize == 256
-            ? Self.randomKQuantRows(type, blocks: rows * columns / 256, rng: &rng)
-            : Self.randomRows(type, columns: columns, rows: rows, rng: &rng)
+        let weights = Self.randomWeights(type, columns: columns, rows: rows, rng: &rng)
         defer {
             GGUFKernels.select(GGUFKernels.best)
             cgguf_set_vnni(1)
@@ -204,14 +209,20 @@ extension KernelTests {
         }
     }
 
-    /// One token (generation), where Q8_0, Q4_1 and Q5_0 rows go four at a time: the row kernel's
-    /// bits, with row counts that leave 0 to 3 rows over per thread (Q5_1 and Q4_0 go one by one).
-    @Test(arguments: [(GGUFTensorType.q8_0, 16), (.q8_0, 13), (.q8_0, 7), (.q4_1, 13), (.q5_0, 13), (.q5_1, 13), (.q4_0, 5)])
+    /// One token (generation), where Q8_0, Q4_1, Q5_0 and the k-quant rows go four at a time: the
+    /// row kernel's bits, with row counts that leave 0 to 3 rows over per thread (Q5_1 and Q4_0 go
+    /// one by one), on both x86 levels. Q4_K takes its repacked one-token order when the rows are a
+    /// multiple of 8 (40, 8) and vec_dot's otherwise (11).
+    @Test(arguments: [(GGUFTensorType.q8_0, 16), (.q8_0, 13), (.q8_0, 7), (.q4_1, 13), (.q5_0, 13), (.q5_1, 13), (.q4_0, 5),
+                      (.q4_K, 40), (.q4_K, 8), (.q4_K, 11), (.q5_K, 13), (.q5_K, 16), (.q6_K, 13), (.q6_K, 16)])
     func oneTokenGivesTheRowKernelsBits(_ type: GGUFTensorType, _ rows: Int) throws {
         var rng = TestRandom(seed: UInt64(type.rawValue) * 11 + UInt64(rows))
         let columns = 768
-        let weights = Self.randomRows(type, columns: columns, rows: rows, rng: &rng)
-        defer { GGUFKernels.select(GGUFKernels.best) }
+        let weights = Self.randomWeights(type, columns: columns, rows: rows, rng: &rng)
+        defer {
+            GGUFKernels.select(GGUFKernels.best)
+            cgguf_set_vnni(1)
+        }
         let x = (0..<columns).map { _ in rng.float(in: -3...3) }
         GGUFKernels.select(.scalar)
         let reference = Self.matmul(type, weights, rows: rows, columns: columns, x: x, tokens: 1, threads: 1)
@@ -220,5 +231,8 @@ extension KernelTests {
             #expect(Self.matmul(type, weights, rows: rows, columns: columns, x: x, tokens: 1, threads: threads) == reference,
                     "\(type) \(rows) rows, \(threads) threads")
         }
+        cgguf_set_vnni(0)
+        #expect(Self.matmul(type, weights, rows: rows, columns: columns, x: x, tokens: 1, threads: 2) == reference,
+                "\(type) \(rows) rows, no VNNI")
     }
 }

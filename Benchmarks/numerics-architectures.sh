@@ -11,7 +11,9 @@
 # llama-perplexity's final estimate and Parley's PPL from its own logits (not the one recomputed
 # from the base file, whose 16-bit rows floor the improbable tokens of the nonsense-weight Gemma
 # test models), their difference, mean KLD and top-1 agreement. Targets as numerics.sh's: PPL within
-# 0.05%, mean KLD <= 1e-4, top-1 >= 99.5%. Exits 1 if a row misses one.
+# 0.05%, mean KLD <= 1e-4, top-1 >= 99.5%. Then Benchmarks/numerics-greedy.py compares greedy text
+# with llama-server's on every test model file (SKIP_GREEDY=1 leaves that out). Exits 1 if a row
+# misses a target or a completion differs.
 #
 # Usage: Benchmarks/numerics-architectures.sh
 # Environment: QUANTS (default "Q8_0 Q4_K_M Q6_K"), MODELS (default all six), TEXT (default
@@ -92,7 +94,8 @@ if [ -z "${SKIP_LORA:-}" ]; then
     done
 fi
 
-python3 - "$results" "$ctx" "$chunks" "$numerics" <<'PY'
+status=0
+python3 - "$results" "$ctx" "$chunks" "$numerics" <<'PY' || status=1
 import sys
 path, ctx, chunks, numerics = sys.argv[1:]
 rows = [line.rstrip("\n").split("\t") for line in open(path) if line.strip()]
@@ -109,3 +112,13 @@ for label, type_, llama_ppl, parley_ppl, kld, top in rows:
 print(f"\ntargets: PPL within 0.05%, mean KLD <= 1e-4, top-1 >= 99.5%; {len(rows) - failed} of {len(rows)} rows meet all three")
 sys.exit(1 if failed else 0)
 PY
+if [ -z "${SKIP_GREEDY:-}" ]; then
+    files=()
+    for name in "${models[@]}"; do
+        files+=("$tests/$name.gguf")
+        for type in "${quants[@]}"; do files+=("$work/$name.$type.gguf"); done
+    done
+    echo
+    python3 "$root/Benchmarks/numerics-greedy.py" "$bin" "$PARLEY" "$numerics" "${files[@]}" || status=1
+fi
+exit "$status"

@@ -41,14 +41,7 @@ mkdir -p "$work"
 for name in "${models[@]}"; do
     [ -f "$tests/$name.gguf" ] || { echo "no test model at $tests/$name.gguf (scripts/make-test-models.sh writes them)" >&2; exit 2; }
 done
-bin="$(bash "$root/scripts/llama-cpp.sh")"
-if [ -z "${PARLEY:-}" ]; then
-    swift build -c release --product parley >&2
-    PARLEY="$(swift build -c release --show-bin-path)/parley"
-fi
-
-# The figure after a label that starts a line of a llama-perplexity report.
-figure() { awk -v label="$1" 'index($0, label) == 1 { sub(/^[^:]*:[ \t]*/, ""); print $1; exit }' "$2"; }
+source "$root/Benchmarks/numerics-common.sh"
 
 results="$work/results.tsv"
 : > "$results"

@@ -21,8 +21,6 @@ import importlib.util
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _spec = importlib.util.spec_from_file_location(
@@ -32,26 +30,10 @@ _spec.loader.exec_module(arch)
 
 
 def llama_completions(bin_dir, model):
-    port = arch.free_port()
-    server = subprocess.Popen([os.path.join(bin_dir, "llama-server"), "-m", model, "--host", "127.0.0.1",
-                               "--port", str(port), "-c", "1024", "-np", "1", "--swa-full"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(600):
-            if server.poll() is not None:
-                sys.exit(f"llama-server exited early on {model}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except Exception:
-                time.sleep(0.2)
+    with arch.serving(bin_dir, model, ["--swa-full"]) as port:
         return [arch.post(port, "/completion", {"prompt": prompt, "n_predict": arch.N_PREDICT, "temperature": 0,
                                                 "top_k": 1, "cache_prompt": False, "seed": 1})["content"]
                 for prompt in arch.PROMPTS]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def parley_completions(parley, numerics, model):

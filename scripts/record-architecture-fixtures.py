@@ -13,6 +13,7 @@ batched F32 attention path).
 
 usage: scripts/record-architecture-fixtures.py LLAMA_BIN_DIR MODELS_DIR [OUTPUT]
 """
+import contextlib
 import hashlib
 import json
 import os
@@ -86,7 +87,9 @@ def post(port, path, body):
         return json.load(response)
 
 
-def greedy(bin_dir, model, extra=()):
+@contextlib.contextmanager
+def serving(bin_dir, model, extra=()):
+    """llama-server on MODEL (-c 1024, one slot), ready; yields its port and stops it after."""
     port = free_port()
     server = subprocess.Popen([os.path.join(bin_dir, "llama-server"), "-m", model, "--host", "127.0.0.1",
                                "--port", str(port), "-c", "1024", "-np", "1", *extra],
@@ -101,6 +104,14 @@ def greedy(bin_dir, model, extra=()):
                         break
             except Exception:
                 time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def greedy(bin_dir, model, extra=()):
+    with serving(bin_dir, model, extra) as port:
         cases = []
         for prompt in PROMPTS:
             ids = post(port, "/tokenize", {"content": prompt, "add_special": False, "parse_special": True})["tokens"]
@@ -108,9 +119,6 @@ def greedy(bin_dir, model, extra=()):
                                                 "cache_prompt": False, "return_tokens": True, "seed": 1})
             cases.append({"prompt_tokens": ids, "expected_tokens": result["tokens"], "expected_text": result["content"]})
         return cases
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def main():

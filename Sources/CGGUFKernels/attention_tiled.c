@@ -83,12 +83,10 @@ CGGUF_AVX2 static void load_values(const struct tiled_job *job, int64_t kvh, int
     }
 }
 
-/// _mm512_reduce_add_ps's order over the 16 lanes lo ++ hi (as reduce_add_16 in ops.c).
+/// _mm512_reduce_add_ps's order over the 16 lanes lo ++ hi (as reduce_add_16 in ops.c): the
+/// halves, then the AVX2 sum of the eight.
 CGGUF_AVX2 static inline float reduce_add_16_avx2(__m256 lo, __m256 hi) {
-    const __m256 a = _mm256_add_ps(lo, hi);
-    const __m128 b = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));
-    return _mm_cvtss_f32(_mm_add_ss(c, _mm_movehdup_ps(c)));
+    return cgguf_hsum8_avx2(_mm256_add_ps(lo, hi));
 }
 
 /// One query against one tile of `tile` keys (the first `tile` lanes of kt / rows of

@@ -1171,6 +1171,17 @@ CGGUF_AVX2 static inline void q6k_unpack_avx2(const block_q6_K *x, int j, __m256
                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), m3), 4));
 }
 
+/// Chunk c (0-7, 32 codes) of a Q6_K super-block as unsigned bytes 0-63: the codes
+/// q6k_unpack_avx2 gives as q[c % 4] for half c / 4.
+CGGUF_AVX2 static inline __m256i q6k_chunk_avx2(const block_q6_K *x, int c) {
+    const int j = c / 4, l = c % 4;
+    const __m256i m4 = _mm256_set1_epi8(0xF), m3 = _mm256_set1_epi8(3);
+    const __m256i lq = _mm256_loadu_si256((const __m256i *)(x->ql + 64 * j + 32 * (l & 1)));
+    const __m256i h = _mm256_loadu_si256((const __m256i *)(x->qh + 32 * j));
+    const __m256i low = _mm256_and_si256(l >= 2 ? _mm256_srli_epi16(lq, 4) : lq, m4);
+    return _mm256_or_si256(low, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2 * l), m3), 4));
+}
+
 // The products of one Q6_K super-block, -32 offset and scales included, as eight int32 lanes.
 CGGUF_AVX2 static inline __m256i q6k_lanes_avx2(const block_q6_K *x, const block_q8_K *y) {
     const int8_t *sc = x->scales;
@@ -1478,19 +1489,18 @@ CGGUF_AVX2 static void tile_q6_k_tiled_avx2(int64_t n, const void *x, size_t xs,
                 isum[4 * r + t] = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(_mm256_madd_epi16(bsums, sc16), 5));
             }
         }
-        for (int j = 0; j < 2; j++) {
+        // One 32-element chunk of both rows at a time: fewer codes held than a row's 128.
+        for (int c = 0; c < 8; c++) {
+            __m256i q[2], scale[2];
             for (int r = 0; r < 2; r++) {
+                q[r] = q6k_chunk_avx2(xb[r], c);
                 const int8_t *sc = xb[r]->scales;
-                __m256i q[4];
-                q6k_unpack_avx2(xb[r], j, q);
-                for (int l = 0; l < 4; l++) {
-                    const int c = 4 * j + l;
-                    const __m256i scale = _mm256_set_m128i(_mm_set1_epi16(sc[2 * c + 1]), _mm_set1_epi16(sc[2 * c]));
-                    for (int t = 0; t < 4; t++) {
-                        const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(q[l], load_i8x32(yb[t]->qs + 32 * c)), scale);
-                        isum[4 * r + t] = _mm256_add_epi32(isum[4 * r + t], p);
-                    }
-                }
+                scale[r] = _mm256_set_m128i(_mm_set1_epi16(sc[2 * c + 1]), _mm_set1_epi16(sc[2 * c]));
+            }
+            for (int t = 0; t < 4; t++) {
+                const __m256i qy = load_i8x32(yb[t]->qs + 32 * c);
+                isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(_mm256_maddubs_epi16(q[0], qy), scale[0]));
+                isum[4 + t] = _mm256_add_epi32(isum[4 + t], _mm256_madd_epi16(_mm256_maddubs_epi16(q[1], qy), scale[1]));
             }
         }
         const __m256 s = _mm256_cvtepi32_ps(reduce8x8_epi32(isum));

@@ -22,6 +22,8 @@ TILE_TARGET static inline __attribute__((always_inline)) void TILE_NAME(tile_x_q
     for (int t = 0; t < 4; t++) ys[t] = (const float *)bytes_after(y, (size_t)t * ystride + so);
     for (int64_t ib = 0; ib < n / 32; ib++) {
         const __m128 sy = _mm_setr_ps(ys[0][2 * ib + 1], ys[1][2 * ib + 1], ys[2][2 * ib + 1], ys[3][2 * ib + 1]);
+        float dx[2];
+        __m256i qx[2];
         for (int r = 0; r < 2; r++) {
             // One of the two is the block (q5 is a constant once inlined).
             const void *row = bytes_after(x, (size_t)r * xs);
@@ -29,12 +31,14 @@ TILE_TARGET static inline __attribute__((always_inline)) void TILE_NAME(tile_x_q
             const block_q5_1 *b5 = block_at(block_q5_1, row, ib);
             const __m128 f = half_pair_avx2(q5 ? &b5->d : &b4->d); // d, m
             summs[r] = _mm_fmadd_ps(_mm_broadcastss_ps(_mm_movehdup_ps(f)), sy, summs[r]);
-            const float dx = _mm_cvtss_f32(f);
-            const __m256i qx = q5 ? _mm256_or_si256(nibbles_avx2(b5->qs), bits_to_16s_avx2(b5->qh)) : nibbles_avx2(b4->qs);
-            for (int t = 0; t < 4; t++) {
-                const __m256i qy = load_i8x32(block_at(block_q8_1, bytes_after(y, (size_t)t * ystride), ib)->qs);
-                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][2 * ib]), TILE_DOT(qx, qy), acc[r][t]);
-            }
+            dx[r] = _mm_cvtss_f32(f);
+            qx[r] = q5 ? _mm256_or_si256(nibbles_avx2(b5->qs), bits_to_16s_avx2(b5->qh)) : nibbles_avx2(b4->qs);
+        }
+        for (int t = 0; t < 4; t++) {
+            const __m256i qy = load_i8x32(block_at(block_q8_1, bytes_after(y, (size_t)t * ystride), ib)->qs);
+            const float dy = ys[t][2 * ib];
+            acc[0][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx[0] * dy), TILE_DOT(qx[0], qy), acc[0][t]);
+            acc[1][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx[1] * dy), TILE_DOT(qx[1], qy), acc[1][t]);
         }
     }
     tile_store((const __m256 (*)[4])acc, summs, out, os);
@@ -59,29 +63,30 @@ TILE_TARGET static inline __attribute__((always_inline)) void TILE_NAME(tile_x_q
     const float *ys[4];
     for (int t = 0; t < 4; t++) ys[t] = (const float *)bytes_after(y, (size_t)t * ystride + so);
     for (int64_t ib = 0; ib < n / 32; ib++) {
+        float dx[2];
+        __m256i qx[2];
         for (int r = 0; r < 2; r++) {
             const void *row = bytes_after(x, (size_t)r * xs);
-            float dx;
-            __m256i qx;
             if (kind == 1) {
                 const block_q8_0 *b = block_at(block_q8_0, row, ib);
-                dx = half_avx2(b->d);
-                qx = load_i8x32(b->qs);
+                dx[r] = half_avx2(b->d);
+                qx[r] = load_i8x32(b->qs);
             } else if (kind == 2) {
                 const block_q5_0 *b = block_at(block_q5_0, row, ib);
-                dx = half_avx2(b->d);
-                qx = _mm256_sub_epi8(_mm256_or_si256(nibbles_avx2(b->qs), bits_to_16s_avx2(b->qh)), _mm256_set1_epi8(16));
+                dx[r] = half_avx2(b->d);
+                qx[r] = _mm256_sub_epi8(_mm256_or_si256(nibbles_avx2(b->qs), bits_to_16s_avx2(b->qh)), _mm256_set1_epi8(16));
             } else {
                 const block_q4_0 *b = block_at(block_q4_0, row, ib);
-                dx = half_avx2(b->d);
-                qx = _mm256_sub_epi8(nibbles_avx2(b->qs), _mm256_set1_epi8(8));
+                dx[r] = half_avx2(b->d);
+                qx[r] = _mm256_sub_epi8(nibbles_avx2(b->qs), _mm256_set1_epi8(8));
             }
-            const __m256i ax = _mm256_sign_epi8(qx, qx);
-            for (int t = 0; t < 4; t++) {
-                const block_q8_0 *yb = block_at(block_q8_0, bytes_after(y, (size_t)t * ystride), ib);
-                const __m256 p = TILE_DOT(ax, _mm256_sign_epi8(load_i8x32(yb->qs), qx));
-                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * ys[t][ib]), p, acc[r][t]);
-            }
+        }
+        const __m256i ax0 = _mm256_sign_epi8(qx[0], qx[0]), ax1 = _mm256_sign_epi8(qx[1], qx[1]);
+        for (int t = 0; t < 4; t++) {
+            const __m256i qy = load_i8x32(block_at(block_q8_0, bytes_after(y, (size_t)t * ystride), ib)->qs);
+            const float dy = ys[t][ib];
+            acc[0][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx[0] * dy), TILE_DOT(ax0, _mm256_sign_epi8(qy, qx[0])), acc[0][t]);
+            acc[1][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx[1] * dy), TILE_DOT(ax1, _mm256_sign_epi8(qy, qx[1])), acc[1][t]);
         }
     }
     tile_store((const __m256 (*)[4])acc, NULL, out, os);

@@ -171,10 +171,8 @@ static void matmul_float_rows(const struct matmul_job *job, int64_t r0, int64_t 
     free(row);
 }
 
-static void matmul_task(void *raw, int ith, int nth) {
-    const struct matmul_job *job = raw;
-    int64_t r0, r1;
-    row_range(job->rows, ith, nth, &r0, &r1);
+/// Rows r0 ..< r1 of one product, on the calling thread.
+static void matmul_rows(const struct matmul_job *job, int64_t r0, int64_t r1) {
     if (r0 >= r1) return;
     if (job->wtype == CGGUF_TYPE_F32 || job->wtype == CGGUF_TYPE_F16) {
         matmul_float_rows(job, r0, r1);
@@ -216,6 +214,35 @@ static void matmul_task(void *raw, int ith, int nth) {
     free(buffer);
 }
 
+static void matmul_task(void *raw, int ith, int nth) {
+    const struct matmul_job *job = raw;
+    int64_t r0, r1;
+    row_range(job->rows, ith, nth, &r0, &r1);
+    matmul_rows(job, r0, r1);
+}
+
+/// Several products with the same activations, their rows laid end to end and shared out as
+/// one range: each thread takes its part of every product its range crosses.
+struct matmul_parts_job {
+    const struct matmul_job *jobs;
+    int count;
+    int64_t rows;
+};
+
+static void matmul_parts_task(void *raw, int ith, int nth) {
+    const struct matmul_parts_job *parts = raw;
+    int64_t r0, r1;
+    row_range(parts->rows, ith, nth, &r0, &r1);
+    int64_t first = 0;
+    for (int i = 0; i < parts->count && first < r1; i++) {
+        const struct matmul_job *job = &parts->jobs[i];
+        const int64_t lo = r0 > first ? r0 - first : 0;
+        const int64_t hi = r1 - first < job->rows ? r1 - first : job->rows;
+        matmul_rows(job, lo, hi);
+        first += job->rows;
+    }
+}
+
 // Per token: the quantised blocks (padded to 64 bytes), then two floats per block.
 static size_t activation_stride(int at, int64_t cols, size_t *scales_offset) {
     const size_t blocks = (cgguf_row_size(at, cols) + 63) / 64 * 64;
@@ -251,10 +278,10 @@ size_t cgguf_matmul_scratch_size(int wtype, int64_t cols, int64_t n_tokens) {
     return activation_stride(at, cols, NULL) * (size_t)n_tokens + 64;
 }
 
-int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
-                 int64_t rows, int64_t cols, const float *x, int64_t n_tokens,
-                 float *out, int64_t out_stride, void *scratch) {
-    if (cgguf_block_size(wtype) == 0 || cols % cgguf_block_size(wtype) != 0) return -1;
+/// A product's job: its kernels chosen, its activations not yet prepared.
+static struct matmul_job matmul_job_for(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes, int64_t rows,
+                                        int64_t cols, const float *x, int64_t n_tokens, float *out,
+                                        int64_t out_stride, void *scratch) {
     struct matmul_job job = {
         .wtype = wtype, .w = w, .row_bytes = row_bytes, .rows = rows, .cols = cols,
         .x = x, .xq = scratch, .xq_row_bytes = 0, .n_tokens = n_tokens,
@@ -263,24 +290,71 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
         .tail_start = n_tokens - (n_tokens > 3 ? n_tokens % 4 : n_tokens), .tile = cgguf_select_tile_dot(wtype, rows, n_tokens),
         .rows4 = cgguf_select_rows4_dot(wtype, rows, n_tokens), .order = cgguf_pool_order(pool),
     };
-    if (wtype == CGGUF_TYPE_F16) {
+    if (job.dot != NULL) job.xq_row_bytes = activation_stride(cgguf_activation_type(wtype), cols, &job.xq_scales_offset);
+    return job;
+}
+
+/// The activations in the form `job`'s kernels read: F16 for F16 weights, quantised blocks
+/// for the integer kernels, nothing for F32 weights and the dequantise path.
+static void matmul_prepare(cgguf_pool *pool, struct matmul_job *job) {
+    const int64_t n = job->cols * job->n_tokens;
+    if (job->wtype == CGGUF_TYPE_F16) {
         // Rounded to F16 as llama.cpp converts activations for F16 weights.
-        uint16_t *xh = scratch;
-        float *xf = (float *)((uint8_t *)scratch + (size_t)(cols * n_tokens) * 2);
-        cgguf_store_f16(x, xh, cols * n_tokens);
-        for (int64_t i = 0; i < cols * n_tokens; i++) xf[i] = cgguf_half_to_float(xh[i]);
+        uint16_t *xh = (uint16_t *)job->xq;
+        float *xf = (float *)(job->xq + (size_t)n * 2);
+        cgguf_store_f16(job->x, xh, n);
+        for (int64_t i = 0; i < n; i++) xf[i] = cgguf_half_to_float(xh[i]);
     }
-    if (job.dot != NULL) {
-        job.xq_row_bytes = activation_stride(cgguf_activation_type(wtype), cols, &job.xq_scales_offset);
+    if (job->dot != NULL) {
         // A batch's activations are quantised on all threads; one token's on the caller
         // (waking the pool twice would cost more than the work).
-        if (n_tokens >= 8) {
-            cgguf_pool_run(pool, quantize_task, &job);
+        if (job->n_tokens >= 8) {
+            cgguf_pool_run(pool, quantize_task, job);
         } else {
-            quantize_task(&job, 0, 1);
+            quantize_task(job, 0, 1);
         }
     }
+}
+
+int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
+                 int64_t rows, int64_t cols, const float *x, int64_t n_tokens,
+                 float *out, int64_t out_stride, void *scratch) {
+    if (cgguf_block_size(wtype) == 0 || cols % cgguf_block_size(wtype) != 0) return -1;
+    struct matmul_job job = matmul_job_for(pool, wtype, w, row_bytes, rows, cols, x, n_tokens, out, out_stride, scratch);
+    matmul_prepare(pool, &job);
     cgguf_pool_run(pool, matmul_task, &job);
+    return 0;
+}
+
+int cgguf_matmul_parts(cgguf_pool *pool, const struct cgguf_matmul_part *parts, int count, int64_t cols,
+                       const float *x, int64_t n_tokens, void *scratch) {
+    enum { MAX_PARTS = 4 };
+    if (count < 1 || count > MAX_PARTS) return -1;
+    // The activations are prepared once: every part must read the same form of them.
+    const int at = cgguf_activation_type(parts[0].wtype);
+    int shared = at != CGGUF_TYPE_F32;
+    for (int i = 0; i < count; i++) {
+        const int wtype = parts[i].wtype;
+        if (cgguf_block_size(wtype) == 0 || cols % cgguf_block_size(wtype) != 0) return -1;
+        if (cgguf_activation_type(wtype) != at || cgguf_select_matrix_dot(wtype, parts[i].rows, n_tokens, 0) == NULL) shared = 0;
+    }
+    if (!shared) {
+        for (int i = 0; i < count; i++) {
+            cgguf_matmul(pool, parts[i].wtype, parts[i].w, parts[i].row_bytes, parts[i].rows, cols, x, n_tokens,
+                         parts[i].out, parts[i].out_stride, scratch);
+        }
+        return 0;
+    }
+    struct matmul_job jobs[MAX_PARTS];
+    int64_t rows = 0;
+    for (int i = 0; i < count; i++) {
+        jobs[i] = matmul_job_for(pool, parts[i].wtype, parts[i].w, parts[i].row_bytes, parts[i].rows, cols, x, n_tokens,
+                                 parts[i].out, parts[i].out_stride, scratch);
+        rows += parts[i].rows;
+    }
+    matmul_prepare(pool, &jobs[0]);
+    struct matmul_parts_job job = {.jobs = jobs, .count = count, .rows = rows};
+    cgguf_pool_run(pool, matmul_parts_task, &job);
     return 0;
 }
 

@@ -254,6 +254,18 @@ public final class LlamaModel: @unchecked Sendable {
                          x, Int64(tokens), out, Int64(outStride), scratch)
         applyLoRA(w, x, tokens: tokens, into: out, outStride: outStride)
     }
+
+    /// Several products of the same activations `x` (a layer's Q, K and V; its gate and up) in
+    /// one pass of the pool, each result the bits `multiply` gives it.
+    func multiply(_ parts: [(weights: WeightMatrix, out: UnsafeMutablePointer<Float>, outStride: Int)],
+                  _ x: UnsafePointer<Float>, tokens: Int, scratch: UnsafeMutableRawPointer) {
+        let products = parts.map { part in
+            cgguf_matmul_part(wtype: Int32(part.weights.type.rawValue), w: part.weights.data, row_bytes: part.weights.rowBytes,
+                              rows: Int64(part.weights.rows), out: part.out, out_stride: Int64(part.outStride))
+        }
+        _ = cgguf_matmul_parts(pool, products, Int32(products.count), Int64(parts[0].weights.columns), x, Int64(tokens), scratch)
+        for part in parts { applyLoRA(part.weights, x, tokens: tokens, into: part.out, outStride: part.outStride) }
+    }
 }
 
 extension WeightMatrix {

@@ -208,9 +208,8 @@ public final class LlamaSession {
             layer.attentionNorm.withUnsafeBufferPointer { w in
                 cgguf_rms_norm_rows(model.pool, x, w.baseAddress, xn, Int64(n), Int64(count), hp.rmsEpsilon)
             }
-            model.multiply(layer.query, xn, tokens: count, into: q, outStride: qDim, scratch: scratch)
-            model.multiply(layer.key, xn, tokens: count, into: k, outStride: kvStride, scratch: scratch)
-            model.multiply(layer.value, xn, tokens: count, into: v, outStride: kvStride, scratch: scratch)
+            model.multiply([(layer.query, q, qDim), (layer.key, k, kvStride), (layer.value, v, kvStride)], xn,
+                           tokens: count, scratch: scratch)
             model.finishProjections(layer, q: q, k: k, v: v, count: count)
             let layerK = kCache + index * ctx * kvStride
             let layerV = vCache + index * ctx * kvStride
@@ -233,8 +232,7 @@ public final class LlamaSession {
             layer.feedForwardNorm.withUnsafeBufferPointer { w in
                 cgguf_rms_norm_rows(model.pool, x, w.baseAddress, xn, Int64(n), Int64(rows), hp.rmsEpsilon)
             }
-            model.multiply(layer.gate, xn, tokens: rows, into: gate, outStride: ff, scratch: scratch)
-            model.multiply(layer.up, xn, tokens: rows, into: up, outStride: ff, scratch: scratch)
+            model.multiply([(layer.gate, gate, ff), (layer.up, up, ff)], xn, tokens: rows, scratch: scratch)
             model.activate(gate: gate, up: up, count: rows)
             model.multiply(layer.down, gate, tokens: rows, into: projected, outStride: n, scratch: scratch)
             model.normalise(projected, count: rows, width: n, weights: layer.postFeedForwardNorm)

@@ -113,6 +113,24 @@ int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
                  float *out, int64_t out_stride, void *scratch);
 size_t cgguf_matmul_scratch_size(int wtype, int64_t cols, int64_t n_tokens);
 
+/// One product of cgguf_matmul_parts: out[t * out_stride + r] = row r of W . x[t].
+struct cgguf_matmul_part {
+    int wtype;
+    const void *w;
+    size_t row_bytes;
+    int64_t rows;
+    float *out;
+    int64_t out_stride;
+};
+
+/// The products of up to four matrices of `cols` columns with the same activations (a layer's
+/// Q, K and V; its gate and up): the activations prepared once and all rows in one pass of the
+/// pool, each row's result the bits cgguf_matmul gives it. Parts whose kernels read different
+/// forms of the activations are run one after the other. `scratch` must hold the largest
+/// cgguf_matmul_scratch_size of the parts. Returns 0, or -1 for an unsupported type or count.
+int cgguf_matmul_parts(cgguf_pool *pool, const struct cgguf_matmul_part *parts, int count, int64_t cols,
+                       const float *x, int64_t n_tokens, void *scratch);
+
 // ----------------------------------------------------------------- layer ops
 
 /// y = x / sqrt(mean(x^2) + eps) * w, with llama.cpp's order of operations.

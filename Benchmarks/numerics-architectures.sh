@@ -88,8 +88,9 @@ if [ -z "${SKIP_LORA:-}" ]; then
 fi
 
 status=0
-python3 - "$results" "$ctx" "$chunks" "$numerics" <<'PY' || status=1
+PYTHONPATH="$root/Benchmarks" python3 - "$results" "$ctx" "$chunks" "$numerics" <<'PY' || status=1
 import sys
+from numerics_targets import judged, summary
 path, ctx, chunks, numerics = sys.argv[1:]
 rows = [line.rstrip("\n").split("\t") for line in open(path) if line.strip()]
 print(f"ctx {ctx}, {chunks} chunks, Parley --numerics {numerics}")
@@ -97,12 +98,11 @@ print("| model | type | PPL llama.cpp | PPL Parley | difference | mean KLD | top
 print("|---|---|---|---|---|---|---|")
 failed = 0
 for label, type_, llama_ppl, parley_ppl, kld, top in rows:
-    diff = (float(parley_ppl) / float(llama_ppl) - 1) * 100
-    ok = abs(diff) <= 0.05 and float(kld) <= 1e-4 and float(top) >= 99.5
+    diff, ok = judged(llama_ppl, parley_ppl, kld, top)
     failed += not ok
     print(f"| {label} | {type_} | {float(llama_ppl):.4f} | {float(parley_ppl):.4f} | {diff:+.4f}% | {float(kld):.6f} "
           f"| {float(top):.3f}% |{'' if ok else ' MISSED'}")
-print(f"\ntargets: PPL within 0.05%, mean KLD <= 1e-4, top-1 >= 99.5%; {len(rows) - failed} of {len(rows)} rows meet all three")
+print(summary(len(rows), failed))
 sys.exit(1 if failed else 0)
 PY
 if [ -z "${SKIP_GREEDY:-}" ]; then

@@ -71,18 +71,18 @@ for type in "${types[@]}"; do
     done
 done
 
-python3 - "$results" <<'PY'
+PYTHONPATH="$root/Benchmarks" python3 - "$results" <<'PY'
 import sys
+from numerics_targets import judged, summary
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
 print("| type | text | PPL llama.cpp | PPL Parley | difference | mean KLD | top-1 same | llama.cpp vs its own base: KLD, top-1 |")
 print("|---|---|---|---|---|---|---|---|")
 failed = 0
 for type_, text, final, llama_ppl, parley_ppl, kld, top, floor_kld, floor_top in rows:
-    diff = (float(parley_ppl) / float(llama_ppl) - 1) * 100
-    ok = abs(diff) <= 0.05 and float(kld) <= 1e-4 and float(top) >= 99.5
+    diff, ok = judged(llama_ppl, parley_ppl, kld, top)
     failed += not ok
     print(f"| {type_} | {text} | {float(llama_ppl):.4f} | {float(parley_ppl):.4f} | {diff:+.4f}% | {float(kld):.6f} | {float(top):.3f}% "
           f"| {float(floor_kld):.6f}, {float(floor_top):.3f}% |{'' if ok else ' MISSED'}")
-print(f"\ntargets: PPL within 0.05%, mean KLD <= 1e-4, top-1 >= 99.5%; {len(rows) - failed} of {len(rows)} rows meet all three")
+print(summary(len(rows), failed))
 sys.exit(1 if failed else 0)
 PY

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Two revisions of Parley's C kernels (Sources/CGGUFKernels) side by side in one process: each
 # built as a shared object, then cgguf_matmul on SmolLM2-135M's shapes timed in turn (A B B A ...)
-# and checked for the same bits. For kernel work: a same-process ratio survives a noisy machine
-# better than two whole runs of `parley bench`.
+# and checked for the same bits. Each revision multiplies the weights as a model it loaded would:
+# in its packed layout (cgguf_pack) where it has one for the type and shape. For kernel work: a
+# same-process ratio survives a noisy machine better than two whole runs of `parley bench`.
 #
 # usage: Benchmarks/kernels-ab.sh REV_A REV_B [TYPES] [THREADS] [REPEATS] [TOKENS]
 #   REV_A, REV_B  git revisions, or "work" for the working tree

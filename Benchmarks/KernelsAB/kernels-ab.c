@@ -1,7 +1,9 @@
 // Two builds of Parley's C kernels (shared objects made by Benchmarks/kernels-ab.sh) loaded into
 // one process and timed in turn on the same products: cgguf_matmul on SmolLM2-135M's shapes
 // (576 x 576, 1536 x 576 and 576 x 1536), alternating A B B A ... so that both see the same
-// load, with the median and minimum of each and whether the two give the same bits.
+// load, with the median and minimum of each and whether the two give the same bits. Each build
+// multiplies the weights in the form a model loaded with it would: copied into its packed layout
+// (cgguf_pack) where the build has one for the type and shape, else as the file has them.
 //
 // usage: kernels-ab A.so B.so TYPE THREADS REPEATS [TOKENS]
 //   TYPE is the ggml type number (2 Q4_0, 3 Q4_1, 6 Q5_0, 7 Q5_1, 8 Q8_0, 12 Q4_K, 13 Q5_K,
@@ -19,11 +21,15 @@ typedef size_t (*scratch_fn)(int, int64_t, int64_t);
 typedef size_t (*row_size_fn)(int, int64_t);
 typedef int (*type_size_fn)(int);
 typedef uint16_t (*to_half_fn)(float);
+typedef int (*packed_type_fn)(int, int64_t, int64_t);
+typedef int (*pack_fn)(int, const void *, size_t, int64_t, int64_t, void *);
 
 struct build {
     void *handle;
     matmul_fn matmul;
     void *pool;
+    packed_type_fn packed_type; // NULL in builds from before packed layouts
+    pack_fn pack;
 };
 
 static double seconds(void) {
@@ -71,6 +77,8 @@ int main(int argc, char **argv) {
         }
         builds[i].matmul = (matmul_fn)symbol(builds[i].handle, "cgguf_matmul");
         builds[i].pool = ((pool_create_fn)symbol(builds[i].handle, "cgguf_pool_create"))(threads);
+        builds[i].packed_type = (packed_type_fn)dlsym(builds[i].handle, "cgguf_packed_type");
+        builds[i].pack = (pack_fn)dlsym(builds[i].handle, "cgguf_pack");
     }
     const row_size_fn row_size = (row_size_fn)symbol(builds[0].handle, "cgguf_row_size");
     const type_size_fn type_size = (type_size_fn)symbol(builds[0].handle, "cgguf_type_size");
@@ -104,11 +112,26 @@ int main(int argc, char **argv) {
             if (two_halves) memcpy(w + b * block + 2, &d, 2);
         }
         for (int64_t i = 0; i < tokens * cols; i++) x[i] = random_unit();
+        // The type and bytes each build multiplies.
+        int wtype[2] = {type, type};
+        const uint8_t *weights[2] = {w, w};
+        uint8_t *packed[2] = {NULL, NULL};
+        for (int i = 0; i < 2; i++) {
+            const int pt = builds[i].packed_type && builds[i].pack ? builds[i].packed_type(type, rows, cols) : -1;
+            if (pt < 0) continue;
+            packed[i] = malloc(rb * (size_t)rows);
+            if (packed[i] == NULL || builds[i].pack(type, w, rb, rows, cols, packed[i]) != 0) {
+                fprintf(stderr, "kernels-ab: cannot pack the weights for build %c\n", 'A' + i);
+                return 1;
+            }
+            wtype[i] = pt;
+            weights[i] = packed[i];
+        }
         for (int r = 0; r < repeats; r++) {
             for (int k = 0; k < 2; k++) {
                 const int i = (r & 1) ? 1 - k : k;
                 const double t0 = seconds();
-                builds[i].matmul(builds[i].pool, type, w, rb, rows, cols, x, tokens, out[i], rows, scratch);
+                builds[i].matmul(builds[i].pool, wtype[i], weights[i], rb, rows, cols, x, tokens, out[i], rows, scratch);
                 times[i][r] = seconds() - t0;
             }
         }
@@ -120,9 +143,11 @@ int main(int argc, char **argv) {
             median[i] = times[i][repeats / 2];
             total[i] += median[i];
         }
-        printf("%5lld x %-5lld A median %8.3f ms, min %8.3f | B median %8.3f ms, min %8.3f | B/A %.3f | %s\n",
+        printf("%5lld x %-5lld A median %8.3f ms, min %8.3f | B median %8.3f ms, min %8.3f | B/A %.3f | %s%s\n",
                (long long)rows, (long long)cols, median[0] * 1e3, times[0][0] * 1e3, median[1] * 1e3, times[1][0] * 1e3,
-               median[1] / median[0], same ? "same bits" : "BITS DIFFER");
+               median[1] / median[0], same ? "same bits" : "BITS DIFFER",
+               packed[0] && packed[1] ? " | both packed" : packed[0] ? " | A packed" : packed[1] ? " | B packed" : "");
+        free(packed[0]), free(packed[1]);
         free(w), free(x), free(scratch), free(out[0]), free(out[1]), free(times[0]), free(times[1]);
     }
     if (total[0] > 0) printf("all shapes: B/A %.3f (sum of medians)\n", total[1] / total[0]);

@@ -221,6 +221,13 @@ typedef void (*cgguf_rows4_dot)(int64_t n, const void *x, size_t xs, const void 
 /// k-quants in the row order cgguf_select_matrix_dot gives), or NULL (then rows go one at a time).
 cgguf_rows4_dot cgguf_select_rows4_dot(int wtype, int64_t rows, int64_t n_tokens);
 
+/// Eight rows packed together (cgguf_pack) times one quantised token: out[r] for r < 8, each
+/// exactly the bits the unpacked row's kernel gives.
+typedef void (*cgguf_group8_dot)(int64_t n, const void *x, const void *y, const float *ys, float *out);
+
+/// The kernel of a packed type at the current kernel level, or NULL for any other type.
+cgguf_group8_dot cgguf_select_group8_dot(int wtype);
+
 /// Two weight rows (`xs` bytes apart) times four quantised tokens (`ystride` bytes
 /// apart, decoded scales at `so` within each) in one pass: out[t * os + r] for r < 2,
 /// t < 4, each exactly the row kernel's result.

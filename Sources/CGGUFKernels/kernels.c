@@ -90,7 +90,7 @@ int cgguf_block_size(int type) {
     switch (type) {
         case CGGUF_TYPE_F32: case CGGUF_TYPE_F16: case CGGUF_TYPE_BF16: return 1;
         case CGGUF_TYPE_Q4_0: case CGGUF_TYPE_Q4_1: case CGGUF_TYPE_Q5_0: case CGGUF_TYPE_Q5_1:
-        case CGGUF_TYPE_Q8_0: case CGGUF_TYPE_Q8_1: return 32;
+        case CGGUF_TYPE_Q8_0: case CGGUF_TYPE_Q8_1: case CGGUF_TYPE_Q4_1_X8: return 32;
         case CGGUF_TYPE_Q4_K: case CGGUF_TYPE_Q5_K: case CGGUF_TYPE_Q6_K: case CGGUF_TYPE_Q8_K: return 256;
         default: return 0;
     }
@@ -101,7 +101,7 @@ int cgguf_type_size(int type) {
         case CGGUF_TYPE_F32: return 4;
         case CGGUF_TYPE_F16: case CGGUF_TYPE_BF16: return 2;
         case CGGUF_TYPE_Q4_0: return 18;
-        case CGGUF_TYPE_Q4_1: return 20;
+        case CGGUF_TYPE_Q4_1: case CGGUF_TYPE_Q4_1_X8: return 20;
         case CGGUF_TYPE_Q5_0: return 22;
         case CGGUF_TYPE_Q5_1: return 24;
         case CGGUF_TYPE_Q8_0: return 34;
@@ -123,7 +123,7 @@ size_t cgguf_row_size(int type, int64_t n) {
 int cgguf_activation_type(int weight_type) {
     switch (weight_type) {
         case CGGUF_TYPE_Q4_0: case CGGUF_TYPE_Q5_0: case CGGUF_TYPE_Q8_0: return CGGUF_TYPE_Q8_0;
-        case CGGUF_TYPE_Q4_1: case CGGUF_TYPE_Q5_1: return CGGUF_TYPE_Q8_1;
+        case CGGUF_TYPE_Q4_1: case CGGUF_TYPE_Q5_1: case CGGUF_TYPE_Q4_1_X8: return CGGUF_TYPE_Q8_1;
         case CGGUF_TYPE_Q4_K: case CGGUF_TYPE_Q5_K: case CGGUF_TYPE_Q6_K: return CGGUF_TYPE_Q8_K;
         default: return CGGUF_TYPE_F32;
     }

@@ -89,15 +89,23 @@ struct matmul_job {
     int64_t tail_start;
     cgguf_tile_dot tile;    // NULL: rows one at a time
     cgguf_rows4_dot rows4;  // one token, four rows per call; NULL: rows one at a time
+    cgguf_group8_dot group8; // packed weights: eight rows per call, for every token
     int order;              // CGGUF_ORDER_*, for F32 and F16 weights
 };
 
-static void row_range(int64_t rows, int ith, int nth, int64_t *r0, int64_t *r1) {
+/// Thread ith's share of `rows`, starting on a multiple of `align` (the rows of a packed group
+/// stay on one thread).
+static void row_range_aligned(int64_t rows, int64_t align, int ith, int nth, int64_t *r0, int64_t *r1) {
     int64_t per = (rows + nth - 1) / nth;
+    per = (per + align - 1) / align * align;
     *r0 = per * ith;
     *r1 = *r0 + per;
     if (*r0 > rows) *r0 = rows;
     if (*r1 > rows) *r1 = rows;
+}
+
+static void row_range(int64_t rows, int ith, int nth, int64_t *r0, int64_t *r1) {
+    row_range_aligned(rows, 1, ith, nth, r0, r1);
 }
 
 /// Rows (in this thread's range) in chunks that stay in L1 while every group of four
@@ -123,6 +131,18 @@ static void matmul_tiled(const struct matmul_job *job, int64_t r0, int64_t r1) {
                 const cgguf_row_dot dot = t < job->tail_start ? job->dot : job->tail_dot;
                 job->out[t * job->out_stride + r] = dot(job->cols, row, xq, (const float *)(xq + job->xq_scales_offset));
             }
+        }
+    }
+}
+
+/// Packed weights: each group of eight rows (r0 and r1 are multiples of 8) times every token,
+/// the group's blocks staying in L1 while the tokens pass over them.
+static void matmul_groups(const struct matmul_job *job, int64_t r0, int64_t r1) {
+    for (int64_t g = r0; g < r1; g += CGGUF_PACK_GROUP_ROWS) {
+        const uint8_t *w = job->w + (size_t)g * job->row_bytes;
+        for (int64_t t = 0; t < job->n_tokens; t++) {
+            const uint8_t *xq = job->xq + (size_t)t * job->xq_row_bytes;
+            job->group8(job->cols, w, xq, (const float *)(xq + job->xq_scales_offset), job->out + t * job->out_stride + g);
         }
     }
 }
@@ -174,6 +194,10 @@ static void matmul_float_rows(const struct matmul_job *job, int64_t r0, int64_t 
 /// Rows r0 ..< r1 of one product, on the calling thread.
 static void matmul_rows(const struct matmul_job *job, int64_t r0, int64_t r1) {
     if (r0 >= r1) return;
+    if (job->group8 != NULL) {
+        matmul_groups(job, r0, r1);
+        return;
+    }
     if (job->wtype == CGGUF_TYPE_F32 || job->wtype == CGGUF_TYPE_F16) {
         matmul_float_rows(job, r0, r1);
         return;
@@ -217,7 +241,7 @@ static void matmul_rows(const struct matmul_job *job, int64_t r0, int64_t r1) {
 static void matmul_task(void *raw, int ith, int nth) {
     const struct matmul_job *job = raw;
     int64_t r0, r1;
-    row_range(job->rows, ith, nth, &r0, &r1);
+    row_range_aligned(job->rows, job->group8 != NULL ? CGGUF_PACK_GROUP_ROWS : 1, ith, nth, &r0, &r1);
     matmul_rows(job, r0, r1);
 }
 
@@ -227,12 +251,13 @@ struct matmul_parts_job {
     const struct matmul_job *jobs;
     int count;
     int64_t rows;
+    int64_t align; // CGGUF_PACK_GROUP_ROWS when a part is packed (every part's rows then whole groups)
 };
 
 static void matmul_parts_task(void *raw, int ith, int nth) {
     const struct matmul_parts_job *parts = raw;
     int64_t r0, r1;
-    row_range(parts->rows, ith, nth, &r0, &r1);
+    row_range_aligned(parts->rows, parts->align, ith, nth, &r0, &r1);
     int64_t first = 0;
     for (int i = 0; i < parts->count && first < r1; i++) {
         const struct matmul_job *job = &parts->jobs[i];
@@ -288,9 +313,10 @@ static struct matmul_job matmul_job_for(cgguf_pool *pool, int wtype, const void 
         .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, 0),
         .tail_dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, n_tokens - 1),
         .tail_start = n_tokens - (n_tokens > 3 ? n_tokens % 4 : n_tokens), .tile = cgguf_select_tile_dot(wtype, rows, n_tokens),
-        .rows4 = cgguf_select_rows4_dot(wtype, rows, n_tokens), .order = cgguf_pool_order(pool),
+        .rows4 = cgguf_select_rows4_dot(wtype, rows, n_tokens), .group8 = cgguf_select_group8_dot(wtype),
+        .order = cgguf_pool_order(pool),
     };
-    if (job.dot != NULL) job.xq_row_bytes = activation_stride(cgguf_activation_type(wtype), cols, &job.xq_scales_offset);
+    if (job.dot != NULL || job.group8 != NULL) job.xq_row_bytes = activation_stride(cgguf_activation_type(wtype), cols, &job.xq_scales_offset);
     return job;
 }
 
@@ -305,7 +331,7 @@ static void matmul_prepare(cgguf_pool *pool, struct matmul_job *job) {
         cgguf_store_f16(job->x, xh, n);
         for (int64_t i = 0; i < n; i++) xf[i] = cgguf_half_to_float(xh[i]);
     }
-    if (job->dot != NULL) {
+    if (job->xq_row_bytes != 0) {
         // A batch's activations are quantised on all threads; one token's on the caller
         // (waking the pool twice would cost more than the work).
         if (job->n_tokens >= 8) {
@@ -316,10 +342,18 @@ static void matmul_prepare(cgguf_pool *pool, struct matmul_job *job) {
     }
 }
 
+/// Whether cgguf_matmul can multiply a `rows` x `cols` matrix of `wtype`.
+static int matmul_shape_ok(int wtype, int64_t rows, int64_t cols) {
+    const int bs = cgguf_block_size(wtype);
+    if (bs == 0 || cols % bs != 0) return 0;
+    // A packed matrix is whole groups of eight rows.
+    return cgguf_select_group8_dot(wtype) == NULL || rows % CGGUF_PACK_GROUP_ROWS == 0;
+}
+
 int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
                  int64_t rows, int64_t cols, const float *x, int64_t n_tokens,
                  float *out, int64_t out_stride, void *scratch) {
-    if (cgguf_block_size(wtype) == 0 || cols % cgguf_block_size(wtype) != 0) return -1;
+    if (!matmul_shape_ok(wtype, rows, cols)) return -1;
     struct matmul_job job = matmul_job_for(pool, wtype, w, row_bytes, rows, cols, x, n_tokens, out, out_stride, scratch);
     matmul_prepare(pool, &job);
     cgguf_pool_run(pool, matmul_task, &job);
@@ -332,12 +366,17 @@ int cgguf_matmul_parts(cgguf_pool *pool, const struct cgguf_matmul_part *parts, 
     if (count < 1 || count > MAX_PARTS) return -1;
     // The activations are prepared once: every part must read the same form of them.
     const int at = cgguf_activation_type(parts[0].wtype);
-    int shared = at != CGGUF_TYPE_F32;
+    int shared = at != CGGUF_TYPE_F32, packed = 0, whole_groups = 1;
     for (int i = 0; i < count; i++) {
         const int wtype = parts[i].wtype;
-        if (cgguf_block_size(wtype) == 0 || cols % cgguf_block_size(wtype) != 0) return -1;
-        if (cgguf_activation_type(wtype) != at || cgguf_select_matrix_dot(wtype, parts[i].rows, n_tokens, 0) == NULL) shared = 0;
+        if (!matmul_shape_ok(wtype, parts[i].rows, cols)) return -1;
+        const int group8 = cgguf_select_group8_dot(wtype) != NULL;
+        if (cgguf_activation_type(wtype) != at || (!group8 && cgguf_select_matrix_dot(wtype, parts[i].rows, n_tokens, 0) == NULL)) shared = 0;
+        packed |= group8;
+        whole_groups &= parts[i].rows % CGGUF_PACK_GROUP_ROWS == 0;
     }
+    // A packed part's groups must start on a multiple of 8 of the shared range.
+    if (packed && !whole_groups) shared = 0;
     if (!shared) {
         for (int i = 0; i < count; i++) {
             cgguf_matmul(pool, parts[i].wtype, parts[i].w, parts[i].row_bytes, parts[i].rows, cols, x, n_tokens,
@@ -353,7 +392,7 @@ int cgguf_matmul_parts(cgguf_pool *pool, const struct cgguf_matmul_part *parts, 
         rows += parts[i].rows;
     }
     matmul_prepare(pool, &jobs[0]);
-    struct matmul_parts_job job = {.jobs = jobs, .count = count, .rows = rows};
+    struct matmul_parts_job job = {.jobs = jobs, .count = count, .rows = rows, .align = packed ? CGGUF_PACK_GROUP_ROWS : 1};
     cgguf_pool_run(pool, matmul_parts_task, &job);
     return 0;
 }

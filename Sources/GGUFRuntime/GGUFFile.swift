@@ -6,7 +6,8 @@ import Darwin
 
 /// Owns the bytes of a GGUF file: a read-only private memory map of the file, or a
 /// copy of bytes given in memory (used by tests). Weights are read straight from it,
-/// so a model never holds a second copy of them.
+/// so a model never holds a second copy of them (a packed copy's pages of the map are given
+/// back: `releasePages`).
 final class GGUFStorage: @unchecked Sendable {
     let base: UnsafeRawPointer
     let count: Int
@@ -60,6 +61,18 @@ final class GGUFStorage: @unchecked Sendable {
         count = bytes.count
         (modifiedSeconds, modifiedNanoseconds) = (0, 0)
         mapped = false
+    }
+
+    /// Gives back the resident pages wholly inside `start ..< start + count` of a mapped file
+    /// (bytes given in memory are kept): for weights the model has copied into another layout.
+    /// Nothing changes for readers: a page read again comes back from the file.
+    func releasePages(from start: UnsafeRawPointer, count: Int) {
+        guard mapped, count > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: start) + page - 1) / page * page
+        let end = (Int(bitPattern: start) + count) / page * page
+        guard page > 0, end > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(address, end - first, Int32(MADV_DONTNEED))
     }
 
     deinit {

@@ -17,6 +17,12 @@ struct WeightMatrix: @unchecked Sendable {
     let columns: Int
     /// Where these rows start in the tensor `name` (a fused projection's part; else 0).
     var firstRow = 0
+    /// The same rows copied into a layout of the kernels' own (see `PackedWeights`), if any.
+    var packed: (type: Int32, data: UnsafeRawPointer)? = nil
+
+    /// The type and bytes products read.
+    var kernelType: Int32 { packed?.type ?? Int32(type.rawValue) }
+    var kernelData: UnsafeRawPointer { packed?.data ?? data }
 }
 
 /// The weights of one transformer block. Fused projections (Phi-3's `attn_qkv`, its gate and
@@ -47,7 +53,8 @@ struct LlamaLayer: Sendable {
 }
 
 /// A llama-architecture model loaded from a GGUF file. The quantised weights stay in
-/// the file's memory map; only the small norm vectors are copied. One persistent
+/// the file's memory map, except those the kernels read faster in a layout of their own
+/// (`PackedWeights`, which then gives the map's pages back); the small norm vectors are copied. One persistent
 /// worker pool serves all sessions of the model (their calls are serialised).
 public final class LlamaModel: @unchecked Sendable {
     public let file: GGUFFile
@@ -71,6 +78,8 @@ public final class LlamaModel: @unchecked Sendable {
     public let adapters: [LoRAAdapter]
     public let loras: [LoRASpec]
     let loraLinks: [String: [LoRALink]]
+    /// The packed copies the products read (see `PackedWeights`).
+    let packedWeights: PackedWeights
 
     /// The default context: the model's own, capped at 4096.
     public static let defaultContextCap = 4096
@@ -100,6 +109,8 @@ public final class LlamaModel: @unchecked Sendable {
         let qDim = hp.headCount * hp.headDimension
         let kvDim = hp.kvHeadCount * hp.headDimension
 
+        let packer = PackedWeights(file: file)
+        packedWeights = packer
         var used: Set<String> = []
         var adaptable: [String: (columns: Int, rows: Int)] = [:]
         func has(_ name: String) -> Bool { file.tensor(named: name) != nil }
@@ -112,7 +123,9 @@ public final class LlamaModel: @unchecked Sendable {
             }
             guard info.type.isComputable else { throw GGUFError.unsupportedTensorType(info.type.name, tensor: name) }
             guard let base = file.data(of: info).baseAddress else { throw GGUFError.invalid("tensor \(name) is empty") }
-            return WeightMatrix(name: name, type: info.type, data: base, rowBytes: info.rowByteCount, rows: rows, columns: columns)
+            let read = WeightMatrix(name: name, type: info.type, data: base, rowBytes: info.rowByteCount, rows: rows, columns: columns)
+            // The embedding is read a row at a time, unless it is also the output (below).
+            return name == "token_embd.weight" ? read : packer.packed(read)
         }
         func vector(_ name: String, count: Int) throws -> [Float] {
             used.insert(name)
@@ -138,7 +151,7 @@ public final class LlamaModel: @unchecked Sendable {
         embedding = try matrix("token_embd.weight", columns: n, rows: hp.vocabularySize)
         // Gemma 2 always ties the output to the embedding, as llama.cpp loads it.
         output = has("output.weight") && traits != .gemma2
-            ? try matrix("output.weight", columns: n, rows: hp.vocabularySize) : embedding
+            ? try matrix("output.weight", columns: n, rows: hp.vocabularySize) : packer.packed(embedding)
         outputNorm = try vector("output_norm.weight", count: n)
         outputBias = try optionalVector("output.bias", count: hp.vocabularySize)
         ropeFrequencyFactors = has("rope_freqs.weight")
@@ -250,7 +263,7 @@ public final class LlamaModel: @unchecked Sendable {
     /// out[t * outStride + r] = W[r] . x[t] over the worker pool.
     func multiply(_ w: WeightMatrix, _ x: UnsafePointer<Float>, tokens: Int,
                   into out: UnsafeMutablePointer<Float>, outStride: Int, scratch: UnsafeMutableRawPointer) {
-        _ = cgguf_matmul(pool, Int32(w.type.rawValue), w.data, w.rowBytes, Int64(w.rows), Int64(w.columns),
+        _ = cgguf_matmul(pool, w.kernelType, w.kernelData, w.rowBytes, Int64(w.rows), Int64(w.columns),
                          x, Int64(tokens), out, Int64(outStride), scratch)
         applyLoRA(w, x, tokens: tokens, into: out, outStride: outStride)
     }
@@ -260,7 +273,7 @@ public final class LlamaModel: @unchecked Sendable {
     func multiply(_ parts: [(weights: WeightMatrix, out: UnsafeMutablePointer<Float>, outStride: Int)],
                   _ x: UnsafePointer<Float>, tokens: Int, scratch: UnsafeMutableRawPointer) {
         let products = parts.map { part in
-            cgguf_matmul_part(wtype: Int32(part.weights.type.rawValue), w: part.weights.data, row_bytes: part.weights.rowBytes,
+            cgguf_matmul_part(wtype: part.weights.kernelType, w: part.weights.kernelData, row_bytes: part.weights.rowBytes,
                               rows: Int64(part.weights.rows), out: part.out, out_stride: Int64(part.outStride))
         }
         _ = cgguf_matmul_parts(pool, products, Int32(products.count), Int64(parts[0].weights.columns), x, Int64(tokens), scratch)
@@ -269,10 +282,14 @@ public final class LlamaModel: @unchecked Sendable {
 }
 
 extension WeightMatrix {
-    /// The matrix of rows `range` of this one (a fused projection's part).
+    /// The matrix of rows `range` of this one (a fused projection's part). A packed copy's groups
+    /// of rows are whole groups of the part only when the range starts and ends on them.
     func rows(_ range: Range<Int>) -> WeightMatrix {
-        WeightMatrix(name: name, type: type, data: data + range.lowerBound * rowBytes, rowBytes: rowBytes,
-                     rows: range.count, columns: columns, firstRow: firstRow + range.lowerBound)
+        let offset = range.lowerBound * rowBytes
+        let group = Int(PackedWeights.groupRows)
+        let packedPart = packed.flatMap { range.lowerBound % group == 0 && range.count % group == 0 ? ($0.type, $0.data + offset) : nil }
+        return WeightMatrix(name: name, type: type, data: data + offset, rowBytes: rowBytes, rows: range.count,
+                            columns: columns, firstRow: firstRow + range.lowerBound, packed: packedPart)
     }
 
     /// A one-row tensor (a norm weight) as floats of its own.

@@ -68,7 +68,7 @@ public final class LlamaSession {
         let matrices = model.layers.flatMap { [$0.query, $0.key, $0.value, $0.attentionOutput, $0.gate, $0.up, $0.down] }
             + [model.output]
         for m in matrices {
-            scratchSize = max(scratchSize, cgguf_matmul_scratch_size(Int32(m.type.rawValue), Int64(m.columns), Int64(b)))
+            scratchSize = max(scratchSize, cgguf_matmul_scratch_size(m.kernelType, Int64(m.columns), Int64(b)))
         }
         scratch = .allocate(byteCount: scratchSize, alignment: 64)
     }

@@ -29,6 +29,19 @@ enum {
     CGGUF_TYPE_BF16 = 30,
 };
 
+/// Weights in a layout of Parley's own (not GGUF types), made by cgguf_pack for kernels that
+/// read several rows at once. Q4_1_X8: Q4_1 rows interleaved in groups of 8. A packed matrix
+/// takes as many bytes as its source, and row r's group starts (r / 8) * 8 * row_bytes in.
+enum { CGGUF_TYPE_Q4_1_X8 = 0x100 | CGGUF_TYPE_Q4_1, CGGUF_PACK_GROUP_ROWS = 8 };
+
+/// The packed type the kernels prefer for a `rows` x `cols` matrix of `wtype`, or -1 when they
+/// read that matrix as it is. Every kernel level has kernels for every packed type.
+int cgguf_packed_type(int wtype, int64_t rows, int64_t cols);
+/// Writes the packed form of `rows` rows of `cols` elements of `wtype` (each `row_bytes` apart) to
+/// `dst`, which must hold rows * row_bytes bytes. Returns 0, or -1 (nothing written) when
+/// cgguf_packed_type gives -1 or row_bytes is shorter than a row.
+int cgguf_pack(int wtype, const void *src, size_t row_bytes, int64_t rows, int64_t cols, void *dst);
+
 /// Kernel levels: 0 = portable scalar, 1 = AVX2+FMA+F16C.
 int cgguf_kernel_level(void);
 /// Forces a level (clamped to what the CPU supports); returns the level now in use.

@@ -1,7 +1,7 @@
 // Two builds of Parley's C kernels (shared objects made by Benchmarks/kernels-ab.sh) loaded into
 // one process and timed in turn on the same products: cgguf_matmul on SmolLM2-135M's shapes
-// (576 x 576, 1536 x 576 and 576 x 1536), alternating A B B A ... so that both see the same
-// load, with the median and minimum of each and whether the two give the same bits. Each build
+// (576 x 576, 1536 x 576 and 576 x 1536, and for up to 8 tokens 49152 x 576), alternating
+// A B B A ... so that both see the same load, with the median and minimum of each and whether the two give the same bits. Each build
 // multiplies the weights in the form a model loaded with it would: copied into its packed layout
 // (cgguf_pack) where the build has one for the type and shape, else as the file has them.
 //
@@ -86,11 +86,14 @@ int main(int argc, char **argv) {
     const scratch_fn scratch_size = (scratch_fn)symbol(builds[0].handle, "cgguf_matmul_scratch_size");
     const int kquant = type == 12 || type == 13 || type == 14;
     const int two_halves = type == 3 || type == 7 || type == 12 || type == 13; // d and m (or dmin) first
-    const int64_t shapes[3][2] = {{576, 576}, {1536, 576}, {576, 1536}};     // rows, columns
+    // Rows, columns: a layer's matrices, then (for generation only) the output matrix, whose 49152
+    // rows come from memory rather than cache.
+    const int64_t shapes[4][2] = {{576, 576}, {1536, 576}, {576, 1536}, {49152, 576}};
+    const int shape_count = tokens <= 8 ? 4 : 3;
     double total[2] = {0, 0};
     int differ = 0;
     printf("type %d, %d thread(s), %lld token(s), %d alternating repeats\n", type, threads, (long long)tokens, repeats);
-    for (int s = 0; s < 3; s++) {
+    for (int s = 0; s < shape_count; s++) {
         const int64_t rows = shapes[s][0], cols = shapes[s][1];
         if (kquant && cols % 256 != 0) continue; // k-quant rows are whole 256-element super-blocks
         const size_t rb = row_size(type, cols), block = (size_t)type_size(type);

@@ -49,13 +49,6 @@ typedef struct {
     int8_t qs[32];
 } block_q8_0;
 
-/// Block ib of eight Q4_1 rows packed together (CGGUF_TYPE_Q4_1_X8; see packed.c): the rows'
-/// d and m, then their codes four bytes of each row at a time.
-typedef struct {
-    cgguf_half d[8], m[8];
-    uint8_t qs[128];
-} block_q4_1x8;
-
 /// 32 activations with s = d * (sum of qs), for the min term of Q4_1 / Q5_1.
 typedef struct {
     cgguf_half d, s;
@@ -95,7 +88,6 @@ typedef struct {
 
 _Static_assert(sizeof(block_q4_0) == 18, "block_q4_0: GGUF's Q4_0 is 18 bytes");
 _Static_assert(sizeof(block_q4_1) == 20, "block_q4_1: GGUF's Q4_1 is 20 bytes");
-_Static_assert(sizeof(block_q4_1x8) == 8 * sizeof(block_q4_1), "block_q4_1x8: eight rows' blocks, no padding");
 _Static_assert(sizeof(block_q5_0) == 22, "block_q5_0: GGUF's Q5_0 is 22 bytes");
 _Static_assert(sizeof(block_q5_1) == 24, "block_q5_1: GGUF's Q5_1 is 24 bytes");
 _Static_assert(sizeof(block_q8_0) == 34, "block_q8_0: GGUF's Q8_0 is 34 bytes");

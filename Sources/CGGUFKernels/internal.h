@@ -8,6 +8,19 @@
 #include "blocks.h"
 #include "simd.h"
 
+#if CGGUF_X86
+/// Bit e of a 32-bit mask (the fifth bits of a Q5 block's 32 codes) as byte e: 16 where set, 0
+/// elsewhere.
+CGGUF_AVX2 static inline __m256i cgguf_bits_to_16s_avx2(const uint8_t qh[4]) {
+    uint32_t bits;
+    memcpy(&bits, qh, 4);
+    const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits),
+        _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0));
+    const __m256i select = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
+    return _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(spread, select), select), _mm256_set1_epi8(16));
+}
+#endif
+
 /// Exact F16 -> F32 (inlined into the hot loops of every file).
 static inline float cgguf_half_to_float(uint16_t h) {
     uint32_t sign = ((uint32_t)h & 0x8000u) << 16;
@@ -225,8 +238,25 @@ cgguf_rows4_dot cgguf_select_rows4_dot(int wtype, int64_t rows, int64_t n_tokens
 /// exactly the bits the unpacked row's kernel gives.
 typedef void (*cgguf_group8_dot)(int64_t n, const void *x, const void *y, const float *ys, float *out);
 
-/// The kernel of a packed type at the current kernel level, or NULL for any other type.
-cgguf_group8_dot cgguf_select_group8_dot(int wtype);
+/// Writes the blocks of eight packed rows (`n` columns) in their wide form: every code in a byte.
+typedef void (*cgguf_group8_widen)(int64_t n, const void *x, void *wide);
+
+/// The kernels of a packed type. One token reads the packed blocks (`dot`); a batch's tokens read
+/// each group widened once (`widen`, then `wide_dot` on blocks of `wide_block_bytes`), which gives
+/// the same bits and leaves unpacking out of the per-token work. `widen` is NULL where the packed
+/// form is wide already (Q8_0): then `dot` serves every token.
+struct cgguf_group8 {
+    cgguf_group8_dot dot;
+    cgguf_group8_widen widen;
+    cgguf_group8_dot wide_dot;
+    size_t wide_block_bytes;
+};
+
+/// The kernels of a packed type at the current kernel level; all NULL for any other type.
+struct cgguf_group8 cgguf_select_group8(int wtype);
+
+/// The GGUF type a packed type (CGGUF_TYPE_*_X8) was made from, or -1 for any other type.
+int cgguf_packed_base_type(int packed_type);
 
 /// Two weight rows (`xs` bytes apart) times four quantised tokens (`ystride` bytes
 /// apart, decoded scales at `so` within each) in one pass: out[t * os + r] for r < 2,

@@ -86,22 +86,28 @@ static inline float fp16(cgguf_half h) { return cgguf_half_to_float(h); }
 
 // ------------------------------------------------------------ type geometry
 
+/// A packed type's geometry is that of the type it was made from.
+static int geometry_type(int type) {
+    const int base = cgguf_packed_base_type(type);
+    return base >= 0 ? base : type;
+}
+
 int cgguf_block_size(int type) {
-    switch (type) {
+    switch (geometry_type(type)) {
         case CGGUF_TYPE_F32: case CGGUF_TYPE_F16: case CGGUF_TYPE_BF16: return 1;
         case CGGUF_TYPE_Q4_0: case CGGUF_TYPE_Q4_1: case CGGUF_TYPE_Q5_0: case CGGUF_TYPE_Q5_1:
-        case CGGUF_TYPE_Q8_0: case CGGUF_TYPE_Q8_1: case CGGUF_TYPE_Q4_1_X8: return 32;
+        case CGGUF_TYPE_Q8_0: case CGGUF_TYPE_Q8_1: return 32;
         case CGGUF_TYPE_Q4_K: case CGGUF_TYPE_Q5_K: case CGGUF_TYPE_Q6_K: case CGGUF_TYPE_Q8_K: return 256;
         default: return 0;
     }
 }
 
 int cgguf_type_size(int type) {
-    switch (type) {
+    switch (geometry_type(type)) {
         case CGGUF_TYPE_F32: return 4;
         case CGGUF_TYPE_F16: case CGGUF_TYPE_BF16: return 2;
         case CGGUF_TYPE_Q4_0: return 18;
-        case CGGUF_TYPE_Q4_1: case CGGUF_TYPE_Q4_1_X8: return 20;
+        case CGGUF_TYPE_Q4_1: return 20;
         case CGGUF_TYPE_Q5_0: return 22;
         case CGGUF_TYPE_Q5_1: return 24;
         case CGGUF_TYPE_Q8_0: return 34;
@@ -121,9 +127,9 @@ size_t cgguf_row_size(int type, int64_t n) {
 }
 
 int cgguf_activation_type(int weight_type) {
-    switch (weight_type) {
+    switch (geometry_type(weight_type)) {
         case CGGUF_TYPE_Q4_0: case CGGUF_TYPE_Q5_0: case CGGUF_TYPE_Q8_0: return CGGUF_TYPE_Q8_0;
-        case CGGUF_TYPE_Q4_1: case CGGUF_TYPE_Q5_1: case CGGUF_TYPE_Q4_1_X8: return CGGUF_TYPE_Q8_1;
+        case CGGUF_TYPE_Q4_1: case CGGUF_TYPE_Q5_1: return CGGUF_TYPE_Q8_1;
         case CGGUF_TYPE_Q4_K: case CGGUF_TYPE_Q5_K: case CGGUF_TYPE_Q6_K: return CGGUF_TYPE_Q8_K;
         default: return CGGUF_TYPE_F32;
     }
@@ -942,24 +948,13 @@ CGGUF_AVX2 static void rows4_q8_0_q8_0_avx2(int64_t n, const void *vx, size_t xs
     for (int k = 0; k < 4; k++) out[k] = hsum8_avx2(acc[k]);
 }
 
-// Bit e of a 32-bit mask as byte e: 0x10 where set, 0 elsewhere.
-CGGUF_AVX2 static inline __m256i bits_to_16s_avx2(const uint8_t qh[4]) {
-    uint32_t bits;
-    memcpy(&bits, qh, 4);
-    const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits),
-        _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0));
-    const __m256i select = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
-    const __m256i set = _mm256_cmpeq_epi8(_mm256_and_si256(spread, select), select);
-    return _mm256_and_si256(set, _mm256_set1_epi8(16));
-}
-
 CGGUF_AVX2 static float dot_q5_0_q8_0_avx2(int64_t n, const void *vx, const void *vy, const float *ys) {
     const block_q5_0 *x = vx;
     const block_q8_0 *y = vy;
     __m256 acc = _mm256_setzero_ps();
     for (int64_t ib = 0; ib < n / 32; ib++, x++, y++) {
         const __m256 d = _mm256_set1_ps(half_avx2(x->d) * ys[ib]);
-        const __m256i q = _mm256_or_si256(nibbles_avx2(x->qs), bits_to_16s_avx2(x->qh));
+        const __m256i q = _mm256_or_si256(nibbles_avx2(x->qs), cgguf_bits_to_16s_avx2(x->qh));
         const __m256i qx = _mm256_sub_epi8(q, _mm256_set1_epi8(16));
         acc = _mm256_fmadd_ps(d, dot_s8_avx2(qx, load_i8x32(y->qs)), acc);
     }
@@ -978,7 +973,7 @@ CGGUF_AVX2 static void rows4_q5_0_q8_0_avx2(int64_t n, const void *vx, size_t xs
             const block_q5_0 *b = bytes_after(x, (size_t)k * xs);
             _mm_prefetch((const char *)b + 4 * xs, _MM_HINT_T0);
             const __m256 d = _mm256_set1_ps(half_avx2(b->d) * ys[ib]);
-            const __m256i q = _mm256_or_si256(nibbles_avx2(b->qs), bits_to_16s_avx2(b->qh));
+            const __m256i q = _mm256_or_si256(nibbles_avx2(b->qs), cgguf_bits_to_16s_avx2(b->qh));
             const __m256i qx = _mm256_sub_epi8(q, _mm256_set1_epi8(16));
             acc[k] = _mm256_fmadd_ps(d, dot_s8_avx2(qx, qy), acc[k]);
         }
@@ -995,7 +990,7 @@ CGGUF_AVX2 static float dot_q5_1_q8_1_avx2(int64_t n, const void *vx, const void
         const __m128 f = half_pair_avx2(&x->d); // d, m
         summs = _mm_fmadd_ss(_mm_movehdup_ps(f), _mm_set_ss(ys[2 * ib + 1]), summs);
         const __m256 d = _mm256_set1_ps(_mm_cvtss_f32(f) * ys[2 * ib]);
-        const __m256i qx = _mm256_or_si256(nibbles_avx2(x->qs), bits_to_16s_avx2(x->qh));
+        const __m256i qx = _mm256_or_si256(nibbles_avx2(x->qs), cgguf_bits_to_16s_avx2(x->qh));
         acc = _mm256_fmadd_ps(d, dot_us8_avx2(qx, load_i8x32(y->qs)), acc);
     }
     return hsum8_avx2(acc) + _mm_cvtss_f32(summs);

@@ -89,7 +89,7 @@ struct matmul_job {
     int64_t tail_start;
     cgguf_tile_dot tile;    // NULL: rows one at a time
     cgguf_rows4_dot rows4;  // one token, four rows per call; NULL: rows one at a time
-    cgguf_group8_dot group8; // packed weights: eight rows per call, for every token
+    struct cgguf_group8 group8; // packed weights (group8.dot != NULL): eight rows per call
     int order;              // CGGUF_ORDER_*, for F32 and F16 weights
 };
 
@@ -135,16 +135,28 @@ static void matmul_tiled(const struct matmul_job *job, int64_t r0, int64_t r1) {
     }
 }
 
-/// Packed weights: each group of eight rows (r0 and r1 are multiples of 8) times every token,
-/// the group's blocks staying in L1 while the tokens pass over them.
+/// Packed weights: each group of eight rows (r0 and r1 are multiples of 8) times every token, the
+/// group's blocks staying in L1 while the tokens pass over them; for a batch, widened once first.
 static void matmul_groups(const struct matmul_job *job, int64_t r0, int64_t r1) {
+    const int widen = job->n_tokens > 1 && job->group8.widen != NULL;
+    uint8_t *wide = NULL;
+    if (widen) {
+        wide = malloc((size_t)(job->cols / 32) * job->group8.wide_block_bytes);
+        if (wide == NULL) abort();
+    }
+    const cgguf_group8_dot dot = widen ? job->group8.wide_dot : job->group8.dot;
     for (int64_t g = r0; g < r1; g += CGGUF_PACK_GROUP_ROWS) {
         const uint8_t *w = job->w + (size_t)g * job->row_bytes;
+        if (widen) {
+            job->group8.widen(job->cols, w, wide);
+            w = wide;
+        }
         for (int64_t t = 0; t < job->n_tokens; t++) {
             const uint8_t *xq = job->xq + (size_t)t * job->xq_row_bytes;
-            job->group8(job->cols, w, xq, (const float *)(xq + job->xq_scales_offset), job->out + t * job->out_stride + g);
+            dot(job->cols, w, xq, (const float *)(xq + job->xq_scales_offset), job->out + t * job->out_stride + g);
         }
     }
+    free(wide);
 }
 
 /// F16 activations rounded once per product: the halves, then their F32 values.
@@ -194,7 +206,7 @@ static void matmul_float_rows(const struct matmul_job *job, int64_t r0, int64_t 
 /// Rows r0 ..< r1 of one product, on the calling thread.
 static void matmul_rows(const struct matmul_job *job, int64_t r0, int64_t r1) {
     if (r0 >= r1) return;
-    if (job->group8 != NULL) {
+    if (job->group8.dot != NULL) {
         matmul_groups(job, r0, r1);
         return;
     }
@@ -241,7 +253,7 @@ static void matmul_rows(const struct matmul_job *job, int64_t r0, int64_t r1) {
 static void matmul_task(void *raw, int ith, int nth) {
     const struct matmul_job *job = raw;
     int64_t r0, r1;
-    row_range_aligned(job->rows, job->group8 != NULL ? CGGUF_PACK_GROUP_ROWS : 1, ith, nth, &r0, &r1);
+    row_range_aligned(job->rows, job->group8.dot != NULL ? CGGUF_PACK_GROUP_ROWS : 1, ith, nth, &r0, &r1);
     matmul_rows(job, r0, r1);
 }
 
@@ -313,10 +325,10 @@ static struct matmul_job matmul_job_for(cgguf_pool *pool, int wtype, const void 
         .out = out, .out_stride = out_stride, .dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, 0),
         .tail_dot = cgguf_select_matrix_dot(wtype, rows, n_tokens, n_tokens - 1),
         .tail_start = n_tokens - (n_tokens > 3 ? n_tokens % 4 : n_tokens), .tile = cgguf_select_tile_dot(wtype, rows, n_tokens),
-        .rows4 = cgguf_select_rows4_dot(wtype, rows, n_tokens), .group8 = cgguf_select_group8_dot(wtype),
+        .rows4 = cgguf_select_rows4_dot(wtype, rows, n_tokens), .group8 = cgguf_select_group8(wtype),
         .order = cgguf_pool_order(pool),
     };
-    if (job.dot != NULL || job.group8 != NULL) job.xq_row_bytes = activation_stride(cgguf_activation_type(wtype), cols, &job.xq_scales_offset);
+    if (job.dot != NULL || job.group8.dot != NULL) job.xq_row_bytes = activation_stride(cgguf_activation_type(wtype), cols, &job.xq_scales_offset);
     return job;
 }
 
@@ -347,7 +359,7 @@ static int matmul_shape_ok(int wtype, int64_t rows, int64_t cols) {
     const int bs = cgguf_block_size(wtype);
     if (bs == 0 || cols % bs != 0) return 0;
     // A packed matrix is whole groups of eight rows.
-    return cgguf_select_group8_dot(wtype) == NULL || rows % CGGUF_PACK_GROUP_ROWS == 0;
+    return cgguf_select_group8(wtype).dot == NULL || rows % CGGUF_PACK_GROUP_ROWS == 0;
 }
 
 int cgguf_matmul(cgguf_pool *pool, int wtype, const void *w, size_t row_bytes,
@@ -370,7 +382,7 @@ int cgguf_matmul_parts(cgguf_pool *pool, const struct cgguf_matmul_part *parts, 
     for (int i = 0; i < count; i++) {
         const int wtype = parts[i].wtype;
         if (!matmul_shape_ok(wtype, parts[i].rows, cols)) return -1;
-        const int group8 = cgguf_select_group8_dot(wtype) != NULL;
+        const int group8 = cgguf_select_group8(wtype).dot != NULL;
         if (cgguf_activation_type(wtype) != at || (!group8 && cgguf_select_matrix_dot(wtype, parts[i].rows, n_tokens, 0) == NULL)) shared = 0;
         packed |= group8;
         whole_groups &= parts[i].rows % CGGUF_PACK_GROUP_ROWS == 0;

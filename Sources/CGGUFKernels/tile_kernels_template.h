@@ -32,7 +32,7 @@ TILE_TARGET static inline __attribute__((always_inline)) void TILE_NAME(tile_x_q
             const __m128 f = half_pair_avx2(q5 ? &b5->d : &b4->d); // d, m
             summs[r] = _mm_fmadd_ps(_mm_broadcastss_ps(_mm_movehdup_ps(f)), sy, summs[r]);
             dx[r] = _mm_cvtss_f32(f);
-            qx[r] = q5 ? _mm256_or_si256(nibbles_avx2(b5->qs), bits_to_16s_avx2(b5->qh)) : nibbles_avx2(b4->qs);
+            qx[r] = q5 ? _mm256_or_si256(nibbles_avx2(b5->qs), cgguf_bits_to_16s_avx2(b5->qh)) : nibbles_avx2(b4->qs);
         }
         for (int t = 0; t < 4; t++) {
             const __m256i qy = load_i8x32(block_at(block_q8_1, bytes_after(y, (size_t)t * ystride), ib)->qs);
@@ -74,7 +74,7 @@ TILE_TARGET static inline __attribute__((always_inline)) void TILE_NAME(tile_x_q
             } else if (kind == 2) {
                 const block_q5_0 *b = block_at(block_q5_0, row, ib);
                 dx[r] = half_avx2(b->d);
-                qx[r] = _mm256_sub_epi8(_mm256_or_si256(nibbles_avx2(b->qs), bits_to_16s_avx2(b->qh)), _mm256_set1_epi8(16));
+                qx[r] = _mm256_sub_epi8(_mm256_or_si256(nibbles_avx2(b->qs), cgguf_bits_to_16s_avx2(b->qh)), _mm256_set1_epi8(16));
             } else {
                 const block_q4_0 *b = block_at(block_q4_0, row, ib);
                 dx[r] = half_avx2(b->d);

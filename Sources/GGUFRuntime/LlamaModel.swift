@@ -29,9 +29,10 @@ struct WeightMatrix: @unchecked Sendable {
 /// up rows in one `ffn_up`) are read as views of their rows; what an architecture lacks is nil.
 struct LlamaLayer: Sendable {
     let attentionNorm: [Float]
-    let query: WeightMatrix
-    let key: WeightMatrix
-    let value: WeightMatrix
+    // The products' matrices are `var` for `packed(by:)`, which swaps in their packed copies.
+    var query: WeightMatrix
+    var key: WeightMatrix
+    var value: WeightMatrix
     /// Qwen 2's projection biases.
     let queryBias: [Float]?
     let keyBias: [Float]?
@@ -39,13 +40,13 @@ struct LlamaLayer: Sendable {
     /// Per-head RMS norm weights of Q and K (Qwen 3, Gemma 3).
     let queryNorm: [Float]?
     let keyNorm: [Float]?
-    let attentionOutput: WeightMatrix
+    var attentionOutput: WeightMatrix
     /// Gemma's norms of the attention and feed-forward outputs.
     let postAttentionNorm: [Float]?
     let feedForwardNorm: [Float]
-    let gate: WeightMatrix
-    let up: WeightMatrix
-    let down: WeightMatrix
+    var gate: WeightMatrix
+    var up: WeightMatrix
+    var down: WeightMatrix
     let postFeedForwardNorm: [Float]?
     /// Tokens this layer's queries see (0: all) and its RoPE base.
     let slidingWindow: Int
@@ -109,8 +110,6 @@ public final class LlamaModel: @unchecked Sendable {
         let qDim = hp.headCount * hp.headDimension
         let kvDim = hp.kvHeadCount * hp.headDimension
 
-        let packer = PackedWeights(file: file)
-        packedWeights = packer
         var used: Set<String> = []
         var adaptable: [String: (columns: Int, rows: Int)] = [:]
         func has(_ name: String) -> Bool { file.tensor(named: name) != nil }
@@ -123,9 +122,7 @@ public final class LlamaModel: @unchecked Sendable {
             }
             guard info.type.isComputable else { throw GGUFError.unsupportedTensorType(info.type.name, tensor: name) }
             guard let base = file.data(of: info).baseAddress else { throw GGUFError.invalid("tensor \(name) is empty") }
-            let read = WeightMatrix(name: name, type: info.type, data: base, rowBytes: info.rowByteCount, rows: rows, columns: columns)
-            // The embedding is read a row at a time, unless it is also the output (below).
-            return name == "token_embd.weight" ? read : packer.packed(read)
+            return WeightMatrix(name: name, type: info.type, data: base, rowBytes: info.rowByteCount, rows: rows, columns: columns)
         }
         func vector(_ name: String, count: Int) throws -> [Float] {
             used.insert(name)
@@ -150,8 +147,8 @@ public final class LlamaModel: @unchecked Sendable {
         }
         embedding = try matrix("token_embd.weight", columns: n, rows: hp.vocabularySize)
         // Gemma 2 always ties the output to the embedding, as llama.cpp loads it.
-        output = has("output.weight") && traits != .gemma2
-            ? try matrix("output.weight", columns: n, rows: hp.vocabularySize) : packer.packed(embedding)
+        let output = has("output.weight") && traits != .gemma2
+            ? try matrix("output.weight", columns: n, rows: hp.vocabularySize) : embedding
         outputNorm = try vector("output_norm.weight", count: n)
         outputBias = try optionalVector("output.bias", count: hp.vocabularySize)
         ropeFrequencyFactors = has("rope_freqs.weight")
@@ -200,7 +197,6 @@ public final class LlamaModel: @unchecked Sendable {
                 slidingWindow: windowed ? hp.slidingWindow : 0,
                 ropeFreqBase: windowed ? hp.ropeFreqBaseSlidingWindow : hp.ropeFreqBase))
         }
-        self.layers = layers
         // A block tensor nothing here reads would be computed without: refuse rather than run wrong.
         if let unread = file.tensors.first(where: { $0.name.hasPrefix("blk.") && !used.contains($0.name) }) {
             let block = unread.name.split(separator: ".").prefix(2).joined(separator: ".") + "."
@@ -229,6 +225,12 @@ public final class LlamaModel: @unchecked Sendable {
             throw GGUFError.invalid("cannot start \(threadCount) worker threads")
         }
         self.pool = pool
+        // The products' matrices in the kernels' layouts, packed on the pool. The embedding is read
+        // a row at a time as the file has it; only the output it may double as is packed.
+        let packer = PackedWeights(file: file, pool: pool)
+        packedWeights = packer
+        self.output = packer.packed(output)
+        self.layers = layers.map { $0.packed(by: packer) }
         cgguf_pool_set_order(pool, numerics.lanes)
         self.threads = Int(cgguf_pool_threads(pool))
     }

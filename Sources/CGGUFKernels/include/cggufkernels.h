@@ -30,17 +30,18 @@ enum {
 };
 
 /// Weights in a layout of Parley's own (not GGUF types), made by cgguf_pack for kernels that
-/// read several rows at once. Q4_1_X8: Q4_1 rows interleaved in groups of 8. A packed matrix
-/// takes as many bytes as its source, and row r's group starts (r / 8) * 8 * row_bytes in.
-enum { CGGUF_TYPE_Q4_1_X8 = 0x100 | CGGUF_TYPE_Q4_1, CGGUF_PACK_GROUP_ROWS = 8 };
+/// read several rows at once: Q4_0, Q4_1, Q5_0, Q5_1 or Q8_0 rows interleaved in groups of 8. A
+/// packed matrix takes as many bytes as its source, and row r's group starts (r / 8) * 8 *
+/// row_bytes in. Its geometry (block and row sizes, activation type) is its source type's.
+enum {
+    CGGUF_TYPE_Q4_0_X8 = 0x100 | CGGUF_TYPE_Q4_0,
+    CGGUF_TYPE_Q4_1_X8 = 0x100 | CGGUF_TYPE_Q4_1,
+    CGGUF_TYPE_Q5_0_X8 = 0x100 | CGGUF_TYPE_Q5_0,
+    CGGUF_TYPE_Q5_1_X8 = 0x100 | CGGUF_TYPE_Q5_1,
+    CGGUF_TYPE_Q8_0_X8 = 0x100 | CGGUF_TYPE_Q8_0,
+    CGGUF_PACK_GROUP_ROWS = 8,
+};
 
-/// The packed type the kernels prefer for a `rows` x `cols` matrix of `wtype`, or -1 when they
-/// read that matrix as it is. Every kernel level has kernels for every packed type.
-int cgguf_packed_type(int wtype, int64_t rows, int64_t cols);
-/// Writes the packed form of `rows` rows of `cols` elements of `wtype` (each `row_bytes` apart) to
-/// `dst`, which must hold rows * row_bytes bytes. Returns 0, or -1 (nothing written) when
-/// cgguf_packed_type gives -1 or row_bytes is shorter than a row.
-int cgguf_pack(int wtype, const void *src, size_t row_bytes, int64_t rows, int64_t cols, void *dst);
 
 /// Kernel levels: 0 = portable scalar, 1 = AVX2+FMA+F16C.
 int cgguf_kernel_level(void);
@@ -116,6 +117,16 @@ int cgguf_pool_order(const cgguf_pool *pool);
 /// The order llama.cpp built for this CPU (GGML_NATIVE) follows: CGGUF_ORDER_AVX512 where the
 /// CPU has AVX-512 F and DQ, else CGGUF_ORDER_AVX2.
 int cgguf_host_order(void);
+
+/// The packed type the kernels prefer for a `rows` x `cols` matrix of `wtype`, or -1 when they
+/// read that matrix as it is. Every kernel level has kernels for every packed type.
+int cgguf_packed_type(int wtype, int64_t rows, int64_t cols);
+/// Writes the packed form of `rows` rows of `cols` elements of `wtype` (each `row_bytes` apart) to
+/// `dst`, which must hold rows * row_bytes bytes. Returns 0, or -1 (nothing written) when
+/// cgguf_packed_type gives -1 or row_bytes is shorter than a row.
+int cgguf_pack(int wtype, const void *src, size_t row_bytes, int64_t rows, int64_t cols, void *dst);
+/// cgguf_pack on the threads of `pool` (NULL: the caller's alone); the same bytes.
+int cgguf_pack_on(cgguf_pool *pool, int wtype, const void *src, size_t row_bytes, int64_t rows, int64_t cols, void *dst);
 
 /// out[t * out_stride + r] = row r of W . x[t], for r < rows, t < n_tokens.
 /// W is `rows` rows of `cols` elements of `wtype`, each `row_bytes` apart.

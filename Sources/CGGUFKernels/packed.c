@@ -24,7 +24,7 @@
 #include "cggufkernels.h"
 #include "internal.h"
 
-enum { GROUP_ROWS = CGGUF_PACK_GROUP_ROWS };
+enum { GROUP_ROWS = CGGUF_PACK_GROUP_ROWS, FETCH_AHEAD = 4 };
 
 /// What a block of a 32-element type holds besides its scale and 16 code bytes (none for Q8_0).
 struct block_form {
@@ -240,13 +240,19 @@ CGGUF_AVX2 static inline __m256 chunk_avx2(__m256i w, int32_t yk, int mins, __m2
 }
 
 // Lanes are rows: a[k] holds every row's float sum of codes 4k ... 4k+3 (the row kernel's lane k).
-// `l` is a constant at each call, so each form compiles to its own straight-line loop.
-CGGUF_AVX2 static inline void group8_avx2(struct layout l, int64_t n, const uint8_t *x, const uint8_t *y, const float *ys,
-                                          float *out) {
+// `l` is a constant at each call, so each form compiles to its own straight-line loop. Blocks read
+// from memory are fetched `ahead` blocks ahead (0 for a group widened into L1): one token's product
+// of the 49152 x 576 output matrix took 0.84x the time with 4 than with the hardware's prefetch
+// alone, those in cache the same.
+CGGUF_AVX2 static inline void group8_avx2(struct layout l, size_t ahead, int64_t n, const uint8_t *x, const uint8_t *y,
+                                          const float *ys, float *out) {
     const size_t block_bytes = layout_bytes(l), y_bytes = l.mins ? 36 : 34;
     __m256 a[8], mins = _mm256_setzero_ps();
     for (int k = 0; k < 8; k++) a[k] = _mm256_setzero_ps();
     for (int64_t ib = 0; ib < n / 32; ib++, x += block_bytes, y += y_bytes) {
+        if (ahead) {
+            for (size_t line = 0; line < block_bytes; line += 64) _mm_prefetch((const char *)x + ahead * block_bytes + line, _MM_HINT_T0);
+        }
         const __m256 d = _mm256_mul_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)x)),
                                        _mm256_set1_ps(l.mins ? ys[2 * ib] : ys[ib]));
         if (l.mins) {
@@ -292,7 +298,7 @@ CGGUF_AVX2 static inline void widen_avx2(struct layout l, int64_t n, const uint8
     static void widen_##form##_scalar(int64_t n, const void *x, void *wide) { widen_scalar(layout, n, x, wide); }
 #define CGGUF_FORM_AVX2(form, layout)                                                                         \
     CGGUF_AVX2 static void group8_##form##_avx2(int64_t n, const void *x, const void *y, const float *ys, float *out) { \
-        group8_avx2(layout, n, x, y, ys, out);                                                                  \
+        group8_avx2(layout, FETCH_AHEAD, n, x, y, ys, out);                                                     \
     }                                                                                                         \
     CGGUF_AVX2 static void widen_##form##_avx2(int64_t n, const void *x, void *wide) { widen_avx2(layout, n, x, wide); }
 #define CGGUF_FORMS(apply)                                                                                    \
@@ -302,19 +308,25 @@ CGGUF_FORMS(CGGUF_FORM)
 CGGUF_FORMS(CGGUF_FORM_AVX2)
 #endif
 
-// The wide forms' (and Q8_0's) products; they have nothing to widen.
+// The wide forms' products (Q8_0's packed form is one, read from memory); they have nothing to widen.
 static void group8_wide_signed_scalar(int64_t n, const void *x, const void *y, const float *ys, float *out) {
     group8_scalar(WIDE_SIGNED, n, x, y, ys, out);
 }
 static void group8_wide_unsigned_scalar(int64_t n, const void *x, const void *y, const float *ys, float *out) {
     group8_scalar(WIDE_UNSIGNED, n, x, y, ys, out);
 }
+static void group8_q8_0_scalar(int64_t n, const void *x, const void *y, const float *ys, float *out) {
+    group8_scalar(WIDE_SIGNED, n, x, y, ys, out);
+}
 #if CGGUF_X86
 CGGUF_AVX2 static void group8_wide_signed_avx2(int64_t n, const void *x, const void *y, const float *ys, float *out) {
-    group8_avx2(WIDE_SIGNED, n, x, y, ys, out);
+    group8_avx2(WIDE_SIGNED, 0, n, x, y, ys, out);
 }
 CGGUF_AVX2 static void group8_wide_unsigned_avx2(int64_t n, const void *x, const void *y, const float *ys, float *out) {
-    group8_avx2(WIDE_UNSIGNED, n, x, y, ys, out);
+    group8_avx2(WIDE_UNSIGNED, 0, n, x, y, ys, out);
+}
+CGGUF_AVX2 static void group8_q8_0_avx2(int64_t n, const void *x, const void *y, const float *ys, float *out) {
+    group8_avx2(WIDE_SIGNED, FETCH_AHEAD, n, x, y, ys, out);
 }
 #endif
 
@@ -330,7 +342,7 @@ enum { WIDE_SIGNED_BYTES = 16 + 256, WIDE_UNSIGNED_BYTES = 16 + 16 + 256 };
         .q4_1 = {group8_q4_1_##level, widen_q4_1_##level, group8_wide_unsigned_##level, WIDE_UNSIGNED_BYTES},    \
         .q5_0 = {group8_q5_0_##level, widen_q5_0_##level, group8_wide_signed_##level, WIDE_SIGNED_BYTES},        \
         .q5_1 = {group8_q5_1_##level, widen_q5_1_##level, group8_wide_unsigned_##level, WIDE_UNSIGNED_BYTES},    \
-        .q8_0 = {group8_wide_signed_##level, NULL, NULL, 0},                                                     \
+        .q8_0 = {group8_q8_0_##level, NULL, NULL, 0},                                                            \
     }
 static const struct group8_level scalar_kernels = CGGUF_LEVEL(scalar);
 #if CGGUF_X86

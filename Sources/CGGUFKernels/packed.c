@@ -123,6 +123,39 @@ int cgguf_pack(int wtype, const void *src, size_t row_bytes, int64_t rows, int64
     return cgguf_pack_on(NULL, wtype, src, row_bytes, rows, cols, dst);
 }
 
+int cgguf_dequantize_packed_row(int packed_type, const void *x, size_t row_bytes, int64_t row, int64_t cols, float *dst) {
+    const int wtype = cgguf_packed_base_type(packed_type);
+    if (wtype < 0 || row < 0 || cols <= 0 || cols % 32 != 0 || row_bytes < cgguf_row_size(wtype, cols)) return -1;
+    // The row's blocks as the file had them (pack_block in reverse), then the GGUF type's own dequantisation.
+    const struct block_form f = form_of(wtype);
+    const int q8 = wtype == CGGUF_TYPE_Q8_0, r = (int)(row % GROUP_ROWS);
+    const size_t block_bytes = (size_t)cgguf_type_size(wtype);
+    const uint8_t *group = (const uint8_t *)x + (size_t)(row - r) * row_bytes;
+    uint8_t *blocks = malloc(row_bytes);
+    if (blocks == NULL) return -1;
+    for (int64_t ib = 0; ib < cols / 32; ib++) {
+        const uint8_t *in = group + (size_t)ib * GROUP_ROWS * block_bytes;
+        const uint8_t *m = in + 16, *qh = m + 16 * f.mins, *chunks = qh + 32 * f.fifth;
+        uint8_t *b = blocks + (size_t)ib * block_bytes;
+        memcpy(b, in + 2 * r, 2);
+        if (f.mins) memcpy(b + 2, m + 2 * r, 2);
+        uint8_t *bits = b + 2 + 2 * f.mins, *codes = bits + 4 * f.fifth;
+        if (f.fifth) {
+            uint32_t fifth = 0;
+            for (int w = 0; w < 8; w++) {
+                uint32_t word;
+                memcpy(&word, qh + 4 * w, 4);
+                for (int t = 0; t < 4; t++) fifth |= ((word >> (4 * r + t)) & 1u) << (16 * (w % 2) + 4 * (w / 2) + t);
+            }
+            memcpy(bits, &fifth, 4);
+        }
+        for (int k = 0; k < (q8 ? 8 : 4); k++) memcpy(codes + 4 * k, chunks + 32 * k + 4 * r, 4);
+    }
+    const int status = cgguf_dequantize_row(wtype, blocks, dst, cols);
+    free(blocks);
+    return status;
+}
+
 // How a kernel reads a block of eight rows: the packed forms, and the wide ones a batch's tokens
 // read instead (see cgguf_select_group8), with every code in a byte of its own.
 struct layout {

@@ -145,7 +145,7 @@ public final class LlamaModel: @unchecked Sendable {
         if let length = file.metadata.int("\(hp.architecture).attention.value_length"), length != hp.headDimension {
             throw GGUFError.unsupportedFeature("value heads of \(length) with key heads of \(hp.headDimension)")
         }
-        embedding = try matrix("token_embd.weight", columns: n, rows: hp.vocabularySize)
+        let embedding = try matrix("token_embd.weight", columns: n, rows: hp.vocabularySize)
         // Gemma 2 always ties the output to the embedding, as llama.cpp loads it.
         let output = has("output.weight") && traits != .gemma2
             ? try matrix("output.weight", columns: n, rows: hp.vocabularySize) : embedding
@@ -230,6 +230,9 @@ public final class LlamaModel: @unchecked Sendable {
         let packer = PackedWeights(file: file, pool: pool)
         packedWeights = packer
         self.output = packer.packed(output)
+        // A tied embedding reads its rows from the output's packed copy: each lookup of the file's
+        // pages would map 64 KiB around it and, over a long chat, hold the whole tensor twice.
+        self.embedding = output.data == embedding.data ? self.output : embedding
         self.layers = layers.map { $0.packed(by: packer) }
         cgguf_pool_set_order(pool, numerics.lanes)
         self.threads = Int(cgguf_pool_threads(pool))
@@ -257,6 +260,11 @@ public final class LlamaModel: @unchecked Sendable {
     func embed(_ token: Int32, into destination: UnsafeMutablePointer<Float>) throws {
         guard token >= 0, Int(token) < embedding.rows else {
             throw GGUFError.tokenOutOfRange(token, vocabularySize: embedding.rows)
+        }
+        if let packed = embedding.packed {
+            _ = cgguf_dequantize_packed_row(packed.type, packed.data, embedding.rowBytes, Int64(token), Int64(embedding.columns),
+                                            destination)
+            return
         }
         let row = embedding.data + Int(token) * embedding.rowBytes
         _ = cgguf_dequantize_row(Int32(embedding.type.rawValue), row, destination, Int64(embedding.columns))

@@ -76,6 +76,17 @@ extension KernelTests {
         let packedType = cgguf_packed_type(Int32(type.rawValue), Int64(rows), Int64(columns))
         #expect(packedType == Self.packedTypes[type])
         #expect(packed != weights)
+        // Every row reads back as the file's row dequantises.
+        let rowBytes = try #require(type.rowSize(elements: columns))
+        for r in 0..<rows {
+            var plain = [Float](repeating: 0, count: columns), unpacked = [Float](repeating: .nan, count: columns)
+            weights.withUnsafeBytes { _ = cgguf_dequantize_row(Int32(type.rawValue), $0.baseAddress! + r * rowBytes, &plain, Int64(columns)) }
+            let status = packed.withUnsafeBytes {
+                cgguf_dequantize_packed_row(packedType, $0.baseAddress, rowBytes, Int64(r), Int64(columns), &unpacked)
+            }
+            #expect(status == 0 && unpacked.map(\.bitPattern) == plain.map(\.bitPattern), "row \(r)")
+        }
+        #expect(cgguf_dequantize_packed_row(Int32(type.rawValue), packed, rowBytes, 0, Int64(columns), nil) == -1)
         let best = GGUFKernels.best
         defer { GGUFKernels.select(best) }
         for level in [GGUFKernels.Level.scalar, best] {

@@ -6,7 +6,7 @@ import Testing
 /// A model's packed copies: which matrices get one, how a fused projection's parts keep it, and
 /// that the file's pages they replace are given back rather than held twice.
 @Suite(.heavy, .serialized) struct PackedWeightsTests {
-    @Test func theDefaultModelsMatricesArePackedAndItsEmbeddingIsNot() throws {
+    @Test func theDefaultModelsMatricesArePackedItsEmbeddingWithTheOutput() throws {
         guard let model = try GreedyFixtureTests.model() else { return }
         for layer in model.layers {
             for matrix in [layer.query, layer.key, layer.value, layer.attentionOutput, layer.gate, layer.up, layer.down] {
@@ -15,12 +15,22 @@ import Testing
                 #expect(matrix.kernelData != matrix.data)
             }
         }
-        // The Q8_0 embedding is read a row at a time as the file has it; the output it doubles as is packed.
+        // The Q8_0 embedding doubles as the output: both read the one packed copy, and a token's
+        // embedding is the file's row, dequantised.
         let embedding = try #require(model.file.tensor(named: "token_embd.weight"))
-        #expect(model.embedding.type == .q8_0 && model.embedding.packed == nil)
         #expect(model.file.tensor(named: "output.weight") == nil)
         #expect(model.output.data == model.embedding.data)
         #expect(model.output.packed?.type == Int32(CGGUF_TYPE_Q8_0_X8))
+        #expect(model.embedding.packed?.data == model.output.packed?.data)
+        let rowBytes = embedding.rowByteCount
+        for token: Int32 in [0, 1, 7, 8, 4097, Int32(model.vocabularySize - 1)] {
+            var looked = [Float](repeating: .nan, count: model.hyperparameters.embeddingLength)
+            try looked.withUnsafeMutableBufferPointer { try model.embed(token, into: $0.baseAddress!) }
+            var expected = [Float](repeating: 0, count: looked.count)
+            let status = cgguf_dequantize_row(Int32(GGUFTensorType.q8_0.rawValue), model.file.data(of: embedding).baseAddress! + Int(token) * rowBytes,
+                                              &expected, Int64(expected.count))
+            #expect(status == 0 && looked.map(\.bitPattern) == expected.map(\.bitPattern), "token \(token)")
+        }
         let q4_1Bytes = model.file.tensors.filter { $0.type == .q4_1 }.map(\.byteCount).reduce(0, +)
         #expect(model.packedWeights.byteCount == q4_1Bytes + embedding.byteCount)
     }

@@ -125,6 +125,10 @@ int cgguf_packed_type(int wtype, int64_t rows, int64_t cols);
 /// `dst`, which must hold rows * row_bytes bytes. Returns 0, or -1 (nothing written) when
 /// cgguf_packed_type gives -1 or row_bytes is shorter than a row.
 int cgguf_pack(int wtype, const void *src, size_t row_bytes, int64_t rows, int64_t cols, void *dst);
+/// Dequantises row `row` of a packed matrix (`packed_type`, rows of `row_bytes` before packing) of
+/// `cols` elements: the values cgguf_dequantize_row gives the row before packing. Returns 0, or
+/// -1 for a type that is not packed or a bad shape.
+int cgguf_dequantize_packed_row(int packed_type, const void *x, size_t row_bytes, int64_t row, int64_t cols, float *dst);
 /// cgguf_pack on the threads of `pool` (NULL: the caller's alone); the same bytes.
 int cgguf_pack_on(cgguf_pool *pool, int wtype, const void *src, size_t row_bytes, int64_t rows, int64_t cols, void *dst);
 

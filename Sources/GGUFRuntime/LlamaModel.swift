@@ -53,9 +53,9 @@ struct LlamaLayer: Sendable {
     let ropeFreqBase: Float
 }
 
-/// A llama-architecture model loaded from a GGUF file. The quantised weights stay in
-/// the file's memory map, except those the kernels read faster in a layout of their own
-/// (`PackedWeights`, which then gives the map's pages back); the small norm vectors are copied. One persistent
+/// A llama-architecture model loaded from a GGUF file. The quantised weights stay in the file's
+/// memory map, except those the kernels read faster in a layout of their own (`PackedWeights`,
+/// which then gives the map's pages back); the small norm vectors are copied. One persistent
 /// worker pool serves all sessions of the model (their calls are serialised).
 public final class LlamaModel: @unchecked Sendable {
     public let file: GGUFFile
@@ -225,8 +225,8 @@ public final class LlamaModel: @unchecked Sendable {
             throw GGUFError.invalid("cannot start \(threadCount) worker threads")
         }
         self.pool = pool
-        // The products' matrices in the kernels' layouts, packed on the pool. The embedding is read
-        // a row at a time as the file has it; only the output it may double as is packed.
+        // The products' matrices in the kernels' layouts, packed on the pool. An embedding of its own
+        // is read a row at a time from the file.
         let packer = PackedWeights(file: file, pool: pool)
         packedWeights = packer
         self.output = packer.packed(output)

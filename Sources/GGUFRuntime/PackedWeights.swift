@@ -8,10 +8,10 @@ import Darwin
 
 /// Copies of a model's weight matrices in the layouts the kernels read fastest (`cgguf_pack`:
 /// Q4_0, Q4_1, Q5_0, Q5_1 and Q8_0 rows interleaved in groups of eight), owned for the model's
-/// lifetime. A packed product gives the same bits as the file's rows, so nothing downstream (fixtures, saved states) can
-/// tell. The copy takes the place of the file's pages rather than adding to them: once a matrix
-/// is packed, its pages of the memory map are given back (they come back from the file if
-/// anything reads them again, as a tied embedding's lookups do).
+/// lifetime. A packed product gives the same bits as the file's rows, so nothing downstream
+/// (fixtures, saved states) can tell. The copy takes the place of the file's pages rather than
+/// adding to them: once a matrix is packed, its pages of the memory map are given back (they come
+/// back from the file if anything reads them again; a tied embedding reads the packed copy).
 final class PackedWeights: @unchecked Sendable {
     /// Rows per packed group: a packed matrix's row ranges start and end on multiples of it.
     static let groupRows = Int32(CGGUF_PACK_GROUP_ROWS)

@@ -42,7 +42,6 @@ enum {
     CGGUF_PACK_GROUP_ROWS = 8,
 };
 
-
 /// Kernel levels: 0 = portable scalar, 1 = AVX2+FMA+F16C.
 int cgguf_kernel_level(void);
 /// Forces a level (clamped to what the CPU supports); returns the level now in use.

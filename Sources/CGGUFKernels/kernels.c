@@ -1539,7 +1539,7 @@ static int cpu_has_vnni(void) {
 
 static atomic_int g_vnni = -1;
 
-static int use_vnni(void) {
+int cgguf_use_vnni(void) {
     int v = atomic_load_explicit(&g_vnni, memory_order_relaxed);
     if (v < 0) {
         v = cpu_has_vnni() && env_kernel_cap() >= 2;
@@ -1620,15 +1620,13 @@ struct type_kernels {
 enum { LEVEL_SCALAR, LEVEL_AVX2, LEVEL_VNNI, LEVEL_COUNT, TYPE_SLOTS = 16 };
 
 #if CGGUF_X86
-/// The two x86 levels differ only in the tiles of Q4_0, Q4_1 and Q8_0: `set` is avx2 or vnni (the
-/// k-quant tiles have no VNNI form). The VNNI forms of the Q5 tiles are built but have not yet
-/// run on a processor with VNNI (the machine they were written on has none); until they have
-/// been compared with the scalar level there, both levels use the AVX2 Q5 tiles (the same sums).
+/// The two x86 levels differ only in the tiles of the 32-element types: `set` is avx2 or vnni (the
+/// k-quant tiles have no VNNI form).
 #define X86_KERNELS(set) { \
     [CGGUF_TYPE_Q4_0] = {.row = dot_q4_0_q8_0_avx2, .tile = tile_q4_0_q8_0_##set}, \
     [CGGUF_TYPE_Q4_1] = {.row = dot_q4_1_q8_1_avx2, .rows4 = rows4_q4_1_q8_1_avx2, .tile = tile_q4_1_q8_1_##set}, \
-    [CGGUF_TYPE_Q5_0] = {.row = dot_q5_0_q8_0_avx2, .rows4 = rows4_q5_0_q8_0_avx2, .tile = tile_q5_0_q8_0_avx2}, \
-    [CGGUF_TYPE_Q5_1] = {.row = dot_q5_1_q8_1_avx2, .tile = tile_q5_1_q8_1_avx2}, \
+    [CGGUF_TYPE_Q5_0] = {.row = dot_q5_0_q8_0_avx2, .rows4 = rows4_q5_0_q8_0_avx2, .tile = tile_q5_0_q8_0_##set}, \
+    [CGGUF_TYPE_Q5_1] = {.row = dot_q5_1_q8_1_avx2, .tile = tile_q5_1_q8_1_##set}, \
     [CGGUF_TYPE_Q8_0] = {.row = dot_q8_0_q8_0_avx2, .rows4 = rows4_q8_0_q8_0_avx2, .tile = tile_q8_0_q8_0_##set}, \
     [CGGUF_TYPE_Q4_K] = {.row = dot_q4_k_q8_k_avx2, .rows8 = dot_q4_k_q8_k_rows8_avx2, .gemm = dot_q4_k_q8_k_gemm_avx2, \
                          .tiled = dot_q4_k_q8_k_tiled_avx2, .rows4 = rows4_q4_k_q8_k_avx2, \
@@ -1664,7 +1662,7 @@ static const struct type_kernels *kernels_for(int wtype) {
     if (wtype < 0 || wtype >= TYPE_SLOTS) return NULL;
     int level = LEVEL_SCALAR;
 #if CGGUF_X86
-    if (cgguf_kernel_level() >= 1) level = use_vnni() ? LEVEL_VNNI : LEVEL_AVX2;
+    if (cgguf_kernel_level() >= 1) level = cgguf_use_vnni() ? LEVEL_VNNI : LEVEL_AVX2;
 #endif
     const struct type_kernels *k = &kernel_table[level][wtype];
     return k->row != NULL ? k : NULL;

@@ -10,7 +10,8 @@
 #define CGGUF_X86 1
 /// AVX2 with FMA and F16C (kernel level 1).
 #define CGGUF_AVX2 __attribute__((target("avx2,fma,f16c")))
-/// The same plus AVX-512 VNNI with VL, for the 256-bit vpdpbusd the tiles use where the CPU has it.
+/// The same plus AVX-512 VNNI with VL, for the 256-bit vpdpbusd the tiles and the packed weights'
+/// kernels use where the CPU has it.
 #define CGGUF_VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")))
 #else
 #define CGGUF_X86 0

@@ -3,8 +3,9 @@ import CGGUFKernels
 /// Which implementation of the hot kernels runs: the portable scalar one or the
 /// AVX2/FMA/F16C one, chosen at run time from the CPU (or GGUF_KERNELS=scalar).
 /// Both give identical results; switching exists so tests can prove that. Within the
-/// AVX2 level, prompt processing uses AVX-512 VNNI tiles where the CPU has them
-/// (GGUF_KERNELS=avx2 turns that off), again with identical results.
+/// AVX2 level, the tiles of prompt processing and the packed weights' kernels use
+/// AVX-512 VNNI where the CPU has it (GGUF_KERNELS=avx2 turns that off), again with
+/// identical results.
 public enum GGUFKernels {
     public enum Level: Int, Sendable {
         case scalar = 0

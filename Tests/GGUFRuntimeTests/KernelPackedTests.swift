@@ -88,20 +88,28 @@ extension KernelTests {
         }
         #expect(cgguf_dequantize_packed_row(Int32(type.rawValue), packed, rowBytes, 0, Int64(columns), nil) == -1)
         let best = GGUFKernels.best
-        defer { GGUFKernels.select(best) }
-        for level in [GGUFKernels.Level.scalar, best] {
-            GGUFKernels.select(level)
-            for tokens in [1, 3, 4, 9] {
-                let x = (0..<(columns * tokens)).map { _ in rng.float(in: -2...2) }
-                let plain = Self.matmul(wtype: Int32(type.rawValue), rowType: type, weights, rows: rows, columns: columns, x: x,
-                                        tokens: tokens, threads: 1)
-                #expect(plain.out.allSatisfy { $0.isFinite })
+        defer {
+            GGUFKernels.select(best)
+            cgguf_set_vnni(1)
+        }
+        // The rows as the file has them, on the scalar level; the packed rows on every level: scalar,
+        // AVX2 without VNNI and with it (the last two the same where the CPU has no VNNI).
+        let levels: [(level: GGUFKernels.Level, vnni: Int32)] = [(.scalar, 0), (best, 0), (best, 1)]
+        for tokens in [1, 3, 4, 9] {
+            let x = (0..<(columns * tokens)).map { _ in rng.float(in: -2...2) }
+            GGUFKernels.select(.scalar)
+            let plain = Self.matmul(wtype: Int32(type.rawValue), rowType: type, weights, rows: rows, columns: columns, x: x,
+                                    tokens: tokens, threads: 1)
+            #expect(plain.out.allSatisfy { $0.isFinite })
+            for (level, vnni) in levels {
+                GGUFKernels.select(level)
+                let usesVNNI = cgguf_set_vnni(vnni)
                 for threads: Int32 in [1, 2, 3] {
                     let result = Self.matmul(wtype: packedType, rowType: type, packed, rows: rows, columns: columns, x: x,
                                              tokens: tokens, threads: threads)
                     #expect(result.status == 0)
                     #expect(result.out.map(\.bitPattern) == plain.out.map(\.bitPattern),
-                            "\(level), \(tokens) tokens, \(threads) threads")
+                            "\(level), VNNI \(usesVNNI), \(tokens) tokens, \(threads) threads")
                 }
             }
         }

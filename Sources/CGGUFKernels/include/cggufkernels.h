@@ -50,8 +50,9 @@ int cgguf_kernel_level(void);
 int cgguf_set_kernel_level(int level);
 /// The best level this CPU supports.
 int cgguf_best_kernel_level(void);
-/// Within level 1, whether the prompt-processing tiles use AVX-512 VNNI (one
-/// instruction for the byte dot products, 32 registers) where the CPU has it. Same
+/// Within level 1, whether the prompt-processing tiles and the packed weights' kernels
+/// use AVX-512 VNNI (one instruction for the byte dot products, 32 registers) where
+/// the CPU has it. Same
 /// results either way; on by default unless GGUF_KERNELS=avx2. Returns the new state
 /// (0 where the CPU lacks VNNI).
 int cgguf_set_vnni(int enabled);

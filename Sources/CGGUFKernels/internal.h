@@ -244,7 +244,7 @@ typedef void (*cgguf_group8_widen)(int64_t n, const void *x, void *wide);
 /// The kernels of a packed type. One token reads the packed blocks (`dot`); a batch's tokens read
 /// each group widened once (`widen`, then `wide_dot` on blocks of `wide_block_bytes`), which gives
 /// the same bits and leaves unpacking out of the per-token work. `widen` is NULL where the packed
-/// form is wide already (Q8_0): then `dot` serves every token.
+/// form is wide already and read as it is (Q8_0 below the VNNI level): then `dot` serves every token.
 struct cgguf_group8 {
     cgguf_group8_dot dot;
     cgguf_group8_widen widen;

@@ -296,16 +296,23 @@ import Testing
         }
     }
 
-    /// Attention over random F16 caches: the blocked AVX2 F32 path (and the F16 path)
-    /// give the scalar path's bits, for batches that start mid-tile, end mid-block and
+    /// Attention over random F16 caches: the blocked F32 path (16 lanes with AVX-512, 8 without)
+    /// and the F16 path give the scalar path's bits, for batches that start mid-tile, end mid-block and
     /// span several 64-key tiles, with one and two threads; scores large enough that
     /// some softmax weights underflow to subnormals or zero; a head of 96 takes the blocked
     /// path's whole 64-wide slice and its remainder.
     @Test(arguments: [(Int64(0), Int64(70), Int64(64)), (Int64(37), Int64(100), Int64(64)), (Int64(130), Int64(64), Int64(64)),
                       (Int64(5), Int64(3), Int64(64)), (Int64(37), Int64(100), Int64(96))])
     func attentionAgreesAcrossKernelsAndThreads(_ firstPos: Int64, _ tokens: Int64, _ hd: Int64) {
+        // Three, four, five (four, then one) and two query heads per KV head: the 16-lane path takes
+        // a token's queries of a KV head up to four at a time.
+        for (heads, kvHeads) in [(Int64(6), Int64(2)), (8, 2), (5, 1), (2, 1)] {
+            attentionAgrees(firstPos, tokens, hd, heads: heads, kvHeads: kvHeads)
+        }
+    }
+
+    private func attentionAgrees(_ firstPos: Int64, _ tokens: Int64, _ hd: Int64, heads: Int64, kvHeads: Int64) {
         var rng = TestRandom(seed: UInt64(firstPos * 1000 + tokens))
-        let heads: Int64 = 6, kvHeads: Int64 = 2
         let kvStride = kvHeads * hd, positions = firstPos + tokens
         var q = [Float](), k = [UInt16](), v = [UInt16]()
         for _ in 0..<(tokens * heads * hd) { q.append(rng.float(in: -4...4)) }
@@ -330,13 +337,17 @@ import Testing
             for order in [Int32(CGGUF_ORDER_AVX512), Int32(CGGUF_ORDER_AVX2)] {
                 let scalar = run(level: .scalar, threads: 1, precise: precise, order: order)
                 #expect(!scalar.contains { $0.isNaN })
-                #expect(run(level: best, threads: 1, precise: precise, order: order) == scalar, "order \(order)")
-                #expect(run(level: best, threads: 2, precise: precise, order: order) == scalar, "order \(order)")
+                #expect(run(level: best, threads: 1, precise: precise, order: order) == scalar, "order \(order), \(heads)/\(kvHeads) heads")
+                #expect(run(level: best, threads: 2, precise: precise, order: order) == scalar, "order \(order), \(heads)/\(kvHeads) heads")
+                // The 8-lane blocked path where the CPU would take the 16-lane one (AVX-512).
+                cgguf_set_vnni(0)
+                #expect(run(level: best, threads: 2, precise: precise, order: order) == scalar, "order \(order), \(heads)/\(kvHeads) heads, no AVX-512")
+                cgguf_set_vnni(1)
                 results.append(scalar)
             }
             // The orders are not the same computation (each is checked against llama.cpp's
             // logits by the perplexity fixtures).
-            #expect(results[0] != results[1], "precise \(precise)")
+            #expect(results[0] != results[1], "precise \(precise), \(heads) heads")
         }
     }
 

@@ -92,8 +92,8 @@ CGGUF_AVX2 static inline float reduce_add_16_avx2(__m256 lo, __m256 hi) {
 /// The softmax step of one query against one tile of `tile` keys: its raw scores s[v] (keys 8v ...
 /// 8v+7 of the tile) scaled and masked, the online-softmax update of its running max M and sum S
 /// (acc rescaled when the max grows), and the keys' weights.
-CGGUF_AVX2 static inline __attribute__((always_inline)) void tile_weights(__m256 s[8], int64_t hd, float scale, int64_t tile, int order, float *M,
-                                           float *S, float *acc, float weights[TILE]) {
+CGGUF_AVX2 static inline __attribute__((always_inline)) void tile_weights(
+    __m256 s[8], int64_t hd, float scale, int64_t tile, int order, float *M, float *S, float *acc, float weights[TILE]) {
     const __m256 sc = _mm256_set1_ps(scale);
     const __m256 minus_inf = _mm256_set1_ps(-INFINITY);
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);

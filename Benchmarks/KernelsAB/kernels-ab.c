@@ -1,7 +1,8 @@
 // Two builds of Parley's C kernels (shared objects made by Benchmarks/kernels-ab.sh) loaded into
 // one process and timed in turn on the same products: cgguf_matmul on SmolLM2-135M's shapes
 // (576 x 576, 1536 x 576 and 576 x 1536, and for up to 8 tokens 49152 x 576), alternating
-// A B B A ... so that both see the same load, with the median and minimum of each and whether the two give the same bits. Each build
+// A B B A ... so that both see the same load, with the median and minimum of each and whether
+// the two give the same bits. Each build
 // multiplies the weights in the form a model loaded with it would: copied into its packed layout
 // (cgguf_pack) where the build has one for the type and shape, else as the file has them.
 //

@@ -369,23 +369,22 @@ static void group8_q8_0_scalar(int64_t n, const void *x, const void *y, const fl
     group8_scalar(WIDE_SIGNED, n, x, y, ys, out);
 }
 #if CGGUF_X86
+// The wide forms both x86 levels read; the signed batch form is WIDE_SIGNED on AVX2, WIDE_FLIPPED on VNNI.
+#define CGGUF_WIDE_X86(level, target)                                                                          \
+    target static void group8_wide_unsigned_##level(int64_t n, const void *x, const void *y, const float *ys, float *out) { \
+        group8_##level(WIDE_UNSIGNED, 0, n, x, y, ys, out);                                                     \
+    }                                                                                                         \
+    target static void group8_q8_0_##level(int64_t n, const void *x, const void *y, const float *ys, float *out) { \
+        group8_##level(WIDE_SIGNED, FETCH_AHEAD, n, x, y, ys, out);                                             \
+    }
+CGGUF_WIDE_X86(avx2, CGGUF_AVX2)
+CGGUF_WIDE_X86(vnni, CGGUF_VNNI)
+#undef CGGUF_WIDE_X86
 CGGUF_AVX2 static void group8_wide_signed_avx2(int64_t n, const void *x, const void *y, const float *ys, float *out) {
     group8_avx2(WIDE_SIGNED, 0, n, x, y, ys, out);
 }
-CGGUF_AVX2 static void group8_wide_unsigned_avx2(int64_t n, const void *x, const void *y, const float *ys, float *out) {
-    group8_avx2(WIDE_UNSIGNED, 0, n, x, y, ys, out);
-}
-CGGUF_AVX2 static void group8_q8_0_avx2(int64_t n, const void *x, const void *y, const float *ys, float *out) {
-    group8_avx2(WIDE_SIGNED, FETCH_AHEAD, n, x, y, ys, out);
-}
 CGGUF_VNNI static void group8_wide_flipped_vnni(int64_t n, const void *x, const void *y, const float *ys, float *out) {
     group8_vnni(WIDE_FLIPPED, 0, n, x, y, ys, out);
-}
-CGGUF_VNNI static void group8_wide_unsigned_vnni(int64_t n, const void *x, const void *y, const float *ys, float *out) {
-    group8_vnni(WIDE_UNSIGNED, 0, n, x, y, ys, out);
-}
-CGGUF_VNNI static void group8_q8_0_vnni(int64_t n, const void *x, const void *y, const float *ys, float *out) {
-    group8_vnni(WIDE_SIGNED, FETCH_AHEAD, n, x, y, ys, out);
 }
 #endif
 
